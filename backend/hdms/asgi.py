@@ -1,0 +1,33 @@
+"""ASGI entry point: HTTP through Django, WebSockets through the service's consumers."""
+
+import importlib
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.embedded")
+django_http = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+
+from hdms.core.ws_auth import JWTWebSocketMiddleware  # noqa: E402
+from hdms.topology import modules_for  # noqa: E402
+
+websocket_urlpatterns = [
+    pattern
+    for module_name in modules_for(settings.HDMS_SERVICE, "ws")
+    for pattern in importlib.import_module(module_name).websocket_urlpatterns
+]
+
+# Behind the gateway nginx serves static files; alone (embedded mode) the process does.
+http_app = ASGIStaticFilesHandler(django_http) if settings.HDMS_SERVE_STATIC else django_http
+
+application = ProtocolTypeRouter(
+    {
+        "http": http_app,
+        "websocket": AllowedHostsOriginValidator(JWTWebSocketMiddleware(URLRouter(websocket_urlpatterns))),
+    }
+)

@@ -1,0 +1,29 @@
+from typing import Any
+
+from hdms.audit.models import AuditEntry
+from hdms.core.context import client_ip_var, request_id_var
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    object_type: str = "",
+    object_id: Any = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Append one entry; the request id and client IP come from the request context."""
+    return AuditEntry.objects.create(
+        actor_id=getattr(actor, "id", None),
+        actor_code=getattr(actor, "employee_code", "") or "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        before=before,
+        after=after,
+        reason=reason or "",
+        request_id=request_id_var.get(),
+        ip=client_ip_var.get(),
+    )

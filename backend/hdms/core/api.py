@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from hdms.core.health import health_report
+
+router = Router(tags=["health"])
+
+
+class HealthOut(Schema):
+    status: str
+    service: str
+    checks: dict[str, str]
+
+
+@router.get("/health", auth=None, response={200: HealthOut, 503: HealthOut})
+def health(request: HttpRequest) -> tuple[int, dict]:
+    report = health_report()
+    return (200 if report["status"] == "ok" else 503), report

@@ -1,0 +1,44 @@
+"""WebSocket authentication (DESIGN §5).
+
+The client offers the subprotocols ``bearer`` and the access JWT; ``?token=`` is the fallback.
+The middleware puts the user (or ``None``) in ``scope["user"]`` and the chosen subprotocol in
+``scope["hdms_subprotocol"]``; consumers refuse the connection before accepting it when the
+user is missing.
+"""
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+
+from hdms.core.auth import user_for_access_token
+from hdms.core.errors import TokenInvalid
+
+
+def token_from_scope(scope: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(token, subprotocol to accept) from the handshake."""
+    subprotocols = [p.strip() for p in scope.get("subprotocols") or []]
+    if len(subprotocols) >= 2 and subprotocols[0].lower() == "bearer":
+        return subprotocols[1], subprotocols[0]
+    query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
+    tokens = query.get("token")
+    return (tokens[0] if tokens else None), None
+
+
+@database_sync_to_async
+def _load_user(token: str) -> Any:
+    try:
+        return user_for_access_token(token)
+    except TokenInvalid:
+        return None
+
+
+class JWTWebSocketMiddleware:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        token, subprotocol = token_from_scope(scope)
+        user = await _load_user(token) if token else None
+        scope = dict(scope, user=user, hdms_subprotocol=subprotocol)
+        return await self.inner(scope, receive, send)

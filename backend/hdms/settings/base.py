@@ -1,0 +1,217 @@
+"""Settings shared by every mode, read from the environment in this one place.
+
+Modes: ``embedded`` (default, no outside services needed), ``production`` and ``test``.
+``DATABASE_URL`` and ``REDIS_URL`` switch any mode from SQLite / in-memory parts to
+PostgreSQL / Redis; the code paths stay the same.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BACKEND_DIR = Path(__file__).resolve().parent.parent.parent
+REPO_DIR = BACKEND_DIR.parent
+
+env = environ.Env()
+environ.Env.read_env(REPO_DIR / ".env", overwrite=False)
+
+DEFAULT_SECRET_KEY = "hdms-insecure-default-key-change-me"
+SECRET_KEY = env.str("HDMS_SECRET_KEY", default=DEFAULT_SECRET_KEY)
+DEBUG = env.bool("HDMS_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("HDMS_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+DATA_DIR = Path(env.str("HDMS_DATA_DIR", default=str(REPO_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Which service this process serves: user, ticket, communication, file or all (DESIGN §1).
+HDMS_SERVICE = env.str("HDMS_SERVICE", default="all")
+HDMS_DEMO = env.bool("HDMS_DEMO", default=False)
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "channels",
+    "hdms.core",
+    "hdms.audit",
+    "hdms.users",
+    "hdms.tickets",
+    "hdms.communication",
+    "hdms.files",
+]
+
+MIDDLEWARE = [
+    "hdms.core.middleware.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "hdms.core.middleware.SecurityHeadersMiddleware",
+    "hdms.core.middleware.ApiErrorMiddleware",
+    "hdms.core.middleware.RejectNulMiddleware",
+    "hdms.core.ratelimit.RateLimitMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
+ROOT_URLCONF = "hdms.urls"
+ASGI_APPLICATION = "hdms.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": []},
+    }
+]
+
+DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'hdms.sqlite3'}")
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("HDMS_DB_CONN_MAX_AGE", default=0)
+    # PgBouncer in transaction pooling mode cannot keep server-side cursors.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("HDMS_PGBOUNCER", default=False)
+IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "users.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+
+REDIS_URL = env.str("REDIS_URL", default="")
+USE_REDIS = bool(REDIS_URL)
+
+if USE_REDIS:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                # See docs/realtime.md: a room message must survive a slow consumer for a few
+                # seconds, and an undelivered message older than that is stale.
+                "capacity": env.int("HDMS_CHANNEL_CAPACITY", default=1500),
+                "expiry": env.int("HDMS_CHANNEL_EXPIRY", default=10),
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hdms"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Celery: Redis broker when REDIS_URL is set, otherwise tasks run in-process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("HDMS_TASKS_EAGER", default=not USE_REDIS)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES_NAMES = ("high", "default", "low")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "Asia/Karachi"
+CELERY_BEAT_SCHEDULE: dict = {}
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "Asia/Karachi"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "files"
+
+# Auth (DESIGN §4)
+JWT_SIGNING_KEY = env.str("HDMS_JWT_KEY", default=SECRET_KEY)
+JWT_ALGORITHM = "HS256"
+ACCESS_TOKEN_LIFETIME = timedelta(minutes=env.int("HDMS_ACCESS_MINUTES", default=15))
+REFRESH_TOKEN_LIFETIME = timedelta(days=env.int("HDMS_REFRESH_DAYS", default=7))
+OTP_LIFETIME = timedelta(minutes=5)
+OTP_MAX_ATTEMPTS = 5
+
+# Rate limits, requests per minute (DESIGN §4); None means unlimited.
+RATE_LIMITS = {
+    "login": 10,
+    "anonymous": env.int("HDMS_RATE_ANONYMOUS", default=150),
+    "requestor": 150,
+    "assignee": 250,
+    "moderator": None,
+    "admin": None,
+}
+RATE_LIMIT_ENABLED = env.bool("HDMS_RATE_LIMIT", default=True)
+WEBSOCKET_MAX_CONNECTIONS_PER_USER = 10
+
+# Email
+EMAIL_BACKEND = env.str("HDMS_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("HDMS_SMTP_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("HDMS_SMTP_PORT", default=25)
+EMAIL_HOST_USER = env.str("HDMS_SMTP_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("HDMS_SMTP_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("HDMS_SMTP_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("HDMS_FROM_EMAIL", default="HDMS <helpdesk@idara.example>")
+
+# School Management System bridge
+SMS_BASE_URL = env.str("HDMS_SMS_BASE_URL", default="")
+SMS_TOKEN = env.str("HDMS_SMS_TOKEN", default="")
+SMS_TIMEOUT = env.float("HDMS_SMS_TIMEOUT", default=10.0)
+
+# Security headers
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+HDMS_CSP = env.str(
+    "HDMS_CSP",
+    default="default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+)
+# The API docs page loads its own scripts and styles from the same origin.
+HDMS_DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'"
+)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+HDMS_HSTS_SECONDS = env.int("HDMS_HSTS_SECONDS", default=31536000)
+
+CORS_ALLOWED_ORIGINS = env.list(
+    "HDMS_CORS_ORIGINS", default=["http://127.0.0.1:3000", "http://localhost:3000"]
+)
+CORS_EXPOSE_HEADERS = [
+    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "X-Request-ID",
+    "Content-Disposition",
+]
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "x-request-id", "accept", "accept-language"]
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+LOG_LEVEL = env.str("HDMS_LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "hdms.core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_context"]}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+HDMS_TRUST_PROXY = env.bool("HDMS_TRUST_PROXY", default=False)
+STATIC_URL_PATH = "/static/"
+HDMS_SERVE_STATIC = env.bool("HDMS_SERVE_STATIC", default=True)

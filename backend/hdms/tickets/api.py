@@ -1,0 +1,3 @@
+"""Routers of this service; see hdms.topology."""
+
+routes: list = []

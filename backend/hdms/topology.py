@@ -1,0 +1,22 @@
+"""Which routers and WebSocket routes each service mounts (DESIGN §1).
+
+A process started with ``HDMS_SERVICE=<name>`` imports only its service's modules; ``all``
+mounts everything. Each API module exposes ``routes: list[tuple[prefix, Router]]``; each
+routing module exposes ``websocket_urlpatterns``.
+"""
+
+SERVICES: dict[str, dict[str, list[str]]] = {
+    "user": {"api": ["hdms.users.api"], "ws": []},
+    "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api"], "ws": []},
+    "communication": {"api": ["hdms.communication.api"], "ws": ["hdms.communication.routing"]},
+    "file": {"api": ["hdms.files.api"], "ws": []},
+}
+SERVICE_NAMES = (*SERVICES, "all")
+
+
+def modules_for(service: str, kind: str) -> list[str]:
+    if service == "all":
+        return [module for spec in SERVICES.values() for module in spec[kind]]
+    if service not in SERVICES:
+        raise ValueError(f"Unknown service {service!r}; expected one of {', '.join(SERVICE_NAMES)}")
+    return SERVICES[service][kind]

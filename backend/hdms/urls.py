@@ -1,0 +1,29 @@
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from hdms.api import api
+from hdms.core.responses import error_response
+
+urlpatterns = [path("api/v1/", api.urls)]
+
+
+def _json_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_response("Not found.", "not_found", status=404)
+
+
+def _json_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_response("Bad request.", "validation_error", status=400)
+
+
+def _json_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_response("Forbidden.", "forbidden", status=403)
+
+
+def _json_500(request: HttpRequest) -> HttpResponse:
+    return error_response("Internal server error.", "server_error", status=500)
+
+
+handler400 = _json_400
+handler403 = _json_403
+handler404 = _json_404
+handler500 = _json_500

@@ -1,0 +1,173 @@
+"""Every write of the user service: users and departments."""
+
+from typing import Any
+
+from django.db import transaction
+
+from hdms.audit.services import audit_record
+from hdms.core.errors import NotFound, ValidationFailed, VersionConflict
+from hdms.core.roles import ApproverKind, Role
+from hdms.users.models import Department, User
+
+USER_AUDIT_FIELDS = ("employee_code", "full_name", "email", "role", "department_id", "is_approver",
+                     "approver_kind", "is_active", "otp_enabled")
+
+
+def user_snapshot(user: User) -> dict[str, Any]:
+    return {field: _jsonable(getattr(user, field)) for field in USER_AUDIT_FIELDS}
+
+
+def _jsonable(value: Any) -> Any:
+    return str(value) if value is not None and not isinstance(value, bool | int | str) else value
+
+
+def _check_approver(is_approver: bool, approver_kind: str | None) -> None:
+    if approver_kind and approver_kind not in ApproverKind.values:
+        raise ValidationFailed(errors=[{"loc": ["approver_kind"], "msg": "must be finance or ceo"}])
+    if is_approver and not approver_kind:
+        raise ValidationFailed(
+            "An approver needs an approver kind (finance or ceo).",
+            errors=[{"loc": ["approver_kind"], "msg": "required for approvers"}],
+        )
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationFailed(errors=[{"loc": ["role"], "msg": f"must be one of {', '.join(Role.values)}"}])
+
+
+@transaction.atomic
+def department_create(*, by: Any, code: str, name: str) -> Department:
+    code = code.strip().upper()
+    if Department.all_objects.filter(code=code).exists():
+        raise ValidationFailed(f"A department with code {code} exists.", errors=[{"loc": ["code"], "msg": "taken"}])
+    department = Department.objects.create(code=code, name=name.strip())
+    audit_record(action="department.create", actor=by, object_type="department", object_id=department.id,
+                 after={"code": department.code, "name": department.name})
+    return department
+
+
+@transaction.atomic
+def department_update(*, by: Any, department_id: Any, version: int | None = None, **changes: Any) -> Department:
+    department = Department.objects.select_for_update().filter(id=department_id).first()
+    if department is None:
+        raise NotFound()
+    if version is not None and version != department.version:
+        raise VersionConflict()
+    before = {"code": department.code, "name": department.name, "is_active": department.is_active}
+    for field in ("name", "is_active"):
+        if changes.get(field) is not None:
+            setattr(department, field, changes[field])
+    if changes.get("code"):
+        code = changes["code"].strip().upper()
+        if Department.all_objects.filter(code=code).exclude(id=department.id).exists():
+            raise ValidationFailed(f"A department with code {code} exists.", errors=[{"loc": ["code"], "msg": "taken"}])
+        department.code = code
+    department.version += 1
+    department.save()
+    audit_record(action="department.update", actor=by, object_type="department", object_id=department.id,
+                 before=before, after={"code": department.code, "name": department.name,
+                                       "is_active": department.is_active})
+    return department
+
+
+@transaction.atomic
+def department_delete(*, by: Any, department_id: Any) -> None:
+    department = Department.objects.select_for_update().filter(id=department_id).first()
+    if department is None:
+        raise NotFound()
+    department.is_deleted = True
+    department.is_active = False
+    department.version += 1
+    department.save()
+    audit_record(action="department.delete", actor=by, object_type="department", object_id=department.id,
+                 before={"code": department.code})
+
+
+def _department_or_error(department_id: Any) -> Department | None:
+    if department_id in (None, ""):
+        return None
+    department = Department.objects.filter(id=department_id).first()
+    if department is None:
+        raise ValidationFailed("Unknown department.", errors=[{"loc": ["department_id"], "msg": "not found"}])
+    return department
+
+
+@transaction.atomic
+def user_create(
+    *,
+    by: Any,
+    employee_code: str,
+    full_name: str,
+    password: str | None = None,
+    email: str = "",
+    role: str = Role.REQUESTOR,
+    department_id: Any = None,
+    is_approver: bool = False,
+    approver_kind: str | None = None,
+    otp_enabled: bool = False,
+    phone: str = "",
+    sms_external_id: str | None = None,
+) -> User:
+    employee_code = employee_code.strip()
+    _check_role(role)
+    _check_approver(is_approver, approver_kind)
+    if User.all_objects.filter(employee_code__iexact=employee_code).exists():
+        raise ValidationFailed(
+            f"Employee code {employee_code} is taken.", errors=[{"loc": ["employee_code"], "msg": "taken"}]
+        )
+    user = User(
+        employee_code=employee_code,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        role=role,
+        department=_department_or_error(department_id),
+        is_approver=is_approver,
+        approver_kind=approver_kind or None,
+        otp_enabled=otp_enabled,
+        phone=phone,
+        sms_external_id=sms_external_id,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_record(action="user.create", actor=by, object_type="user", object_id=user.id, after=user_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes: Any) -> User:
+    user = User.objects.select_for_update().filter(id=user_id).first()
+    if user is None:
+        raise NotFound()
+    if version is not None and version != user.version:
+        raise VersionConflict()
+    before = user_snapshot(user)
+    if "role" in changes and changes["role"] is not None:
+        _check_role(changes["role"])
+    if "department_id" in changes:
+        user.department = _department_or_error(changes.pop("department_id"))
+    password = changes.pop("password", None)
+    for field in ("full_name", "email", "phone", "role", "is_approver", "approver_kind", "is_active",
+                  "otp_enabled", "language"):
+        if field in changes and (changes[field] is not None or field == "approver_kind"):
+            setattr(user, field, changes[field])
+    if not user.is_approver:
+        user.approver_kind = None
+    _check_approver(user.is_approver, user.approver_kind)
+    if password:
+        user.set_password(password)
+    user.version += 1
+    user.save()
+    after = user_snapshot(user)
+    action = "user.role_change" if before["role"] != after["role"] or before["is_approver"] != after["is_approver"] \
+        else "user.update"
+    audit_record(action=action, actor=by, object_type="user", object_id=user.id, before=before, after=after)
+    return user
+
+
+def user_deactivate(*, by: Any, user_id: Any) -> User:
+    """Deactivation is soft: the user can no longer sign in, and their history stays."""
+    return user_update(by=by, user_id=user_id, is_active=False)
