@@ -215,3 +215,8 @@ LOGGING = {
 HDMS_TRUST_PROXY = env.bool("HDMS_TRUST_PROXY", default=False)
 STATIC_URL_PATH = "/static/"
 HDMS_SERVE_STATIC = env.bool("HDMS_SERVE_STATIC", default=True)
+
+# Each service's own settings live beside this file.
+from hdms.settings.communication import *  # noqa: E402, F403
+from hdms.settings.files import *  # noqa: E402, F403
+from hdms.settings.tickets import *  # noqa: E402, F403

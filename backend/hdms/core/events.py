@@ -1,0 +1,47 @@
+"""In-process domain events between services (DESIGN §1).
+
+A service publishes an event after its transaction commits; other services subscribe in their
+``AppConfig.ready``. Handlers do the cross-process part themselves (channel layer group sends,
+Celery tasks), so a process serving only one service still reaches the others.
+
+Published events and their payloads (keyword arguments):
+
+- ``ticket.updated``: ``ticket`` (the API dict of the ticket), ``room_id`` (str: the parent's id for
+  a sub-ticket, else the ticket's), ``action``, ``actor_id``, ``from_status``, ``to_status``.
+- ``subticket.created``: ``room_id``, ``subticket`` (API dict), ``actor_id``.
+- ``notification.requested``: ``user_ids`` (list of str), ``kind`` (str), ``title``, ``body``,
+  ``ticket_id`` (str or None), ``urgent`` (bool: SLA and approvals go on the ``high`` queue),
+  ``actor_id`` (str or None).
+- ``attachment.ready``: ``room_id``, ``attachment`` (API dict).
+- ``message.created``: ``room_id``, ``message`` (API dict).
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger("hdms.events")
+
+_subscribers: dict[str, list[Callable[..., None]]] = defaultdict(list)
+
+
+def subscribe(event_type: str, handler: Callable[..., None]) -> None:
+    if handler not in _subscribers[event_type]:
+        _subscribers[event_type].append(handler)
+
+
+def publish(event_type: str, **payload: Any) -> None:
+    """Deliver now to every subscriber; a failing subscriber is logged and does not stop the others."""
+    for handler in list(_subscribers[event_type]):
+        try:
+            handler(**payload)
+        except Exception:
+            logger.exception("Subscriber %s failed on %s", getattr(handler, "__name__", handler), event_type)
+
+
+def publish_on_commit(event_type: str, **payload: Any) -> None:
+    """Deliver once the current transaction commits (immediately outside one)."""
+    transaction.on_commit(lambda: publish(event_type, **payload))

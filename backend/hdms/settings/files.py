@@ -1,0 +1,5 @@
+"""Settings of the files service, imported by hdms.settings.base."""
+
+import environ
+
+env = environ.Env()

@@ -1,0 +1,5 @@
+"""Settings of the tickets service, imported by hdms.settings.base."""
+
+import environ
+
+env = environ.Env()
