@@ -1,0 +1,29 @@
+"""Offset pagination with the list shape of DESIGN §4: ``{items, count, next}``."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+
+MAX_PAGE_SIZE = 100
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+
+
+def next_url(request: HttpRequest, **changes: Any) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params[key] = str(value)
+    return f"{request.path}?{params.urlencode()}"
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, params: PageParams) -> dict[str, Any]:
+    count = queryset.count()
+    start = (params.page - 1) * params.page_size
+    items = list(queryset[start : start + params.page_size])
+    has_next = start + params.page_size < count
+    return {"items": items, "count": count, "next": next_url(request, page=params.page + 1) if has_next else None}

@@ -1,0 +1,105 @@
+import json
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+
+def test_nul_byte_in_json_body_is_422_not_500(make_user, api):
+    admin = make_user(role="admin")
+    response = api(admin).post("departments", {"code": "X1", "name": "bad\x00name"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+
+
+def test_nul_byte_in_query_is_422(make_user, api):
+    admin = make_user(role="admin")
+    response = api(admin).get("/api/v1/users?q=a%00b")
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+
+
+def test_absurd_page_number_is_422(make_user, api):
+    moderator = make_user(role="moderator")
+    response = api(moderator).get("users", {"page": "99999999999999999999"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert "errors" in response.json()
+
+
+def test_malformed_json_is_a_clean_error(make_user):
+    admin = make_user(role="admin")
+    from hdms.testing.client import bearer_for
+
+    response = Client().post("/api/v1/departments", "{not json", content_type="application/json",
+                             HTTP_AUTHORIZATION=bearer_for(admin))
+    assert response.status_code in (400, 422)
+    assert response.json()["code"] == "validation_error"
+
+
+def test_security_headers_on_api_responses(db, api):
+    response = api().get("health")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "Strict-Transport-Security" not in response
+    secure = Client().get("/api/v1/health", secure=True)
+    assert "max-age=" in secure["Strict-Transport-Security"]
+
+
+def test_every_response_carries_rate_limit_headers(make_user, api):
+    requestor = make_user(role="requestor")
+    response = api(requestor).get("auth/me")
+    assert response["X-RateLimit-Limit"] == "150"
+    assert int(response["X-RateLimit-Remaining"]) == 149
+    moderator = make_user(role="moderator")
+    assert api(moderator).get("auth/me")["X-RateLimit-Limit"] == "unlimited"
+
+
+def test_requestor_bucket_empties_at_150_and_assignee_has_250(make_user, api):
+    requestor = make_user(role="requestor")
+    client = api(requestor)
+    statuses = [client.get("auth/me").status_code for _ in range(151)]
+    assert statuses[:150] == [200] * 150
+    assert statuses[150] == 429
+    assignee = make_user(role="assignee")
+    response = api(assignee).get("auth/me")
+    assert response["X-RateLimit-Limit"] == "250"
+
+
+def test_unhandled_errors_are_json_without_a_trace(make_user, api, monkeypatch):
+    from hdms.users import selectors
+
+    def boom(**kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(selectors, "department_list", boom)
+    response = api(make_user()).get("departments")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error.", "code": "server_error"}
+    assert b"secret internals" not in response.content
+
+
+def test_production_settings_refuse_the_default_secret_key(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delenv("HDMS_SECRET_KEY", raising=False)
+    sys.modules.pop("hdms.settings.production", None)
+    with pytest.raises(ImproperlyConfigured):
+        importlib.import_module("hdms.settings.production")
+
+
+def test_argon2_is_the_production_password_hasher():
+    from hdms.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_request_id_is_echoed_and_generated(db):
+    given = Client().get("/api/v1/health", HTTP_X_REQUEST_ID="abc-123")
+    assert given["X-Request-ID"] == "abc-123"
+    generated = Client().get("/api/v1/health", HTTP_X_REQUEST_ID="bad id with spaces")
+    assert generated["X-Request-ID"] != "bad id with spaces"
+    assert len(generated["X-Request-ID"]) == 32
+    json.loads(given.content)

@@ -1,0 +1,142 @@
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import EmailStr
+
+RoleName = Literal["requestor", "moderator", "assignee", "admin"]
+ApproverKindName = Literal["finance", "ceo"]
+EmployeeCode = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
+
+
+class DepartmentOut(Schema):
+    id: uuid.UUID
+    code: str
+    name: str
+    is_active: bool
+    version: int
+
+
+class DepartmentIn(Schema):
+    code: str = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(..., min_length=1, max_length=120)
+
+
+class DepartmentPatch(Schema):
+    code: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str | None = Field(None, min_length=1, max_length=120)
+    is_active: bool | None = None
+    version: int | None = Field(None, ge=1)
+
+
+class UserOut(Schema):
+    id: uuid.UUID
+    employee_code: str
+    full_name: str
+    email: str
+    phone: str
+    role: str
+    department_id: uuid.UUID | None
+    department_name: str | None = Field(None, alias="department.name")
+    is_approver: bool
+    approver_kind: str | None
+    is_active: bool
+    otp_enabled: bool
+    language: str
+    version: int
+    created_at: datetime
+    last_login: datetime | None
+
+
+class UserIn(Schema):
+    employee_code: str = EmployeeCode
+    full_name: str = Field(..., min_length=1, max_length=150)
+    password: str | None = Field(None, min_length=8, max_length=128)
+    email: EmailStr | Literal[""] = ""
+    phone: str = Field("", max_length=32)
+    role: RoleName = "requestor"
+    department_id: uuid.UUID | None = None
+    is_approver: bool = False
+    approver_kind: ApproverKindName | None = None
+    otp_enabled: bool = False
+
+
+class UserPatch(Schema):
+    full_name: str | None = Field(None, min_length=1, max_length=150)
+    password: str | None = Field(None, min_length=8, max_length=128)
+    email: EmailStr | Literal[""] | None = None
+    phone: str | None = Field(None, max_length=32)
+    role: RoleName | None = None
+    department_id: uuid.UUID | None = None
+    is_approver: bool | None = None
+    approver_kind: ApproverKindName | None = None
+    is_active: bool | None = None
+    otp_enabled: bool | None = None
+    language: Literal["en", "ur"] | None = None
+    version: int | None = Field(None, ge=1)
+
+
+class UserFilters(Schema):
+    role: RoleName | None = None
+    department: uuid.UUID | None = None
+    is_active: bool | None = None
+    is_approver: bool | None = None
+    q: str | None = Field(None, max_length=100)
+
+
+class UserPage(Schema):
+    items: list[UserOut]
+    count: int
+    next: str | None
+
+
+class LoginIn(Schema):
+    employee_code: str = Field(..., min_length=1, max_length=64)
+    password: str = Field(..., min_length=1, max_length=256)
+
+
+class TokenPairOut(Schema):
+    access: str
+    refresh: str
+    access_expires_at: datetime
+    user: UserOut
+
+
+class OtpRequiredOut(Schema):
+    otp_required: bool = True
+    challenge_id: uuid.UUID
+
+
+class OtpVerifyIn(Schema):
+    challenge_id: uuid.UUID
+    code: str = Field(..., min_length=6, max_length=6, pattern=r"^\d{6}$")
+
+
+class RefreshIn(Schema):
+    refresh: str = Field(..., min_length=1, max_length=2048)
+
+
+class ImportRowOut(Schema):
+    row: int
+    employee_code: str
+    result: Literal["created", "updated", "unchanged", "refused"]
+    errors: list[str]
+
+
+class ImportReportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    rows: list[ImportRowOut]
+
+
+class SyncReportOut(Schema):
+    created: int
+    updated: int
+    deactivated: int
+    unchanged: int
+    refused: int
+    errors: list[str]

@@ -1,0 +1,60 @@
+"""Every read of the user service."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from hdms.users.models import Department, User
+
+
+def user_list(*, filters: dict[str, Any] | None = None) -> QuerySet[User]:
+    filters = filters or {}
+    users = User.objects.select_related("department")
+    if filters.get("role"):
+        users = users.filter(role=filters["role"])
+    if filters.get("department"):
+        users = users.filter(department_id=filters["department"])
+    if filters.get("is_active") is not None:
+        users = users.filter(is_active=filters["is_active"])
+    if filters.get("is_approver") is not None:
+        users = users.filter(is_approver=filters["is_approver"])
+    if filters.get("q"):
+        q = filters["q"]
+        users = users.filter(Q(employee_code__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q))
+    return users.order_by("employee_code")
+
+
+def user_get(*, user_id: Any) -> User | None:
+    return User.objects.select_related("department").filter(id=user_id).first()
+
+
+def users_by_ids(*, user_ids: list[Any]) -> QuerySet[User]:
+    return User.objects.filter(id__in=user_ids)
+
+
+def users_by_codes(*, codes: list[str]) -> QuerySet[User]:
+    return User.objects.filter(employee_code__in=codes, is_active=True)
+
+
+def user_ids_with_role(*, roles: list[str]) -> list[str]:
+    return [str(pk) for pk in User.objects.filter(role__in=roles, is_active=True).values_list("id", flat=True)]
+
+
+def approvers(*, kind: str) -> QuerySet[User]:
+    return User.objects.filter(is_approver=True, approver_kind=kind, is_active=True)
+
+
+def department_list(*, include_inactive: bool = False) -> QuerySet[Department]:
+    departments = Department.objects.all()
+    return departments if include_inactive else departments.filter(is_active=True)
+
+
+def department_get(*, department_id: Any) -> Department | None:
+    return Department.objects.filter(id=department_id).first()
+
+
+def department_member_ids(*, department_id: Any, role: str | None = None) -> list[str]:
+    members = User.objects.filter(department_id=department_id, is_active=True)
+    if role:
+        members = members.filter(role=role)
+    return [str(pk) for pk in members.values_list("id", flat=True)]

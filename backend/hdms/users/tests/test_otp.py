@@ -1,0 +1,87 @@
+import re
+import socket
+import time
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from hdms.users.models import OtpChallenge
+
+PASSWORD = "secret-pass-123"
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    yield inbox
+    controller.stop()
+
+
+def _wait_for_mail(inbox, count=1):
+    deadline = time.monotonic() + 5
+    while len(inbox.messages) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(inbox.messages) >= count
+    return inbox.messages[count - 1]
+
+
+def _code_from(message):
+    body = message.get_payload(decode=True).decode()
+    return re.search(r"\b(\d{6})\b", body).group(1)
+
+
+def test_otp_login_sends_a_code_over_smtp_and_verifies_it(make_user, api, smtp_server):
+    make_user(employee_code="otp1", otp_enabled=True, email="otp1@idara.example")
+    first = api().post("auth/login", {"employee_code": "otp1", "password": PASSWORD})
+    assert first.status_code == 200
+    body = first.json()
+    assert body["otp_required"] is True
+    assert "access" not in body
+    mail = _wait_for_mail(smtp_server)
+    assert mail["To"] == "otp1@idara.example"
+    code = _code_from(mail)
+    verified = api().post("auth/otp/verify", {"challenge_id": body["challenge_id"], "code": code})
+    assert verified.status_code == 200, verified.content
+    assert verified.json()["access"]
+    # A code works once.
+    assert api().post("auth/otp/verify", {"challenge_id": body["challenge_id"], "code": code}).status_code == 401
+
+
+def test_otp_allows_five_tries_then_refuses_even_the_right_code(make_user, api, smtp_server):
+    make_user(employee_code="otp2", otp_enabled=True, email="otp2@idara.example")
+    challenge_id = api().post("auth/login", {"employee_code": "otp2", "password": PASSWORD}).json()["challenge_id"]
+    code = _code_from(_wait_for_mail(smtp_server))
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        assert api().post("auth/otp/verify", {"challenge_id": challenge_id, "code": wrong}).status_code == 401
+    assert api().post("auth/otp/verify", {"challenge_id": challenge_id, "code": code}).status_code == 401
+
+
+def test_expired_otp_is_refused(make_user, api, smtp_server, time_machine):
+    make_user(employee_code="otp3", otp_enabled=True, email="otp3@idara.example")
+    challenge_id = api().post("auth/login", {"employee_code": "otp3", "password": PASSWORD}).json()["challenge_id"]
+    code = _code_from(_wait_for_mail(smtp_server))
+    challenge = OtpChallenge.objects.get(id=challenge_id)
+    time_machine.move_to(challenge.expires_at, tick=False)
+    response = api().post("auth/otp/verify", {"challenge_id": challenge_id, "code": code})
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_invalid"
