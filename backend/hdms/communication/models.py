@@ -1,1 +1,80 @@
-from django.db import models  # noqa: F401
+"""Chat messages, rooms and notifications (DESIGN §5).
+
+Tickets live in the ticket service; this app refers to them by UUID (``room_id`` / ``ticket_id``)
+rather than by a ForeignKey, so the communication service owns its tables outright and never
+joins into the ticket service's. A sub-ticket's messages live in its parent's room: ``room_id`` is
+the parent's id, ``ticket_id`` the ticket the message was posted on.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from hdms.core.models import BaseModel
+
+
+class ChatRoom(BaseModel):
+    """One row per room; its row lock serialises message inserts so ``seq`` order is commit order.
+
+    That is what lets a reconnecting client ask for "everything after seq N" and get exactly what
+    it missed: no message can commit later with a smaller ``seq``.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)  # the (parent) ticket's id
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+
+class Message(BaseModel):
+    room_id = models.UUIDField()
+    ticket_id = models.UUIDField()
+    seq = models.PositiveBigIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    edited_at = models.DateTimeField(null=True, blank=True)
+    attachment_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("room_id", "seq")
+        constraints = [
+            models.UniqueConstraint(fields=["room_id", "seq"], name="message_room_seq_unique"),
+            models.UniqueConstraint(
+                fields=["author", "room_id", "client_id"],
+                condition=~Q(client_id=""),
+                name="message_author_room_client_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["room_id", "created_at"], name="message_room_created"),
+        ]
+        # The GIN full-text index on ``body`` is created by migration 0002, on PostgreSQL only
+        # (SQLite has no to_tsvector), so it is not declared here.
+
+
+class Notification(BaseModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, default="")
+    ticket_id = models.UUIDField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    urgent = models.BooleanField(default=False)
+    # Email bookkeeping: pending until a (digest) email went out or it was decided not to send one.
+    email_pending = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notif_user_created"),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notif_user_unread"),
+            models.Index(fields=["user"], condition=Q(email_pending=True), name="notif_user_email_pending"),
+        ]
+
+
+class NotificationPreference(BaseModel):
+    """Which kinds of notification email a user; kinds not listed follow ``email_enabled``."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email_enabled = models.BooleanField(default=True)
+    email_kinds = models.JSONField(default=dict, blank=True)

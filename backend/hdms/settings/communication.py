@@ -3,3 +3,20 @@
 import environ
 
 env = environ.Env()
+
+# Chat (DESIGN §5)
+HDMS_MESSAGE_MAX_LENGTH = env.int("HDMS_MESSAGE_MAX_LENGTH", default=10_000)
+HDMS_MESSAGE_EDIT_MINUTES = env.int("HDMS_MESSAGE_EDIT_MINUTES", default=15)
+HDMS_MESSAGE_MAX_ATTACHMENTS = 20
+# Typing events from one connection are forwarded at most this often (seconds).
+HDMS_TYPING_INTERVAL = env.float("HDMS_TYPING_INTERVAL", default=2.0)
+
+# Connection registry / presence in Redis: each open socket refreshes its entry every
+# HEARTBEAT seconds; an entry not refreshed for TTL seconds (a crashed process) no longer counts
+# towards the per-user limit or towards "online".
+HDMS_WS_HEARTBEAT_SECONDS = env.int("HDMS_WS_HEARTBEAT_SECONDS", default=30)
+HDMS_WS_PRESENCE_TTL_SECONDS = env.int("HDMS_WS_PRESENCE_TTL_SECONDS", default=90)
+
+# Email: non-urgent notifications wait this long so that a burst becomes one digest.
+HDMS_EMAIL_DIGEST_SECONDS = env.int("HDMS_EMAIL_DIGEST_SECONDS", default=120)
+HDMS_FRONTEND_URL = env.str("HDMS_FRONTEND_URL", default="http://127.0.0.1:3000")

@@ -1,0 +1,224 @@
+"""Every read of the communication service: messages (visibility-filtered), notifications, presence."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from hdms.communication.models import Message, Notification, NotificationPreference
+from hdms.core.errors import NotFound, ValidationFailed
+
+# ---------------------------------------------------------------------------------------------
+# Search (provided to the ticket service for the ticket list's ``q``)
+# ---------------------------------------------------------------------------------------------
+
+
+def message_ticket_ids_matching(*, q: str) -> QuerySet:
+    """Ids of the tickets a matching message was posted on, as a one-column queryset.
+
+    Usable as a subquery: ``Ticket.objects.filter(Q(id__in=message_ticket_ids_matching(q=q)))``.
+    PostgreSQL: full-text search (``simple`` config, GIN index from migration 0002, every word
+    must match); SQLite: a case-insensitive substring match.
+    """
+    q = (q or "").strip()
+    messages = Message.objects.all()
+    if not q:
+        return messages.none().values_list("ticket_id", flat=True)
+    if connection.vendor == "postgresql":
+        # Exactly the index expression of migration 0002, so the planner uses the GIN index.
+        matches = RawSQL(
+            "to_tsvector('simple'::regconfig, communication_message.body) @@ plainto_tsquery('simple', %s)",
+            [q],
+            output_field=BooleanField(),
+        )
+        messages = messages.filter(matches)
+    else:
+        messages = messages.filter(body__icontains=q)
+    return messages.order_by().values_list("ticket_id", flat=True).distinct()
+
+
+# ---------------------------------------------------------------------------------------------
+# Chat access and message visibility
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoomAccess:
+    """What one user may see and do in one ticket's room (from the ticket service's chat_access)."""
+
+    ticket_id: str  # the ticket the user opened (a sub-ticket's own id for sub-tickets)
+    room_id: str
+    sees_all: bool
+    silent: bool
+    joined_at: datetime | None
+
+    def can_see(self, created_at: datetime) -> bool:
+        return self.sees_all or self.joined_at is None or created_at >= self.joined_at
+
+
+def room_access(*, user: Any, ticket_id: Any) -> RoomAccess:
+    """The user's access to the ticket's room, or ``NotFound`` (absent or invisible ticket)."""
+    from hdms.tickets.selectors import chat_access
+
+    access = chat_access(user=user, ticket_id=ticket_id)
+    return RoomAccess(
+        ticket_id=str(ticket_id),
+        room_id=str(access.room_id),
+        sees_all=bool(access.sees_all),
+        silent=bool(access.silent),
+        joined_at=access.joined_at,
+    )
+
+
+def message_visible_qs(*, access: RoomAccess) -> QuerySet[Message]:
+    messages = Message.objects.filter(room_id=access.room_id).select_related("author")
+    if not access.sees_all and access.joined_at is not None:
+        messages = messages.filter(created_at__gte=access.joined_at)
+    return messages
+
+
+def message_get_visible(*, access: RoomAccess, message_id: Any) -> Message:
+    message = message_visible_qs(access=access).filter(id=message_id).first()
+    if message is None:
+        raise NotFound()
+    return message
+
+
+def encode_cursor(direction: str, seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{direction}:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        direction, seq = raw.split(":", 1)
+        if direction not in ("a", "b"):
+            raise ValueError(direction)
+        return direction, int(seq)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise ValidationFailed("Invalid cursor.", errors=[{"loc": ["cursor"], "msg": "invalid"}]) from exc
+
+
+@dataclass
+class MessagePage:
+    items: list[Message]
+    count: int
+    next_cursor: str | None
+
+
+def message_page(
+    *, access: RoomAccess, after: Any = None, cursor: str | None = None, limit: int = 50
+) -> MessagePage:
+    """One page of the visible history.
+
+    - no ``after`` / ``cursor``: the newest ``limit`` messages, newest first; ``next`` pages back.
+    - ``after=<message id>``: the messages after that one, oldest first (catch-up after a
+      reconnect); ``next`` continues forward. An id the user cannot see is a 404.
+    Items always carry ``seq``, the room's gap-free sequence number.
+    """
+    visible = message_visible_qs(access=access)
+    count = visible.count()
+    if after is not None:
+        anchor = visible.filter(id=after).values_list("seq", flat=True).first()
+        if anchor is None:
+            raise NotFound("Unknown message id in 'after'.")
+        direction, seq = "a", anchor
+    elif cursor:
+        direction, seq = decode_cursor(cursor)
+    else:
+        direction, seq = "b", None
+    if direction == "a":
+        rows = list(visible.filter(seq__gt=seq).order_by("seq")[: limit + 1])
+    else:
+        page = visible if seq is None else visible.filter(seq__lt=seq)
+        rows = list(page.order_by("-seq")[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(direction, rows[-1].seq) if has_more and rows else None
+    return MessagePage(items=rows, count=count, next_cursor=next_cursor)
+
+
+def message_after_seq(*, access: RoomAccess, seq: int, limit: int) -> list[Message]:
+    return list(message_visible_qs(access=access).filter(seq__gt=seq).order_by("seq")[:limit])
+
+
+def message_seq_of(*, access: RoomAccess, message_id: Any) -> int:
+    seq = message_visible_qs(access=access).filter(id=message_id).values_list("seq", flat=True).first()
+    if seq is None:
+        raise NotFound("Unknown message id.")
+    return seq
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    return {
+        "id": str(message.id),
+        "ticket_id": str(message.ticket_id),
+        "room_id": str(message.room_id),
+        "seq": message.seq,
+        "author_id": str(message.author_id),
+        "author_name": message.author.full_name,
+        "author_code": message.author.employee_code,
+        "body": message.body,
+        "client_id": message.client_id or None,
+        "attachment_ids": [str(a) for a in message.attachment_ids],
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------------------------
+
+
+def notification_list(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    notifications = Notification.objects.filter(user=user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user_id: Any) -> int:
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+
+
+def notification_payload(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": str(notification.id),
+        "kind": notification.kind,
+        "title": notification.title,
+        "body": notification.body,
+        "ticket_id": str(notification.ticket_id) if notification.ticket_id else None,
+        "urgent": notification.urgent,
+        "read_at": notification.read_at.isoformat() if notification.read_at else None,
+        "created_at": notification.created_at.isoformat(),
+    }
+
+
+# Kinds the product produces (the ticket service may add more; unknown kinds email by default).
+NOTIFICATION_KINDS = (
+    "message", "mention", "assignment", "status", "approval", "sla", "reminder", "auto_close",
+)
+
+
+def notification_preferences(*, user: Any) -> dict[str, Any]:
+    pref = NotificationPreference.objects.filter(user=user).first()
+    enabled = pref.email_enabled if pref else True
+    stored = dict(pref.email_kinds) if pref else {}
+    kinds = {kind: bool(stored.get(kind, True)) for kind in NOTIFICATION_KINDS}
+    kinds.update({k: bool(v) for k, v in stored.items() if k not in kinds})
+    return {"email_enabled": enabled, "email_kinds": kinds}
+
+
+def notification_wants_email(*, user_id: Any, kind: str) -> bool:
+    pref = NotificationPreference.objects.filter(user_id=user_id).first()
+    if pref is None:
+        return True
+    return pref.email_enabled and bool(pref.email_kinds.get(kind, True))
