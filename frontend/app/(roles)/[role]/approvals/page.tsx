@@ -1,0 +1,82 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { PageWrapper } from "@/components/layout/PageWrapper";
+import { Card, CardContent } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { EmptyState, ErrorState } from "@/components/common/States";
+import { StatusTag } from "@/components/common/StatusTag";
+import { ReasonModal } from "@/components/modals/ReasonModal";
+import { useApprovals, useDecideApproval } from "@/hooks/useApprovals";
+import { useSession } from "@/hooks/useAuth";
+import { useI18n } from "@/hooks/useI18n";
+import { routes } from "@/config/routes";
+
+export default function ApprovalsPage() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const approvals = useApprovals(!!user?.is_approver);
+  const decide = useDecideApproval();
+  const [rejecting, setRejecting] = useState<string | null>(null);
+  if (!user) return null;
+  return (
+    <PageWrapper title={t("nav.approvals")}>
+      {!user.is_approver ? (
+        <EmptyState />
+      ) : approvals.isLoading ? (
+        <SkeletonRows />
+      ) : approvals.error ? (
+        <ErrorState error={approvals.error} onRetry={() => approvals.refetch()} />
+      ) : !approvals.data?.length ? (
+        <EmptyState />
+      ) : (
+        <ul className="space-y-3" data-testid="approval-list">
+          {approvals.data.map((a) => (
+            <li key={a.id}>
+              <Card>
+                <CardContent className="flex flex-wrap items-center justify-between gap-3 pt-4 sm:pt-6">
+                  <div className="space-y-1">
+                    <p className="font-medium">
+                      {a.ticket ? (
+                        <Link href={routes.requestDetail(user.role, a.ticket_id)} className="text-primary hover:underline">
+                          {a.ticket.number} · {a.ticket.title}
+                        </Link>
+                      ) : (
+                        <Link href={routes.requestDetail(user.role, a.ticket_id)} className="text-primary hover:underline">
+                          {a.ticket_id.slice(0, 8)}
+                        </Link>
+                      )}
+                    </p>
+                    <p className="text-sm text-muted-foreground">
+                      #{a.step} · {a.approver_kind}
+                      {a.ticket?.amount && ` · ${t("common.amount")}: ${a.ticket.amount}`}
+                    </p>
+                    {a.ticket && <StatusTag status={a.ticket.status} />}
+                  </div>
+                  <div className="flex gap-2">
+                    <Button size="sm" disabled={decide.isPending} onClick={() => decide.mutate({ id: a.id, decision: "approve" })}>
+                      {t("action.approve")}
+                    </Button>
+                    <Button size="sm" variant="destructive" disabled={decide.isPending} onClick={() => setRejecting(a.id)}>
+                      {t("action.reject")}
+                    </Button>
+                  </div>
+                </CardContent>
+              </Card>
+            </li>
+          ))}
+        </ul>
+      )}
+      <ReasonModal
+        open={!!rejecting}
+        onOpenChange={(open) => !open && setRejecting(null)}
+        title={t("action.reject")}
+        confirmLabel={t("action.reject")}
+        destructive
+        pending={decide.isPending}
+        onConfirm={(reason) => rejecting && decide.mutate({ id: rejecting, decision: "reject", reason }, { onSuccess: () => setRejecting(null) })}
+      />
+    </PageWrapper>
+  );
+}

@@ -1,0 +1,17 @@
+"use client";
+import { PageWrapper } from "@/components/layout/PageWrapper";
+import { TicketListPanel } from "@/components/common/TicketListPanel";
+import { useSession } from "@/hooks/useAuth";
+import { useI18n } from "@/hooks/useI18n";
+import { isStaff } from "@/lib/rbac";
+
+export default function RequestsPage() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (!user) return null;
+  return (
+    <PageWrapper title={t("nav.requests")}>
+      <TicketListPanel baseFilters={isStaff(user.role) ? {} : { requestor: user.id }} testId="requests-list" />
+    </PageWrapper>
+  );
+}

@@ -1,0 +1,142 @@
+"use client";
+import { useEffect, useState } from "react";
+import { PageWrapper } from "@/components/layout/PageWrapper";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Table, THead, TBody, TR, TH, TD } from "@/components/ui/table";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { PriorityBadge } from "@/components/common/StatusTag";
+import { ErrorState, EmptyState } from "@/components/common/States";
+import { useCalendar, useSaveCalendar, useSaveSlaPolicy, useSlaPolicies } from "@/hooks/useAdmin";
+import { useI18n } from "@/hooks/useI18n";
+import type { SlaPolicy, WorkingCalendar } from "@/services/api/slaService";
+
+const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+function PolicyRow({ policy }: { policy: SlaPolicy }) {
+  const { t } = useI18n();
+  const save = useSaveSlaPolicy();
+  const [first, setFirst] = useState(String(policy.first_response_hours));
+  const [resolution, setResolution] = useState(String(policy.resolution_hours));
+  return (
+    <TR>
+      <TD>
+        <PriorityBadge priority={policy.priority} />
+      </TD>
+      <TD>
+        <Input aria-label={`${t("admin.firstResponseHours")} ${policy.priority}`} type="number" min={1} value={first} onChange={(e) => setFirst(e.target.value)} className="w-24" />
+      </TD>
+      <TD>
+        <Input aria-label={`${t("admin.resolutionHours")} ${policy.priority}`} type="number" min={1} value={resolution} onChange={(e) => setResolution(e.target.value)} className="w-24" />
+      </TD>
+      <TD>
+        <Button size="sm" disabled={save.isPending} onClick={() => save.mutate({ ...policy, first_response_hours: Number(first), resolution_hours: Number(resolution) })}>
+          {t("common.save")}
+        </Button>
+      </TD>
+    </TR>
+  );
+}
+
+function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
+  const { t } = useI18n();
+  const save = useSaveCalendar();
+  const [value, setValue] = useState(calendar);
+  useEffect(() => setValue(calendar), [calendar]);
+  return (
+    <form className="grid gap-3" onSubmit={(e) => { e.preventDefault(); save.mutate(value); }}>
+      <fieldset className="flex flex-wrap gap-3">
+        <legend className="mb-1 text-sm font-medium">{t("admin.calendar")}</legend>
+        {DAYS.map((d, i) => (
+          <label key={d} className="flex items-center gap-1 text-sm">
+            <input
+              type="checkbox"
+              checked={value.working_days.includes(i)}
+              onChange={(e) =>
+                setValue((v) => ({ ...v, working_days: e.target.checked ? [...v.working_days, i].sort() : v.working_days.filter((x) => x !== i) }))
+              }
+            />
+            {d}
+          </label>
+        ))}
+      </fieldset>
+      <div className="grid gap-3 sm:grid-cols-3">
+        <div className="grid gap-1.5">
+          <Label htmlFor="cal-start">Start</Label>
+          <Input id="cal-start" type="time" value={value.day_start} onChange={(e) => setValue((v) => ({ ...v, day_start: e.target.value }))} />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="cal-end">End</Label>
+          <Input id="cal-end" type="time" value={value.day_end} onChange={(e) => setValue((v) => ({ ...v, day_end: e.target.value }))} />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="cal-holidays">Holidays (YYYY-MM-DD, comma separated)</Label>
+          <Input
+            id="cal-holidays"
+            value={value.holidays.join(", ")}
+            onChange={(e) => setValue((v) => ({ ...v, holidays: e.target.value.split(",").map((s) => s.trim()).filter(Boolean) }))}
+          />
+        </div>
+      </div>
+      <Button type="submit" className="justify-self-start" disabled={save.isPending}>
+        {t("common.save")}
+      </Button>
+    </form>
+  );
+}
+
+export default function SettingsPage() {
+  const { t } = useI18n();
+  const policies = useSlaPolicies();
+  const calendar = useCalendar();
+  return (
+    <PageWrapper title={t("nav.settings")}>
+      <Card>
+        <CardHeader>
+          <CardTitle>{t("admin.slaPolicies")}</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {policies.isLoading ? (
+            <SkeletonRows rows={4} />
+          ) : policies.error ? (
+            <ErrorState error={policies.error} onRetry={() => policies.refetch()} />
+          ) : !policies.data?.length ? (
+            <EmptyState />
+          ) : (
+            <Table>
+              <THead>
+                <TR>
+                  <TH>{t("common.priority")}</TH>
+                  <TH>{t("admin.firstResponseHours")}</TH>
+                  <TH>{t("admin.resolutionHours")}</TH>
+                  <TH>{t("common.actions")}</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {policies.data.map((p) => (
+                  <PolicyRow key={p.id} policy={p} />
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>{t("admin.calendar")}</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {calendar.isLoading ? (
+            <SkeletonRows rows={2} />
+          ) : calendar.error ? (
+            <ErrorState error={calendar.error} onRetry={() => calendar.refetch()} />
+          ) : calendar.data ? (
+            <CalendarForm calendar={calendar.data} />
+          ) : null}
+        </CardContent>
+      </Card>
+    </PageWrapper>
+  );
+}

@@ -1,0 +1,13 @@
+"use client";
+import { PageWrapper } from "@/components/layout/PageWrapper";
+import { ReportsView } from "@/components/common/ReportsView";
+import { useI18n } from "@/hooks/useI18n";
+
+export default function AssigneeReportsPage() {
+  const { t } = useI18n();
+  return (
+    <PageWrapper title={t("nav.reports")}>
+      <ReportsView scope="mine" />
+    </PageWrapper>
+  );
+}

@@ -1,0 +1,9 @@
+"use client";
+import { useParams } from "next/navigation";
+import { TicketDetailView } from "@/components/common/TicketDetailView";
+import { routes } from "@/config/routes";
+
+export default function TaskDetailPage() {
+  const { id } = useParams<{ id: string }>();
+  return <TicketDetailView id={id} backHref={routes.tasks()} />;
+}

@@ -1,0 +1,98 @@
+"use client";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { ReasonModal } from "@/components/modals/ReasonModal";
+import { PostponeModal } from "@/components/modals/PostponeModal";
+import { AssignTicketModal } from "@/components/modals/AssignTicketModal";
+import { SplitTicketModal } from "@/components/modals/SplitTicketModal";
+import { EditTicketModal } from "@/components/modals/EditTicketModal";
+import { useTicketAction, useCreateSubtickets } from "@/hooks/useTicketActions";
+import { useSession } from "@/hooks/useAuth";
+import { useI18n } from "@/hooks/useI18n";
+import { availableActions, type UiAction } from "@/lib/rbac";
+import type { Ticket, TicketAction } from "@/types/ticket";
+
+const DIRECT: TicketAction[] = ["submit", "withdraw", "request_approval", "start", "resume", "resolve", "close"];
+type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | null;
+
+export function ActionButtons({ ticket }: { ticket: Ticket }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const action = useTicketAction(ticket);
+  const split = useCreateSubtickets(ticket.id);
+  const [modal, setModal] = useState<ModalKind>(null);
+  if (!user) return null;
+  const actions = availableActions(ticket, user).filter((a) => a !== "rate");
+  if (!actions.length) return null;
+
+  const run = (name: TicketAction, payload = {}) =>
+    action.mutate({ action: name, payload }, { onSuccess: () => setModal(null) });
+  const onClick = (a: UiAction) => {
+    if ((DIRECT as string[]).includes(a)) run(a as TicketAction);
+    else setModal(a as ModalKind);
+  };
+  const close = (open: boolean) => !open && setModal(null);
+
+  return (
+    <div className="flex flex-wrap gap-2" role="group" aria-label={t("common.actions")}>
+      {actions.map((a) => (
+        <Button
+          key={a}
+          size="sm"
+          variant={a === "reject" || a === "withdraw" ? "destructive" : a === "edit" ? "outline" : "default"}
+          disabled={action.isPending}
+          onClick={() => onClick(a)}
+          data-action={a}
+        >
+          {t(`action.${a}`)}
+        </Button>
+      ))}
+      <ReasonModal
+        open={modal === "reject"}
+        onOpenChange={close}
+        title={t("action.reject")}
+        confirmLabel={t("action.reject")}
+        destructive
+        pending={action.isPending}
+        onConfirm={(reason) => run("reject", { reason })}
+      />
+      <ReasonModal
+        open={modal === "reopen"}
+        onOpenChange={close}
+        title={t("action.reopen")}
+        confirmLabel={t("action.reopen")}
+        pending={action.isPending}
+        onConfirm={(reason) => run("reopen", { reason })}
+      />
+      <PostponeModal open={modal === "postpone"} onOpenChange={close} pending={action.isPending} onConfirm={(v) => run("postpone", v)} />
+      <AssignTicketModal
+        open={modal === "assign"}
+        onOpenChange={close}
+        pending={action.isPending}
+        initialDepartmentId={ticket.department_id}
+        onConfirm={(v) => run("assign", v)}
+      />
+      <AssignTicketModal
+        open={modal === "reassign"}
+        onOpenChange={close}
+        reassign
+        pending={action.isPending}
+        initialDepartmentId={ticket.department_id}
+        onConfirm={(v) => run("reassign", { assignee_id: v.assignee_id })}
+      />
+      <SplitTicketModal
+        open={modal === "split"}
+        onOpenChange={close}
+        pending={split.isPending}
+        error={split.error}
+        onConfirm={(v) =>
+          split.mutate(
+            v.items.map((i) => ({ department_id: i.department_id, assignee_id: i.assignee_id, ...(i.title ? { title: i.title } : {}) })),
+            { onSuccess: () => setModal(null) },
+          )
+        }
+      />
+      <EditTicketModal ticket={ticket} open={modal === "edit"} onOpenChange={close} />
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+"use client";
+import { useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Card, CardContent } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
+import { Select } from "@/components/ui/select";
+import { Field } from "@/components/ui/field";
+import { FilePicker, useQueuedUploads } from "./Attachments";
+import { InlineError } from "./States";
+import { useCreateTicket, useSubmitDraft } from "@/hooks/useTickets";
+import { useDepartments } from "@/hooks/useAdmin";
+import { useSession } from "@/hooks/useAuth";
+import { useI18n } from "@/hooks/useI18n";
+import { newTicketSchema, type NewTicketValues } from "@/lib/validation";
+import { CATEGORIES, DRAFT_STORAGE_KEY } from "@/lib/constants";
+import { routes } from "@/config/routes";
+import { PRIORITIES, type Ticket } from "@/types/ticket";
+
+const EMPTY: NewTicketValues = { title: "", description: "", department_id: "", category: "", priority: "medium", amount: "" };
+
+export function NewRequestForm() {
+  const { t } = useI18n();
+  const router = useRouter();
+  const { user } = useSession();
+  const departments = useDepartments();
+  const create = useCreateTicket();
+  const submitDraft = useSubmitDraft();
+  const uploads = useQueuedUploads();
+  const [created, setCreated] = useState<Ticket | null>(null);
+  const form = useForm<NewTicketValues>({ resolver: zodResolver(newTicketSchema), defaultValues: EMPTY });
+
+  // What the user typed survives a reload or an expired session.
+  useEffect(() => {
+    try {
+      const saved = localStorage.getItem(DRAFT_STORAGE_KEY);
+      if (saved) form.reset({ ...EMPTY, ...(JSON.parse(saved) as Partial<NewTicketValues>) });
+    } catch {
+      /* ignore a corrupt saved draft */
+    }
+    const sub = form.watch((values) => localStorage.setItem(DRAFT_STORAGE_KEY, JSON.stringify(values)));
+    return () => sub.unsubscribe();
+  }, [form]);
+
+  const save = (submit: boolean) =>
+    form.handleSubmit(async (values) => {
+      try {
+        await persist(values, submit);
+      } catch {
+        // Shown in place (InlineError, upload rows) and by the toast.
+      }
+    });
+
+  const persist = async (values: NewTicketValues, submit: boolean) => {
+      // A ticket already created (uploads failed last time) is not created twice.
+      let ticket = created;
+      if (!ticket) {
+        ticket = await create.mutateAsync({
+          title: values.title,
+          description: values.description,
+          priority: values.priority,
+          ...(values.department_id ? { department_id: values.department_id } : {}),
+          ...(values.category ? { category: values.category } : {}),
+          ...(values.amount ? { amount: values.amount } : {}),
+          submit: submit && uploads.files.length === 0,
+        });
+        setCreated(ticket);
+      }
+      const uploaded = await uploads.run(ticket.id);
+      if (!uploaded) return;
+      if (submit && ticket.status === "draft") {
+        ticket = await submitDraft.mutateAsync(ticket);
+      }
+      localStorage.removeItem(DRAFT_STORAGE_KEY);
+      if (user) router.push(routes.requestDetail(user.role, ticket.id));
+  };
+
+  return (
+    <Card>
+      <CardContent className="pt-4 sm:pt-6">
+        <form className="grid gap-4" onSubmit={(e) => e.preventDefault()} data-testid="new-request-form">
+          <Field id="title" label={t("common.title")} error={form.formState.errors.title?.message}>
+            <Input {...form.register("title")} />
+          </Field>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field id="department_id" label={t("common.department")}>
+              <Select {...form.register("department_id")}>
+                <option value="">—</option>
+                {departments.data?.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field id="category" label={t("common.category")}>
+              <Select {...form.register("category")}>
+                <option value="">—</option>
+                {CATEGORIES.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field id="priority" label={t("common.priority")}>
+              <Select {...form.register("priority")}>
+                {PRIORITIES.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`priority.${p}`)}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          </div>
+          <Field id="description" label={t("common.description")} error={form.formState.errors.description?.message}>
+            <Textarea rows={6} {...form.register("description")} />
+          </Field>
+          <Field id="amount" label={t("common.amount")} error={form.formState.errors.amount?.message}>
+            <Input inputMode="decimal" {...form.register("amount")} />
+          </Field>
+          <FilePicker files={uploads.files} onChange={uploads.setFiles} disabled={uploads.uploading} />
+          <InlineError error={create.error ?? submitDraft.error} />
+          <div className="flex flex-wrap justify-end gap-2">
+            <Button variant="outline" disabled={form.formState.isSubmitting} onClick={() => void save(false)()}>
+              {t("ticket.saveDraft")}
+            </Button>
+            <Button disabled={form.formState.isSubmitting} onClick={() => void save(true)()} data-testid="submit-request">
+              {t("ticket.submit")}
+            </Button>
+          </div>
+        </form>
+      </CardContent>
+    </Card>
+  );
+}

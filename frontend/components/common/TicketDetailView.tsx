@@ -1,0 +1,171 @@
+"use client";
+import Link from "next/link";
+import { ArrowLeft, Star } from "lucide-react";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { StatusTag, PriorityBadge } from "./StatusTag";
+import { SlaIndicator } from "./SlaIndicator";
+import { ActionButtons } from "./ActionButtons";
+import { SubticketList } from "./SubticketList";
+import { AttachmentList } from "./Attachments";
+import { TicketChat } from "./TicketChat";
+import { TicketTimeline } from "./TicketTimeline";
+import { RatingForm } from "./RatingForm";
+import { EmptyState, ErrorState } from "./States";
+import { useTicket } from "@/hooks/useTickets";
+import { useSession } from "@/hooks/useAuth";
+import { useI18n } from "@/hooks/useI18n";
+import { useDepartmentNames } from "@/hooks/useDepartmentNames";
+import { availableActions } from "@/lib/rbac";
+import { isNotFound } from "@/lib/errors";
+import { formatDateTime } from "@/lib/helpers";
+import { ticketHref } from "@/config/routes";
+
+export function TicketDetailView({ id, backHref }: { id: string; backHref: string }) {
+  const { t, locale } = useI18n();
+  const { user } = useSession();
+  const departmentName = useDepartmentNames();
+  const query = useTicket(id);
+
+  if (query.isLoading)
+    return (
+      <div className="space-y-4" role="status" aria-label={t("common.loading")}>
+        <Skeleton className="h-8 w-2/3" />
+        <Skeleton className="h-32 w-full" />
+        <Skeleton className="h-64 w-full" />
+      </div>
+    );
+  if (query.error && isNotFound(query.error))
+    return (
+      <EmptyState message={t("ticket.notFound")}>
+        <Link href={backHref} className="text-primary underline">
+          {t("notfound.home")}
+        </Link>
+      </EmptyState>
+    );
+  if (query.error || !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+
+  const ticket = query.data;
+  const roomId = ticket.parent_id ?? ticket.id;
+  const canRate = user ? availableActions(ticket, user).includes("rate") : false;
+  const terminal = ["closed", "rejected", "withdrawn"].includes(ticket.status);
+  const isAdminObserver = user?.role === "admin";
+
+  return (
+    <article className="space-y-4" data-testid="ticket-detail" data-ticket-id={ticket.id} data-version={ticket.version}>
+      <Link href={backHref} className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+        <ArrowLeft className="h-4 w-4 rtl:rotate-180" aria-hidden /> {t("nav.requests")}
+      </Link>
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div className="space-y-1">
+          <p className="font-mono text-xs text-muted-foreground">{ticket.number}</p>
+          <h1 className="text-xl font-semibold sm:text-2xl" data-testid="ticket-title">
+            {ticket.title}
+          </h1>
+          <div className="flex flex-wrap items-center gap-2" data-testid="ticket-status" data-status={ticket.status}>
+            <StatusTag status={ticket.status} />
+            <PriorityBadge priority={ticket.priority} />
+            {ticket.parent_id && user && (
+              <Link href={ticketHref(user.role, ticket.parent_id)} className="text-xs text-primary underline">
+                ↑ parent
+              </Link>
+            )}
+          </div>
+        </div>
+        <ActionButtons ticket={ticket} />
+      </header>
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="space-y-4 lg:col-span-2">
+          <Card>
+            <CardContent className="pt-4 sm:pt-6">
+              <p className="whitespace-pre-wrap">{ticket.description}</p>
+            </CardContent>
+          </Card>
+          {!ticket.parent_id && (ticket.subtickets_progress?.total || ["in_progress", "resolved", "closed"].includes(ticket.status)) ? (
+            <Card>
+              <CardHeader>
+                <CardTitle>{t("ticket.subtickets")}</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <SubticketList ticket={ticket} />
+              </CardContent>
+            </Card>
+          ) : null}
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("ticket.chat")}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <TicketChat roomId={roomId} readOnly={terminal || isAdminObserver} />
+            </CardContent>
+          </Card>
+        </div>
+        <aside className="space-y-4">
+          <Card>
+            <CardContent className="grid gap-2 pt-4 text-sm sm:pt-6">
+              <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5">
+                <dt className="text-muted-foreground">{t("common.department")}</dt>
+                <dd>{ticket.department_name ?? departmentName(ticket.department_id)}</dd>
+                <dt className="text-muted-foreground">{t("common.requestor")}</dt>
+                <dd>{ticket.requestor_name ?? "—"}</dd>
+                <dt className="text-muted-foreground">{t("common.assignee")}</dt>
+                <dd>{ticket.assignee_name ?? (ticket.assignee_id ? "✓" : "—")}</dd>
+                {ticket.category && (
+                  <>
+                    <dt className="text-muted-foreground">{t("common.category")}</dt>
+                    <dd>{ticket.category}</dd>
+                  </>
+                )}
+                {ticket.amount && (
+                  <>
+                    <dt className="text-muted-foreground">{t("common.amount")}</dt>
+                    <dd>{ticket.amount}</dd>
+                  </>
+                )}
+                <dt className="text-muted-foreground">{t("common.created")}</dt>
+                <dd>{formatDateTime(ticket.created_at, locale)}</dd>
+              </dl>
+              <SlaIndicator sla={ticket.sla} />
+            </CardContent>
+          </Card>
+          {(ticket.rating || canRate) && (
+            <Card>
+              <CardHeader>
+                <CardTitle>{t("ticket.rating")}</CardTitle>
+              </CardHeader>
+              <CardContent>
+                {ticket.rating ? (
+                  <p className="flex items-center gap-1" data-testid="ticket-rating">
+                    {Array.from({ length: 5 }, (_, i) => (
+                      <Star key={i} aria-hidden className={i < ticket.rating!.score ? "h-5 w-5 fill-amber-400 text-amber-500" : "h-5 w-5 text-muted-foreground"} />
+                    ))}
+                    <span className="sr-only">{ticket.rating.score} / 5</span>
+                  </p>
+                ) : (
+                  <RatingForm ticket={ticket} />
+                )}
+              </CardContent>
+            </Card>
+          )}
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("ticket.attachments")}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <AttachmentList ticketId={ticket.id} canUpload={!terminal} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("ticket.timeline")}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <TicketTimeline ticketId={ticket.id} />
+            </CardContent>
+          </Card>
+        </aside>
+      </div>
+    </article>
+  );
+}

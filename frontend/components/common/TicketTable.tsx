@@ -1,0 +1,69 @@
+"use client";
+import Link from "next/link";
+import { Table, THead, TBody, TR, TH, TD } from "@/components/ui/table";
+import { StatusTag, PriorityBadge } from "./StatusTag";
+import { SlaIndicator } from "./SlaIndicator";
+import { EmptyState, ErrorState } from "./States";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { useI18n } from "@/hooks/useI18n";
+import { useDepartmentNames } from "@/hooks/useDepartmentNames";
+import { formatDateTime } from "@/lib/helpers";
+import type { Ticket } from "@/types/ticket";
+
+export function TicketTable({
+  tickets,
+  isLoading,
+  error,
+  onRetry,
+  hrefFor,
+  emptyMessage,
+}: {
+  tickets: Ticket[] | undefined;
+  isLoading: boolean;
+  error: unknown;
+  onRetry?: () => void;
+  hrefFor: (ticket: Ticket) => string;
+  emptyMessage?: string;
+}) {
+  const { t, locale } = useI18n();
+  const departmentName = useDepartmentNames();
+  if (isLoading) return <SkeletonRows />;
+  if (error) return <ErrorState error={error} onRetry={onRetry} />;
+  if (!tickets || tickets.length === 0) return <EmptyState message={emptyMessage} />;
+  return (
+    <Table data-testid="ticket-table">
+      <THead>
+        <TR>
+          <TH>#</TH>
+          <TH>{t("common.title")}</TH>
+          <TH>{t("common.status")}</TH>
+          <TH className="hidden sm:table-cell">{t("common.priority")}</TH>
+          <TH className="hidden md:table-cell">{t("common.department")}</TH>
+          <TH className="hidden lg:table-cell">{t("common.updated")}</TH>
+        </TR>
+      </THead>
+      <TBody>
+        {tickets.map((ticket) => (
+          <TR key={ticket.id} data-ticket-id={ticket.id}>
+            <TD className="whitespace-nowrap font-mono text-xs">{ticket.number}</TD>
+            <TD>
+              <Link href={hrefFor(ticket)} className="font-medium text-primary hover:underline">
+                {ticket.title}
+              </Link>
+              {ticket.parent_id && <span className="ms-2 text-xs text-muted-foreground">↳</span>}
+              <SlaIndicator sla={ticket.sla} compact />
+            </TD>
+            <TD>
+              <StatusTag status={ticket.status} />
+            </TD>
+            <TD className="hidden sm:table-cell">
+              <PriorityBadge priority={ticket.priority} />
+            </TD>
+            <TD className="hidden md:table-cell">{ticket.department_name ?? departmentName(ticket.department_id)}</TD>
+            <TD className="hidden whitespace-nowrap lg:table-cell">{formatDateTime(ticket.updated_at, locale)}</TD>
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

@@ -1,0 +1,24 @@
+"use client";
+import { Languages } from "lucide-react";
+import { useI18n } from "@/hooks/useI18n";
+import type { Locale } from "@/lib/i18n";
+
+export function LanguageSwitcher() {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <label className="inline-flex items-center gap-1 text-sm">
+      <Languages className="h-4 w-4" aria-hidden />
+      <span className="sr-only">{t("common.language")}</span>
+      <select
+        aria-label={t("common.language")}
+        value={locale}
+        onChange={(e) => setLocale(e.target.value as Locale)}
+        className="rounded-md border border-input bg-background px-2 py-1 text-sm"
+        data-testid="language-switcher"
+      >
+        <option value="en">English</option>
+        <option value="ur">اردو</option>
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,9 @@
+import type { Role } from "@/types/user";
+
+/** Which role-specific sections each role's sidebar lists. */
+export const ROLE_SECTIONS: Record<Role, string[]> = {
+  requestor: ["dashboard", "new-request", "requests", "notifications"],
+  moderator: ["dashboard", "ticket-pool", "assigned-tickets", "requests", "notifications"],
+  assignee: ["dashboard", "tasks", "new-request", "requests", "reports", "notifications"],
+  admin: ["dashboard", "ticket-pool", "users", "departments", "settings", "analytics", "reports", "audit", "notifications"],
+};

@@ -1,0 +1,62 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useAuthStore } from "@/store/authStore";
+import * as authService from "@/services/api/authService";
+import { abandonSession, completeRelogin } from "@/services/api/session";
+import { routes } from "@/config/routes";
+import type { LoginResult } from "@/types/user";
+
+export function useSession() {
+  const user = useAuthStore((s) => s.user);
+  const hydrated = useAuthStore((s) => s.hydrated);
+  const sessionExpired = useAuthStore((s) => s.sessionExpired);
+  return { user, hydrated, sessionExpired };
+}
+
+/** Signs in; `mode: "relogin"` keeps the current page (session expiry) instead of navigating. */
+export function useSignIn(mode: "page" | "relogin" = "page") {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const setSession = useAuthStore((s) => s.setSession);
+
+  const finish = (result: LoginResult) => {
+    if (result.kind !== "session") return result;
+    const previous = useAuthStore.getState().user;
+    setSession({ user: result.user, access: result.tokens.access, refresh: result.tokens.refresh });
+    if (mode === "relogin" && previous && previous.id === result.user.id) {
+      completeRelogin(result.tokens.access);
+    } else {
+      if (mode === "relogin") abandonSession();
+      setSession({ user: result.user, access: result.tokens.access, refresh: result.tokens.refresh });
+      queryClient.clear();
+      router.replace(routes.dashboard(result.user.role));
+    }
+    return result;
+  };
+
+  const login = useMutation({
+    mutationFn: (values: { employee_code: string; password: string }) =>
+      authService.login(values.employee_code, values.password),
+    onSuccess: finish,
+    meta: { silent: true },
+  });
+  const verifyOtp = useMutation({
+    mutationFn: (values: { challengeId: string; code: string }) => authService.verifyOtp(values.challengeId, values.code),
+    onSuccess: finish,
+    meta: { silent: true },
+  });
+  return { login, verifyOtp };
+}
+
+export function useSignOut() {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  return async () => {
+    const refresh = useAuthStore.getState().refresh;
+    await authService.logout(refresh);
+    abandonSession();
+    queryClient.clear();
+    router.replace(routes.login);
+  };
+}

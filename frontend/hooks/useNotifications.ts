@@ -1,0 +1,70 @@
+"use client";
+import { useEffect } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import * as notificationService from "@/services/api/notificationService";
+import { ReconnectingSocket } from "@/services/socket/socketClient";
+import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosClient";
+import { queryKeys } from "@/services/api/queryKeys";
+import { toNotification } from "@/services/api/mappers";
+import { SOCKET_PATHS } from "@/config/socketEvents";
+import type { NotificationPage } from "@/types/notification";
+
+export function useNotificationList(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.notifications,
+    queryFn: notificationService.listNotifications,
+    enabled,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useMarkNotificationRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => notificationService.markNotificationRead(id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.notifications }),
+  });
+}
+
+export function useMarkAllNotificationsRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => notificationService.markAllNotificationsRead(),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.notifications }),
+  });
+}
+
+/** The user's own notification stream: toasts, badge count, and fresher ticket lists. */
+export function useNotificationStream(enabled: boolean) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!enabled) return;
+    const socket = new ReconnectingSocket({
+      path: SOCKET_PATHS.notifications(),
+      getToken: accessTokenForSocket,
+      onAuthFailure: forceRefreshAccess,
+      onReconnect: () => void queryClient.invalidateQueries({ queryKey: queryKeys.notifications }),
+      onFrame: (frame) => {
+        const raw = (frame.notification ?? null) as Record<string, unknown> | null;
+        if (typeof frame.unread === "number") {
+          queryClient.setQueryData<NotificationPage>(queryKeys.notifications, (old) =>
+            old ? { ...old, unread: frame.unread as number } : old,
+          );
+        }
+        if (raw) {
+          const notification = toNotification(raw);
+          toast(notification.title, { description: notification.body || undefined });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
+          void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.approvals });
+          if (notification.ticket_id) {
+            void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.detail(notification.ticket_id) });
+          }
+        }
+      },
+    });
+    socket.start();
+    return () => socket.stop();
+  }, [enabled, queryClient]);
+}

@@ -1,0 +1,150 @@
+"use client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { ReconnectingSocket, type SocketStatus } from "@/services/socket/socketClient";
+import { handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
+import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosClient";
+import { listMessages, postMessage } from "@/services/api/messageService";
+import { queryKeys } from "@/services/api/queryKeys";
+import { SOCKET_EVENTS, SOCKET_PATHS } from "@/config/socketEvents";
+import { newClientId } from "@/lib/helpers";
+import { toApiError } from "@/lib/errors";
+import { useAuthStore } from "@/store/authStore";
+import type { ChatMessage } from "@/types/chat";
+
+const ECHO_TIMEOUT_MS = 6_000;
+
+/**
+ * One ticket's chat room: history over HTTP, live frames over the socket, catch-up on reconnect,
+ * sends over the socket with an HTTP fallback. `client_id` keeps resends free of duplicates.
+ */
+export function useTicketRoom(roomId: string | undefined) {
+  const queryClient = useQueryClient();
+  const me = useAuthStore((s) => s.user);
+  const [status, setStatus] = useState<SocketStatus>("connecting");
+  const [typing, setTyping] = useState<Record<string, { name: string | null; until: number }>>({});
+  const [presence, setPresence] = useState<Record<string, string>>({});
+  const socketRef = useRef<ReconnectingSocket | null>(null);
+  const lastTypingSent = useRef(0);
+
+  const messagesKey = queryKeys.tickets.messages(roomId ?? "none");
+  const messages = useQuery({
+    queryKey: messagesKey,
+    enabled: !!roomId,
+    queryFn: async () => {
+      const fetched = await listMessages(roomId!);
+      const current = queryClient.getQueryData<ChatMessage[]>(messagesKey) ?? [];
+      return mergeMessages(current, fetched);
+    },
+    // Only a safety net: the socket delivers messages as they happen.
+    refetchInterval: status === "open" ? false : 10_000,
+  });
+
+  useEffect(() => {
+    if (!roomId) return;
+    const socket = new ReconnectingSocket({
+      path: SOCKET_PATHS.chat(roomId),
+      getToken: accessTokenForSocket,
+      onAuthFailure: forceRefreshAccess,
+      onStatus: setStatus,
+      onReconnect: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.messages(roomId) }),
+      onFrame: (frame) =>
+        handleRoomFrame(queryClient, roomId, frame, {
+          onTyping: (userId, name) => {
+            if (userId === useAuthStore.getState().user?.id) return;
+            setTyping((prev) => ({ ...prev, [userId]: { name, until: Date.now() + 4000 } }));
+          },
+          onPresence: (f) => {
+            const userId = String(f.user_id ?? (f.user as { id?: string } | undefined)?.id ?? "");
+            if (!userId) return;
+            const name = String(f.full_name ?? (f.user as { full_name?: string } | undefined)?.full_name ?? userId);
+            const online = f.online !== false && f.status !== "offline" && f.event !== "leave";
+            setPresence((prev) => {
+              const next = { ...prev };
+              if (online) next[userId] = name;
+              else delete next[userId];
+              return next;
+            });
+          },
+        }),
+    });
+    socketRef.current = socket;
+    socket.start();
+    return () => {
+      socket.stop();
+      socketRef.current = null;
+    };
+  }, [roomId, queryClient]);
+
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setTyping((prev) => {
+        const now = Date.now();
+        const next = Object.fromEntries(Object.entries(prev).filter(([, v]) => v.until > now));
+        return Object.keys(next).length === Object.keys(prev).length ? prev : next;
+      });
+    }, 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const send = useCallback(
+    async (body: string, existingClientId?: string) => {
+      if (!roomId || !me) return;
+      const clientId = existingClientId ?? newClientId();
+      const key = queryKeys.tickets.messages(roomId);
+      const pending: ChatMessage = {
+        id: "",
+        ticket_id: roomId,
+        author_id: me.id,
+        author_name: me.full_name,
+        body,
+        client_id: clientId,
+        created_at: new Date().toISOString(),
+        edited_at: null,
+        pending: true,
+      };
+      queryClient.setQueryData<ChatMessage[]>(key, (old = []) => mergeMessages(old, [pending]));
+      const confirmed = () =>
+        (queryClient.getQueryData<ChatMessage[]>(key) ?? []).some((m) => m.client_id === clientId && !m.pending);
+      const viaHttp = async () => {
+        try {
+          const saved = await postMessage(roomId, body, clientId);
+          queryClient.setQueryData<ChatMessage[]>(key, (old = []) => mergeMessages(old, [saved]));
+        } catch (error) {
+          queryClient.setQueryData<ChatMessage[]>(key, (old = []) =>
+            old.map((m) => (m.client_id === clientId && m.pending ? { ...m, failed: true } : m)),
+          );
+          toast.error(toApiError(error).detail);
+        }
+      };
+      const sent = socketRef.current?.send({ type: SOCKET_EVENTS.messageSend, client_id: clientId, body });
+      if (!sent) {
+        await viaHttp();
+        return;
+      }
+      setTimeout(() => {
+        if (!confirmed()) void viaHttp();
+      }, ECHO_TIMEOUT_MS);
+    },
+    [roomId, me, queryClient],
+  );
+
+  const notifyTyping = useCallback(() => {
+    const now = Date.now();
+    if (now - lastTypingSent.current < 2500) return;
+    lastTypingSent.current = now;
+    socketRef.current?.send({ type: SOCKET_EVENTS.typing });
+  }, []);
+
+  return {
+    messages: messages.data ?? [],
+    isLoading: messages.isLoading,
+    error: messages.error,
+    status,
+    typing: Object.values(typing).map((v) => v.name ?? "…"),
+    presence: Object.values(presence),
+    send,
+    notifyTyping,
+  };
+}

@@ -1,0 +1,64 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import * as ticketService from "@/services/api/ticketService";
+import { ticketQueries } from "@/services/api/ticketService";
+import { queryKeys } from "@/services/api/queryKeys";
+import type { NewTicketInput, TicketFilters, Attachment } from "@/types/ticket";
+
+export function useTicketList(filters: TicketFilters, options: { enabled?: boolean; refetchInterval?: number } = {}) {
+  return useQuery({ ...ticketQueries.list(filters), ...options, placeholderData: (prev) => prev });
+}
+
+export function useTicket(id: string) {
+  return useQuery({ ...ticketQueries.detail(id), retry: (count, error) => count < 2 && (error as { status?: number }).status !== 404 });
+}
+
+export function useTicketHistory(id: string) {
+  return useQuery(ticketQueries.history(id));
+}
+
+export function useSubtickets(id: string, enabled = true) {
+  return useQuery({ ...ticketQueries.subtickets(id), enabled });
+}
+
+export function useAttachments(id: string) {
+  return useQuery({ ...ticketQueries.attachments(id), retry: false });
+}
+
+export function useCreateTicket() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: NewTicketInput) => ticketService.createTicket(input),
+    onSuccess: (ticket) => {
+      queryClient.setQueryData(queryKeys.tickets.detail(ticket.id), ticket);
+      void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
+    },
+  });
+}
+
+export function useUploadAttachment() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (args: { ticketId: string; file: File; onProgress?: (f: number) => void; signal?: AbortSignal }) =>
+      ticketService.uploadAttachment(args.ticketId, args.file, args.onProgress, args.signal),
+    onSuccess: (_attachment, args) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.attachments(args.ticketId) });
+    },
+    meta: { silent: true },
+  });
+}
+
+export function useDownloadAttachment() {
+  return useMutation({ mutationFn: (attachment: Attachment) => ticketService.downloadAttachment(attachment) });
+}
+
+export function useSubmitDraft() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (ticket: { id: string; version: number }) => ticketService.runTicketAction(ticket.id, "submit", ticket.version),
+    onSuccess: (ticket) => {
+      queryClient.setQueryData(queryKeys.tickets.detail(ticket.id), ticket);
+      void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
+    },
+  });
+}

@@ -1,0 +1,66 @@
+import { isAxiosError } from "axios";
+
+/** Every failure the UI shows: the API's `detail`, its `code`, the HTTP status. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly fieldErrors: unknown;
+
+  constructor(status: number, code: string, detail: string, fieldErrors?: unknown) {
+    super(detail);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+function detailFrom(data: unknown): { detail?: string; code?: string; errors?: unknown } {
+  if (!data || typeof data !== "object") return {};
+  const body = data as Record<string, unknown>;
+  let detail: string | undefined;
+  if (typeof body.detail === "string") detail = body.detail;
+  else if (Array.isArray(body.detail)) {
+    // Ninja's validation errors: [{loc, msg}]
+    detail = body.detail
+      .map((item) => {
+        if (item && typeof item === "object") {
+          const entry = item as { loc?: unknown[]; msg?: string };
+          const field = Array.isArray(entry.loc) ? entry.loc.filter((p) => p !== "body").join(".") : "";
+          return field ? `${field}: ${entry.msg ?? ""}` : (entry.msg ?? "");
+        }
+        return String(item);
+      })
+      .join("; ");
+  }
+  return {
+    detail,
+    code: typeof body.code === "string" ? body.code : undefined,
+    errors: body.errors ?? body.fields,
+  };
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (isAxiosError(error)) {
+    if (!error.response) {
+      return new ApiError(0, "network_error", "The server could not be reached. Check your connection and try again.");
+    }
+    const { status, data } = error.response;
+    const { detail, code, errors } = detailFrom(data);
+    return new ApiError(status, code ?? `http_${status}`, detail ?? error.message ?? `Request failed (${status})`, errors);
+  }
+  if (error instanceof Error) return new ApiError(0, "client_error", error.message);
+  return new ApiError(0, "client_error", String(error));
+}
+
+export function isVersionConflict(error: unknown): boolean {
+  const apiError = toApiError(error);
+  return apiError.status === 409 && apiError.code === "version_conflict";
+}
+
+export function isNotFound(error: unknown): boolean {
+  return toApiError(error).status === 404;
+}

@@ -1,0 +1,34 @@
+import { api } from "./axiosClient";
+import { toUser } from "./mappers";
+import type { LoginResult, User } from "@/types/user";
+
+type Raw = Record<string, unknown>;
+
+function toLoginResult(data: Raw): LoginResult {
+  if (data.otp_required) return { kind: "otp", challengeId: String(data.challenge_id) };
+  return {
+    kind: "session",
+    tokens: { access: String(data.access), refresh: String(data.refresh) },
+    user: toUser((data.user ?? {}) as Raw),
+  };
+}
+
+export async function login(employee_code: string, password: string): Promise<LoginResult> {
+  const { data } = await api.post<Raw>("/auth/login", { employee_code, password });
+  return toLoginResult(data);
+}
+
+export async function verifyOtp(challenge_id: string, code: string): Promise<LoginResult> {
+  const { data } = await api.post<Raw>("/auth/otp/verify", { challenge_id, code });
+  return toLoginResult(data);
+}
+
+export async function logout(refresh: string | null): Promise<void> {
+  if (!refresh) return;
+  await api.post("/auth/logout", { refresh }).catch(() => undefined);
+}
+
+export async function fetchMe(): Promise<User> {
+  const { data } = await api.get<Raw>("/auth/me");
+  return toUser(data);
+}

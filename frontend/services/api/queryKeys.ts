@@ -1,0 +1,24 @@
+import type { TicketFilters } from "@/types/ticket";
+import type { AuditFilters } from "@/types/analytics";
+
+export const queryKeys = {
+  me: ["me"] as const,
+  tickets: {
+    all: ["tickets"] as const,
+    list: (filters: TicketFilters) => ["tickets", "list", filters] as const,
+    detail: (id: string) => ["tickets", "detail", id] as const,
+    history: (id: string) => ["tickets", "history", id] as const,
+    subtickets: (id: string) => ["tickets", "subtickets", id] as const,
+    attachments: (id: string) => ["tickets", "attachments", id] as const,
+    messages: (id: string) => ["tickets", "messages", id] as const,
+  },
+  approvals: ["approvals"] as const,
+  users: (params: Record<string, string | undefined>) => ["users", params] as const,
+  usersAll: ["users"] as const,
+  departments: ["departments"] as const,
+  notifications: ["notifications"] as const,
+  analytics: (scope: string) => ["analytics", scope] as const,
+  audit: (filters: AuditFilters) => ["audit", filters] as const,
+  sla: ["sla"] as const,
+  settings: ["settings"] as const,
+};

@@ -1,0 +1,113 @@
+import { queryOptions } from "@tanstack/react-query";
+import { api } from "./axiosClient";
+import { queryKeys } from "./queryKeys";
+import { toPage, toTicket, toHistory, toAttachment } from "./mappers";
+import { PAGE_SIZE } from "@/lib/constants";
+import { nextPageUrl } from "./pagination";
+import type {
+  ActionPayload,
+  Attachment,
+  NewTicketInput,
+  Paginated,
+  Ticket,
+  TicketAction,
+  TicketFilters,
+  HistoryEntry,
+  SubticketItem,
+} from "@/types/ticket";
+
+type Raw = Record<string, unknown>;
+
+function listParams(filters: TicketFilters): Record<string, string | number | boolean> {
+  const params: Record<string, string | number | boolean> = { limit: PAGE_SIZE };
+  for (const [key, value] of Object.entries(filters)) {
+    if (value === undefined || value === "" || value === null) continue;
+    if (key === "page") params.offset = (Number(value) - 1) * PAGE_SIZE;
+    else params[key] = value as string | number | boolean;
+  }
+  return params;
+}
+
+export async function listTickets(filters: TicketFilters): Promise<Paginated<Ticket>> {
+  const { cursor, ...rest } = filters;
+  const { data } = cursor
+    ? await api.get(nextPageUrl(cursor, "/tickets"))
+    : await api.get("/tickets", { params: listParams(rest) });
+  return toPage(data, toTicket);
+}
+
+export async function getTicket(id: string): Promise<Ticket> {
+  const { data } = await api.get<Raw>(`/tickets/${id}`);
+  return toTicket(data);
+}
+
+export async function createTicket(input: NewTicketInput): Promise<Ticket> {
+  const { data } = await api.post<Raw>("/tickets", input);
+  return toTicket(data);
+}
+
+export async function updateTicket(id: string, changes: Partial<Pick<Ticket, "title" | "description" | "priority" | "category">> & { version: number }): Promise<Ticket> {
+  const { data } = await api.patch<Raw>(`/tickets/${id}`, changes);
+  return toTicket(data);
+}
+
+export async function runTicketAction(id: string, action: TicketAction, version: number, payload: ActionPayload = {}): Promise<Ticket> {
+  const { data } = await api.post<Raw>(`/tickets/${id}/actions/${action}`, { version, ...payload });
+  return toTicket(data);
+}
+
+export async function getHistory(id: string): Promise<HistoryEntry[]> {
+  const { data } = await api.get(`/tickets/${id}/history`);
+  return toPage(data, toHistory).items;
+}
+
+export async function listSubtickets(id: string): Promise<Ticket[]> {
+  const { data } = await api.get(`/tickets/${id}/subtickets`);
+  return toPage(data, toTicket).items;
+}
+
+export async function createSubtickets(id: string, items: SubticketItem[]): Promise<Ticket[]> {
+  const { data } = await api.post(`/tickets/${id}/subtickets`, { items });
+  return toPage(data, toTicket).items;
+}
+
+export async function listAttachments(id: string): Promise<Attachment[]> {
+  const { data } = await api.get(`/tickets/${id}/attachments`);
+  return toPage(data, toAttachment).items;
+}
+
+export async function uploadAttachment(ticketId: string, file: File, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<Attachment> {
+  const form = new FormData();
+  form.append("file", file);
+  const { data } = await api.post<Raw>(`/tickets/${ticketId}/attachments`, form, {
+    signal,
+    timeout: 0,
+    onUploadProgress: (event) => {
+      if (onProgress && event.total) onProgress(event.loaded / event.total);
+    },
+  });
+  return toAttachment(data);
+}
+
+export async function downloadAttachment(attachment: Attachment): Promise<void> {
+  const response = await api.get<Blob>(`/attachments/${attachment.id}/download`, { responseType: "blob", timeout: 0 });
+  const url = URL.createObjectURL(response.data);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = attachment.original_name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export const ticketQueries = {
+  list: (filters: TicketFilters) =>
+    queryOptions({ queryKey: queryKeys.tickets.list(filters), queryFn: () => listTickets(filters) }),
+  detail: (id: string) => queryOptions({ queryKey: queryKeys.tickets.detail(id), queryFn: () => getTicket(id) }),
+  history: (id: string) => queryOptions({ queryKey: queryKeys.tickets.history(id), queryFn: () => getHistory(id) }),
+  subtickets: (id: string) =>
+    queryOptions({ queryKey: queryKeys.tickets.subtickets(id), queryFn: () => listSubtickets(id) }),
+  attachments: (id: string) =>
+    queryOptions({ queryKey: queryKeys.tickets.attachments(id), queryFn: () => listAttachments(id) }),
+};

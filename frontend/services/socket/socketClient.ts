@@ -1,0 +1,102 @@
+import { env } from "@/config/env";
+
+export type SocketStatus = "connecting" | "open" | "closed";
+export type SocketFrame = { type: string } & Record<string, unknown>;
+
+export interface SocketOptions {
+  path: string;
+  getToken: () => Promise<string | null>;
+  /** Called after a handshake failure that may be an expired token. */
+  onAuthFailure?: () => Promise<unknown>;
+  onFrame: (frame: SocketFrame) => void;
+  onStatus?: (status: SocketStatus) => void;
+  /** Every open after the first: time to catch up on what was missed. */
+  onReconnect?: () => void;
+}
+
+/**
+ * A WebSocket to the API origin that authenticates with the `bearer` subprotocol (DESIGN §5) and
+ * reconnects with backoff. Catch-up after a reconnect is the caller's (re-read over HTTP).
+ */
+export class ReconnectingSocket {
+  private ws: WebSocket | null = null;
+  private attempts = 0;
+  private opened = false;
+  private stopped = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: SocketOptions) {}
+
+  start() {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(1000);
+    this.ws = null;
+  }
+
+  get isOpen() {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  send(frame: SocketFrame): boolean {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private async connect() {
+    if (this.stopped) return;
+    this.options.onStatus?.("connecting");
+    let token: string | null = null;
+    try {
+      token = await this.options.getToken();
+    } catch {
+      token = null;
+    }
+    if (this.stopped) return;
+    if (!token) {
+      this.scheduleReconnect();
+      return;
+    }
+    const ws = new WebSocket(`${env.wsOrigin}${this.options.path}`, ["bearer", token]);
+    this.ws = ws;
+    let didOpen = false;
+    ws.onopen = () => {
+      didOpen = true;
+      this.attempts = 0;
+      this.options.onStatus?.("open");
+      if (this.opened) this.options.onReconnect?.();
+      this.opened = true;
+    };
+    ws.onmessage = (event) => {
+      try {
+        const frame = JSON.parse(String(event.data)) as SocketFrame;
+        if (frame && typeof frame.type === "string") this.options.onFrame(frame);
+      } catch {
+        // Not JSON: ignore rather than break the room.
+      }
+    };
+    ws.onclose = () => {
+      if (this.ws === ws) this.ws = null;
+      this.options.onStatus?.("closed");
+      if (this.stopped) return;
+      if (!didOpen && this.options.onAuthFailure && this.attempts >= 1) {
+        void this.options.onAuthFailure().catch(() => undefined).finally(() => this.scheduleReconnect());
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect() {
+    if (this.stopped) return;
+    this.attempts += 1;
+    const delay = Math.min(15_000, 500 * 2 ** Math.min(this.attempts, 5)) + Math.random() * 300;
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+}

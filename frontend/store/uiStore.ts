@@ -1,0 +1,39 @@
+import { create } from "zustand";
+import { persist, createJSONStorage } from "zustand/middleware";
+import type { Locale } from "@/lib/i18n";
+import type { Ticket } from "@/types/ticket";
+
+interface ConflictState {
+  /** The server's current ticket after a 409 version_conflict. */
+  latest: Ticket | null;
+  message: string;
+}
+
+interface UiState {
+  locale: Locale;
+  sidebarOpen: boolean;
+  conflict: ConflictState | null;
+  setLocale: (locale: Locale) => void;
+  setSidebarOpen: (open: boolean) => void;
+  showConflict: (conflict: ConflictState) => void;
+  clearConflict: () => void;
+}
+
+export const useUiStore = create<UiState>()(
+  persist(
+    (set) => ({
+      locale: "en",
+      sidebarOpen: false,
+      conflict: null,
+      setLocale: (locale) => set({ locale }),
+      setSidebarOpen: (sidebarOpen) => set({ sidebarOpen }),
+      showConflict: (conflict) => set({ conflict }),
+      clearConflict: () => set({ conflict: null }),
+    }),
+    {
+      name: "hdms-ui",
+      storage: createJSONStorage(() => localStorage),
+      partialize: (s) => ({ locale: s.locale }),
+    },
+  ),
+);

@@ -1,0 +1,44 @@
+export const ROLES = ["requestor", "moderator", "assignee", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export type ApproverKind = "finance" | "ceo" | null;
+
+export interface User {
+  id: string;
+  employee_code: string;
+  full_name: string;
+  email: string;
+  role: Role;
+  department_id: string | null;
+  is_approver: boolean;
+  approver_kind: ApproverKind;
+  is_active?: boolean;
+}
+
+export interface Department {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface TokenPair {
+  access: string;
+  refresh: string;
+}
+
+export type LoginResult =
+  | { kind: "session"; tokens: TokenPair; user: User }
+  | { kind: "otp"; challengeId: string };
+
+export interface ImportRowReport {
+  row: number;
+  status: string;
+  employee_code?: string;
+  detail?: string;
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  failed: number;
+  rows: ImportRowReport[];
+}
