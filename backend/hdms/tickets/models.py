@@ -1,1 +1,252 @@
-from django.db import models  # noqa: F401
+"""Tickets, their participants, approval steps, SLA policies and the desk settings (DESIGN §3).
+
+Transitions are declared here with django-fsm so the allowed graph lives in one place, but they
+are only ever *called* from ``hdms.tickets.services`` (which locks the row, checks the version,
+audits and publishes events). The transition methods themselves only change fields.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, transition
+
+from hdms.core.models import BaseModel
+
+
+class TicketStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    POSTPONED = "postponed", "Postponed"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+S = TicketStatus
+# Statuses whose tickets count as "open" work (SLA running or paused).
+OPEN_STATUSES = (S.SUBMITTED, S.PENDING_APPROVAL, S.APPROVED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
+# The SLA clock is paused in these.
+PAUSED_STATUSES = (S.POSTPONED, S.PENDING_APPROVAL)
+# A sub-ticket in one of these no longer blocks its parent from resolving.
+SUBTICKET_DONE_STATUSES = (S.RESOLVED, S.CLOSED, S.WITHDRAWN, S.REJECTED)
+# Statuses in which the ticket sits in its department's queue (visible to that department's assignees).
+DEPARTMENT_QUEUE_STATUSES = (S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED, S.RESOLVED, S.CLOSED)
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class Ticket(BaseModel):
+    number = models.CharField(max_length=16, unique=True)  # HD-000123, from a database sequence
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    department = models.ForeignKey(
+        "users.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    category = models.CharField(max_length=64, blank=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    status = FSMField(max_length=20, choices=TicketStatus.choices, default=S.DRAFT)
+    requestor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtickets")
+    # The moderator who split the ticket; a reopened parent goes back to them.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)  # the requestor's wished-for date
+
+    resolution = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    postponed_until = models.DateTimeField(null=True, blank=True)
+    postponed_reason = models.TextField(blank=True)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+    auto_close_warned_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+
+    # SLA (working time, see hdms.tickets.sla). The *_warn_at instants are the 80 % marks.
+    sla_started_at = models.DateTimeField(null=True, blank=True)
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_minutes = models.PositiveIntegerField(default=0)  # working minutes spent paused
+    first_response_breached = models.BooleanField(default=False)
+    resolution_breached = models.BooleanField(default=False)
+    first_response_near_notified = models.BooleanField(default=False)
+    resolution_near_notified = models.BooleanField(default=False)
+    sla_breached = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            # The default list ordering and keyset pagination.
+            models.Index(fields=["-created_at", "-id"], name="ticket_created_id"),
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["department", "status", "-created_at"], name="ticket_dept_status_created"),
+            models.Index(fields=["assignee", "status", "-created_at"], name="ticket_assignee_status_created"),
+            models.Index(fields=["requestor", "-created_at"], name="ticket_requestor_created"),
+            models.Index(fields=["priority", "-created_at"], name="ticket_priority_created"),
+            models.Index(fields=["parent"], name="ticket_parent", condition=Q(parent__isnull=False)),
+            models.Index(fields=["-created_at"], name="ticket_breached_created", condition=Q(sla_breached=True)),
+            models.Index(fields=["resolved_at"], name="ticket_resolved_open", condition=Q(status="resolved")),
+            models.Index(fields=["status", "resolution_warn_at"], name="ticket_sla_scan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def room_id(self):  # the parent's id for a sub-ticket (its chat room), else its own
+        return self.parent_id or self.id
+
+    # ---- the state machine (DESIGN §3); called only by services ----
+    @transition(field=status, source=S.DRAFT, target=S.SUBMITTED)
+    def submit(self) -> None: ...
+
+    @transition(field=status, source=[S.DRAFT, S.SUBMITTED], target=S.WITHDRAWN)
+    def withdraw(self) -> None: ...
+
+    @transition(field=status, source=[S.SUBMITTED, S.PENDING_APPROVAL], target=S.REJECTED)
+    def reject(self) -> None: ...
+
+    @transition(field=status, source=S.SUBMITTED, target=S.PENDING_APPROVAL)
+    def request_approval(self) -> None: ...
+
+    @transition(field=status, source=S.PENDING_APPROVAL, target=S.PENDING_APPROVAL)
+    def approve_step(self) -> None: ...
+
+    @transition(field=status, source=S.PENDING_APPROVAL, target=S.APPROVED)
+    def approve_final(self) -> None: ...
+
+    @transition(field=status, source=[S.SUBMITTED, S.APPROVED], target=S.ASSIGNED)
+    def assign(self) -> None: ...
+
+    @transition(field=status, source=[S.ASSIGNED, S.IN_PROGRESS], target=S.ASSIGNED)
+    def reassign(self) -> None: ...
+
+    @transition(field=status, source=S.ASSIGNED, target=S.IN_PROGRESS)
+    def start(self) -> None: ...
+
+    @transition(field=status, source=S.IN_PROGRESS, target=S.POSTPONED)
+    def postpone(self) -> None: ...
+
+    @transition(field=status, source=S.POSTPONED, target=S.IN_PROGRESS)
+    def resume(self) -> None: ...
+
+    @transition(field=status, source=S.IN_PROGRESS, target=S.RESOLVED)
+    def resolve(self) -> None: ...
+
+    @transition(field=status, source=S.RESOLVED, target=S.IN_PROGRESS)
+    def reopen(self) -> None: ...
+
+    @transition(field=status, source=S.RESOLVED, target=S.CLOSED)
+    def close(self) -> None: ...
+
+    # Splitting into sub-tickets moves the parent straight to in_progress (DESIGN §3 sub-tickets).
+    @transition(field=status, source=[S.SUBMITTED, S.APPROVED], target=S.IN_PROGRESS)
+    def split(self) -> None: ...
+
+
+class TicketParticipant(models.Model):
+    """A person in a ticket's chat room. Rows hang off the room ticket (the parent for sub-tickets)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="ticket_participant_unique")]
+        indexes = [models.Index(fields=["user", "ticket"], name="participant_user_ticket")]
+
+
+class ApprovalStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for an earlier step"
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ApprovalStep(BaseModel):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="approval_steps")
+    step = models.PositiveSmallIntegerField()
+    approver_kind = models.CharField(max_length=16)  # finance | ceo
+    status = models.CharField(max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    # One ticket can go through approval more than once only if re-submitted; rounds keep history apart.
+    round = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ("ticket", "round", "step")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "round", "step"], name="approval_step_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["approver_kind", "status"], name="approval_kind_status",
+                         condition=Q(status="pending")),
+            models.Index(fields=["decided_by"], name="approval_decided_by", condition=Q(decided_by__isnull=False)),
+        ]
+
+
+class SlaPolicy(BaseModel):
+    """Targets per priority, in working minutes of the desk calendar."""
+
+    priority = models.CharField(max_length=8, choices=Priority.choices, unique=True)
+    first_response_minutes = models.PositiveIntegerField()
+    resolution_minutes = models.PositiveIntegerField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("priority",)
+
+
+class Holiday(BaseModel):
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ("date",)
+
+
+def default_work_days() -> list[int]:
+    return [0, 1, 2, 3, 4, 5]  # Monday..Saturday
+
+
+class DeskSettings(BaseModel):
+    """The one row of desk-wide settings (admin-editable through ``/api/v1/sla/settings``)."""
+
+    singleton = models.BooleanField(default=True, unique=True)
+    timezone = models.CharField(max_length=64, default="Asia/Karachi")
+    work_days = models.JSONField(default=default_work_days)  # 0 = Monday
+    work_start = models.TimeField(default="08:00")
+    work_end = models.TimeField(default="16:00")
+    ceo_approval_threshold = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("100000.00"))
+    auto_close_days = models.PositiveSmallIntegerField(default=3)
+    reminder_days = models.PositiveSmallIntegerField(default=3)

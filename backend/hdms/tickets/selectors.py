@@ -1,0 +1,418 @@
+"""Every read of the ticket service: visibility (DESIGN §2), lists, payloads, chat access.
+
+Visibility for people who are not moderators or admins is built as an OR of *indexable*
+conditions (requestor, assignee, department queue, explicit id lists for rooms they joined and
+approvals they are on), so PostgreSQL can combine index scans (BitmapOr) instead of scanning
+the table; the two id lists are fetched first with one small query each.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from hdms.core.errors import NotFound, ValidationFailed
+from hdms.core.roles import Role
+from hdms.tickets.models import (
+    DEPARTMENT_QUEUE_STATUSES,
+    SUBTICKET_DONE_STATUSES,
+    ApprovalStatus,
+    ApprovalStep,
+    DeskSettings,
+    Holiday,
+    SlaPolicy,
+    Ticket,
+    TicketParticipant,
+    TicketStatus,
+)
+from hdms.tickets.sla import WorkCalendar
+
+STAFF = (Role.MODERATOR, Role.ADMIN)
+
+
+def is_staff(user: Any) -> bool:
+    return getattr(user, "role", None) in STAFF
+
+
+def user_model() -> Any:
+    return get_user_model()
+
+
+def department_model() -> Any:
+    return Ticket._meta.get_field("department").related_model
+
+
+# ---------------------------------------------------------------- visibility
+
+def _room_ids_of(user: Any) -> list:
+    return list(TicketParticipant.objects.filter(user_id=user.id).values_list("ticket_id", flat=True))
+
+
+def _approval_ticket_ids_of(user: Any) -> list:
+    if not getattr(user, "is_approver", False) or not user.approver_kind:
+        return []
+    return list(
+        ApprovalStep.objects.filter(
+            Q(status=ApprovalStatus.PENDING, approver_kind=user.approver_kind, ticket__status="pending_approval")
+            | Q(decided_by_id=user.id)
+        ).values_list("ticket_id", flat=True).distinct()
+    )
+
+
+def _staff_qs(user: Any) -> QuerySet[Ticket]:
+    # Drafts are private to their author, even for staff.
+    return Ticket.objects.filter(~Q(status=TicketStatus.DRAFT) | Q(requestor_id=user.id))
+
+
+def ticket_visible_qs(*, user: Any) -> QuerySet[Ticket]:
+    """Tickets ``user`` may see (DESIGN §2): requestor, participant of its room, assignee, its
+    department's queue (assignees of that department), moderators and admins, pending approvers."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Ticket.objects.none()
+    if is_staff(user):
+        return _staff_qs(user)
+    condition = Q(requestor_id=user.id) | Q(assignee_id=user.id)
+    rooms = _room_ids_of(user)
+    if rooms:
+        condition |= Q(id__in=rooms) | Q(parent_id__in=rooms)
+    approvals = _approval_ticket_ids_of(user)
+    if approvals:
+        condition |= Q(id__in=approvals)
+    if user.role == Role.ASSIGNEE and user.department_id:
+        condition |= Q(department_id=user.department_id, status__in=DEPARTMENT_QUEUE_STATUSES)
+    return Ticket.objects.filter(condition).exclude(Q(status=TicketStatus.DRAFT) & ~Q(requestor_id=user.id))
+
+
+def ticket_can_see(*, user: Any, ticket: Ticket) -> bool:
+    """The same rule as ``ticket_visible_qs`` for one loaded ticket (at most two small queries)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if ticket.status == TicketStatus.DRAFT:
+        return ticket.requestor_id == user.id
+    if is_staff(user) or user.id in (ticket.requestor_id, ticket.assignee_id):
+        return True
+    if (user.role == Role.ASSIGNEE and user.department_id and ticket.department_id == user.department_id
+            and ticket.status in DEPARTMENT_QUEUE_STATUSES):
+        return True
+    room_ids = {ticket.id, ticket.parent_id} - {None}
+    if TicketParticipant.objects.filter(user_id=user.id, ticket_id__in=room_ids).exists():
+        return True
+    return ticket.id in _approval_ticket_ids_of(user)
+
+
+def ticket_base_qs() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("requestor", "assignee", "department", "owner")
+
+
+def ticket_get_visible(*, user: Any, ticket_id: Any) -> Ticket:
+    """The ticket if ``user`` may see it; ``NotFound`` when absent or invisible (never 403)."""
+    try:
+        ticket = ticket_base_qs().filter(id=ticket_id).first()
+    except (ValueError, TypeError, DjangoValidationError):  # not a UUID
+        ticket = None
+    if ticket is None or not ticket_can_see(user=user, ticket=ticket):
+        raise NotFound("Ticket not found.")
+    return ticket
+
+
+# ---------------------------------------------------------------- chat rooms
+
+@dataclass(frozen=True)
+class ChatAccess:
+    room_id: str
+    sees_all: bool
+    silent: bool
+    joined_at: datetime | None
+
+
+def chat_access(*, user: Any, ticket_id: Any) -> ChatAccess:
+    """How ``user`` may use the chat room of ``ticket_id`` (a sub-ticket's room is its parent's).
+
+    Moderators and admins see the whole history (admins silently). Anyone else who can see the
+    ticket but is not yet a participant of its room (a colleague from the department queue, a
+    pending approver) becomes one when they first open the chat: ``participant_ensure`` adds them
+    with ``joined_at`` = now, and from then on they see the messages posted after that moment.
+    """
+    ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
+    room_id = ticket.parent_id or ticket.id
+    if is_staff(user):
+        return ChatAccess(room_id=str(room_id), sees_all=True, silent=user.role == Role.ADMIN, joined_at=None)
+    participant = TicketParticipant.objects.filter(ticket_id=room_id, user_id=user.id).first()
+    if participant is None:
+        from hdms.tickets.services import participant_ensure
+
+        participant = participant_ensure(room_id=room_id, user=user, added_by=None)
+    return ChatAccess(room_id=str(room_id), sees_all=False, silent=False, joined_at=participant.joined_at)
+
+
+def room_participant_ids(*, room_id: Any) -> list[str]:
+    """User ids of the people in a room: requestor, assignees (also of sub-tickets), acting
+    moderators and people added. Admins observing silently are never participants unless added."""
+    return [str(uid) for uid in TicketParticipant.objects.filter(ticket_id=room_id)
+            .order_by("joined_at").values_list("user_id", flat=True)]
+
+
+def participant_list(*, room_id: Any) -> QuerySet[TicketParticipant]:
+    return TicketParticipant.objects.filter(ticket_id=room_id).select_related("user").order_by("joined_at")
+
+
+# ---------------------------------------------------------------- payloads
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _user_brief(user: Any) -> dict | None:
+    if user is None:
+        return None
+    return {"id": str(user.id), "employee_code": user.employee_code, "full_name": user.full_name}
+
+
+def subticket_progress(ticket: Ticket) -> dict[str, int]:
+    total = getattr(ticket, "sub_total", None)
+    done = getattr(ticket, "sub_done", None)
+    if total is None or done is None:
+        if ticket.parent_id is not None:
+            return {"total": 0, "done": 0}
+        counts = Ticket.objects.filter(parent_id=ticket.id).aggregate(
+            total=Count("id"), done=Count("id", filter=Q(status__in=SUBTICKET_DONE_STATUSES))
+        )
+        total, done = counts["total"], counts["done"]
+    return {"total": total, "done": done}
+
+
+def ticket_payload(ticket: Ticket) -> dict[str, Any]:
+    """The API dict of a ticket (DESIGN §4), JSON-able; used by the API and in events."""
+    department = ticket.department if ticket.department_id else None
+    amount: Decimal | None = ticket.amount
+    return {
+        "id": str(ticket.id),
+        "number": ticket.number,
+        "title": ticket.title,
+        "description": ticket.description,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "category": ticket.category,
+        "department_id": str(ticket.department_id) if ticket.department_id else None,
+        "department": {"id": str(department.id), "code": department.code, "name": department.name}
+        if department else None,
+        "requestor_id": str(ticket.requestor_id),
+        "requestor": _user_brief(ticket.requestor),
+        "assignee_id": str(ticket.assignee_id) if ticket.assignee_id else None,
+        "assignee": _user_brief(ticket.assignee) if ticket.assignee_id else None,
+        "owner_id": str(ticket.owner_id) if ticket.owner_id else None,
+        "parent_id": str(ticket.parent_id) if ticket.parent_id else None,
+        "room_id": str(ticket.parent_id or ticket.id),
+        "amount": str(amount) if amount is not None else None,
+        "due_at": _iso(ticket.due_at),
+        "resolution": ticket.resolution,
+        "postponed_until": _iso(ticket.postponed_until),
+        "postponed_reason": ticket.postponed_reason,
+        "rating": ticket.rating,
+        "rating_comment": ticket.rating_comment,
+        "version": ticket.version,
+        "created_at": _iso(ticket.created_at),
+        "updated_at": _iso(ticket.updated_at),
+        "submitted_at": _iso(ticket.submitted_at),
+        "first_responded_at": _iso(ticket.first_responded_at),
+        "resolved_at": _iso(ticket.resolved_at),
+        "closed_at": _iso(ticket.closed_at),
+        "subtickets": subticket_progress(ticket),
+        "sla": {
+            "started_at": _iso(ticket.sla_started_at),
+            "first_response_due": _iso(ticket.first_response_due),
+            "resolution_due": _iso(ticket.resolution_due),
+            "first_response_breached": ticket.first_response_breached,
+            "resolution_breached": ticket.resolution_breached,
+            "breached": ticket.sla_breached,
+            "paused": ticket.sla_paused_at is not None,
+            "paused_minutes": ticket.sla_paused_minutes,
+        },
+    }
+
+
+# ---------------------------------------------------------------- lists
+
+ORDERINGS = {
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "priority": ("priority", "-created_at", "-id"),
+    "-priority": ("-priority", "-created_at", "-id"),
+    "resolution_due": ("resolution_due", "id"),
+    "-resolution_due": ("-resolution_due", "-id"),
+    "number": ("number",),
+    "-number": ("-number",),
+}
+DEFAULT_ORDERING = "-created_at"
+
+
+def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
+    q = q.strip()
+    if not q:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        query = SearchQuery(q, config="simple", search_type="websearch")
+        text_match = Q(_search=query)
+        qs = qs.annotate(_search=SearchVector("title", "description", config="simple"))
+    else:
+        text_match = Q(title__icontains=q) | Q(description__icontains=q)
+    match = text_match | Q(number__iexact=q)
+    try:
+        from hdms.communication.selectors import message_ticket_ids_matching
+    except ImportError:  # the communication service's search is not there yet: title/description only
+        message_ticket_ids_matching = None
+    if message_ticket_ids_matching is not None:
+        ids = message_ticket_ids_matching(q=q)
+        match |= Q(id__in=ids) | Q(parent_id__in=ids)
+    return qs.filter(match)
+
+
+def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
+    """Visible tickets filtered as ``GET tickets`` asks (DESIGN §4) in the requested order."""
+    qs = ticket_visible_qs(user=user)
+    if filters.get("status"):
+        qs = qs.filter(status__in=filters["status"])
+    if filters.get("priority"):
+        qs = qs.filter(priority__in=filters["priority"])
+    if filters.get("department"):
+        qs = qs.filter(department_id=filters["department"])
+    if filters.get("assignee"):
+        qs = qs.filter(assignee_id=None if filters["assignee"] == "none" else filters["assignee"])
+    if filters.get("requestor"):
+        qs = qs.filter(requestor_id=filters["requestor"])
+    if filters.get("parent"):
+        qs = qs.filter(parent_id=filters["parent"])
+    if filters.get("top_level"):
+        qs = qs.filter(parent_id__isnull=True)
+    if filters.get("created_after"):
+        qs = qs.filter(created_at__gte=filters["created_after"])
+    if filters.get("created_before"):
+        qs = qs.filter(created_at__lt=filters["created_before"])
+    if filters.get("sla_breached") is not None:
+        qs = qs.filter(sla_breached=filters["sla_breached"])
+    if filters.get("q"):
+        qs = _search(qs, filters["q"])
+    ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
+    return qs.select_related("requestor", "assignee", "department").order_by(*ordering)
+
+
+def with_subticket_progress(tickets: list[Ticket]) -> list[Ticket]:
+    """Attach sub-ticket counts to a page of tickets with one query (no N+1)."""
+    parents = [t.id for t in tickets if t.parent_id is None]
+    counts: dict[Any, tuple[int, int]] = {}
+    if parents:
+        rows = (Ticket.objects.filter(parent_id__in=parents).values("parent_id")
+                .annotate(total=Count("id"), done=Count("id", filter=Q(status__in=SUBTICKET_DONE_STATUSES))))
+        counts = {row["parent_id"]: (row["total"], row["done"]) for row in rows}
+    for ticket in tickets:
+        ticket.sub_total, ticket.sub_done = counts.get(ticket.id, (0, 0))
+    return tickets
+
+
+def encode_cursor(ticket: Ticket) -> str:
+    raw = json.dumps([ticket.created_at.isoformat(), str(ticket.id)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def apply_cursor(qs: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
+    """Keyset pagination for the default ordering (-created_at, -id)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, ticket_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        created_at = datetime.fromisoformat(created)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationFailed("Invalid cursor.", errors=[{"loc": ["query", "cursor"], "msg": "invalid"}]) from exc
+    return qs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=ticket_id))
+
+
+def subticket_list(*, ticket: Ticket) -> QuerySet[Ticket]:
+    return ticket_base_qs().filter(parent_id=ticket.id).order_by("created_at", "id")
+
+
+def ticket_history(*, ticket: Ticket) -> QuerySet:
+    from hdms.audit.selectors import audit_for_object
+
+    return audit_for_object(object_type="ticket", object_id=ticket.id)
+
+
+# ---------------------------------------------------------------- approvals
+
+def approval_waiting_for(*, user: Any) -> QuerySet[ApprovalStep]:
+    qs = ApprovalStep.objects.filter(status=ApprovalStatus.PENDING, ticket__status=TicketStatus.PENDING_APPROVAL)
+    if user.role == Role.ADMIN:
+        pass
+    elif getattr(user, "is_approver", False) and user.approver_kind:
+        qs = qs.filter(approver_kind=user.approver_kind)
+    else:
+        return qs.none()
+    return qs.select_related("ticket", "ticket__requestor", "ticket__department").order_by("created_at")
+
+
+def approval_steps_of(*, ticket: Ticket) -> QuerySet[ApprovalStep]:
+    return ApprovalStep.objects.filter(ticket_id=ticket.id).order_by("round", "step")
+
+
+def approval_payload(step: ApprovalStep) -> dict[str, Any]:
+    return {
+        "id": str(step.id),
+        "ticket_id": str(step.ticket_id),
+        "step": step.step,
+        "round": step.round,
+        "approver_kind": step.approver_kind,
+        "status": step.status,
+        "decided_by": str(step.decided_by_id) if step.decided_by_id else None,
+        "decided_at": _iso(step.decided_at),
+        "reason": step.reason,
+        "created_at": _iso(step.created_at),
+    }
+
+
+# ---------------------------------------------------------------- desk settings and SLA
+
+def desk_settings_get() -> DeskSettings:
+    settings_row = DeskSettings.objects.filter(singleton=True).first()
+    if settings_row is None:
+        settings_row, _ = DeskSettings.objects.get_or_create(singleton=True)
+    return settings_row
+
+
+def work_calendar() -> WorkCalendar:
+    desk = desk_settings_get()
+    holidays = frozenset(Holiday.objects.values_list("date", flat=True))
+    start, end = desk.work_start, desk.work_end
+    if isinstance(start, str):
+        start = datetime.strptime(start, "%H:%M").time()
+    if isinstance(end, str):
+        end = datetime.strptime(end, "%H:%M").time()
+    return WorkCalendar(timezone=desk.timezone, work_days=tuple(desk.work_days), work_start=start,
+                        work_end=end, holidays=holidays)
+
+
+def sla_policy_for(priority: str) -> SlaPolicy | None:
+    return SlaPolicy.objects.filter(priority=priority, is_active=True).first()
+
+
+def sla_policy_list() -> QuerySet[SlaPolicy]:
+    return SlaPolicy.objects.all().order_by("priority")
+
+
+def holiday_list() -> QuerySet[Holiday]:
+    return Holiday.objects.all().order_by("date")
+
+
+def now() -> datetime:
+    return timezone.now()

@@ -1,0 +1,1038 @@
+"""Every write of the ticket service: creation, edits, the state machine (DESIGN §3), sub-tickets,
+approvals, participants, SLA bookkeeping and desk settings.
+
+Each transition runs in one transaction: lock the row (``select_for_update``), check who may act
+(403), check the ``version`` (409 ``version_conflict``), check the state machine (409
+``invalid_transition``, ticket unchanged), change fields, bump ``version``, write an audit entry
+with the before/after state and the reason, then after commit publish ``ticket.updated`` and the
+``notification.requested`` events and invalidate the dashboard caches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from hdms.audit.services import audit_record
+from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, VersionConflict
+from hdms.core.events import publish_on_commit
+from hdms.core.roles import ApproverKind, Role
+from hdms.tickets import cache as ticket_cache
+from hdms.tickets import selectors
+from hdms.tickets.models import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    SUBTICKET_DONE_STATUSES,
+    ApprovalStatus,
+    ApprovalStep,
+    DeskSettings,
+    Holiday,
+    Priority,
+    SlaPolicy,
+    Ticket,
+    TicketParticipant,
+    TicketStatus,
+)
+from hdms.tickets.sla import add_working_minutes, working_minutes_between
+
+S = TicketStatus
+SNAPSHOT_FIELDS = ("status", "priority", "department_id", "assignee_id", "owner_id", "title", "category",
+                   "amount", "due_at", "postponed_until", "postponed_reason", "resolution", "rating", "version")
+
+
+# ---------------------------------------------------------------- helpers
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def ticket_snapshot(ticket: Ticket) -> dict[str, Any]:
+    return {name: _jsonable(getattr(ticket, name)) for name in SNAPSHOT_FIELDS}
+
+
+def _lock(ticket_id: Any) -> Ticket:
+    ticket = Ticket.objects.select_for_update().filter(id=ticket_id).first()
+    if ticket is None:
+        raise NotFound("Ticket not found.")
+    return ticket
+
+
+def _check_version(ticket: Ticket, version: int | None) -> None:
+    if version is None or int(version) != ticket.version:
+        raise VersionConflict(current_version=ticket.version)
+
+
+def _fsm(ticket: Ticket, method: Callable[[], None], action: str) -> None:
+    if not can_proceed(method):
+        state = ticket.status.replace("_", " ")
+        raise InvalidTransition(f"Cannot {action.replace('_', ' ')} a ticket that is {state}.", status=ticket.status)
+    method()
+
+
+def _is_staff(user: Any) -> bool:
+    return user is not None and user.role in (Role.MODERATOR, Role.ADMIN)
+
+
+def _is_admin(user: Any) -> bool:
+    return user is not None and user.role == Role.ADMIN
+
+
+def _require(condition: bool, detail: str = "You are not allowed to do this.") -> None:
+    if not condition:
+        raise Forbidden(detail)
+
+
+def _is_worker(user: Any, ticket: Ticket) -> bool:
+    """The person doing the work: the assignee, a split parent's owner, or an admin."""
+    return user is not None and (user.id in (ticket.assignee_id, ticket.owner_id) or _is_admin(user))
+
+
+def _reason(reason: str | None, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("A reason is required.", errors=[{"loc": ["body", field], "msg": "required"}])
+    return reason
+
+
+def _user_ids(*users: Any) -> list[str]:
+    ids = []
+    for user in users:
+        uid = getattr(user, "id", user)
+        if uid and str(uid) not in ids:
+            ids.append(str(uid))
+    return ids
+
+
+def _moderator_ids() -> list[str]:
+    return [str(i) for i in selectors.user_model().objects.filter(role=Role.MODERATOR, is_active=True)
+            .values_list("id", flat=True)]
+
+
+def _admin_ids() -> list[str]:
+    return [str(i) for i in selectors.user_model().objects.filter(role=Role.ADMIN, is_active=True)
+            .values_list("id", flat=True)]
+
+
+def _approver_ids(kind: str) -> list[str]:
+    return [str(i) for i in selectors.user_model().objects.filter(is_approver=True, approver_kind=kind,
+                                                                   is_active=True).values_list("id", flat=True)]
+
+
+def notify(*, user_ids: Iterable[str], kind: str, title: str, body: str = "", ticket: Ticket | None = None,
+           urgent: bool = False, actor: Any = None) -> None:
+    """Ask the communication service for a notification (after commit); the actor is left out."""
+    actor_id = str(actor.id) if actor is not None else None
+    recipients = [uid for uid in dict.fromkeys(str(u) for u in user_ids if u) if uid != actor_id]
+    if not recipients:
+        return
+    publish_on_commit("notification.requested", user_ids=recipients, kind=kind, title=title, body=body,
+                      ticket_id=str(ticket.id) if ticket else None, urgent=urgent, actor_id=actor_id)
+
+
+def _finish(ticket: Ticket, *, action: str, by: Any, before: dict[str, Any], reason: str = "",
+            extra_after: dict | None = None) -> Ticket:
+    """Bump the version, save, audit, and publish ``ticket.updated`` after commit."""
+    ticket.version += 1
+    ticket.save()
+    after = ticket_snapshot(ticket)
+    if extra_after:
+        after.update(extra_after)
+    audit_record(action=f"ticket.{action}", actor=by, object_type="ticket", object_id=ticket.id,
+                 before=before, after=after, reason=reason)
+    fresh = selectors.ticket_base_qs().get(id=ticket.id)
+    payload = selectors.ticket_payload(fresh)
+    publish_on_commit("ticket.updated", ticket=payload, room_id=payload["room_id"], action=action,
+                      actor_id=str(by.id) if by is not None else None,
+                      from_status=before.get("status"), to_status=ticket.status)
+    transaction.on_commit(ticket_cache.invalidate_dashboards)
+    return fresh
+
+
+def _next_number() -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval('tickets_ticket_number_seq')")
+            value = cursor.fetchone()[0]
+    else:  # SQLite serialises writers (IMMEDIATE transactions), so max + 1 is safe there
+        last = Ticket.all_objects.aggregate(m=Max("number"))["m"]
+        value = int(last.split("-")[1]) + 1 if last else 1
+    return f"HD-{value:06d}"
+
+
+# ---------------------------------------------------------------- participants
+
+def participant_ensure(*, room_id: Any, user: Any, added_by: Any = None) -> TicketParticipant:
+    """Make ``user`` a participant of the room (idempotent; keeps the first ``joined_at``)."""
+    participant, _ = TicketParticipant.objects.get_or_create(
+        ticket_id=room_id, user_id=user.id if hasattr(user, "id") else user,
+        defaults={"joined_at": _now(), "added_by_id": getattr(added_by, "id", None)},
+    )
+    return participant
+
+
+def _join_acting_moderator(ticket: Ticket, by: Any) -> None:
+    # Admins observe silently; only moderators join the room by acting on a ticket.
+    if by is not None and by.role == Role.MODERATOR:
+        participant_ensure(room_id=ticket.room_id, user=by, added_by=by)
+
+
+@transaction.atomic
+def participant_add(*, ticket_id: Any, by: Any, user_id: Any) -> TicketParticipant:
+    """Moderators and admins add a person to a ticket's room."""
+    _require(_is_staff(by))
+    ticket = Ticket.objects.filter(id=ticket_id).first()
+    if ticket is None:
+        raise NotFound("Ticket not found.")
+    user = selectors.user_model().objects.filter(id=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationFailed("Unknown user.", errors=[{"loc": ["body", "user_id"], "msg": "not found"}])
+    existed = TicketParticipant.objects.filter(ticket_id=ticket.room_id, user_id=user.id).exists()
+    participant = participant_ensure(room_id=ticket.room_id, user=user, added_by=by)
+    if not existed:
+        audit_record(action="ticket.participant_add", actor=by, object_type="ticket", object_id=ticket.room_id,
+                     after={"user_id": str(user.id)})
+        notify(user_ids=[user.id], kind="ticket.participant_added", title=f"You were added to {ticket.number}",
+               body=ticket.title, ticket=ticket, actor=by)
+    return participant
+
+
+# ---------------------------------------------------------------- SLA bookkeeping
+
+def _sla_start(ticket: Ticket, at: datetime) -> None:
+    ticket.sla_started_at = at
+    ticket.sla_paused_minutes = 0
+    ticket.sla_paused_at = None
+    sla_recompute_dues(ticket)
+
+
+def sla_recompute_dues(ticket: Ticket) -> None:
+    """Dues = start + target + paused working minutes, all in working time (DESIGN §3)."""
+    if ticket.sla_started_at is None:
+        return
+    policy = selectors.sla_policy_for(ticket.priority)
+    if policy is None:
+        ticket.first_response_due = ticket.resolution_due = None
+        ticket.first_response_warn_at = ticket.resolution_warn_at = None
+        return
+    calendar = selectors.work_calendar()
+    start, paused = ticket.sla_started_at, ticket.sla_paused_minutes
+    ticket.first_response_due = add_working_minutes(start, policy.first_response_minutes + paused, calendar)
+    ticket.first_response_warn_at = add_working_minutes(start, policy.first_response_minutes * 0.8 + paused, calendar)
+    ticket.resolution_due = add_working_minutes(start, policy.resolution_minutes + paused, calendar)
+    ticket.resolution_warn_at = add_working_minutes(start, policy.resolution_minutes * 0.8 + paused, calendar)
+
+
+def _sla_pause(ticket: Ticket, at: datetime) -> None:
+    if ticket.sla_started_at is not None and ticket.sla_paused_at is None:
+        ticket.sla_paused_at = at
+
+
+def _sla_resume(ticket: Ticket, at: datetime) -> None:
+    if ticket.sla_paused_at is None:
+        return
+    paused = working_minutes_between(ticket.sla_paused_at, at, selectors.work_calendar())
+    ticket.sla_paused_minutes += round(paused)
+    ticket.sla_paused_at = None
+    sla_recompute_dues(ticket)
+
+
+def _first_response(ticket: Ticket, at: datetime) -> None:
+    if ticket.first_responded_at is None and ticket.sla_started_at is not None:
+        ticket.first_responded_at = at
+        if ticket.first_response_due and at > ticket.first_response_due:
+            ticket.first_response_breached = True
+            ticket.sla_breached = True
+
+
+# ---------------------------------------------------------------- create, edit, delete
+
+def _department_or_error(department_id: Any, field: str = "department_id") -> Any:
+    if department_id in (None, ""):
+        return None
+    department = selectors.department_model().objects.filter(id=department_id).first()
+    if department is None:
+        raise ValidationFailed("Unknown department.", errors=[{"loc": ["body", field], "msg": "not found"}])
+    return department
+
+
+def _assignee_or_error(assignee_id: Any, department: Any, field: str = "assignee_id") -> Any:
+    user = selectors.user_model().objects.filter(id=assignee_id, is_active=True).first()
+    if user is None:
+        raise ValidationFailed("Unknown assignee.", errors=[{"loc": ["body", field], "msg": "not found"}])
+    if user.role not in (Role.ASSIGNEE, Role.MODERATOR, Role.ADMIN):
+        raise ValidationFailed("This person cannot be assigned tickets.",
+                               errors=[{"loc": ["body", field], "msg": "not an assignee"}])
+    if department is not None and user.role == Role.ASSIGNEE and user.department_id != department.id:
+        raise ValidationFailed("The assignee is not in that department.",
+                               errors=[{"loc": ["body", field], "msg": "not in department"}])
+    return user
+
+
+def _check_priority(priority: str | None) -> None:
+    if priority is not None and priority not in Priority.values:
+        raise ValidationFailed(errors=[{"loc": ["body", "priority"], "msg": "must be low, medium, high or urgent"}])
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    requestor: Any,
+    title: str,
+    description: str = "",
+    department_id: Any = None,
+    category: str = "",
+    priority: str | None = None,
+    amount: Decimal | None = None,
+    due_at: datetime | None = None,
+    submit: bool = False,
+) -> Ticket:
+    _check_priority(priority)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("A title is required.", errors=[{"loc": ["body", "title"], "msg": "required"}])
+    ticket = Ticket(
+        number=_next_number(), title=title, description=description or "",
+        department=_department_or_error(department_id), category=category or "",
+        priority=priority or Priority.MEDIUM, requestor=requestor, amount=amount, due_at=due_at,
+    )
+    ticket.save()
+    participant_ensure(room_id=ticket.id, user=requestor, added_by=requestor)
+    audit_record(action="ticket.create", actor=requestor, object_type="ticket", object_id=ticket.id,
+                 after=ticket_snapshot(ticket))
+    if submit:
+        before = ticket_snapshot(ticket)
+        _do_submit(ticket)
+        return _finish(ticket, action="submit", by=requestor, before=before)
+    transaction.on_commit(ticket_cache.invalidate_dashboards)
+    return selectors.ticket_base_qs().get(id=ticket.id)
+
+
+EDITABLE_BY_REQUESTOR = ("title", "description", "department_id", "category", "priority", "amount", "due_at")
+EDITABLE_BY_STAFF = ("priority", "category", "due_at")
+
+
+@transaction.atomic
+def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, Any]) -> Ticket:
+    """PATCH: the requestor edits their own draft; moderators and admins set priority, category and
+    due date on any ticket that is still open."""
+    ticket = _lock(ticket_id)
+    if ticket.status == S.DRAFT and by.id == ticket.requestor_id:
+        allowed = EDITABLE_BY_REQUESTOR
+    elif _is_staff(by):
+        allowed = EDITABLE_BY_STAFF
+    else:
+        raise Forbidden("Only the author can edit a draft; moderators set priority.")
+    unknown = [name for name in changes if name not in allowed]
+    if unknown:
+        raise Forbidden(f"You cannot change {', '.join(sorted(unknown))} here.")
+    _check_version(ticket, version)
+    if _is_staff(by) and ticket.status not in (S.DRAFT, *OPEN_STATUSES):
+        raise InvalidTransition("A finished ticket cannot be edited.", status=ticket.status)
+    _check_priority(changes.get("priority"))
+    before = ticket_snapshot(ticket)
+    if "title" in changes:
+        if not (changes["title"] or "").strip():
+            raise ValidationFailed("A title is required.", errors=[{"loc": ["body", "title"], "msg": "required"}])
+        ticket.title = changes["title"].strip()
+    if "department_id" in changes:
+        ticket.department = _department_or_error(changes["department_id"])
+    for name in ("description", "category", "amount", "due_at"):
+        if name in changes:
+            value = changes[name]
+            setattr(ticket, name, "" if value is None and name in ("description", "category") else value)
+    if changes.get("priority") and changes["priority"] != ticket.priority:
+        ticket.priority = changes["priority"]
+        sla_recompute_dues(ticket)
+    if by.role == Role.MODERATOR:
+        _join_acting_moderator(ticket, by)
+    fresh = _finish(ticket, action="update", by=by, before=before)
+    if before["priority"] != fresh.priority and by.id != ticket.requestor_id and ticket.status != S.DRAFT:
+        notify(user_ids=_user_ids(ticket.requestor_id, ticket.assignee_id), kind="ticket.priority_changed",
+               title=f"{ticket.number} priority is now {ticket.priority}", ticket=ticket, actor=by)
+    return fresh
+
+
+@transaction.atomic
+def ticket_delete(*, ticket_id: Any, by: Any) -> None:
+    """Soft delete: the requestor deletes their own draft; admins may delete any ticket."""
+    ticket = _lock(ticket_id)
+    if not _is_admin(by):
+        _require(by.id == ticket.requestor_id)
+        if ticket.status != S.DRAFT:
+            raise InvalidTransition("Only drafts can be deleted; withdraw the ticket instead.", status=ticket.status)
+    before = ticket_snapshot(ticket)
+    ticket.is_deleted = True
+    ticket.version += 1
+    ticket.save()
+    audit_record(action="ticket.delete", actor=by, object_type="ticket", object_id=ticket.id, before=before)
+    transaction.on_commit(ticket_cache.invalidate_dashboards)
+
+
+# ---------------------------------------------------------------- transitions
+
+def _do_submit(ticket: Ticket) -> None:
+    _fsm(ticket, ticket.submit, "submit")
+    now = _now()
+    ticket.submitted_at = now
+    _sla_start(ticket, now)
+    notify(user_ids=_moderator_ids(), kind="ticket.submitted", title=f"New ticket {ticket.number}",
+           body=ticket.title, ticket=ticket, actor=ticket.requestor)
+
+
+@transaction.atomic
+def ticket_submit(*, ticket_id: Any, by: Any, version: int) -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(by.id == ticket.requestor_id, "Only the requestor submits their draft.")
+    _check_version(ticket, version)
+    before = ticket_snapshot(ticket)
+    _do_submit(ticket)
+    return _finish(ticket, action="submit", by=by, before=before)
+
+
+@transaction.atomic
+def ticket_withdraw(*, ticket_id: Any, by: Any, version: int, reason: str = "") -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor withdraws a ticket.")
+    _check_version(ticket, version)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.withdraw, "withdraw")
+    ticket.sla_paused_at = None
+    if before["status"] == S.SUBMITTED:
+        notify(user_ids=_moderator_ids(), kind="ticket.withdrawn", title=f"{ticket.number} was withdrawn",
+               body=ticket.title, ticket=ticket, actor=by)
+    return _finish(ticket, action="withdraw", by=by, before=before, reason=reason or "")
+
+
+@transaction.atomic
+def ticket_reject(*, ticket_id: Any, by: Any, version: int, reason: str) -> Ticket:
+    """A moderator rejects a submitted ticket; an approver rejects one waiting on them."""
+    ticket = _lock(ticket_id)
+    if ticket.status == S.PENDING_APPROVAL:
+        step = _pending_step(ticket)
+        _require(step is not None and _may_decide(by, step), "Only the pending approver can reject now.")
+        _check_version(ticket, version)
+        return _approval_reject(ticket, step, by=by, reason=reason)
+    _require(_is_staff(by), "Only moderators reject tickets.")
+    _check_version(ticket, version)
+    reason = _reason(reason)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.reject, "reject")
+    now = _now()
+    _first_response(ticket, now)
+    ticket.sla_paused_at = None
+    ticket.resolution = reason
+    _join_acting_moderator(ticket, by)
+    notify(user_ids=[ticket.requestor_id], kind="ticket.rejected", title=f"{ticket.number} was rejected",
+           body=reason, ticket=ticket, actor=by)
+    return _finish(ticket, action="reject", by=by, before=before, reason=reason)
+
+
+@transaction.atomic
+def ticket_request_approval(*, ticket_id: Any, by: Any, version: int, reason: str = "") -> Ticket:
+    """Send for approval: Finance first, then the CEO when the amount is above the desk threshold."""
+    ticket = _lock(ticket_id)
+    _require(_is_staff(by), "Only moderators send tickets for approval.")
+    _check_version(ticket, version)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.request_approval, "request approval for")
+    now = _now()
+    _first_response(ticket, now)
+    _sla_pause(ticket, now)
+    chain = [ApproverKind.FINANCE]
+    threshold = selectors.desk_settings_get().ceo_approval_threshold
+    if ticket.amount is not None and ticket.amount > threshold:
+        chain.append(ApproverKind.CEO)
+    last_round = ApprovalStep.objects.filter(ticket=ticket).aggregate(m=Max("round"))["m"] or 0
+    for index, kind in enumerate(chain, start=1):
+        ApprovalStep.objects.create(ticket=ticket, step=index, approver_kind=kind, round=last_round + 1,
+                                    status=ApprovalStatus.PENDING if index == 1 else ApprovalStatus.WAITING)
+    _join_acting_moderator(ticket, by)
+    notify(user_ids=_approver_ids(chain[0]), kind="approval.requested",
+           title=f"Approval needed for {ticket.number}", body=ticket.title, ticket=ticket, urgent=True, actor=by)
+    return _finish(ticket, action="request_approval", by=by, before=before, reason=reason or "",
+                   extra_after={"approval_chain": list(chain)})
+
+
+def _pending_step(ticket: Ticket) -> ApprovalStep | None:
+    return (ApprovalStep.objects.select_for_update().filter(ticket=ticket, status=ApprovalStatus.PENDING)
+            .order_by("-round", "step").first())
+
+
+def _may_decide(user: Any, step: ApprovalStep) -> bool:
+    return _is_admin(user) or (getattr(user, "is_approver", False) and user.approver_kind == step.approver_kind)
+
+
+def _approval_reject(ticket: Ticket, step: ApprovalStep, *, by: Any, reason: str) -> Ticket:
+    reason = _reason(reason)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.reject, "reject")
+    now = _now()
+    step.status, step.decided_by, step.decided_at, step.reason = ApprovalStatus.REJECTED, by, now, reason
+    step.version += 1
+    step.save()
+    ApprovalStep.objects.filter(ticket=ticket, round=step.round, status=ApprovalStatus.WAITING).update(
+        status=ApprovalStatus.CANCELLED)
+    _sla_resume(ticket, now)
+    ticket.resolution = reason
+    notify(user_ids=_user_ids(ticket.requestor_id, *_moderator_ids()), kind="approval.rejected",
+           title=f"{ticket.number} was not approved", body=reason, ticket=ticket, urgent=True, actor=by)
+    return _finish(ticket, action="approval_reject", by=by, before=before, reason=reason,
+                   extra_after={"approval_step": step.step, "approver_kind": step.approver_kind})
+
+
+@transaction.atomic
+def approval_decide(*, approval_id: Any, by: Any, decision: str, reason: str = "",
+                    version: int | None = None) -> ApprovalStep:
+    """Approve or reject the pending step ``approval_id``; every step is recorded."""
+    step = ApprovalStep.objects.filter(id=approval_id).first()
+    if step is None:
+        raise NotFound("Approval not found.")
+    ticket = _lock(step.ticket_id)
+    step = ApprovalStep.objects.select_for_update().get(id=step.id)
+    _require(_may_decide(by, step), "This approval is not waiting on you.")
+    if version is not None:
+        _check_version(ticket, version)
+    if step.status != ApprovalStatus.PENDING or ticket.status != S.PENDING_APPROVAL:
+        raise InvalidTransition("This approval step is not pending.", status=ticket.status)
+    if decision == "reject":
+        _approval_reject(ticket, step, by=by, reason=reason)
+        step.refresh_from_db()
+        return step
+    now = _now()
+    before = ticket_snapshot(ticket)
+    step.status, step.decided_by, step.decided_at, step.reason = ApprovalStatus.APPROVED, by, now, reason or ""
+    step.version += 1
+    step.save()
+    following = ApprovalStep.objects.filter(ticket=ticket, round=step.round, step=step.step + 1).first()
+    if following is not None:
+        _fsm(ticket, ticket.approve_step, "approve")
+        following.status = ApprovalStatus.PENDING
+        following.version += 1
+        following.save()
+        notify(user_ids=_approver_ids(following.approver_kind), kind="approval.requested",
+               title=f"Approval needed for {ticket.number}", body=ticket.title, ticket=ticket, urgent=True,
+               actor=by)
+    else:
+        _fsm(ticket, ticket.approve_final, "approve")
+        _sla_resume(ticket, now)
+        notify(user_ids=_user_ids(ticket.requestor_id, *_moderator_ids()), kind="approval.approved",
+               title=f"{ticket.number} was approved", body=reason or ticket.title, ticket=ticket, urgent=True,
+               actor=by)
+    _finish(ticket, action="approve", by=by, before=before, reason=reason or "",
+            extra_after={"approval_step": step.step, "approver_kind": step.approver_kind})
+    return step
+
+
+@transaction.atomic
+def ticket_assign(*, ticket_id: Any, by: Any, version: int, department_id: Any, assignee_id: Any) -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(_is_staff(by), "Only moderators assign tickets.")
+    _check_version(ticket, version)
+    department = _department_or_error(department_id)
+    if department is None:
+        raise ValidationFailed("A department is required.", errors=[{"loc": ["body", "department_id"],
+                                                                    "msg": "required"}])
+    assignee = _assignee_or_error(assignee_id, department)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.assign, "assign")
+    _first_response(ticket, _now())
+    ticket.department, ticket.assignee = department, assignee
+    participant_ensure(room_id=ticket.room_id, user=assignee, added_by=by)
+    _join_acting_moderator(ticket, by)
+    notify(user_ids=[assignee.id], kind="ticket.assigned", title=f"{ticket.number} was assigned to you",
+           body=ticket.title, ticket=ticket, actor=by)
+    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"{ticket.number} is assigned",
+           body=f"{department.name}: {assignee.full_name}", ticket=ticket, actor=by)
+    return _finish(ticket, action="assign", by=by, before=before)
+
+
+@transaction.atomic
+def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, reason: str = "") -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(_is_staff(by), "Only moderators reassign tickets.")
+    _check_version(ticket, version)
+    assignee = _assignee_or_error(assignee_id, ticket.department)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.reassign, "reassign")
+    old_assignee_id = ticket.assignee_id
+    ticket.assignee = assignee
+    participant_ensure(room_id=ticket.room_id, user=assignee, added_by=by)
+    _join_acting_moderator(ticket, by)
+    notify(user_ids=[assignee.id], kind="ticket.assigned", title=f"{ticket.number} was assigned to you",
+           body=ticket.title, ticket=ticket, actor=by)
+    notify(user_ids=[old_assignee_id], kind="ticket.reassigned", title=f"{ticket.number} was reassigned",
+           body=f"Now with {assignee.full_name}", ticket=ticket, actor=by)
+    return _finish(ticket, action="reassign", by=by, before=before, reason=reason or "",
+                   extra_after={"old_assignee_id": _jsonable(old_assignee_id)})
+
+
+@transaction.atomic
+def ticket_start(*, ticket_id: Any, by: Any, version: int) -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(_is_worker(by, ticket), "Only the assignee starts work.")
+    _check_version(ticket, version)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.start, "start")
+    _first_response(ticket, _now())
+    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"Work started on {ticket.number}",
+           body=ticket.title, ticket=ticket, actor=by)
+    return _finish(ticket, action="start", by=by, before=before)
+
+
+@transaction.atomic
+def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until: datetime) -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(_is_worker(by, ticket), "Only the assignee postpones work.")
+    _check_version(ticket, version)
+    reason = _reason(reason)
+    now = _now()
+    if until is None or until <= now:
+        raise ValidationFailed("The postponement must end in the future.",
+                               errors=[{"loc": ["body", "until"], "msg": "must be in the future"}])
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.postpone, "postpone")
+    ticket.postponed_until, ticket.postponed_reason, ticket.last_reminder_at = until, reason, now
+    _sla_pause(ticket, now)
+    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"{ticket.number} is postponed",
+           body=f"Until {until:%Y-%m-%d}: {reason}", ticket=ticket, actor=by)
+    return _finish(ticket, action="postpone", by=by, before=before, reason=reason)
+
+
+@transaction.atomic
+def ticket_resume(*, ticket_id: Any, by: Any, version: int) -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(_is_worker(by, ticket), "Only the assignee resumes work.")
+    _check_version(ticket, version)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.resume, "resume")
+    _sla_resume(ticket, _now())
+    ticket.postponed_until, ticket.last_reminder_at = None, None
+    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"Work resumed on {ticket.number}",
+           body=ticket.title, ticket=ticket, actor=by)
+    return _finish(ticket, action="resume", by=by, before=before)
+
+
+def _open_subtickets(ticket: Ticket) -> int:
+    return Ticket.objects.filter(parent_id=ticket.id).exclude(status__in=SUBTICKET_DONE_STATUSES).count()
+
+
+def _do_resolve(ticket: Ticket, resolution: str, at: datetime) -> None:
+    _fsm(ticket, ticket.resolve, "resolve")
+    ticket.resolved_at = at
+    ticket.auto_close_warned_at = None
+    if resolution:
+        ticket.resolution = resolution
+    _first_response(ticket, at)
+    if ticket.resolution_due and at > ticket.resolution_due:
+        ticket.resolution_breached = True
+        ticket.sla_breached = True
+    notify(user_ids=[ticket.requestor_id], kind="ticket.resolved",
+           title=f"{ticket.number} is resolved: please confirm or reopen",
+           body=ticket.resolution or ticket.title, ticket=ticket)
+
+
+@transaction.atomic
+def ticket_resolve(*, ticket_id: Any, by: Any, version: int, resolution: str = "") -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(_is_worker(by, ticket), "Only the assignee resolves a ticket.")
+    _check_version(ticket, version)
+    if ticket.status == S.IN_PROGRESS and _open_subtickets(ticket):
+        raise InvalidTransition("Every sub-ticket must be resolved or closed first.", status=ticket.status)
+    before = ticket_snapshot(ticket)
+    _do_resolve(ticket, resolution or "", _now())
+    fresh = _finish(ticket, action="resolve", by=by, before=before, reason=resolution or "")
+    if ticket.parent_id:
+        _parent_resolve_if_done(ticket.parent_id)
+    return fresh
+
+
+def _parent_resolve_if_done(parent_id: Any) -> None:
+    """When the last open sub-ticket is resolved, the parent resolves itself (DESIGN §3)."""
+    parent = _lock(parent_id)
+    if parent.status != S.IN_PROGRESS or _open_subtickets(parent):
+        return
+    before = ticket_snapshot(parent)
+    _do_resolve(parent, parent.resolution or "Every sub-ticket is resolved.", _now())
+    _finish(parent, action="resolve", by=None, before=before, reason="last sub-ticket resolved")
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket_id: Any, by: Any, version: int, reason: str) -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor reopens a ticket.")
+    _check_version(ticket, version)
+    reason = _reason(reason)
+    parent = _lock(ticket.parent_id) if ticket.parent_id else None
+    if parent is not None and parent.status in (S.CLOSED, S.WITHDRAWN, S.REJECTED):
+        raise InvalidTransition("The parent ticket is finished; open a new ticket.", status=ticket.status)
+    before = ticket_snapshot(ticket)
+    _fsm(ticket, ticket.reopen, "reopen")
+    ticket.resolved_at, ticket.auto_close_warned_at = None, None
+    # A reopened parent goes back to its owner (the splitting moderator); others to their assignee.
+    notify(user_ids=_user_ids(ticket.owner_id or ticket.assignee_id), kind="ticket.reopened",
+           title=f"{ticket.number} was reopened", body=reason, ticket=ticket, actor=by)
+    fresh = _finish(ticket, action="reopen", by=by, before=before, reason=reason)
+    if parent is not None and parent.status == S.RESOLVED:
+        parent_before = ticket_snapshot(parent)
+        parent.reopen()
+        parent.resolved_at, parent.auto_close_warned_at = None, None
+        _finish(parent, action="reopen", by=by, before=parent_before, reason=f"sub-ticket {ticket.number} reopened")
+    return fresh
+
+
+def _do_close(ticket: Ticket, at: datetime) -> None:
+    _fsm(ticket, ticket.close, "close")
+    ticket.closed_at = at
+
+
+@transaction.atomic
+def ticket_close(*, ticket_id: Any, by: Any, version: int) -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor closes a ticket.")
+    _check_version(ticket, version)
+    before = ticket_snapshot(ticket)
+    _do_close(ticket, _now())
+    notify(user_ids=_user_ids(ticket.assignee_id, ticket.owner_id), kind="ticket.closed",
+           title=f"{ticket.number} was closed", body=ticket.title, ticket=ticket, actor=by)
+    return _finish(ticket, action="close", by=by, before=before)
+
+
+@transaction.atomic
+def ticket_rate(*, ticket_id: Any, by: Any, version: int, score: int, comment: str = "") -> Ticket:
+    ticket = _lock(ticket_id)
+    _require(by.id == ticket.requestor_id, "Only the requestor rates the service.")
+    _check_version(ticket, version)
+    if ticket.status != S.CLOSED:
+        raise InvalidTransition("Only a closed ticket can be rated.", status=ticket.status)
+    if ticket.rating is not None:
+        raise InvalidTransition("This ticket is already rated.", status=ticket.status)
+    if not 1 <= int(score) <= 5:
+        raise ValidationFailed(errors=[{"loc": ["body", "score"], "msg": "must be 1 to 5"}])
+    before = ticket_snapshot(ticket)
+    ticket.rating, ticket.rating_comment = int(score), comment or ""
+    notify(user_ids=_user_ids(ticket.assignee_id), kind="ticket.rated",
+           title=f"{ticket.number} was rated {score}/5", body=comment or "", ticket=ticket, actor=by)
+    return _finish(ticket, action="rate", by=by, before=before)
+
+
+# ---------------------------------------------------------------- sub-tickets
+
+@transaction.atomic
+def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], version: int | None = None) -> list[Ticket]:
+    """A moderator splits a submitted (or approved) ticket into one sub-ticket per department, each
+    assigned; the parent moves to in_progress owned by the moderator. An already split parent that
+    its owner works on (in_progress) can get more sub-tickets."""
+    parent = _lock(ticket_id)
+    _require(_is_staff(by), "Only moderators split tickets.")
+    if version is not None:
+        _check_version(parent, version)
+    if parent.parent_id is not None:
+        raise InvalidTransition("A sub-ticket cannot be split again.", status=parent.status)
+    if not items:
+        raise ValidationFailed("Give at least one sub-ticket.", errors=[{"loc": ["body", "items"], "msg": "empty"}])
+    departments = [str(item["department_id"]) for item in items]
+    if len(set(departments)) != len(departments):
+        raise ValidationFailed("One sub-ticket per department.",
+                               errors=[{"loc": ["body", "items"], "msg": "duplicate department"}])
+    resolved_items = []
+    for index, item in enumerate(items):
+        department = _department_or_error(item["department_id"], field=f"items.{index}.department_id")
+        assignee = _assignee_or_error(item["assignee_id"], department, field=f"items.{index}.assignee_id")
+        resolved_items.append((item, department, assignee))
+    before = ticket_snapshot(parent)
+    if parent.status in (S.SUBMITTED, S.APPROVED):
+        _fsm(parent, parent.split, "split")
+    elif not (parent.status == S.IN_PROGRESS and parent.owner_id is not None):
+        raise InvalidTransition(f"Cannot split a ticket that is {parent.status.replace('_', ' ')}.",
+                                status=parent.status)
+    now = _now()
+    _first_response(parent, now)
+    parent.owner = by
+    _join_acting_moderator(parent, by)
+    created = []
+    for item, department, assignee in resolved_items:
+        sub = Ticket(
+            number=_next_number(), title=(item.get("title") or f"{parent.title} ({department.name})")[:200],
+            description=item.get("description") or parent.description, department=department,
+            category=parent.category, priority=parent.priority, requestor_id=parent.requestor_id,
+            assignee=assignee, parent=parent, status=S.ASSIGNED, submitted_at=now, first_responded_at=now,
+        )
+        _sla_start(sub, now)
+        sub.save()
+        participant_ensure(room_id=parent.id, user=assignee, added_by=by)
+        audit_record(action="ticket.create", actor=by, object_type="ticket", object_id=sub.id,
+                     after={**ticket_snapshot(sub), "parent_id": str(parent.id)})
+        sub = selectors.ticket_base_qs().get(id=sub.id)
+        sub.sub_total, sub.sub_done = 0, 0
+        publish_on_commit("subticket.created", room_id=str(parent.id), subticket=selectors.ticket_payload(sub),
+                          actor_id=str(by.id))
+        notify(user_ids=[assignee.id], kind="ticket.assigned", title=f"{sub.number} was assigned to you",
+               body=sub.title, ticket=sub, actor=by)
+        created.append(sub)
+    _finish(parent, action="split", by=by, before=before,
+            extra_after={"subtickets": [str(sub.id) for sub in created]})
+    notify(user_ids=[parent.requestor_id], kind="ticket.status", title=f"{parent.number} is in progress",
+           body=f"Split across {len(created)} department(s).", ticket=parent, actor=by)
+    return created
+
+
+# ---------------------------------------------------------------- one entry point for actions
+
+ACTIONS = ("submit", "withdraw", "reject", "request_approval", "assign", "reassign", "start", "postpone",
+           "resume", "resolve", "reopen", "close", "rate")
+
+
+def ticket_act(*, ticket_id: Any, by: Any, action: str, version: int, fields: dict[str, Any]) -> Ticket:
+    """Dispatch ``POST tickets/{id}/actions/{action}`` to its service."""
+    f = fields
+    handlers: dict[str, Callable[[], Ticket]] = {
+        "submit": lambda: ticket_submit(ticket_id=ticket_id, by=by, version=version),
+        "withdraw": lambda: ticket_withdraw(ticket_id=ticket_id, by=by, version=version, reason=f.get("reason") or ""),
+        "reject": lambda: ticket_reject(ticket_id=ticket_id, by=by, version=version, reason=f.get("reason") or ""),
+        "request_approval": lambda: ticket_request_approval(ticket_id=ticket_id, by=by, version=version,
+                                                            reason=f.get("reason") or ""),
+        "assign": lambda: ticket_assign(ticket_id=ticket_id, by=by, version=version,
+                                        department_id=f.get("department_id"), assignee_id=f.get("assignee_id")),
+        "reassign": lambda: ticket_reassign(ticket_id=ticket_id, by=by, version=version,
+                                            assignee_id=f.get("assignee_id"), reason=f.get("reason") or ""),
+        "start": lambda: ticket_start(ticket_id=ticket_id, by=by, version=version),
+        "postpone": lambda: ticket_postpone(ticket_id=ticket_id, by=by, version=version,
+                                            reason=f.get("reason") or "", until=f.get("until")),
+        "resume": lambda: ticket_resume(ticket_id=ticket_id, by=by, version=version),
+        "resolve": lambda: ticket_resolve(ticket_id=ticket_id, by=by, version=version,
+                                          resolution=f.get("resolution") or ""),
+        "reopen": lambda: ticket_reopen(ticket_id=ticket_id, by=by, version=version, reason=f.get("reason") or ""),
+        "close": lambda: ticket_close(ticket_id=ticket_id, by=by, version=version),
+        "rate": lambda: ticket_rate(ticket_id=ticket_id, by=by, version=version, score=f.get("score") or 0,
+                                    comment=f.get("comment") or ""),
+    }
+    if action not in handlers:
+        raise NotFound(f"Unknown action {action!r}.")
+    return handlers[action]()
+
+
+# ---------------------------------------------------------------- scheduled work (called by tasks)
+
+@transaction.atomic
+def ticket_auto_close(*, ticket_id: Any, now: datetime | None = None) -> bool:
+    """Close a ticket resolved ``auto_close_days`` ago; idempotent (False when nothing to do)."""
+    now = now or _now()
+    ticket = Ticket.objects.select_for_update(skip_locked=True).filter(id=ticket_id).first()
+    days = selectors.desk_settings_get().auto_close_days
+    if ticket is None or ticket.status != S.RESOLVED or not ticket.resolved_at \
+            or ticket.resolved_at > now - timedelta(days=days):
+        return False
+    before = ticket_snapshot(ticket)
+    _do_close(ticket, now)
+    notify(user_ids=_user_ids(ticket.requestor_id, ticket.assignee_id), kind="ticket.closed",
+           title=f"{ticket.number} was closed automatically", body=ticket.title, ticket=ticket)
+    _finish(ticket, action="close", by=None, before=before, reason=f"closed automatically {days} days after resolution")
+    return True
+
+
+@transaction.atomic
+def ticket_auto_close_warn(*, ticket_id: Any, now: datetime | None = None) -> bool:
+    """Warn the requestor one day before the automatic close; idempotent."""
+    now = now or _now()
+    ticket = Ticket.objects.select_for_update(skip_locked=True).filter(id=ticket_id).first()
+    days = selectors.desk_settings_get().auto_close_days
+    if ticket is None or ticket.status != S.RESOLVED or ticket.auto_close_warned_at is not None \
+            or not ticket.resolved_at or ticket.resolved_at > now - timedelta(days=days - 1):
+        return False
+    Ticket.objects.filter(id=ticket.id).update(auto_close_warned_at=now)
+    notify(user_ids=[ticket.requestor_id], kind="ticket.auto_close_warning",
+           title=f"{ticket.number} closes automatically tomorrow",
+           body="Reopen it if the problem is not solved.", ticket=ticket)
+    return True
+
+
+@transaction.atomic
+def ticket_postponed_remind(*, ticket_id: Any, now: datetime | None = None) -> bool:
+    """Remind the assignee (and requestor) of a ticket postponed for ``reminder_days``; idempotent."""
+    now = now or _now()
+    ticket = Ticket.objects.select_for_update(skip_locked=True).filter(id=ticket_id).first()
+    days = selectors.desk_settings_get().reminder_days
+    if ticket is None or ticket.status != S.POSTPONED or (
+            ticket.last_reminder_at and ticket.last_reminder_at > now - timedelta(days=days)):
+        return False
+    Ticket.objects.filter(id=ticket.id).update(last_reminder_at=now)
+    notify(user_ids=_user_ids(ticket.assignee_id or ticket.owner_id, ticket.requestor_id),
+           kind="ticket.postponed_reminder", title=f"{ticket.number} is still postponed",
+           body=f"Until {ticket.postponed_until:%Y-%m-%d}: {ticket.postponed_reason}" if ticket.postponed_until
+           else ticket.postponed_reason, ticket=ticket)
+    return True
+
+
+@transaction.atomic
+def ticket_sla_check(*, ticket_id: Any, now: datetime | None = None) -> list[str]:
+    """Mark and announce SLA near-breaches (80 %) and breaches of one open ticket; idempotent.
+    Paused tickets (postponed, pending approval) are skipped: their clock is stopped."""
+    now = now or _now()
+    ticket = Ticket.objects.select_for_update(skip_locked=True).filter(id=ticket_id).first()
+    if ticket is None or ticket.sla_started_at is None or ticket.status in PAUSED_STATUSES \
+            or ticket.status not in OPEN_STATUSES:
+        return []
+    events: list[str] = []
+    changed: dict[str, Any] = {}
+    if ticket.first_responded_at is None:
+        if ticket.first_response_due and now >= ticket.first_response_due and not ticket.first_response_breached:
+            changed.update(first_response_breached=True, sla_breached=True, first_response_near_notified=True)
+            events.append("first_response_breached")
+        elif (ticket.first_response_warn_at and now >= ticket.first_response_warn_at
+              and not ticket.first_response_near_notified and not ticket.first_response_breached):
+            changed["first_response_near_notified"] = True
+            events.append("first_response_near_breach")
+    if ticket.resolution_due and now >= ticket.resolution_due and not ticket.resolution_breached:
+        changed.update(resolution_breached=True, sla_breached=True, resolution_near_notified=True)
+        events.append("resolution_breached")
+    elif (ticket.resolution_warn_at and now >= ticket.resolution_warn_at and not ticket.resolution_near_notified
+          and not ticket.resolution_breached):
+        changed["resolution_near_notified"] = True
+        events.append("resolution_near_breach")
+    if not changed:
+        return []
+    Ticket.objects.filter(id=ticket.id).update(**changed)
+    recipients = _user_ids(ticket.assignee_id, ticket.owner_id, *_moderator_ids())
+    for event in events:
+        breached = event.endswith("_breached")
+        what = "first response" if event.startswith("first") else "resolution"
+        notify(user_ids=recipients, kind="sla.breach" if breached else "sla.near_breach",
+               title=f"{ticket.number}: {what} SLA {'breached' if breached else 'at 80 %'}",
+               body=ticket.title, ticket=ticket, urgent=True)
+        audit_record(action=f"ticket.sla_{'breach' if breached else 'near_breach'}", actor=None,
+                     object_type="ticket", object_id=ticket.id, after={"event": event})
+    if any(e.endswith("_breached") for e in events):
+        transaction.on_commit(ticket_cache.invalidate_dashboards)
+    return events
+
+
+# ---------------------------------------------------------------- SLA policies, holidays, desk settings
+
+@transaction.atomic
+def sla_policy_upsert(*, by: Any, priority: str, first_response_minutes: int, resolution_minutes: int,
+                      is_active: bool = True) -> SlaPolicy:
+    _require(_is_admin(by))
+    _check_priority(priority)
+    if first_response_minutes <= 0 or resolution_minutes <= 0:
+        raise ValidationFailed(errors=[{"loc": ["body"], "msg": "targets must be positive"}])
+    policy = SlaPolicy.all_objects.select_for_update().filter(priority=priority).first()
+    before = None
+    if policy is None:
+        policy = SlaPolicy(priority=priority, first_response_minutes=first_response_minutes,
+                           resolution_minutes=resolution_minutes, is_active=is_active)
+    else:
+        before = {"first_response_minutes": policy.first_response_minutes,
+                  "resolution_minutes": policy.resolution_minutes, "is_active": policy.is_active}
+        policy.first_response_minutes, policy.resolution_minutes = first_response_minutes, resolution_minutes
+        policy.is_active, policy.is_deleted = is_active, False
+        policy.version += 1
+    policy.save()
+    audit_record(action="sla.policy_set", actor=by, object_type="sla_policy", object_id=policy.id, before=before,
+                 after={"priority": priority, "first_response_minutes": first_response_minutes,
+                        "resolution_minutes": resolution_minutes, "is_active": is_active})
+    return policy
+
+
+@transaction.atomic
+def sla_policy_update(*, by: Any, policy_id: Any, version: int, changes: dict[str, Any]) -> SlaPolicy:
+    _require(_is_admin(by))
+    policy = SlaPolicy.objects.select_for_update().filter(id=policy_id).first()
+    if policy is None:
+        raise NotFound("SLA policy not found.")
+    _check_version(policy, version)  # type: ignore[arg-type]
+    before = {"first_response_minutes": policy.first_response_minutes,
+              "resolution_minutes": policy.resolution_minutes, "is_active": policy.is_active}
+    for name in ("first_response_minutes", "resolution_minutes", "is_active"):
+        if changes.get(name) is not None:
+            setattr(policy, name, changes[name])
+    policy.version += 1
+    policy.save()
+    audit_record(action="sla.policy_update", actor=by, object_type="sla_policy", object_id=policy.id,
+                 before=before, after={"first_response_minutes": policy.first_response_minutes,
+                                       "resolution_minutes": policy.resolution_minutes,
+                                       "is_active": policy.is_active})
+    return policy
+
+
+@transaction.atomic
+def sla_policy_delete(*, by: Any, policy_id: Any) -> None:
+    _require(_is_admin(by))
+    policy = SlaPolicy.objects.select_for_update().filter(id=policy_id).first()
+    if policy is None:
+        raise NotFound("SLA policy not found.")
+    policy.is_deleted, policy.is_active = True, False
+    policy.version += 1
+    policy.save()
+    audit_record(action="sla.policy_delete", actor=by, object_type="sla_policy", object_id=policy.id,
+                 before={"priority": policy.priority})
+
+
+@transaction.atomic
+def holiday_add(*, by: Any, date: Any, name: str = "") -> Holiday:
+    _require(_is_admin(by))
+    holiday = Holiday.all_objects.filter(date=date).first()
+    if holiday is not None and not holiday.is_deleted:
+        raise ValidationFailed("That date is already a holiday.", errors=[{"loc": ["body", "date"], "msg": "taken"}])
+    if holiday is None:
+        holiday = Holiday.objects.create(date=date, name=name or "")
+    else:
+        holiday.is_deleted, holiday.name = False, name or ""
+        holiday.version += 1
+        holiday.save()
+    audit_record(action="sla.holiday_add", actor=by, object_type="holiday", object_id=holiday.id,
+                 after={"date": str(date), "name": name})
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, by: Any, holiday_id: Any) -> None:
+    _require(_is_admin(by))
+    holiday = Holiday.objects.filter(id=holiday_id).first()
+    if holiday is None:
+        raise NotFound("Holiday not found.")
+    # Hard delete keeps the unique date free; the audit entry keeps the record.
+    audit_record(action="sla.holiday_delete", actor=by, object_type="holiday", object_id=holiday.id,
+                 before={"date": str(holiday.date), "name": holiday.name})
+    holiday.delete()
+
+
+DESK_FIELDS = ("timezone", "work_days", "work_start", "work_end", "ceo_approval_threshold", "auto_close_days",
+               "reminder_days")
+
+
+@transaction.atomic
+def desk_settings_update(*, by: Any, version: int, changes: dict[str, Any]) -> DeskSettings:
+    _require(_is_admin(by))
+    selectors.desk_settings_get()
+    desk = DeskSettings.objects.select_for_update().get(singleton=True)
+    _check_version(desk, version)  # type: ignore[arg-type]
+    before = {name: _jsonable(getattr(desk, name)) for name in DESK_FIELDS}
+    for name in DESK_FIELDS:
+        if changes.get(name) is not None:
+            setattr(desk, name, changes[name])
+    if desk.work_end <= desk.work_start:
+        raise ValidationFailed("The working day must end after it starts.",
+                               errors=[{"loc": ["body", "work_end"], "msg": "before start"}])
+    if not desk.work_days or any(day not in range(7) for day in desk.work_days):
+        raise ValidationFailed(errors=[{"loc": ["body", "work_days"], "msg": "days are 0 (Monday) to 6"}])
+    desk.work_days = sorted(set(desk.work_days))
+    desk.version += 1
+    desk.save()
+    audit_record(action="desk.settings_update", actor=by, object_type="desk_settings", object_id=desk.id,
+                 before=before, after={name: _jsonable(getattr(desk, name)) for name in DESK_FIELDS})
+    return desk
