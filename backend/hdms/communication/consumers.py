@@ -1,1 +1,267 @@
-"""WebSocket consumers of the communication service."""
+"""WebSocket consumers of the communication service (DESIGN §5). Thin: authorise through
+selectors before joining a group, hand every write to a service, forward group events.
+
+Frames are JSON objects with a ``type``:
+
+- ``ws/chat/<ticket id>/`` in: ``message.send {client_id, body, attachment_ids?}``, ``typing``,
+  ``sync {after: <message id>|null}``. Out: ``message.new {message}``, ``message.edited {message}``,
+  ``typing {user}``, ``presence {users}`` (on connect) / ``presence {joined}`` / ``presence {left}``,
+  ``ticket.updated {ticket}``, ``subticket.created {subticket}``, ``attachment.ready {attachment}``,
+  ``sync {messages, has_more}``, ``error {code, detail, client_id?}``.
+- ``ws/notifications/`` out: ``notifications.unread {unread}`` (on connect),
+  ``notification.new {notification, unread}``, ``notification.read {ids|all, unread}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from datetime import datetime
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from hdms.communication import selectors, services
+from hdms.communication.presence import registry
+from hdms.communication.realtime import room_group, user_group
+from hdms.core.errors import DomainError, NotFound
+
+logger = logging.getLogger("hdms.communication.ws")
+
+SYNC_PAGE = 200
+SYNC_MAX_PAGES = 5
+
+
+def _user_brief(user: Any) -> dict[str, str]:
+    return {"id": str(user.id), "employee_code": user.employee_code, "full_name": user.full_name}
+
+
+@database_sync_to_async
+def _profiles(user_ids: list[str]) -> list[dict[str, str]]:
+    from hdms.users.selectors import users_by_ids
+
+    return [_user_brief(u) for u in users_by_ids(user_ids=user_ids).order_by("full_name")]
+
+
+class _CountedConsumer(AsyncJsonWebsocketConsumer):
+    """Holds one of the user's ``WEBSOCKET_MAX_CONNECTIONS_PER_USER`` slots while open."""
+
+    user: Any = None
+    room_id: str | None = None  # presence room refreshed by the heartbeat
+    _slot = False
+    _heartbeat: asyncio.Task | None = None
+    _groups: tuple[str, ...] = ()
+
+    async def _admit(self, groups: tuple[str, ...]) -> bool:
+        """Take a connection slot and join the groups; False (caller closes unaccepted) when full."""
+        limit = settings.WEBSOCKET_MAX_CONNECTIONS_PER_USER
+        if not await registry().acquire(str(self.user.id), self.channel_name, limit):
+            logger.info("WebSocket refused: %s has %s open connections", self.user.id, limit)
+            return False
+        self._slot = True
+        self._groups = groups
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        return True
+
+    async def _accept(self) -> None:
+        await self.accept(subprotocol=self.scope.get("hdms_subprotocol"))
+        self._heartbeat = asyncio.create_task(self._beat())
+
+    async def _beat(self) -> None:
+        interval = settings.HDMS_WS_HEARTBEAT_SECONDS
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await registry().refresh(str(self.user.id), self.channel_name, self.room_id)
+                # Group membership expires in the Redis layer (group_expiry); renew it.
+                for group in self._groups:
+                    await self.channel_layer.group_add(group, self.channel_name)
+            except Exception:
+                logger.exception("WebSocket heartbeat failed")
+
+    async def disconnect(self, code: int) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        for group in self._groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self._slot:
+            await registry().release(str(self.user.id), self.channel_name)
+            self._slot = False
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
+    async def send_error(self, code: str, detail: str, **extra: Any) -> None:
+        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+
+class ChatConsumer(_CountedConsumer):
+    access: selectors.RoomAccess
+    _last_typing = 0.0
+    _in_room = False
+
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        if self.user is None:
+            await self.close()  # before accept: the handshake is refused
+            return
+        ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
+        try:
+            self.access = await database_sync_to_async(selectors.room_access)(user=self.user, ticket_id=ticket_id)
+        except NotFound:
+            await self.close()
+            return
+        if not await self._admit((room_group(self.access.room_id),)):
+            await self.close()
+            return
+        await self._accept()
+        if not self.access.silent:
+            self.room_id = self.access.room_id
+            self._in_room = True
+            first = await registry().room_join(self.access.room_id, str(self.user.id), self.channel_name)
+            if first:
+                await self.channel_layer.group_send(
+                    room_group(self.access.room_id),
+                    {"type": "presence.joined", "user": _user_brief(self.user), "sender": self.channel_name},
+                )
+        users = await _profiles(await registry().room_users(self.access.room_id))
+        await self.send_json({"type": "presence", "users": users})
+
+    async def disconnect(self, code: int) -> None:
+        if self._in_room:
+            self._in_room = False
+            gone = await registry().room_leave(self.access.room_id, str(self.user.id), self.channel_name)
+            if gone:
+                await self.channel_layer.group_send(
+                    room_group(self.access.room_id), {"type": "presence.left", "user": _user_brief(self.user)}
+                )
+        await super().disconnect(code)
+
+    # ---- in ----
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "message.send":
+            await self._message_send(content)
+        elif kind == "typing":
+            await self._typing()
+        elif kind == "sync":
+            await self._sync(content)
+        else:
+            await self.send_error("validation_error", "Unknown or malformed frame.")
+
+    async def _message_send(self, content: dict[str, Any]) -> None:
+        client_id = content.get("client_id")
+        try:
+            message, created = await database_sync_to_async(services.message_create)(
+                author=self.user, access=self.access, body=content.get("body"), client_id=client_id,
+                attachment_ids=content.get("attachment_ids"),
+            )
+        except DomainError as exc:
+            await self.send_error(exc.code, exc.detail, client_id=client_id if isinstance(client_id, str) else None)
+            return
+        if not created:
+            # A resend: the room already has it; confirm to this socket only.
+            payload = await database_sync_to_async(selectors.message_payload)(message)
+            await self.send_json({"type": "message.new", "message": payload})
+
+    async def _typing(self) -> None:
+        now = time.monotonic()
+        if self.access.silent or now - self._last_typing < settings.HDMS_TYPING_INTERVAL:
+            return
+        self._last_typing = now
+        await self.channel_layer.group_send(
+            room_group(self.access.room_id),
+            {"type": "typing", "user": _user_brief(self.user), "sender": self.channel_name},
+        )
+
+    async def _sync(self, content: dict[str, Any]) -> None:
+        after = content.get("after")
+        try:
+            seq = 0 if after in (None, "") else await database_sync_to_async(selectors.message_seq_of)(
+                access=self.access, message_id=str(after)
+            )
+        except (DomainError, ValueError):
+            await self.send_error("not_found", "Unknown message id in 'after'.")
+            return
+        for _ in range(SYNC_MAX_PAGES):
+            rows = await database_sync_to_async(self._sync_page)(seq)
+            has_more = len(rows) > SYNC_PAGE
+            rows = rows[:SYNC_PAGE]
+            await self.send_json({"type": "sync", "messages": rows, "has_more": has_more})
+            if not has_more:
+                return
+            seq = rows[-1]["seq"]
+
+    def _sync_page(self, seq: int) -> list[dict[str, Any]]:
+        rows = selectors.message_after_seq(access=self.access, seq=seq, limit=SYNC_PAGE + 1)
+        return [selectors.message_payload(m) for m in rows]
+
+    # ---- out (group events) ----
+    def _visible(self, message: dict[str, Any]) -> bool:
+        if self.access.sees_all or self.access.joined_at is None:
+            return True
+        return datetime.fromisoformat(message["created_at"]) >= self.access.joined_at
+
+    async def message_new(self, event: dict[str, Any]) -> None:
+        if self._visible(event["message"]):
+            await self.send_json({"type": "message.new", "message": event["message"]})
+
+    async def message_edited(self, event: dict[str, Any]) -> None:
+        if self._visible(event["message"]):
+            await self.send_json({"type": "message.edited", "message": event["message"]})
+
+    async def typing(self, event: dict[str, Any]) -> None:
+        if event.get("sender") != self.channel_name:
+            await self.send_json({"type": "typing", "user": event["user"]})
+
+    async def presence_joined(self, event: dict[str, Any]) -> None:
+        if event.get("sender") != self.channel_name:
+            await self.send_json({"type": "presence", "joined": event["user"]})
+
+    async def presence_left(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "presence", "left": event["user"]})
+
+    async def ticket_updated(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "ticket.updated", "ticket": event["ticket"]})
+
+    async def subticket_created(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "subticket.created", "subticket": event["subticket"]})
+
+    async def attachment_ready(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "attachment.ready", "attachment": event["attachment"]})
+
+
+class NotificationConsumer(_CountedConsumer):
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        if self.user is None:
+            await self.close()
+            return
+        if not await self._admit((user_group(self.user.id),)):
+            await self.close()
+            return
+        await self._accept()
+        unread = await database_sync_to_async(selectors.notification_unread_count)(user_id=self.user.id)
+        await self.send_json({"type": "notifications.unread", "unread": unread})
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        await self.send_error("validation_error", "This stream is read-only; use the HTTP API.")
+
+    async def notification_new(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "notification.new", "notification": event["notification"],
+                              "unread": event["unread"]})
+
+    async def notification_read(self, event: dict[str, Any]) -> None:
+        frame = {k: v for k, v in event.items() if k != "type"}
+        await self.send_json({"type": "notification.read", **frame})
+
+

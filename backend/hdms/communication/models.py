@@ -62,6 +62,8 @@ class Notification(BaseModel):
     # Email bookkeeping: pending until a (digest) email went out or it was decided not to send one.
     email_pending = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # What produced it (e.g. ``message:<id>``), so a retried task does not notify twice.
+    dedupe_key = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         ordering = ("-created_at",)
@@ -69,6 +71,7 @@ class Notification(BaseModel):
             models.Index(fields=["user", "-created_at"], name="notif_user_created"),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notif_user_unread"),
             models.Index(fields=["user"], condition=Q(email_pending=True), name="notif_user_email_pending"),
+            models.Index(fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="notif_dedupe_key"),
         ]
 
 

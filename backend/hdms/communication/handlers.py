@@ -1,0 +1,47 @@
+"""Subscribers to the other services' domain events (hdms.core.events), wired in apps.py.
+
+Room events become channel-layer group sends to ``ticket.<room id>``; notification requests
+become stored notifications (through a Celery task, so the publishing request stays fast).
+"""
+
+from typing import Any
+
+from hdms.communication.realtime import group_send, room_group
+
+
+def on_ticket_updated(*, ticket: dict, room_id: Any, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "ticket.updated", "ticket": ticket})
+
+
+def on_subticket_created(*, room_id: Any, subticket: dict, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "subticket.created", "subticket": subticket})
+
+
+def on_attachment_ready(*, room_id: Any, attachment: dict, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "attachment.ready", "attachment": attachment})
+
+
+def on_notification_requested(
+    *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
+    urgent: bool = False, actor_id: Any = None, **_: Any,
+) -> None:
+    from hdms.communication.tasks import notification_create_task
+
+    # Nobody is notified of their own action.
+    recipients = [str(u) for u in user_ids if u and str(u) != str(actor_id or "")]
+    if not recipients:
+        return
+    notification_create_task.apply_async(
+        kwargs={"user_ids": recipients, "kind": kind, "title": title, "body": body or "",
+                "ticket_id": str(ticket_id) if ticket_id else None, "urgent": bool(urgent)},
+        queue="high" if urgent else "default",
+    )
+
+
+def subscribe_all() -> None:
+    from hdms.core.events import subscribe
+
+    subscribe("ticket.updated", on_ticket_updated)
+    subscribe("subticket.created", on_subticket_created)
+    subscribe("attachment.ready", on_attachment_ready)
+    subscribe("notification.requested", on_notification_requested)

@@ -1,0 +1,89 @@
+"""Input and output shapes of the communication API (DESIGN §4)."""
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class MessageIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(..., min_length=1, max_length=10_000)
+    client_id: str | None = Field(None, max_length=64)
+    attachment_ids: list[UUID] = Field(default_factory=list, max_length=20)
+
+
+class MessageEditIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(..., min_length=1, max_length=10_000)
+
+
+class MessageOut(Schema):
+    id: UUID
+    ticket_id: UUID
+    room_id: UUID
+    seq: int
+    author_id: UUID
+    author_name: str
+    author_code: str
+    body: str
+    client_id: str | None
+    attachment_ids: list[UUID]
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class MessageListParams(Schema):
+    after: UUID | None = Field(None, description="Message id: return the messages after it, oldest first.")
+    cursor: str | None = Field(None, max_length=64, description="The `next` cursor of the previous page.")
+    limit: int = Field(50, ge=1, le=100)
+
+
+class MessagePageOut(Schema):
+    items: list[MessageOut]
+    count: int
+    next: str | None
+
+
+class NotificationOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    body: str
+    ticket_id: UUID | None
+    urgent: bool
+    read_at: datetime | None
+    created_at: datetime
+
+
+class NotificationListParams(Schema):
+    unread: bool = False
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+class NotificationPageOut(Schema):
+    items: list[NotificationOut]
+    count: int
+    next: str | None
+    unread: int
+
+
+class ReadAllOut(Schema):
+    updated: int
+    unread: int
+
+
+class PreferencesOut(Schema):
+    email_enabled: bool
+    email_kinds: dict[str, bool]
+
+
+class PreferencesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    email_enabled: bool | None = None
+    email_kinds: dict[str, bool] | None = Field(None, max_length=40)

@@ -1,0 +1,372 @@
+"""Every write of the communication service: messages, notifications, preferences, email.
+
+Live pushes and emails happen only after the transaction commits (``transaction.on_commit``),
+so a client never sees a message that is not stored ("persist before broadcast").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import nh3
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from hdms.communication import presence
+from hdms.communication.models import ChatRoom, Message, Notification, NotificationPreference
+from hdms.communication.realtime import group_send, room_group, user_group
+from hdms.communication.selectors import (
+    RoomAccess,
+    message_get_visible,
+    message_payload,
+    notification_payload,
+    notification_unread_count,
+)
+from hdms.core.errors import Forbidden, NotFound, ValidationFailed
+from hdms.core.events import publish
+
+logger = logging.getLogger("hdms.communication")
+
+# nh3 allow list (DESIGN §5): links, bold, italics, lists, code; everything else is stripped
+# (script/style contents dropped entirely, other tags unwrapped to their text).
+ALLOWED_TAGS = {"a", "b", "strong", "i", "em", "ul", "ol", "li", "code", "pre", "p", "br"}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9_.\-]{0,31})")
+
+
+def sanitize_body(body: str) -> str:
+    return nh3.clean(
+        body,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    ).strip()
+
+
+def _clean_body(body: str) -> str:
+    if not isinstance(body, str):
+        raise ValidationFailed("A message needs a body.", errors=[{"loc": ["body"], "msg": "required"}])
+    if "\x00" in body:
+        raise ValidationFailed("The message contains a NUL byte.", errors=[{"loc": ["body"], "msg": "invalid"}])
+    if len(body) > settings.HDMS_MESSAGE_MAX_LENGTH:
+        raise ValidationFailed(
+            f"A message is at most {settings.HDMS_MESSAGE_MAX_LENGTH} characters.",
+            errors=[{"loc": ["body"], "msg": "too long"}],
+        )
+    clean = sanitize_body(body)
+    if not clean:
+        raise ValidationFailed("The message is empty.", errors=[{"loc": ["body"], "msg": "empty"}])
+    return clean
+
+
+def _clean_client_id(client_id: Any) -> str:
+    if client_id in (None, ""):
+        return ""
+    if not isinstance(client_id, str) or len(client_id) > 64 or not client_id.isprintable():
+        raise ValidationFailed("client_id is at most 64 printable characters.",
+                               errors=[{"loc": ["client_id"], "msg": "invalid"}])
+    return client_id
+
+
+def _clean_attachment_ids(attachment_ids: Any) -> list[str]:
+    if not attachment_ids:
+        return []
+    if not isinstance(attachment_ids, list) or len(attachment_ids) > settings.HDMS_MESSAGE_MAX_ATTACHMENTS:
+        raise ValidationFailed("attachment_ids is a short list of ids.",
+                               errors=[{"loc": ["attachment_ids"], "msg": "invalid"}])
+    try:
+        return list(dict.fromkeys(str(uuid.UUID(str(a))) for a in attachment_ids))
+    except ValueError as exc:
+        raise ValidationFailed("attachment_ids must be UUIDs.",
+                               errors=[{"loc": ["attachment_ids"], "msg": "invalid"}]) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------------------------
+
+
+def message_create(
+    *, author: Any, access: RoomAccess, body: str, client_id: str | None = None,
+    attachment_ids: list[Any] | None = None,
+) -> tuple[Message, bool]:
+    """Store a message and broadcast it after commit; ``(message, created)``.
+
+    A resend with the same ``client_id`` by the same author in the same room returns the stored
+    message with ``created=False`` and broadcasts nothing again.
+    """
+    client_id = _clean_client_id(client_id)
+    clean = _clean_body(body)
+    attachments = _clean_attachment_ids(attachment_ids)
+    if client_id:
+        existing = _message_by_client_id(author=author, room_id=access.room_id, client_id=client_id)
+        if existing is not None:
+            return existing, False
+    with transaction.atomic():
+        ChatRoom.objects.get_or_create(id=access.room_id)
+        # The room row lock orders inserts: seq order is commit order (exact catch-up).
+        room = ChatRoom.objects.select_for_update().get(id=access.room_id)
+        if client_id:
+            existing = _message_by_client_id(author=author, room_id=access.room_id, client_id=client_id)
+            if existing is not None:
+                return existing, False
+        room.last_seq += 1
+        room.save(update_fields=["last_seq", "updated_at"])
+        message = Message.objects.create(
+            room_id=access.room_id, ticket_id=access.ticket_id, seq=room.last_seq, author=author,
+            body=clean, client_id=client_id, attachment_ids=attachments,
+        )
+        message.author = author
+        payload = message_payload(message)
+        transaction.on_commit(lambda: _after_message_created(payload))
+    return message, True
+
+
+def _message_by_client_id(*, author: Any, room_id: str, client_id: str) -> Message | None:
+    return (Message.objects.select_related("author")
+            .filter(author_id=author.id, room_id=room_id, client_id=client_id).first())
+
+
+def _after_message_created(payload: dict[str, Any]) -> None:
+    group_send(room_group(payload["room_id"]), {"type": "message.new", "message": payload})
+    publish("message.created", room_id=payload["room_id"], message=payload)
+    from hdms.communication.tasks import message_notify
+
+    message_notify.apply_async(args=[payload["id"]], queue="default")
+
+
+def message_edit(*, user: Any, access: RoomAccess, message_id: Any, body: str) -> Message:
+    """The author edits their message within ``HDMS_MESSAGE_EDIT_MINUTES``; shown as edited."""
+    clean = _clean_body(body)
+    with transaction.atomic():
+        visible = message_get_visible(access=access, message_id=message_id)
+        message = Message.objects.select_for_update().select_related("author").get(id=visible.id)
+        if message.author_id != user.id:
+            raise Forbidden("Only the author can edit a message.")
+        window = timedelta(minutes=settings.HDMS_MESSAGE_EDIT_MINUTES)
+        if timezone.now() - message.created_at > window:
+            raise Forbidden(f"Messages can be edited for {settings.HDMS_MESSAGE_EDIT_MINUTES} minutes only.")
+        if clean != message.body:
+            message.body = clean
+            message.edited_at = timezone.now()
+            message.version += 1
+            message.save(update_fields=["body", "edited_at", "version", "updated_at"])
+            payload = message_payload(message)
+            transaction.on_commit(
+                lambda: group_send(room_group(payload["room_id"]), {"type": "message.edited", "message": payload})
+            )
+    return message
+
+
+def mentioned_codes(body: str) -> list[str]:
+    return list(dict.fromkeys(MENTION_RE.findall(body)))[:20]
+
+
+def message_notify_recipients(*, message_id: Any) -> None:
+    """Notifications for a new message: participants not in the room now, and mentioned users.
+
+    Idempotent: a rerun (task retry) finds the notifications it already made and makes no more.
+    """
+    from hdms.tickets.selectors import chat_access, room_participant_ids, ticket_get_visible, ticket_payload
+    from hdms.users.selectors import users_by_codes
+
+    message = Message.objects.select_related("author").filter(id=message_id).first()
+    if message is None:
+        return
+    author_id = str(message.author_id)
+    ticket = ticket_payload(ticket_get_visible(user=message.author, ticket_id=message.ticket_id))
+    label = f"{ticket['number']} {ticket['title']}".strip()
+
+    mentioned: set[str] = set()
+    codes = mentioned_codes(message.body)
+    if codes:
+        for user in users_by_codes(codes=codes):
+            if str(user.id) == author_id:
+                continue
+            try:
+                chat_access(user=user, ticket_id=message.ticket_id)
+            except NotFound:
+                continue  # cannot see the ticket: a mention does not leak it
+            mentioned.add(str(user.id))
+
+    present = presence.room_present_user_ids(str(message.room_id))
+    away = set(room_participant_ids(room_id=message.room_id)) - present - mentioned - {author_id}
+    marker = f"message:{message.id}"
+    already = set(
+        str(u) for u in Notification.objects.filter(dedupe_key=marker).values_list("user_id", flat=True)
+    )
+    snippet = re.sub(r"<[^>]+>", "", message.body)[:300]
+    author_name = message.author.full_name
+    if mentioned - already:
+        notification_create(
+            user_ids=sorted(mentioned - already), kind="mention", title=f"{author_name} mentioned you on {label}",
+            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker,
+        )
+    if away - already:
+        notification_create(
+            user_ids=sorted(away - already), kind="message", title=f"New message from {author_name} on {label}",
+            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------------------------
+
+
+def notification_create(
+    *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
+    urgent: bool = False, dedupe_key: str = "",
+) -> list[Notification]:
+    """Store one notification per user, push each live, and queue email for users not online."""
+    user_ids = list(dict.fromkeys(str(u) for u in user_ids if u))
+    if not user_ids:
+        return []
+    online = presence.online_user_ids(user_ids)
+    with transaction.atomic():
+        rows = [
+            Notification(
+                user_id=user_id, kind=kind[:40], title=title[:200], body=body or "",
+                ticket_id=ticket_id or None, urgent=urgent, email_pending=user_id not in online,
+                dedupe_key=dedupe_key,
+            )
+            for user_id in user_ids
+        ]
+        created = Notification.objects.bulk_create(rows)
+        transaction.on_commit(lambda: _after_notifications_created(created))
+    return created
+
+
+def _after_notifications_created(notifications: list[Notification]) -> None:
+    from hdms.communication.tasks import notification_email_flush
+
+    for notification in notifications:
+        group_send(user_group(notification.user_id), {
+            "type": "notification.new",
+            "notification": notification_payload(notification),
+            "unread": notification_unread_count(user_id=notification.user_id),
+        })
+    for notification in notifications:
+        if not notification.email_pending:
+            continue
+        user_id = str(notification.user_id)
+        if notification.urgent:
+            notification_email_flush.apply_async(args=[user_id], queue="high")
+        elif cache.add(f"hdms:email-digest:{user_id}", 1, timeout=settings.HDMS_EMAIL_DIGEST_SECONDS + 60):
+            # The first notification of a burst schedules one flush; the rest ride along.
+            notification_email_flush.apply_async(
+                args=[user_id], queue="default", countdown=settings.HDMS_EMAIL_DIGEST_SECONDS
+            )
+
+
+def _push_unread(user_id: Any, **fields: Any) -> None:
+    group_send(user_group(user_id), {
+        "type": "notification.read", "unread": notification_unread_count(user_id=user_id), **fields,
+    })
+
+
+def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(id=notification_id, user=user).first()
+        if notification is None:
+            raise NotFound("Notification not found.")
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.email_pending = False
+            notification.version += 1
+            notification.save(update_fields=["read_at", "email_pending", "version", "updated_at"])
+        ids = [str(notification.id)]
+        transaction.on_commit(lambda: _push_unread(user.id, ids=ids))
+    return notification
+
+
+def notification_mark_all_read(*, user: Any) -> int:
+    with transaction.atomic():
+        count = Notification.objects.filter(user=user, read_at__isnull=True).update(
+            read_at=timezone.now(), email_pending=False, updated_at=timezone.now()
+        )
+        transaction.on_commit(lambda: _push_unread(user.id, all=True))
+    return count
+
+
+def notification_preferences_update(
+    *, user: Any, email_enabled: bool | None = None, email_kinds: dict[str, bool] | None = None
+) -> NotificationPreference:
+    with transaction.atomic():
+        pref, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+        if email_enabled is not None:
+            pref.email_enabled = email_enabled
+        if email_kinds:
+            pref.email_kinds = {**pref.email_kinds, **{k: bool(v) for k, v in email_kinds.items()}}
+        pref.version += 1
+        pref.save()
+    return pref
+
+
+# ---------------------------------------------------------------------------------------------
+# Email
+# ---------------------------------------------------------------------------------------------
+
+
+def notification_email_flush(*, user_id: Any) -> int:
+    """Email the user's pending notifications: one email, a digest when there are several.
+
+    Skipped (and cleared) for a user who is online now, has read them, or opted out of their kind.
+    Idempotent: a notification is emailed at most once (rows are claimed under a row lock).
+    Returns the number of notifications the email carried.
+    """
+    from hdms.communication.selectors import notification_wants_email
+
+    user_id = str(user_id)
+    cache.delete(f"hdms:email-digest:{user_id}")
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("user")
+            .filter(user_id=user_id, email_pending=True)
+            .order_by("created_at")
+        )
+        if not pending:
+            return 0
+        user = pending[0].user
+        online = bool(presence.online_user_ids([user_id]))
+        to_send = [
+            n for n in pending
+            if n.read_at is None and not online and user.email and user.is_active
+            and notification_wants_email(user_id=user_id, kind=n.kind)
+        ]
+        Notification.objects.filter(id__in=[n.id for n in pending]).update(email_pending=False)
+        Notification.objects.filter(id__in=[n.id for n in to_send]).update(emailed_at=timezone.now())
+        if to_send:
+            _send_notification_email(user=user, notifications=to_send)
+    return len(to_send)
+
+
+def _send_notification_email(*, user: Any, notifications: list[Notification]) -> None:
+    base = settings.HDMS_FRONTEND_URL.rstrip("/")
+    items = [
+        {
+            "title": n.title, "body": n.body, "kind": n.kind, "urgent": n.urgent,
+            "created_at": timezone.localtime(n.created_at),
+            "url": f"{base}/tickets/{n.ticket_id}" if n.ticket_id else f"{base}/notifications",
+        }
+        for n in notifications
+    ]
+    context = {"user": user, "items": items, "digest": len(items) > 1, "site_url": base}
+    subject = f"[HDMS] {items[0]['title']}" if len(items) == 1 else f"[HDMS] {len(items)} new notifications"
+    text = render_to_string("communication/email/notifications.txt", context)
+    html = render_to_string("communication/email/notifications.html", context)
+    email = EmailMultiAlternatives(subject=subject[:200], body=text, to=[user.email])
+    email.attach_alternative(html, "text/html")
+    email.send()

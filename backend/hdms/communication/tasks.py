@@ -1,0 +1,35 @@
+"""Celery tasks of the communication service: take ids, idempotent, call services."""
+
+from typing import Any
+
+from hdms.celery import app
+
+
+@app.task(name="communication.message_notify", acks_late=True)
+def message_notify(message_id: str) -> None:
+    from hdms.communication.services import message_notify_recipients
+
+    message_notify_recipients(message_id=message_id)
+
+
+@app.task(name="communication.notification_create", acks_late=True)
+def notification_create_task(
+    *, user_ids: list[str], kind: str, title: str, body: str = "", ticket_id: str | None = None,
+    urgent: bool = False, dedupe_key: str = "",
+) -> None:
+    from hdms.communication.models import Notification
+    from hdms.communication.services import notification_create
+
+    if dedupe_key:  # a retry after a crash: skip the users already notified
+        done = {str(u) for u in Notification.objects.filter(dedupe_key=dedupe_key).values_list("user_id", flat=True)}
+        user_ids = [u for u in user_ids if str(u) not in done]
+    notification_create(user_ids=user_ids, kind=kind, title=title, body=body, ticket_id=ticket_id,
+                        urgent=urgent, dedupe_key=dedupe_key)
+
+
+@app.task(name="communication.notification_email_flush", acks_late=True, autoretry_for=(OSError,),
+          retry_backoff=True, max_retries=5)
+def notification_email_flush(user_id: str) -> Any:
+    from hdms.communication.services import notification_email_flush as flush
+
+    return flush(user_id=user_id)

@@ -1,0 +1,115 @@
+"""Fixtures of the communication tests: a real SMTP server, real ASGI servers over sockets."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+
+from hdms.core.jwt import encode_access
+
+BACKEND_DIR = Path(__file__).resolve().parents[3]
+ORIGIN = "http://127.0.0.1:3000"  # the frontend's origin in development
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def token_for(user) -> str:
+    return encode_access(user_id=str(user.id), role=user.role)[0]
+
+
+class _Collect:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(
+            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
+             "message": message_from_bytes(envelope.content, policy=policy.default)}
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free port; Django's SMTP backend pointed at it."""
+    handler = _Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def _server_env() -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError("The real-server tests need PostgreSQL: set DATABASE_URL.")
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "hdms.settings.test",
+        # The test database, so the server sees what the (transactional) test committed.
+        "DATABASE_URL": (
+            f"postgres://{db['USER'] or 'root'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "HDMS_SERVICE": "communication",
+        "HDMS_LOG_LEVEL": "WARNING",
+    })
+    return env
+
+
+def start_server(port: int, *, env: dict[str, str]) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "hdms.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--ws", "websockets"],
+        cwd=BACKEND_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+@pytest.fixture(scope="session")
+def ws_servers(django_db_setup, django_db_blocker):
+    """Two uvicorn processes serving the communication service, sharing the Redis channel layer."""
+    if not settings.USE_REDIS:
+        raise RuntimeError("The two-process tests need Redis: set REDIS_URL.")
+    env = _server_env()
+    ports = [free_port(), free_port()]
+    procs = [start_server(port, env=env) for port in ports]
+    try:
+        yield [f"ws://127.0.0.1:{port}" for port in ports]
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
