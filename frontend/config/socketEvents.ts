@@ -8,8 +8,11 @@ export const SOCKET_EVENTS = {
   ticketUpdated: "ticket.updated",
   subticketCreated: "subticket.created",
   attachmentReady: "attachment.ready",
+  sync: "sync",
+  error: "error",
   notificationNew: "notification.new",
-  notificationCount: "notification.count",
+  notificationRead: "notification.read",
+  notificationsUnread: "notifications.unread",
 } as const;
 
 export const SOCKET_PATHS = {

@@ -46,7 +46,7 @@ export function useNotificationStream(enabled: boolean) {
       onAuthFailure: forceRefreshAccess,
       onReconnect: () => void queryClient.invalidateQueries({ queryKey: queryKeys.notifications }),
       onFrame: (frame) => {
-        const raw = (frame.notification ?? null) as Record<string, unknown> | null;
+        const raw = (frame.type === "notification.new" ? frame.notification : null) as Record<string, unknown> | null;
         if (typeof frame.unread === "number") {
           queryClient.setQueryData<NotificationPage>(queryKeys.notifications, (old) =>
             old ? { ...old, unread: frame.unread as number } : old,

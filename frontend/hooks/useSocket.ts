@@ -25,6 +25,7 @@ export function useTicketRoom(roomId: string | undefined) {
   const [status, setStatus] = useState<SocketStatus>("connecting");
   const [typing, setTyping] = useState<Record<string, { name: string | null; until: number }>>({});
   const [presence, setPresence] = useState<Record<string, string>>({});
+  const lastMessageId = useRef<string | null>(null);
   const socketRef = useRef<ReconnectingSocket | null>(null);
   const lastTypingSent = useRef(0);
 
@@ -48,6 +49,11 @@ export function useTicketRoom(roomId: string | undefined) {
       getToken: accessTokenForSocket,
       onAuthFailure: forceRefreshAccess,
       onStatus: setStatus,
+      onOpen: () => {
+        // Catch up on what was missed while away; the server replies with `sync` frames.
+        const last = lastMessageId.current;
+        if (last) socketRef.current?.send({ type: SOCKET_EVENTS.sync, after: last });
+      },
       onReconnect: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.messages(roomId) }),
       onFrame: (frame) =>
         handleRoomFrame(queryClient, roomId, frame, {
@@ -55,17 +61,21 @@ export function useTicketRoom(roomId: string | undefined) {
             if (userId === useAuthStore.getState().user?.id) return;
             setTyping((prev) => ({ ...prev, [userId]: { name, until: Date.now() + 4000 } }));
           },
-          onPresence: (f) => {
-            const userId = String(f.user_id ?? (f.user as { id?: string } | undefined)?.id ?? "");
-            if (!userId) return;
-            const name = String(f.full_name ?? (f.user as { full_name?: string } | undefined)?.full_name ?? userId);
-            const online = f.online !== false && f.status !== "offline" && f.event !== "leave";
+          onPresence: ({ users, joined, left }) => {
             setPresence((prev) => {
-              const next = { ...prev };
-              if (online) next[userId] = name;
-              else delete next[userId];
+              const next = users ? Object.fromEntries(users.map((u) => [u.id, u.full_name])) : { ...prev };
+              if (joined) next[joined.id] = joined.full_name;
+              if (left) delete next[left.id];
               return next;
             });
+          },
+          onError: ({ detail, clientId }) => {
+            if (clientId) {
+              queryClient.setQueryData<ChatMessage[]>(queryKeys.tickets.messages(roomId), (old = []) =>
+                old.map((m) => (m.client_id === clientId && m.pending ? { ...m, failed: true } : m)),
+              );
+            }
+            toast.error(detail);
           },
         }),
     });
@@ -76,6 +86,11 @@ export function useTicketRoom(roomId: string | undefined) {
       socketRef.current = null;
     };
   }, [roomId, queryClient]);
+
+  useEffect(() => {
+    const confirmed = (messages.data ?? []).filter((m) => m.id && !m.pending);
+    lastMessageId.current = confirmed.length ? confirmed[confirmed.length - 1]!.id : null;
+  }, [messages.data]);
 
   useEffect(() => {
     const timer = setInterval(() => {

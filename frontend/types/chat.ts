@@ -5,6 +5,8 @@ export interface ChatMessage {
   author_name?: string | null;
   body: string;
   client_id: string | null;
+  /** The room's gap-free sequence number, when the server sends it. */
+  seq?: number;
   created_at: string;
   edited_at: string | null;
   /** Client-only: sent but not yet confirmed by the server. */

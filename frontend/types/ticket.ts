@@ -68,6 +68,8 @@ export interface Ticket {
   amount: string | null;
   sla: Sla | null;
   subtickets_progress: SubticketProgress | null;
+  /** The chat room: the parent's id for a sub-ticket (DESIGN §5). */
+  room_id: string;
   rating: Rating | null;
   requestor_name?: string | null;
   assignee_name?: string | null;
@@ -106,6 +108,8 @@ export interface Attachment {
   size: number;
   content_type: string;
   status: AttachmentStatus | string;
+  downloadable?: boolean;
+  scan_note?: string | null;
   created_at?: string;
 }
 

@@ -144,11 +144,13 @@ export function AttachmentList({ ticketId, canUpload }: { ticketId: string; canU
                 <span className="text-xs text-muted-foreground">({formatBytes(a.size)})</span>
               </span>
               <span className="flex items-center gap-2">
-                <Badge variant={a.status === "infected" ? "destructive" : DOWNLOADABLE.has(a.status) ? "success" : "outline"}>{a.status}</Badge>
+                <Badge variant={a.status === "infected" ? "destructive" : DOWNLOADABLE.has(a.status) ? "success" : "outline"} title={a.scan_note ?? undefined}>
+                  {a.status}
+                </Badge>
                 <Button
                   size="sm"
                   variant="outline"
-                  disabled={!DOWNLOADABLE.has(a.status) || download.isPending}
+                  disabled={!(a.downloadable ?? DOWNLOADABLE.has(a.status)) || download.isPending}
                   onClick={() => download.mutate(a)}
                   aria-label={`Download ${a.original_name}`}
                 >

@@ -46,7 +46,7 @@ export function TicketDetailView({ id, backHref }: { id: string; backHref: strin
   if (query.error || !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
 
   const ticket = query.data;
-  const roomId = ticket.parent_id ?? ticket.id;
+  const roomId = ticket.room_id || ticket.parent_id || ticket.id;
   const canRate = user ? availableActions(ticket, user).includes("rate") : false;
   const terminal = ["closed", "rejected", "withdrawn"].includes(ticket.status);
   const isAdminObserver = user?.role === "admin";

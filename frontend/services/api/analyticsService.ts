@@ -15,7 +15,7 @@ function clean(filters: AuditFilters) {
 
 export async function listAudit(filters: AuditFilters): Promise<Paginated<AuditEntry>> {
   const { cursor, ...rest } = filters;
-  const { data } = cursor ? await api.get(nextPageUrl(cursor, "/audit")) : await api.get("/audit", { params: { limit: 50, ...clean(rest) } });
+  const { data } = cursor ? await api.get(nextPageUrl(cursor, "/audit")) : await api.get("/audit", { params: { page_size: 50, ...clean(rest) } });
   return toPage(data, toAuditEntry);
 }
 

@@ -50,7 +50,7 @@ function toSla(raw: unknown): Sla | null {
 }
 
 export function toTicket(raw: Raw): Ticket {
-  const progress = asObj(raw.subtickets_progress);
+  const progress = asObj(raw.subtickets_progress) ?? asObj(raw.subtickets);
   const rating = asObj(raw.rating);
   return {
     id: str(raw.id),
@@ -69,12 +69,13 @@ export function toTicket(raw: Raw): Ticket {
     category: strOrNull(raw.category),
     amount: strOrNull(raw.amount),
     sla: toSla(raw.sla),
-    subtickets_progress: progress ? { total: num(progress.total), resolved: num(progress.resolved) } : null,
+    subtickets_progress: progress ? { total: num(progress.total), resolved: num(progress.resolved ?? progress.done) } : null,
+    room_id: str(raw.room_id ?? idOf(raw.parent_id ?? raw.parent) ?? raw.id),
     rating:
       rating && rating.score !== undefined && rating.score !== null
         ? { score: num(rating.score), comment: strOrNull(rating.comment) }
         : typeof raw.rating === "number"
-          ? { score: raw.rating, comment: null }
+          ? { score: raw.rating, comment: strOrNull(raw.rating_comment) }
           : null,
     requestor_name: strOrNull(raw.requestor_name) ?? nameOf(raw.requestor),
     assignee_name: strOrNull(raw.assignee_name) ?? nameOf(raw.assignee),
@@ -108,6 +109,7 @@ export function toMessage(raw: Raw): ChatMessage {
     author_name: strOrNull(raw.author_name) ?? nameOf(raw.author),
     body: str(raw.body),
     client_id: strOrNull(raw.client_id),
+    seq: raw.seq === undefined || raw.seq === null ? undefined : num(raw.seq),
     created_at: str(raw.created_at),
     edited_at: strOrNull(raw.edited_at),
   };
@@ -121,6 +123,8 @@ export function toAttachment(raw: Raw): Attachment {
     size: num(raw.size),
     content_type: str(raw.content_type),
     status: str(raw.status, "pending"),
+    downloadable: raw.downloadable === undefined ? undefined : Boolean(raw.downloadable),
+    scan_note: strOrNull(raw.scan_note),
     created_at: strOrNull(raw.created_at) ?? undefined,
   };
 }
@@ -141,14 +145,16 @@ export function toApproval(raw: Raw): Approval {
 }
 
 export function toHistory(raw: Raw): HistoryEntry {
+  const before = asObj(raw.before);
+  const after = asObj(raw.after);
   return {
     id: str(raw.id, `${str(raw.created_at)}-${str(raw.action)}`),
     action: str(raw.action ?? raw.event ?? raw.verb, "update"),
-    from_status: strOrNull(raw.from_status ?? raw.from_state),
-    to_status: strOrNull(raw.to_status ?? raw.to_state),
+    from_status: strOrNull(raw.from_status ?? raw.from_state ?? before?.status),
+    to_status: strOrNull(raw.to_status ?? raw.to_state ?? after?.status),
     actor_id: idOf(raw.actor_id ?? raw.actor),
-    actor_name: strOrNull(raw.actor_name) ?? nameOf(raw.actor),
-    reason: strOrNull(raw.reason ?? asObj(raw.data)?.reason),
+    actor_name: strOrNull(raw.actor_name) ?? nameOf(raw.actor) ?? strOrNull(raw.actor_code),
+    reason: strOrNull(raw.reason ?? asObj(raw.data)?.reason ?? after?.reason),
     created_at: str(raw.created_at ?? raw.at),
   };
 }
@@ -227,6 +233,6 @@ export function toAuditEntry(raw: Raw): AuditEntry {
     entity: str(raw.entity ?? raw.entity_type ?? raw.object_type),
     entity_id: strOrNull(raw.entity_id ?? raw.object_id),
     created_at: str(raw.created_at ?? raw.at),
-    data: asObj(raw.data ?? raw.changes ?? raw.payload),
+    data: asObj(raw.data ?? raw.changes ?? raw.payload ?? raw.after ?? raw.before),
   };
 }

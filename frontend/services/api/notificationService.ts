@@ -3,7 +3,7 @@ import { toNotificationPage } from "./mappers";
 import type { NotificationPage } from "@/types/notification";
 
 export async function listNotifications(): Promise<NotificationPage> {
-  const { data } = await api.get("/notifications", { params: { limit: 50 } });
+  const { data } = await api.get("/notifications", { params: { page_size: 50 } });
   return toNotificationPage(data);
 }
 

@@ -19,11 +19,10 @@ import type {
 type Raw = Record<string, unknown>;
 
 function listParams(filters: TicketFilters): Record<string, string | number | boolean> {
-  const params: Record<string, string | number | boolean> = { limit: PAGE_SIZE };
+  const params: Record<string, string | number | boolean> = { page_size: PAGE_SIZE };
   for (const [key, value] of Object.entries(filters)) {
     if (value === undefined || value === "" || value === null) continue;
-    if (key === "page") params.offset = (Number(value) - 1) * PAGE_SIZE;
-    else params[key] = value as string | number | boolean;
+    params[key] = value as string | number | boolean;
   }
   return params;
 }

@@ -7,7 +7,7 @@ type Raw = Record<string, unknown>;
 
 export async function listUsers(params: Record<string, string | undefined>): Promise<Paginated<User>> {
   const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v));
-  const { data } = await api.get("/users", { params: { limit: 200, ...clean } });
+  const { data } = await api.get("/users", { params: { page_size: 100, ...clean } });
   return toPage(data, toUser);
 }
 
@@ -33,18 +33,18 @@ export async function importUsers(file: File): Promise<ImportReport> {
   return {
     created: Number(data.created ?? 0),
     updated: Number(data.updated ?? 0),
-    failed: Number(data.failed ?? data.errors ?? 0),
+    failed: Number(data.refused ?? data.failed ?? 0),
     rows: rows.map((r, i) => ({
       row: Number(r.row ?? r.line ?? i + 2),
-      status: String(r.status ?? (r.error ? "error" : "ok")),
+      status: String(r.result ?? r.status ?? (r.error ? "refused" : "ok")),
       employee_code: r.employee_code ? String(r.employee_code) : undefined,
-      detail: r.detail ? String(r.detail) : r.error ? String(r.error) : undefined,
+      detail: Array.isArray(r.errors) ? r.errors.join("; ") : r.detail ? String(r.detail) : r.error ? String(r.error) : undefined,
     })),
   };
 }
 
 export async function listDepartments(): Promise<Department[]> {
-  const { data } = await api.get("/departments", { params: { limit: 200 } });
+  const { data } = await api.get("/departments");
   return toPage(data, toDepartment).items;
 }
 

@@ -29,6 +29,7 @@ export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]):
     if (merged.id) idToKey.set(merged.id, known);
   }
   return Array.from(byKey.values()).sort((a, b) => {
+    if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
     const ta = Date.parse(a.created_at) || Number.MAX_SAFE_INTEGER;
     const tb = Date.parse(b.created_at) || Number.MAX_SAFE_INTEGER;
     return ta - tb;
@@ -47,9 +48,23 @@ export function applyTicketUpdate(queryClient: QueryClient, ticket: Ticket) {
   }
 }
 
+export interface PresenceUser {
+  id: string;
+  full_name: string;
+}
+
 export interface RoomCallbacks {
   onTyping?: (userId: string, name: string | null) => void;
-  onPresence?: (frame: SocketFrame) => void;
+  /** `users` replaces the list; `joined`/`left` change it. */
+  onPresence?: (change: { users?: PresenceUser[]; joined?: PresenceUser; left?: PresenceUser }) => void;
+  onError?: (error: { code: string; detail: string; clientId: string | null }) => void;
+}
+
+function toPresenceUser(raw: unknown): PresenceUser | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const o = raw as Raw;
+  if (!o.id) return undefined;
+  return { id: String(o.id), full_name: String(o.full_name ?? o.employee_code ?? o.id) };
 }
 
 /** Applies one chat-room frame to the query cache. `roomId` is the room's (parent) ticket id. */
@@ -64,14 +79,34 @@ export function handleRoomFrame(queryClient: QueryClient, roomId: string, frame:
       );
       break;
     }
+    case SOCKET_EVENTS.sync: {
+      const rows = Array.isArray(frame.messages) ? (frame.messages as Raw[]) : [];
+      if (rows.length) {
+        queryClient.setQueryData<ChatMessage[]>(queryKeys.tickets.messages(roomId), (old = []) =>
+          mergeMessages(old, rows.map(toMessage)),
+        );
+      }
+      break;
+    }
     case SOCKET_EVENTS.typing: {
-      const userId = String(frame.user_id ?? (frame.user as Raw | undefined)?.id ?? "");
-      const name = (frame.full_name ?? (frame.user as Raw | undefined)?.full_name ?? null) as string | null;
-      if (userId) callbacks.onTyping?.(userId, name);
+      const user = toPresenceUser(frame.user);
+      const userId = user?.id ?? String(frame.user_id ?? "");
+      if (userId) callbacks.onTyping?.(userId, user?.full_name ?? null);
       break;
     }
     case SOCKET_EVENTS.presence:
-      callbacks.onPresence?.(frame);
+      callbacks.onPresence?.({
+        users: Array.isArray(frame.users) ? (frame.users.map(toPresenceUser).filter(Boolean) as PresenceUser[]) : undefined,
+        joined: toPresenceUser(frame.joined),
+        left: toPresenceUser(frame.left),
+      });
+      break;
+    case SOCKET_EVENTS.error:
+      callbacks.onError?.({
+        code: String(frame.code ?? "error"),
+        detail: String(frame.detail ?? "Error"),
+        clientId: frame.client_id ? String(frame.client_id) : null,
+      });
       break;
     case SOCKET_EVENTS.ticketUpdated: {
       const raw = frame.ticket as Raw | undefined;
@@ -80,6 +115,8 @@ export function handleRoomFrame(queryClient: QueryClient, roomId: string, frame:
       break;
     }
     case SOCKET_EVENTS.subticketCreated: {
+      const raw = frame.subticket as Raw | undefined;
+      if (raw && raw.id) queryClient.setQueryData(queryKeys.tickets.detail(String(raw.id)), toTicket(raw));
       void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.subtickets(roomId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.detail(roomId) });
       break;

@@ -12,6 +12,7 @@ export interface SocketOptions {
   onStatus?: (status: SocketStatus) => void;
   /** Every open after the first: time to catch up on what was missed. */
   onReconnect?: () => void;
+  onOpen?: () => void;
 }
 
 /**
@@ -70,6 +71,7 @@ export class ReconnectingSocket {
       didOpen = true;
       this.attempts = 0;
       this.options.onStatus?.("open");
+      this.options.onOpen?.();
       if (this.opened) this.options.onReconnect?.();
       this.opened = true;
     };

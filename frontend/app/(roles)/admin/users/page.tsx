@@ -94,7 +94,7 @@ export default function UsersPage() {
                     <TD>{r.row}</TD>
                     <TD>{r.employee_code ?? "—"}</TD>
                     <TD>
-                      <Badge variant={r.status === "error" || r.status === "failed" ? "destructive" : "success"}>{r.status}</Badge>
+                      <Badge variant={r.status === "refused" || r.status === "error" ? "destructive" : "success"}>{r.status}</Badge>
                     </TD>
                     <TD>{r.detail ?? ""}</TD>
                   </TR>
