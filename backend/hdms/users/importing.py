@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 
 from hdms.audit.services import audit_record
@@ -33,6 +33,7 @@ MAX_IMPORT_ROWS = 5000
 MAX_XLSX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 MAX_COLUMNS = 50
 MAX_CELL_CHARS = 1000
+BULK_LOCK_KEY = 0x48444D5355534552  # "HDMSUSER": the advisory lock shared by imports and SMS syncs
 
 REQUIRED_COLUMNS = ("employee_code", "full_name", "role")
 OPTIONAL_COLUMNS = ("email", "department", "is_approver", "approver_kind", "phone", "password", "is_active")
@@ -340,13 +341,25 @@ def _errors_of(exc: DomainError) -> list[str]:
 
 # --------------------------------------------------------------------------- the import
 
+def users_bulk_write_lock() -> None:
+    """Serialise imports and SMS syncs (PostgreSQL): a second one waits, then sees the first's result.
+
+    Call inside the transaction; the lock is released when it ends.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BULK_LOCK_KEY])
+
+
 def users_import(*, by: Any, filename: str, fileobj: typing.BinaryIO, dry_run: bool) -> ImportReport:
     data = _read_bounded(fileobj)
     table = _read_table(filename, data)
-    if not table:
+    # The header is the first non-blank row (usually row 1); row numbers stay the spreadsheet's.
+    header_at = next((i for i, record in enumerate(table) if any(record)), None)
+    if header_at is None:
         raise _unreadable("the file has no header row")
-    index = _header_index(table[0])
-    body = table[1:]
+    index = _header_index(table[header_at])
+    body = table[header_at + 1:]
     # Trailing blank rows are common in spreadsheets; they are not rows to report.
     while body and not any(body[-1]):
         body.pop()
@@ -360,10 +373,11 @@ def users_import(*, by: Any, filename: str, fileobj: typing.BinaryIO, dry_run: b
         if not any(record):
             continue  # a blank line in the middle is skipped, the numbering keeps the spreadsheet's
         cells = {name: (record[pos] if pos < len(record) else "") for name, pos in index.items()}
-        rows.append(_Row(number=offset + 2, cells=cells))
+        rows.append(_Row(number=header_at + offset + 2, cells=cells))
 
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic():
+        users_bulk_write_lock()
         _apply_rows(rows, by=by, report=report)
         if dry_run:
             transaction.set_rollback(True)

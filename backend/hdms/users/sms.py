@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from hdms.audit.services import audit_record
 from hdms.core.errors import DomainError, ServiceUnavailable
 from hdms.core.roles import Role
+from hdms.users.importing import users_bulk_write_lock
 from hdms.users.models import Department, User
 from hdms.users.services import user_create, user_update
 
@@ -259,6 +260,7 @@ def users_sync_from_sms(*, by: Any) -> SyncReport:
     for entry in malformed:
         report.refuse(entry)
     with transaction.atomic():
+        users_bulk_write_lock()
         _apply(employees, by=by, report=report)
         audit_record(action="user.sms_sync", actor=by, object_type="user_sync", object_id="",
                      after={k: v for k, v in report.as_dict().items() if k != "errors"})

@@ -349,3 +349,10 @@ def test_import_endpoint_is_for_admins_only(api, role, departments):
                                                                                     csv_bytes(ROWS_WITH_BAD_THIRD))})
     assert response.status_code == 403
     assert not User.objects.filter(employee_code__startswith="T00").exists()
+
+
+@pytest.mark.django_db
+def test_blank_rows_above_the_header_are_skipped(admin, departments):
+    data = b"\n,,\nemployee_code,full_name,role\nT001,A,requestor\nT002,B,nope\n"
+    report = run(admin, "staff.csv", data)
+    assert [(r["row"], r["result"]) for r in report["rows"]] == [(4, "created"), (5, "refused")]

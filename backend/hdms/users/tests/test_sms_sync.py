@@ -248,3 +248,23 @@ def test_sync_endpoint_is_for_admins_only(api, school, role):
     response = api(UserFactory(role=role)).post("users/sync")
     assert response.status_code == 403
     assert school.state.requests == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_syncs_create_each_user_once(postgres_only, school, admin):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def sync() -> dict:
+        try:
+            return users_sync_from_sms(by=admin).as_dict()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(lambda _: sync(), range(3)))
+
+    assert sorted(r["created"] for r in reports) == [0, 0, 2]
+    assert sum(r["refused"] for r in reports) == 0
+    assert User.objects.filter(employee_code__in=["S001", "S004"]).count() == 2
