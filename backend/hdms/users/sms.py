@@ -59,7 +59,7 @@ class SmsEmployee:
 class SmsClient:
     """A small httpx client for the SMS bridge: Bearer token, timeouts, retries with backoff."""
 
-    def __init__(self, *, base_url: str, token: str, timeout: float = 10.0, retries: int = 3,
+    def __init__(self, *, base_url: str, token: str, timeout: float = 10.0, retries: int = 2,
                  backoff: float = 0.25, transport: httpx.BaseTransport | None = None) -> None:
         if not base_url:
             raise ServiceUnavailable("The School Management System bridge is not configured (HDMS_SMS_BASE_URL).")
@@ -80,7 +80,7 @@ class SmsClient:
             base_url=settings.SMS_BASE_URL,
             token=settings.SMS_TOKEN,
             timeout=settings.SMS_TIMEOUT,
-            retries=getattr(settings, "SMS_RETRIES", 3),
+            retries=getattr(settings, "SMS_RETRIES", 2),
             backoff=getattr(settings, "SMS_BACKOFF", 0.25),
         )
 
