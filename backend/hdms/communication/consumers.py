@@ -154,7 +154,7 @@ class ChatConsumer(_CountedConsumer):
         elif kind == "typing":
             await self._typing()
         elif kind == "sync":
-            await self._sync(content)
+            await self._catch_up(content)
         else:
             await self.send_error("validation_error", "Unknown or malformed frame.")
 
@@ -183,7 +183,7 @@ class ChatConsumer(_CountedConsumer):
             {"type": "typing", "user": _user_brief(self.user), "sender": self.channel_name},
         )
 
-    async def _sync(self, content: dict[str, Any]) -> None:
+    async def _catch_up(self, content: dict[str, Any]) -> None:
         after = content.get("after")
         try:
             seq = 0 if after in (None, "") else await database_sync_to_async(selectors.message_seq_of)(

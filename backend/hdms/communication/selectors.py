@@ -204,7 +204,12 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
 
 # Kinds the product produces (the ticket service may add more; unknown kinds email by default).
 NOTIFICATION_KINDS = (
-    "message", "mention", "assignment", "status", "approval", "sla", "reminder", "auto_close",
+    "message", "mention",
+    "ticket.submitted", "ticket.assigned", "ticket.reassigned", "ticket.status", "ticket.resolved",
+    "ticket.reopened", "ticket.closed", "ticket.rejected", "ticket.withdrawn", "ticket.rated",
+    "ticket.priority_changed", "ticket.participant_added", "ticket.postponed_reminder",
+    "ticket.auto_close_warning", "approval.requested", "approval.approved", "approval.rejected",
+    "sla.near_breach", "sla.breach",
 )
 
 
