@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, type InternalAxiosRequestConfig, type AxiosError } from "axios";
+import axios, { type AxiosAdapter, type AxiosInstance, type InternalAxiosRequestConfig, type AxiosError } from "axios";
 import { createRefreshQueue } from "./refreshQueue";
 
 export interface TokenSource {
@@ -25,9 +25,9 @@ export interface ApiClient {
   refreshAccess: () => Promise<string>;
 }
 
-export function createApiClient(baseURL: string, tokens: TokenSource): ApiClient {
-  const client = axios.create({ baseURL, timeout: 60_000 });
-  const bare = axios.create({ baseURL, timeout: 30_000 });
+export function createApiClient(baseURL: string, tokens: TokenSource, options: { adapter?: AxiosAdapter } = {}): ApiClient {
+  const client = axios.create({ baseURL, timeout: 60_000, adapter: options.adapter });
+  const bare = axios.create({ baseURL, timeout: 30_000, adapter: options.adapter });
 
   const queue = createRefreshQueue(async () => {
     const run = async () => {

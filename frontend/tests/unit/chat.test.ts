@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { QueryClient } from "@tanstack/react-query";
+import { handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
+import { queryKeys } from "@/services/api/queryKeys";
+import type { ChatMessage } from "@/types/chat";
+import type { Ticket } from "@/types/ticket";
+
+const msg = (over: Partial<ChatMessage>): ChatMessage => ({
+  id: "m1",
+  ticket_id: "t",
+  author_id: "u",
+  body: "hi",
+  client_id: null,
+  created_at: "2025-01-01T10:00:00Z",
+  edited_at: null,
+  ...over,
+});
+
+describe("mergeMessages", () => {
+  it("replaces the pending copy with the server's message of the same client_id", () => {
+    const pending = msg({ id: "", client_id: "c1", pending: true, created_at: "2025-01-01T10:00:05Z" });
+    const confirmed = msg({ id: "m9", client_id: "c1", seq: 3 });
+    const merged = mergeMessages([pending], [confirmed]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toMatchObject({ id: "m9", pending: false });
+  });
+
+  it("ignores repeats (reconnect catch-up, resends) and keeps room order", () => {
+    const a = msg({ id: "a", seq: 1 });
+    const b = msg({ id: "b", seq: 2, client_id: "x" });
+    const c = msg({ id: "c", seq: 3 });
+    const merged = mergeMessages([c, a], [b, a, c, b]);
+    expect(merged.map((m) => m.id)).toEqual(["a", "b", "c"]);
+  });
+
+  it("applies an edit that carries no client_id to the message sent with one", () => {
+    const original = msg({ id: "a", client_id: "x", body: "old" });
+    const edited = msg({ id: "a", client_id: null, body: "new", edited_at: "2025-01-01T11:00:00Z" });
+    const merged = mergeMessages([original], [edited]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.body).toBe("new");
+  });
+
+  it("does not let a late pending copy hide a confirmed message", () => {
+    const confirmed = msg({ id: "a", client_id: "x" });
+    const pending = msg({ id: "", client_id: "x", pending: true });
+    expect(mergeMessages([confirmed], [pending])[0]!.pending).toBe(false);
+  });
+});
+
+describe("room frames", () => {
+  it("puts message.new into the room's cache and ticket.updated into the ticket's", () => {
+    const qc = new QueryClient();
+    handleRoomFrame(qc, "room", { type: "message.new", message: { id: "m1", ticket_id: "room", author_id: "u", body: "x", client_id: null, created_at: "2025-01-01T00:00:00Z", edited_at: null, seq: 1 } });
+    expect(qc.getQueryData<ChatMessage[]>(queryKeys.tickets.messages("room"))).toHaveLength(1);
+    qc.setQueryData(queryKeys.tickets.detail("t1"), { id: "t1", version: 3, status: "assigned" } as Ticket);
+    handleRoomFrame(qc, "room", { type: "ticket.updated", ticket: { id: "t1", version: 4, status: "in_progress" } });
+    expect(qc.getQueryData<Ticket>(queryKeys.tickets.detail("t1"))?.status).toBe("in_progress");
+    // An older version arriving late does not undo the newer one.
+    handleRoomFrame(qc, "room", { type: "ticket.updated", ticket: { id: "t1", version: 2, status: "assigned" } });
+    expect(qc.getQueryData<Ticket>(queryKeys.tickets.detail("t1"))?.status).toBe("in_progress");
+  });
+
+  it("reports presence lists and changes", () => {
+    const seen: unknown[] = [];
+    const qc = new QueryClient();
+    handleRoomFrame(qc, "r", { type: "presence", users: [{ id: "1", full_name: "A" }] }, { onPresence: (c) => seen.push(c) });
+    handleRoomFrame(qc, "r", { type: "presence", left: { id: "1", full_name: "A" } }, { onPresence: (c) => seen.push(c) });
+    expect(seen[0]).toMatchObject({ users: [{ id: "1", full_name: "A" }] });
+    expect(seen[1]).toMatchObject({ left: { id: "1" } });
+  });
+});
