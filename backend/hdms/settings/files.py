@@ -1,5 +1,65 @@
-"""Settings of the files service, imported by hdms.settings.base."""
+"""Settings of the files service, imported by hdms.settings.base.
+
+Storage: attachments released by the scan go to ``FILES_STORAGE`` through Django's storage API.
+The default keeps them on local disk under ``HDMS_DATA_DIR/files`` (never a web root); S3 or R2 is
+a setting, e.g. ``HDMS_FILES_STORAGE_BACKEND=storages.backends.s3.S3Storage`` plus the
+django-storages ``AWS_*`` settings, with no code change.
+
+Scanner: ``HDMS_CLAMD_URL`` is ``unix:///run/clamav/clamd.ctl`` or ``tcp://host:3310``. Left empty
+(embedded mode), uploads are released as ``unscanned`` and say so. Production refuses to start
+without it. clamd must accept streams as large as the largest upload: set ``StreamMaxLength``,
+``MaxFileSize`` and ``MaxScanSize`` to at least 500M in clamd.conf (its defaults are smaller, and a
+file above MaxFileSize is otherwise passed unscanned).
+"""
+
+import os
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
+
+_MB = 1024 * 1024
+
+# Where uploads wait for the scan: local disk, outside any web root, never served.
+# Empty means DATA_DIR/quarantine. It must be local disk: uploads stream straight into it.
+FILES_QUARANTINE_DIR = env.str("HDMS_QUARANTINE_DIR", default="")
+
+FILES_STORAGE = {
+    "BACKEND": env.str("HDMS_FILES_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": env.json("HDMS_FILES_STORAGE_OPTIONS", default={}),
+}
+# Key prefix of attachments inside that storage.
+FILES_STORAGE_PREFIX = "attachments"
+
+# DESIGN §6: 500 MB per file on the server (the UI says 250 MB), 100 MB total per ticket.
+FILES_MAX_FILE_BYTES = env.int("HDMS_FILES_MAX_FILE_BYTES", default=500 * _MB)
+FILES_MAX_TICKET_BYTES = env.int("HDMS_FILES_MAX_TICKET_BYTES", default=100 * _MB)
+# Bytes read per chunk while streaming an upload to quarantine and to clamd.
+FILES_CHUNK_BYTES = 256 * 1024
+
+FILES_CLAMD_URL = env.str("HDMS_CLAMD_URL", default="")
+FILES_CLAMD_TIMEOUT = env.float("HDMS_CLAMD_TIMEOUT", default=120.0)
+# A scan that cannot reach clamd is retried with exponential backoff; the file stays quarantined.
+FILES_SCAN_MAX_RETRIES = env.int("HDMS_SCAN_MAX_RETRIES", default=8)
+FILES_SCAN_RETRY_BASE_SECONDS = env.int("HDMS_SCAN_RETRY_BASE_SECONDS", default=30)
+
+# Converted versions.
+FILES_THUMBNAIL_SIZE = (320, 320)
+FILES_WEBP_QUALITY = 82
+FILES_FFMPEG = env.str("HDMS_FFMPEG", default="ffmpeg")
+FILES_FFMPEG_TIMEOUT = env.int("HDMS_FFMPEG_TIMEOUT", default=1800)
+# Images larger than this many pixels are not decoded (decompression bombs).
+FILES_MAX_IMAGE_PIXELS = env.int("HDMS_FILES_MAX_IMAGE_PIXELS", default=80_000_000)
+
+# Production runs only with a scanner (DESIGN §6). The production settings module is the one that
+# sets DJANGO_SETTINGS_MODULE; HDMS_REQUIRE_SCANNER overrides the guess either way.
+FILES_REQUIRE_SCANNER = env.bool(
+    "HDMS_REQUIRE_SCANNER",
+    default=os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".production"),
+)
+if FILES_REQUIRE_SCANNER and not FILES_CLAMD_URL:
+    raise ImproperlyConfigured(
+        "HDMS_CLAMD_URL must name the clamd antivirus daemon (unix:///path/to/clamd.sock or tcp://host:3310): "
+        "production does not release uploads unscanned."
+    )

@@ -1,0 +1,117 @@
+"""What a file is, judged by its content (libmagic) and matched against its name (DESIGN §6).
+
+A file is accepted only when libmagic's verdict is on the allow list AND the name's extension
+belongs to that same type: a renamed executable (content not allowed) and a PNG-headed PHP file
+(content PNG, name .php) are both refused. Images must also open as what they claim to be.
+"""
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import magic
+from PIL import Image, UnidentifiedImageError
+
+from hdms.core.errors import UnsupportedFileType, ValidationFailed
+from hdms.files.models import IMAGE_KINDS, FileKind
+
+# kind -> (content types libmagic reports for it, extensions allowed for it, the type we serve it as)
+ALLOWED: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
+    FileKind.PDF: (frozenset({"application/pdf"}), frozenset({"pdf"}), "application/pdf"),
+    FileKind.TXT: (frozenset({"text/plain"}), frozenset({"txt"}), "text/plain; charset=utf-8"),
+    FileKind.DOCX: (
+        frozenset({"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
+        frozenset({"docx"}),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    FileKind.XLSX: (
+        frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        frozenset({"xlsx"}),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    FileKind.JPG: (frozenset({"image/jpeg"}), frozenset({"jpg", "jpeg"}), "image/jpeg"),
+    FileKind.PNG: (frozenset({"image/png"}), frozenset({"png"}), "image/png"),
+    FileKind.GIF: (frozenset({"image/gif"}), frozenset({"gif"}), "image/gif"),
+    FileKind.MP4: (frozenset({"video/mp4", "video/x-m4v"}), frozenset({"mp4", "m4v"}), "video/mp4"),
+    FileKind.MOV: (frozenset({"video/quicktime"}), frozenset({"mov"}), "video/quicktime"),
+    FileKind.MKV: (frozenset({"video/x-matroska"}), frozenset({"mkv"}), "video/x-matroska"),
+    FileKind.AVI: (frozenset({"video/x-msvideo", "video/avi", "video/msvideo"}), frozenset({"avi"}), "video/x-msvideo"),
+}
+ALLOWED_EXTENSIONS = sorted(ext for _, exts, _ in ALLOWED.values() for ext in exts)
+_OOXML_MAIN_PART = {FileKind.DOCX: "word/document.xml", FileKind.XLSX: "xl/workbook.xml"}
+_PIL_FORMAT = {FileKind.JPG: "JPEG", FileKind.PNG: "PNG", FileKind.GIF: "GIF"}
+
+_MAX_NAME = 200
+_UNSAFE_IN_NAME = re.compile(r'[<>:"|?*]')
+
+
+def clean_original_name(raw: str) -> str:
+    """The name to show and offer on download: no folders, no control or format characters."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " ")
+    name = _UNSAFE_IN_NAME.sub("_", name).strip(" .")
+    if len(name) > _MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: _MAX_NAME - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:_MAX_NAME]
+    return name or "file"
+
+
+def extension_of(name: str) -> str:
+    _, dot, ext = name.rpartition(".")
+    return ext.lower() if dot else ""
+
+
+def _refuse(detail: str, detected: str) -> UnsupportedFileType:
+    return UnsupportedFileType(
+        f"{detail} Allowed: PDF, TXT, DOCX, XLSX, JPG, PNG, GIF, MP4, MOV, MKV, AVI.", detected_type=detected
+    )
+
+
+def _ooxml_kind(path: Path) -> str | None:
+    """DOCX / XLSX that libmagic calls a plain zip; macro-enabled documents are not either."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" not in names:
+                return None
+            content_types = archive.read("[Content_Types].xml")[:1_000_000].lower()
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    if b"macroenabled" in content_types or "word/vbaProject.bin" in names or "xl/vbaProject.bin" in names:
+        return None
+    for kind, part in _OOXML_MAIN_PART.items():
+        if part in names:
+            return kind
+    return None
+
+
+def detect_kind(*, path: Path, name: str) -> tuple[str, str]:
+    """(kind, content type to serve) of an allowed file, or ``UnsupportedFileType``."""
+    detected = magic.from_file(str(path), mime=True)
+    if detected in ("application/x-empty", "inode/x-empty"):
+        raise ValidationFailed("The file is empty.", errors=[{"loc": ["body", "file"], "msg": "empty file"}])
+    kind = next((k for k, (mimes, _, _) in ALLOWED.items() if detected in mimes), None)
+    if kind is None and detected in ("application/zip", "application/octet-stream"):
+        kind = _ooxml_kind(path)
+    if kind is None:
+        raise _refuse(f"This file's content ({detected}) is not an allowed type.", detected)
+    extension = extension_of(name)
+    if extension not in ALLOWED[kind][1]:
+        shown = f".{extension}" if extension else "no extension"
+        raise _refuse(f"The file's name ({shown}) does not match its content ({kind.upper()}).", detected)
+    if kind in IMAGE_KINDS:
+        _check_image(path, kind, detected)
+    return kind, ALLOWED[kind][2]
+
+
+def _check_image(path: Path, kind: str, detected: str) -> None:
+    """The bytes after the header must be a real image too (a PNG header glued to a script is not)."""
+    try:
+        with Image.open(path) as image:
+            if image.format != _PIL_FORMAT[kind]:
+                raise _refuse("The image's content does not match its type.", detected)
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise _refuse("The file claims to be an image but is not a valid one.", detected) from exc

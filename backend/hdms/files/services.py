@@ -1,0 +1,474 @@
+"""Every write of the file service: receive, scan, release, convert, download (DESIGN §6).
+
+Life of an attachment::
+
+    upload -> quarantine (pending) -> scan task (scanning)
+        -> infected: bytes deleted at once, uploader notified, audit entry
+        -> clean: copied to the attachments storage, quarantine copy deleted, then converted
+        -> clamd unreachable / no verdict: back to pending in quarantine, retried with backoff
+        -> no scanner configured (embedded mode only): released as ``unscanned``, said plainly
+
+Nobody can download anything that is not ``clean`` or ``unscanned``.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hdms.audit.services import audit_record
+from hdms.core.errors import DomainError, FileTooLarge, InvalidTransition, NotFound, ValidationFailed
+from hdms.core.events import publish_on_commit
+from hdms.files import convert
+from hdms.files.detect import clean_original_name, detect_kind
+from hdms.files.models import (
+    IMAGE_KINDS,
+    VIDEO_KINDS,
+    Attachment,
+    AttachmentStatus,
+    AttachmentVariant,
+    VariantKind,
+    VariantStatus,
+)
+from hdms.files.scanner import ScannerUnavailable, configured_scanner
+from hdms.files.selectors import (
+    attachment_get_visible,
+    attachment_payload,
+    is_downloadable,
+    ticket_bytes_remaining,
+    ticket_bytes_used,
+)
+from hdms.files.storage import discard, quarantine_dir, quarantine_path, storage_key, store_from_path
+from hdms.files.uploads import ReceivedUpload
+
+logger = logging.getLogger("hdms.files")
+
+# Tickets in these statuses take no new files.
+_CLOSED_TICKET_STATUSES = {"closed", "rejected", "withdrawn"}
+_MB = 1024 * 1024
+
+Receiver = Callable[[int, str], ReceivedUpload]
+
+
+def _mb(value: int) -> str:
+    return f"{value / _MB:.1f} MB"
+
+
+# ---------------------------------------------------------------- upload
+
+def _upload_budget(*, ticket_id: Any) -> tuple[int, str]:
+    """How many bytes this upload may have, and the sentence that explains the limit."""
+    per_file = int(settings.FILES_MAX_FILE_BYTES)
+    per_ticket = int(settings.FILES_MAX_TICKET_BYTES)
+    remaining = ticket_bytes_remaining(ticket_id=ticket_id)
+    ticket_detail = (
+        f"The attachments of one ticket may total at most {_mb(per_ticket)}; "
+        f"this ticket already holds {_mb(per_ticket - remaining)}."
+    )
+    if remaining <= 0:
+        raise FileTooLarge(ticket_detail, limit_bytes=per_ticket, used_bytes=per_ticket - remaining)
+    if remaining < per_file:
+        return remaining, ticket_detail
+    return per_file, f"A file may be at most {_mb(per_file)}."
+
+
+def _lock_ticket_files(ticket_id: UUID) -> None:
+    """Serialise uploads to one ticket so two at once cannot both fit under the total."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"files:{ticket_id}"])
+    # SQLite (embedded mode) runs write transactions one at a time already.
+
+
+def _parse_message_id(raw: str) -> UUID | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise ValidationFailed(
+            "message_id must be a UUID.", errors=[{"loc": ["body", "message_id"], "msg": "not a UUID"}]
+        ) from None
+
+
+def _record_refusal(*, user: Any, ticket_id: Any, upload: ReceivedUpload | None, exc: DomainError) -> None:
+    details = {
+        "ticket_id": str(ticket_id),
+        "code": exc.code,
+        "detail": exc.detail,
+        "name": clean_original_name(upload.client_name) if upload else None,
+        "size": upload.size if upload else None,
+        "sha256": upload.sha256 if upload else None,
+        "declared_type": upload.declared_content_type if upload else None,
+        "detected_type": exc.extra.get("detected_type"),
+    }
+    logger.warning("upload refused: %s", exc.detail,
+                   extra={"event": "attachment.refused", **{f"file_{k}": v for k, v in details.items()}})
+    audit_record(action="attachment.refused", actor=user, object_type="ticket", object_id=ticket_id,
+                 after=details, reason=exc.detail)
+
+
+def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attachment:
+    """Take one upload for a ticket the user can see: stream it into quarantine (``receive``
+    gets the byte limit and its explanation), check it, record it and queue its scan.
+
+    Refusals (413 size, 415 type, 422 form) leave no file behind and are audited.
+    """
+    from hdms.tickets.selectors import ticket_get_visible
+
+    logger.info("upload attempt", extra={"event": "attachment.attempt", "ticket_id": str(ticket_id)})
+    ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
+    if getattr(ticket, "status", "") in _CLOSED_TICKET_STATUSES:
+        raise InvalidTransition(f"Files cannot be added to a {ticket.status} ticket.")
+
+    upload: ReceivedUpload | None = None
+    try:
+        try:
+            max_bytes, limit_detail = _upload_budget(ticket_id=ticket.id)
+            upload = receive(max_bytes, limit_detail)
+            message_id = _parse_message_id(upload.fields.get("message_id", ""))
+            name = clean_original_name(upload.client_name)
+            kind, content_type = detect_kind(path=upload.path, name=name)
+            with transaction.atomic():
+                _lock_ticket_files(ticket.id)
+                used = ticket_bytes_used(ticket_id=ticket.id)
+                if used + upload.size > settings.FILES_MAX_TICKET_BYTES:
+                    raise FileTooLarge(
+                        f"The attachments of one ticket may total at most {_mb(settings.FILES_MAX_TICKET_BYTES)}; "
+                        f"this ticket already holds {_mb(used)}.",
+                        limit_bytes=settings.FILES_MAX_TICKET_BYTES, used_bytes=used,
+                    )
+                attachment = Attachment.objects.create(
+                    ticket_id=ticket.id,
+                    room_id=getattr(ticket, "parent_id", None) or ticket.id,
+                    message_id=message_id,
+                    uploader=user,
+                    original_name=name,
+                    stored_name=upload.stored_name,
+                    size=upload.size,
+                    kind=kind,
+                    content_type=content_type,
+                    declared_content_type=upload.declared_content_type,
+                    sha256=upload.sha256,
+                )
+                audit_record(
+                    action="attachment.uploaded", actor=user, object_type="attachment", object_id=attachment.id,
+                    after={"ticket_id": str(ticket.id), "name": name, "size": upload.size, "kind": kind,
+                           "sha256": upload.sha256},
+                )
+                attachment_id = str(attachment.id)
+                transaction.on_commit(lambda: _enqueue_scan(attachment_id))
+        except DomainError as exc:
+            if upload is not None:
+                upload.discard()
+            _record_refusal(user=user, ticket_id=ticket.id, upload=upload, exc=exc)
+            raise
+    except BaseException:
+        if upload is not None:
+            upload.discard()
+        raise
+    logger.info("upload accepted", extra={"event": "attachment.uploaded", "attachment_id": str(attachment.id),
+                                          "ticket_id": str(ticket.id), "size": attachment.size, "kind": kind})
+    return attachment
+
+
+def _enqueue_scan(attachment_id: str) -> None:
+    from hdms.files.tasks import scan_attachment
+
+    scan_attachment.apply_async(args=[attachment_id], queue="high")
+
+
+# ---------------------------------------------------------------- scan
+
+def attachment_scan(*, attachment_id: Any) -> str:
+    """Scan one quarantined attachment; returns its status afterwards. Idempotent: a released,
+    infected or failed attachment is left alone. Raises ``ScannerUnavailable`` (the caller retries)
+    when clamd cannot give a verdict; the file then stays in quarantine as ``pending``."""
+    with transaction.atomic():
+        attachment = Attachment.objects.select_for_update().filter(id=attachment_id).first()
+        if attachment is None:
+            return "missing"
+        if attachment.status not in (AttachmentStatus.PENDING, AttachmentStatus.SCANNING):
+            return attachment.status
+        attachment.status = AttachmentStatus.SCANNING
+        attachment.scan_attempts = F("scan_attempts") + 1
+        attachment.version = F("version") + 1
+        attachment.save(update_fields=["status", "scan_attempts", "version", "updated_at"])
+    attachment.refresh_from_db()
+
+    path = quarantine_path(attachment.stored_name)
+    if not path.exists():
+        _mark_failed(attachment, "The quarantined file is missing.")
+        return AttachmentStatus.FAILED
+
+    scanner = configured_scanner()
+    if scanner is None:
+        logger.warning("no antivirus configured; releasing unscanned",
+                       extra={"event": "attachment.unscanned", "attachment_id": str(attachment.id)})
+        _release(attachment, status=AttachmentStatus.UNSCANNED, scan_result="")
+        return AttachmentStatus.UNSCANNED
+
+    try:
+        verdict = scanner.scan_file(path)
+    except ScannerUnavailable as exc:
+        Attachment.objects.filter(id=attachment.id).update(
+            status=AttachmentStatus.PENDING, scan_error=str(exc)[:255], version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        logger.warning("scan postponed: %s", exc, extra={"event": "attachment.scan_unavailable",
+                                                         "attachment_id": str(attachment.id)})
+        raise
+    if verdict.infected:
+        _destroy_infected(attachment, signature=verdict.signature, raw=verdict.raw)
+        return AttachmentStatus.INFECTED
+    _release(attachment, status=AttachmentStatus.CLEAN, scan_result=verdict.raw)
+    return AttachmentStatus.CLEAN
+
+
+def _mark_failed(attachment: Attachment, reason: str) -> None:
+    with transaction.atomic():
+        Attachment.objects.filter(id=attachment.id).update(
+            status=AttachmentStatus.FAILED, scan_error=reason[:255], version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        audit_record(action="attachment.scan_failed", object_type="attachment", object_id=attachment.id,
+                     after={"ticket_id": str(attachment.ticket_id)}, reason=reason)
+    logger.error("scan failed: %s", reason, extra={"event": "attachment.scan_failed",
+                                                    "attachment_id": str(attachment.id)})
+
+
+def _destroy_infected(attachment: Attachment, *, signature: str, raw: str) -> None:
+    discard(quarantine_path(attachment.stored_name))  # first, before anything else can fail
+    now = timezone.now()
+    with transaction.atomic():
+        Attachment.objects.filter(id=attachment.id).update(
+            status=AttachmentStatus.INFECTED, scan_result=raw[:255], scan_error="", scanned_at=now,
+            deleted_file_at=now, version=F("version") + 1, updated_at=now,
+        )
+        audit_record(
+            action="attachment.infected", object_type="attachment", object_id=attachment.id,
+            after={"ticket_id": str(attachment.ticket_id), "name": attachment.original_name,
+                   "sha256": attachment.sha256, "signature": signature, "uploader_id": str(attachment.uploader_id)},
+            reason=f"clamd: {signature}",
+        )
+        publish_on_commit(
+            "notification.requested",
+            user_ids=[str(attachment.uploader_id)],
+            kind="attachment.infected",
+            title="Your file was refused: a virus was found",
+            body=(f"“{attachment.original_name}” contains a virus ({signature}). It was deleted and nobody "
+                  "can download it. Check your computer with an antivirus program."),
+            ticket_id=str(attachment.ticket_id),
+            urgent=False,
+            actor_id=None,
+        )
+    logger.warning("infected upload deleted", extra={"event": "attachment.infected",
+                                                      "attachment_id": str(attachment.id), "signature": signature})
+
+
+def _planned_variants(kind: str) -> list[tuple[str, str]]:
+    if kind in IMAGE_KINDS:
+        return [(VariantKind.WEBP, "image/webp"), (VariantKind.THUMBNAIL, "image/webp")]
+    if kind in VIDEO_KINDS:
+        return [(VariantKind.MP4, "video/mp4"), (VariantKind.THUMBNAIL, "image/webp")]
+    return []
+
+
+def _release(attachment: Attachment, *, status: str, scan_result: str) -> None:
+    """Move the bytes from quarantine to the attachments storage and open them for download."""
+    source = quarantine_path(attachment.stored_name)
+    store_from_path(source=source, key=storage_key(attachment.stored_name))
+    now = timezone.now()
+    with transaction.atomic():
+        Attachment.objects.filter(id=attachment.id).update(
+            status=status, scan_result=scan_result[:255], scan_error="",
+            scanned_at=now if status == AttachmentStatus.CLEAN else None,
+            released_at=now, version=F("version") + 1, updated_at=now,
+        )
+        for variant_kind, content_type in _planned_variants(attachment.kind):
+            AttachmentVariant.objects.get_or_create(
+                attachment_id=attachment.id, kind=variant_kind, defaults={"content_type": content_type}
+            )
+        attachment_id = str(attachment.id)
+        kind = attachment.kind
+        transaction.on_commit(lambda: discard(source))
+        transaction.on_commit(lambda: _enqueue_conversion(attachment_id, kind))
+        _publish_ready(attachment_id)
+    logger.info("attachment released", extra={"event": f"attachment.{status}", "attachment_id": attachment_id,
+                                               "scan_result": scan_result})
+
+
+def _enqueue_conversion(attachment_id: str, kind: str) -> None:
+    from hdms.files.tasks import convert_image, transcode_video
+
+    if kind in IMAGE_KINDS:
+        convert_image.apply_async(args=[attachment_id], queue="default")
+    elif kind in VIDEO_KINDS:
+        transcode_video.apply_async(args=[attachment_id], queue="low")
+
+
+def _publish_ready(attachment_id: str) -> None:
+    """``attachment.ready`` to the ticket's room: once when the file is released, again when its
+    converted versions are done (clients update the attachment by id)."""
+    attachment = Attachment.objects.prefetch_related("variants").get(id=attachment_id)
+    publish_on_commit("attachment.ready", room_id=str(attachment.room_id), attachment=attachment_payload(attachment))
+
+
+# ---------------------------------------------------------------- conversion
+
+def _variant_key(attachment: Attachment, variant_kind: str) -> str:
+    suffix = {VariantKind.WEBP: ".webp", VariantKind.THUMBNAIL: ".thumb.webp", VariantKind.MP4: ".mp4"}[variant_kind]
+    return storage_key(attachment.stored_name, suffix)
+
+
+def _make_variant(attachment: Attachment, variant_kind: str, make: Callable[[Path], Any]) -> None:
+    """Run ``make(target_path)``, store the result, record it; a failure marks only this variant."""
+    variant = AttachmentVariant.objects.filter(attachment_id=attachment.id, kind=variant_kind).first()
+    if variant is None or variant.status == VariantStatus.READY:
+        return
+    target = quarantine_dir() / f"{attachment.stored_name}.{variant_kind}.tmp"
+    try:
+        made = make(target)
+        key = store_from_path(source=target, key=_variant_key(attachment, variant_kind))
+        AttachmentVariant.objects.filter(id=variant.id).update(
+            status=VariantStatus.READY, stored_name=key, size=target.stat().st_size,
+            width=getattr(made, "width", None), height=getattr(made, "height", None), error="",
+            version=F("version") + 1, updated_at=timezone.now(),
+        )
+        logger.info("variant made", extra={"event": "attachment.variant_ready", "attachment_id": str(attachment.id),
+                                           "variant": variant_kind})
+    except convert.ConversionFailed as exc:
+        AttachmentVariant.objects.filter(id=variant.id).update(
+            status=VariantStatus.FAILED, error=str(exc)[:255], version=F("version") + 1, updated_at=timezone.now(),
+        )
+        logger.warning("variant failed: %s", exc, extra={"event": "attachment.variant_failed",
+                                                          "attachment_id": str(attachment.id), "variant": variant_kind})
+    finally:
+        discard(target)
+
+
+def _released_or_none(attachment_id: Any) -> Attachment | None:
+    attachment = Attachment.objects.filter(id=attachment_id).first()
+    if attachment is None or not is_downloadable(attachment):
+        return None
+    return attachment
+
+
+def attachment_convert_image(*, attachment_id: Any) -> None:
+    """WebP and thumbnail of a released JPG, PNG or GIF (the original is kept)."""
+    from hdms.files.storage import local_copy
+
+    attachment = _released_or_none(attachment_id)
+    if attachment is None or attachment.kind not in IMAGE_KINDS:
+        return
+    with local_copy(storage_key(attachment.stored_name)) as source:
+        _make_variant(attachment, VariantKind.WEBP, lambda t: convert.make_webp(source=source, target=t))
+        _make_variant(attachment, VariantKind.THUMBNAIL, lambda t: convert.make_thumbnail(source=source, target=t))
+    with transaction.atomic():
+        _publish_ready(str(attachment.id))
+
+
+def attachment_transcode_video(*, attachment_id: Any) -> None:
+    """H.264 MP4 and a thumbnail of a released video (the original is kept)."""
+    from hdms.files.storage import local_copy
+
+    attachment = _released_or_none(attachment_id)
+    if attachment is None or attachment.kind not in VIDEO_KINDS:
+        return
+    kind = attachment.kind
+    with local_copy(storage_key(attachment.stored_name)) as source:
+        _make_variant(attachment, VariantKind.MP4,
+                      lambda t: convert.transcode_mp4(source=source, target=t, kind=kind))
+        _make_variant(attachment, VariantKind.THUMBNAIL,
+                      lambda t: convert.video_thumbnail(source=source, target=t, kind=kind))
+    with transaction.atomic():
+        _publish_ready(str(attachment.id))
+
+
+# ---------------------------------------------------------------- download
+
+@dataclass(frozen=True)
+class DownloadTarget:
+    attachment: Attachment
+    key: str  # the storage key of the bytes to send
+    filename: str  # offered to the browser
+    content_type: str
+    variant: str  # "original" or a variant kind
+
+
+def _variant_filename(original: str, suffix: str) -> str:
+    stem = original.rsplit(".", 1)[0] if "." in original else original
+    return f"{stem}{suffix}"
+
+
+def attachment_download(*, user: Any, attachment_id: Any, variant: str = "original", first_range: bool = True
+                        ) -> DownloadTarget:
+    """What to send for a download by ``user``: 404 unless they can see the ticket, 409
+    ``invalid_transition`` unless the file is ``clean`` (or ``unscanned`` without a scanner).
+    Each download is audited (a video player's follow-up range requests only logged)."""
+    attachment = attachment_get_visible(user=user, attachment_id=attachment_id)
+    if not is_downloadable(attachment):
+        logger.warning("download refused: %s", attachment.status,
+                       extra={"event": "attachment.download_refused", "attachment_id": str(attachment.id)})
+        detail = {
+            AttachmentStatus.INFECTED: "This file contained a virus and was deleted; it cannot be downloaded.",
+            AttachmentStatus.FAILED: "This file could not be scanned for viruses; it cannot be downloaded.",
+        }.get(attachment.status, "This file has not been scanned for viruses yet; try again in a moment.")
+        raise InvalidTransition(detail, attachment_status=attachment.status)
+
+    if variant == "original":
+        target = DownloadTarget(attachment, storage_key(attachment.stored_name), attachment.original_name,
+                                attachment.content_type, "original")
+    else:
+        record = next((v for v in attachment.variants.all() if v.kind == variant), None)
+        if record is None or record.status == VariantStatus.FAILED:
+            raise NotFound(f"This attachment has no {variant} version.")
+        if record.status != VariantStatus.READY:
+            raise InvalidTransition(f"The {variant} version is still being prepared.", variant_status=record.status)
+        suffix = {VariantKind.WEBP: ".webp", VariantKind.THUMBNAIL: ".thumb.webp", VariantKind.MP4: ".mp4"}[variant]
+        target = DownloadTarget(attachment, record.stored_name, _variant_filename(attachment.original_name, suffix),
+                                record.content_type, variant)
+
+    logger.info("download", extra={"event": "attachment.downloaded", "attachment_id": str(attachment.id),
+                                   "variant": variant})
+    if first_range:
+        audit_record(action="attachment.downloaded", actor=user, object_type="attachment", object_id=attachment.id,
+                     after={"ticket_id": str(attachment.ticket_id), "variant": variant, "status": attachment.status})
+    return target
+
+
+# ---------------------------------------------------------------- housekeeping
+
+def attachment_requeue_stale(*, older_than_seconds: int = 900) -> int:
+    """Queue the scan again for attachments left waiting (a worker died, clamd was down longer
+    than the retries lasted). Returns how many were queued."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(Attachment.objects.filter(
+        status__in=(AttachmentStatus.PENDING, AttachmentStatus.SCANNING), updated_at__lt=cutoff,
+    ).values_list("id", flat=True)[:500])
+    for attachment_id in ids:
+        _enqueue_scan(str(attachment_id))
+    return len(ids)
+
+
+def quarantine_sweep(*, older_than_seconds: int = 86400) -> int:
+    """Delete partial uploads a crashed process left behind. Returns how many were removed."""
+    cutoff = timezone.now().timestamp() - older_than_seconds
+    removed = 0
+    for path in quarantine_dir().glob("*.part"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
