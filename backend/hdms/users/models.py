@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.db.models.functions import Upper
 
 from hdms.core.models import BaseModel, SoftDeleteManager
 from hdms.core.roles import ApproverKind, Role
@@ -52,6 +53,10 @@ class User(AbstractBaseUser, BaseModel):
     class Meta:
         ordering = ("employee_code",)
         indexes = [models.Index(fields=["department", "role"])]
+        constraints = [
+            # Codes are matched case-insensitively (sign-in, imports); Django's iexact compares UPPER().
+            models.UniqueConstraint(Upper("employee_code"), name="users_user_employee_code_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee_code} ({self.full_name})"

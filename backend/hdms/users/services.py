@@ -151,7 +151,7 @@ def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes:
         user.department = _department_or_error(changes.pop("department_id"))
     password = changes.pop("password", None)
     for field in ("full_name", "email", "phone", "role", "is_approver", "approver_kind", "is_active",
-                  "otp_enabled", "language"):
+                  "otp_enabled", "language", "sms_external_id"):
         if field in changes and (changes[field] is not None or field == "approver_kind"):
             setattr(user, field, changes[field])
     if not user.is_approver:

@@ -11,18 +11,16 @@ def _entry():
 
 def test_update_on_the_audit_table_fails_even_in_sql(postgres_only):
     entry = _entry()
-    with pytest.raises(DatabaseError, match="cannot be updated"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditentry SET action = 'forged' WHERE id = %s", [entry.id])
+    with pytest.raises(DatabaseError, match="cannot be updated"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET action = 'forged' WHERE id = %s", [entry.id])
     entry.refresh_from_db()
     assert entry.action == "test.event"
 
 
 def test_delete_on_the_audit_table_fails_even_in_sql(postgres_only):
     entry = _entry()
-    with pytest.raises(DatabaseError, match="cannot be deleted"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.id])
+    with pytest.raises(DatabaseError, match="cannot be deleted"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.id])
     assert AuditEntry.objects.filter(id=entry.id).exists()
 
 
