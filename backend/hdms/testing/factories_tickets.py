@@ -5,9 +5,9 @@ from typing import Any
 
 import factory
 
+from hdms.testing.factories import UserFactory
 from hdms.tickets import services
 from hdms.tickets.models import Priority, Ticket, TicketStatus
-from hdms.testing.factories import UserFactory
 
 
 class TicketFactory(factory.django.DjangoModelFactory):

@@ -1,3 +1,291 @@
-"""Routers of this service; see hdms.topology."""
+"""Ticket service routers: /tickets, /approvals, /analytics, /sla (DESIGN §4).
 
-routes: list = []
+Thin: parse, authorise (visibility through selectors = 404; role checks in services = 403), call
+one service or selector, return. Desk settings (CEO approval threshold, working calendar,
+auto-close and reminder days) live under ``/sla/settings``; holidays under ``/sla/holidays``.
+"""
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from hdms.core.pagination import PageParams, next_url, paginate
+from hdms.core.permissions import require_admin
+from hdms.tickets import analytics, selectors, services
+from hdms.tickets.models import SlaPolicy
+from hdms.tickets.schemas import (
+    ActionIn,
+    ActionName,
+    AnalyticsFilters,
+    ApprovalOut,
+    ApprovalPage,
+    DecisionIn,
+    DeskSettingsOut,
+    DeskSettingsPatch,
+    HistoryPage,
+    HolidayIn,
+    HolidayOut,
+    ParticipantIn,
+    ParticipantOut,
+    SlaPolicyIn,
+    SlaPolicyOut,
+    SlaPolicyPatch,
+    SplitIn,
+    TicketFilters,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+    VolumeFilters,
+)
+
+tickets_router = Router(tags=["tickets"])
+approvals_router = Router(tags=["approvals"])
+analytics_router = Router(tags=["analytics"])
+sla_router = Router(tags=["sla"])
+
+
+# ---------------------------------------------------------------- tickets
+
+@tickets_router.get("", response=TicketPage)
+def ticket_list(request: HttpRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> dict:
+    """Visible tickets. Offset pages by default; ``cursor=`` (empty, then the returned ``next``)
+    switches to keyset pagination on the default ordering, which stays fast at any depth."""
+    data = filters.dict()
+    qs = selectors.ticket_list(user=request.auth, filters=data)
+    if data.get("cursor") is not None and data.get("ordering") in (None, selectors.DEFAULT_ORDERING):
+        if data["cursor"]:
+            qs = selectors.apply_cursor(qs, data["cursor"])
+        rows = list(qs[: page.page_size + 1])
+        more, rows = len(rows) > page.page_size, rows[: page.page_size]
+        items = [selectors.ticket_payload(t) for t in selectors.with_subticket_progress(rows)]
+        cursor_next = next_url(request, cursor=selectors.encode_cursor(rows[-1])) if more and rows else None
+        return {"items": items, "count": None, "next": cursor_next}
+    result = paginate(request, qs, page)
+    result["items"] = [selectors.ticket_payload(t) for t in selectors.with_subticket_progress(result["items"])]
+    return result
+
+
+@tickets_router.post("", response={201: TicketOut})
+def ticket_create(request: HttpRequest, payload: TicketIn) -> tuple[int, dict]:
+    ticket = services.ticket_create(requestor=request.auth, **payload.dict())
+    return 201, selectors.ticket_payload(ticket)
+
+
+@tickets_router.get("/{ticket_id}", response=TicketOut)
+def ticket_detail(request: HttpRequest, ticket_id: uuid.UUID) -> dict:
+    return selectors.ticket_payload(selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id))
+
+
+@tickets_router.patch("/{ticket_id}", response=TicketOut)
+def ticket_update(request: HttpRequest, ticket_id: uuid.UUID, payload: TicketPatch) -> dict:
+    selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    ticket = services.ticket_update(ticket_id=ticket_id, by=request.auth, version=version, changes=changes)
+    return selectors.ticket_payload(ticket)
+
+
+@tickets_router.delete("/{ticket_id}", response={204: None})
+def ticket_delete(request: HttpRequest, ticket_id: uuid.UUID) -> tuple[int, None]:
+    selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    services.ticket_delete(ticket_id=ticket_id, by=request.auth)
+    return 204, None
+
+
+@tickets_router.post("/{ticket_id}/actions/{action}", response=TicketOut)
+def ticket_action(request: HttpRequest, ticket_id: uuid.UUID, action: ActionName, payload: ActionIn) -> dict:
+    """One state-machine action (DESIGN §3); an unknown action name is a 422 validation error."""
+    selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    ticket = services.ticket_act(ticket_id=ticket_id, by=request.auth, action=action, version=version,
+                                 fields=fields)
+    return selectors.ticket_payload(ticket)
+
+
+@tickets_router.get("/{ticket_id}/history", response=HistoryPage)
+def ticket_history(request: HttpRequest, ticket_id: uuid.UUID, page: Query[PageParams]) -> dict:
+    ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    return paginate(request, selectors.ticket_history(ticket=ticket), page)
+
+
+@tickets_router.get("/{ticket_id}/subtickets", response=list[TicketOut])
+def subticket_list(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
+    ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    subs = selectors.with_subticket_progress(list(selectors.subticket_list(ticket=ticket)))
+    return [selectors.ticket_payload(sub) for sub in subs]
+
+
+@tickets_router.post("/{ticket_id}/subtickets", response={201: list[TicketOut]})
+def subticket_create(request: HttpRequest, ticket_id: uuid.UUID, payload: SplitIn) -> tuple[int, list[dict]]:
+    selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    data = payload.dict()
+    created = services.ticket_split(ticket_id=ticket_id, by=request.auth, items=data["items"],
+                                    version=data.get("version"))
+    return 201, [selectors.ticket_payload(sub) for sub in created]
+
+
+def _participant_out(participant: Any) -> dict:
+    user = participant.user
+    return {"user_id": user.id, "employee_code": user.employee_code, "full_name": user.full_name,
+            "role": user.role, "joined_at": participant.joined_at, "added_by_id": participant.added_by_id}
+
+
+@tickets_router.get("/{ticket_id}/participants", response=list[ParticipantOut])
+def participant_list(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
+    ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    return [_participant_out(p) for p in selectors.participant_list(room_id=ticket.room_id)]
+
+
+@tickets_router.post("/{ticket_id}/participants", response={201: ParticipantOut})
+def participant_add(request: HttpRequest, ticket_id: uuid.UUID, payload: ParticipantIn) -> tuple[int, dict]:
+    selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    participant = services.participant_add(ticket_id=ticket_id, by=request.auth, user_id=payload.user_id)
+    participant = selectors.participant_list(room_id=participant.ticket_id).get(id=participant.id)
+    return 201, _participant_out(participant)
+
+
+@tickets_router.get("/{ticket_id}/approvals", response=list[ApprovalOut])
+def ticket_approvals(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
+    ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    return [selectors.approval_payload(step) for step in selectors.approval_steps_of(ticket=ticket)]
+
+
+# ---------------------------------------------------------------- approvals
+
+@approvals_router.get("", response=ApprovalPage)
+def approval_list(request: HttpRequest, page: Query[PageParams]) -> dict:
+    """Approval steps waiting on the caller (admins see every pending step)."""
+    result = paginate(request, selectors.approval_waiting_for(user=request.auth), page)
+    steps = result["items"]
+    with_progress = selectors.with_subticket_progress([step.ticket for step in steps])
+    result["items"] = [{**selectors.approval_payload(step), "ticket": selectors.ticket_payload(ticket)}
+                       for step, ticket in zip(steps, with_progress, strict=True)]
+    return result
+
+
+@approvals_router.post("/{approval_id}/approve", response=ApprovalOut)
+def approval_approve(request: HttpRequest, approval_id: uuid.UUID, payload: DecisionIn) -> dict:
+    selectors.approval_get_visible(user=request.auth, approval_id=approval_id)
+    step = services.approval_decide(approval_id=approval_id, by=request.auth, decision="approve",
+                                    reason=payload.reason or "", version=payload.version)
+    return selectors.approval_payload(step)
+
+
+@approvals_router.post("/{approval_id}/reject", response=ApprovalOut)
+def approval_reject(request: HttpRequest, approval_id: uuid.UUID, payload: DecisionIn) -> dict:
+    selectors.approval_get_visible(user=request.auth, approval_id=approval_id)
+    step = services.approval_decide(approval_id=approval_id, by=request.auth, decision="reject",
+                                    reason=payload.reason or "", version=payload.version)
+    return selectors.approval_payload(step)
+
+
+# ---------------------------------------------------------------- analytics (role-scoped)
+
+@analytics_router.get("/summary")
+def analytics_summary(request: HttpRequest) -> dict:
+    return analytics.analytics_summary(user=request.auth)
+
+
+@analytics_router.get("/volume")
+def analytics_volume(request: HttpRequest, filters: Query[VolumeFilters]) -> dict:
+    data = filters.dict()
+    interval = data.pop("interval")
+    return {"interval": interval, "items": analytics.analytics_volume(user=request.auth, filters=data,
+                                                                       interval=interval)}
+
+
+@analytics_router.get("/by-department")
+def analytics_by_department(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+    return {"items": analytics.analytics_by_department(user=request.auth, filters=filters.dict())}
+
+
+@analytics_router.get("/by-status")
+def analytics_by_status(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+    return analytics.analytics_by_status_priority(user=request.auth, filters=filters.dict())
+
+
+@analytics_router.get("/resolution-time")
+def analytics_resolution_time(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+    return {"items": analytics.analytics_resolution_time(user=request.auth, filters=filters.dict())}
+
+
+@analytics_router.get("/sla-compliance")
+def analytics_sla_compliance(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+    return analytics.analytics_sla_compliance(user=request.auth, filters=filters.dict())
+
+
+@analytics_router.get("/satisfaction")
+def analytics_satisfaction(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+    return analytics.analytics_satisfaction(user=request.auth, filters=filters.dict())
+
+
+# ---------------------------------------------------------------- SLA policies, holidays, desk settings
+
+@sla_router.get("/policies", response=list[SlaPolicyOut])
+def sla_policy_list(request: HttpRequest) -> Any:
+    return list(selectors.sla_policy_list())
+
+
+@sla_router.post("/policies", response={201: SlaPolicyOut})
+def sla_policy_create(request: HttpRequest, payload: SlaPolicyIn) -> tuple[int, SlaPolicy]:
+    """Create or replace the policy of a priority (one per priority)."""
+    require_admin(request.auth)
+    return 201, services.sla_policy_upsert(by=request.auth, **payload.dict())
+
+
+@sla_router.patch("/policies/{policy_id}", response=SlaPolicyOut)
+def sla_policy_update(request: HttpRequest, policy_id: uuid.UUID, payload: SlaPolicyPatch) -> SlaPolicy:
+    require_admin(request.auth)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.sla_policy_update(by=request.auth, policy_id=policy_id, version=version, changes=changes)
+
+
+@sla_router.delete("/policies/{policy_id}", response={204: None})
+def sla_policy_delete(request: HttpRequest, policy_id: uuid.UUID) -> tuple[int, None]:
+    require_admin(request.auth)
+    services.sla_policy_delete(by=request.auth, policy_id=policy_id)
+    return 204, None
+
+
+@sla_router.get("/holidays", response=list[HolidayOut])
+def holiday_list(request: HttpRequest) -> Any:
+    return list(selectors.holiday_list())
+
+
+@sla_router.post("/holidays", response={201: HolidayOut})
+def holiday_add(request: HttpRequest, payload: HolidayIn) -> tuple[int, Any]:
+    require_admin(request.auth)
+    return 201, services.holiday_add(by=request.auth, date=payload.date, name=payload.name)
+
+
+@sla_router.delete("/holidays/{holiday_id}", response={204: None})
+def holiday_delete(request: HttpRequest, holiday_id: uuid.UUID) -> tuple[int, None]:
+    require_admin(request.auth)
+    services.holiday_delete(by=request.auth, holiday_id=holiday_id)
+    return 204, None
+
+
+@sla_router.get("/settings", response=DeskSettingsOut)
+def desk_settings(request: HttpRequest) -> Any:
+    return selectors.desk_settings_get()
+
+
+@sla_router.patch("/settings", response=DeskSettingsOut)
+def desk_settings_update(request: HttpRequest, payload: DeskSettingsPatch) -> Any:
+    require_admin(request.auth)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    return services.desk_settings_update(by=request.auth, version=version, changes=changes)
+
+
+routes = [
+    ("/tickets", tickets_router),
+    ("/approvals", approvals_router),
+    ("/analytics", analytics_router),
+    ("/sla", sla_router),
+]

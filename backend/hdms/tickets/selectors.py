@@ -362,6 +362,15 @@ def approval_waiting_for(*, user: Any) -> QuerySet[ApprovalStep]:
     return qs.select_related("ticket", "ticket__requestor", "ticket__department").order_by("created_at")
 
 
+def approval_get_visible(*, user: Any, approval_id: Any) -> ApprovalStep:
+    """The approval step if its ticket is visible to ``user``; NotFound otherwise."""
+    step = ApprovalStep.objects.filter(id=approval_id).first()
+    if step is None:
+        raise NotFound("Approval not found.")
+    ticket_get_visible(user=user, ticket_id=step.ticket_id)
+    return step
+
+
 def approval_steps_of(*, ticket: Ticket) -> QuerySet[ApprovalStep]:
     return ApprovalStep.objects.filter(ticket_id=ticket.id).order_by("round", "step")
 

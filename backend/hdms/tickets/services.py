@@ -80,7 +80,7 @@ def _check_version(ticket: Ticket, version: int | None) -> None:
 def _fsm(ticket: Ticket, method: Callable[[], None], action: str) -> None:
     if not can_proceed(method):
         state = ticket.status.replace("_", " ")
-        raise InvalidTransition(f"Cannot {action.replace('_', ' ')} a ticket that is {state}.", status=ticket.status)
+        raise InvalidTransition(f"Cannot {action.replace('_', ' ')} a ticket that is {state}.", state=ticket.status)
     method()
 
 
@@ -342,7 +342,7 @@ def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, A
         raise Forbidden(f"You cannot change {', '.join(sorted(unknown))} here.")
     _check_version(ticket, version)
     if _is_staff(by) and ticket.status not in (S.DRAFT, *OPEN_STATUSES):
-        raise InvalidTransition("A finished ticket cannot be edited.", status=ticket.status)
+        raise InvalidTransition("A finished ticket cannot be edited.", state=ticket.status)
     _check_priority(changes.get("priority"))
     before = ticket_snapshot(ticket)
     if "title" in changes:
@@ -374,7 +374,7 @@ def ticket_delete(*, ticket_id: Any, by: Any) -> None:
     if not _is_admin(by):
         _require(by.id == ticket.requestor_id)
         if ticket.status != S.DRAFT:
-            raise InvalidTransition("Only drafts can be deleted; withdraw the ticket instead.", status=ticket.status)
+            raise InvalidTransition("Only drafts can be deleted; withdraw the ticket instead.", state=ticket.status)
     before = ticket_snapshot(ticket)
     ticket.is_deleted = True
     ticket.version += 1
@@ -508,7 +508,7 @@ def approval_decide(*, approval_id: Any, by: Any, decision: str, reason: str = "
     if version is not None:
         _check_version(ticket, version)
     if step.status != ApprovalStatus.PENDING or ticket.status != S.PENDING_APPROVAL:
-        raise InvalidTransition("This approval step is not pending.", status=ticket.status)
+        raise InvalidTransition("This approval step is not pending.", state=ticket.status)
     if decision == "reject":
         _approval_reject(ticket, step, by=by, reason=reason)
         step.refresh_from_db()
@@ -652,7 +652,7 @@ def ticket_resolve(*, ticket_id: Any, by: Any, version: int, resolution: str = "
     _require(_is_worker(by, ticket), "Only the assignee resolves a ticket.")
     _check_version(ticket, version)
     if ticket.status == S.IN_PROGRESS and _open_subtickets(ticket):
-        raise InvalidTransition("Every sub-ticket must be resolved or closed first.", status=ticket.status)
+        raise InvalidTransition("Every sub-ticket must be resolved or closed first.", state=ticket.status)
     before = ticket_snapshot(ticket)
     _do_resolve(ticket, resolution or "", _now())
     fresh = _finish(ticket, action="resolve", by=by, before=before, reason=resolution or "")
@@ -679,7 +679,7 @@ def ticket_reopen(*, ticket_id: Any, by: Any, version: int, reason: str) -> Tick
     reason = _reason(reason)
     parent = _lock(ticket.parent_id) if ticket.parent_id else None
     if parent is not None and parent.status in (S.CLOSED, S.WITHDRAWN, S.REJECTED):
-        raise InvalidTransition("The parent ticket is finished; open a new ticket.", status=ticket.status)
+        raise InvalidTransition("The parent ticket is finished; open a new ticket.", state=ticket.status)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.reopen, "reopen")
     ticket.resolved_at, ticket.auto_close_warned_at = None, None
@@ -718,9 +718,9 @@ def ticket_rate(*, ticket_id: Any, by: Any, version: int, score: int, comment: s
     _require(by.id == ticket.requestor_id, "Only the requestor rates the service.")
     _check_version(ticket, version)
     if ticket.status != S.CLOSED:
-        raise InvalidTransition("Only a closed ticket can be rated.", status=ticket.status)
+        raise InvalidTransition("Only a closed ticket can be rated.", state=ticket.status)
     if ticket.rating is not None:
-        raise InvalidTransition("This ticket is already rated.", status=ticket.status)
+        raise InvalidTransition("This ticket is already rated.", state=ticket.status)
     if not 1 <= int(score) <= 5:
         raise ValidationFailed(errors=[{"loc": ["body", "score"], "msg": "must be 1 to 5"}])
     before = ticket_snapshot(ticket)
@@ -742,7 +742,7 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
     if version is not None:
         _check_version(parent, version)
     if parent.parent_id is not None:
-        raise InvalidTransition("A sub-ticket cannot be split again.", status=parent.status)
+        raise InvalidTransition("A sub-ticket cannot be split again.", state=parent.status)
     if not items:
         raise ValidationFailed("Give at least one sub-ticket.", errors=[{"loc": ["body", "items"], "msg": "empty"}])
     departments = [str(item["department_id"]) for item in items]
@@ -759,7 +759,7 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
         _fsm(parent, parent.split, "split")
     elif not (parent.status == S.IN_PROGRESS and parent.owner_id is not None):
         raise InvalidTransition(f"Cannot split a ticket that is {parent.status.replace('_', ' ')}.",
-                                status=parent.status)
+                                state=parent.status)
     now = _now()
     _first_response(parent, now)
     parent.owner = by

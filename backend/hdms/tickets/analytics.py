@@ -1,0 +1,149 @@
+"""Analytics reads (``GET analytics/...``), each scoped to what the caller may see (DESIGN §2):
+moderators and admins the whole desk, assignees their own and their department's queue,
+requestors their own tickets. Summaries are cached (hdms.tickets.cache)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from hdms.core.roles import Role
+from hdms.tickets import cache as ticket_cache
+from hdms.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
+from hdms.tickets.selectors import approval_waiting_for, ticket_visible_qs
+
+RESOLVED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+DURATION = ExpressionWrapper(F("resolved_at") - F("submitted_at"), output_field=DurationField())
+
+
+def _scope(user: Any) -> str:
+    return {Role.ADMIN: "desk", Role.MODERATOR: "desk", Role.ASSIGNEE: "department"}.get(user.role, "own")
+
+
+def _scoped(user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
+    qs = ticket_visible_qs(user=user).exclude(status=TicketStatus.DRAFT)
+    if filters.get("created_after"):
+        qs = qs.filter(created_at__gte=filters["created_after"])
+    if filters.get("created_before"):
+        qs = qs.filter(created_at__lt=filters["created_before"])
+    if filters.get("department"):
+        qs = qs.filter(department_id=filters["department"])
+    return qs
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return round(value.total_seconds() / 3600, 2) if value is not None else None
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _compute_summary(user: Any) -> dict[str, Any]:
+    qs = _scoped(user, {})
+    week_ago = timezone.now() - timedelta(days=7)
+    totals = qs.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        breached_open=Count("id", filter=Q(status__in=OPEN_STATUSES, sla_breached=True)),
+        resolved=Count("id", filter=Q(status__in=RESOLVED)),
+        resolved_met=Count("id", filter=Q(status__in=RESOLVED, sla_breached=False)),
+        resolved_last_7_days=Count("id", filter=Q(resolved_at__gte=week_ago)),
+        created_last_7_days=Count("id", filter=Q(created_at__gte=week_ago)),
+        mine_open=Count("id", filter=Q(status__in=OPEN_STATUSES, assignee_id=user.id)),
+        avg_resolution=Avg(DURATION, filter=Q(resolved_at__isnull=False, submitted_at__isnull=False)),
+        avg_rating=Avg("rating"),
+    )
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    return {
+        "scope": _scope(user),
+        "total": totals["total"],
+        "open": totals["open"],
+        "breached_open": totals["breached_open"],
+        "assigned_to_me_open": totals["mine_open"],
+        "created_last_7_days": totals["created_last_7_days"],
+        "resolved_last_7_days": totals["resolved_last_7_days"],
+        "avg_resolution_hours": _hours(totals["avg_resolution"]),
+        "sla_compliance_percent": _percent(totals["resolved_met"], totals["resolved"]),
+        "avg_rating": round(totals["avg_rating"], 2) if totals["avg_rating"] is not None else None,
+        "by_status": {status: by_status.get(status, 0) for status in TicketStatus.values
+                      if status != TicketStatus.DRAFT},
+        "awaiting_my_approval": approval_waiting_for(user=user).count() if user.is_approver else 0,
+    }
+
+
+def analytics_summary(*, user: Any) -> dict[str, Any]:
+    """Cache-aside: ``dashboard:summary:user_id:<id>``, 60 s, invalidated by every ticket write."""
+    return ticket_cache.cached(ticket_cache.summary_key(user.id), ticket_cache.SUMMARY_TTL,
+                               lambda: _compute_summary(user))
+
+
+def analytics_volume(*, user: Any, filters: dict[str, Any], interval: str = "day") -> list[dict[str, Any]]:
+    trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[interval]
+    qs = _scoped(user, filters)
+    if not filters.get("created_after"):
+        days = {"day": 30, "week": 182, "month": 365}[interval]
+        qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    rows = (qs.annotate(period=trunc("created_at")).values("period")
+            .annotate(created=Count("id"), resolved=Count("id", filter=Q(status__in=RESOLVED))).order_by("period"))
+    return [{"period": row["period"].isoformat(), "created": row["created"], "resolved": row["resolved"]}
+            for row in rows]
+
+
+def _compute_by_department(user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = (_scoped(user, filters).values("department_id", "department__code", "department__name")
+            .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+                      breached=Count("id", filter=Q(sla_breached=True)),
+                      avg_resolution=Avg(DURATION, filter=Q(resolved_at__isnull=False)),
+                      avg_rating=Avg("rating"))
+            .order_by("department__name"))
+    return [{"department_id": str(r["department_id"]) if r["department_id"] else None,
+             "code": r["department__code"], "name": r["department__name"], "total": r["total"], "open": r["open"],
+             "breached": r["breached"], "avg_resolution_hours": _hours(r["avg_resolution"]),
+             "avg_rating": round(r["avg_rating"], 2) if r["avg_rating"] is not None else None} for r in rows]
+
+
+def analytics_by_department(*, user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Department metrics; the unfiltered view is cached for 2 minutes per user."""
+    if any(filters.values()):
+        return _compute_by_department(user, filters)
+    return ticket_cache.cached(ticket_cache.department_key(user.id), ticket_cache.DEPARTMENT_TTL,
+                               lambda: _compute_by_department(user, {}))
+
+
+def analytics_by_status_priority(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    qs = _scoped(user, filters)
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    by_priority = dict(qs.values_list("priority").annotate(n=Count("id")).order_by())
+    matrix = [{"status": s, "priority": p, "count": n} for s, p, n in
+              qs.values_list("status", "priority").annotate(n=Count("id")).order_by("status", "priority")]
+    return {"by_status": by_status, "by_priority": by_priority, "matrix": matrix}
+
+
+def analytics_resolution_time(*, user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = (_scoped(user, filters).filter(resolved_at__isnull=False, submitted_at__isnull=False)
+            .values("priority").annotate(count=Count("id"), avg=Avg(DURATION)).order_by("priority"))
+    return [{"priority": r["priority"], "resolved": r["count"], "avg_hours": _hours(r["avg"])} for r in rows]
+
+
+def analytics_sla_compliance(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    qs = _scoped(user, filters).filter(sla_started_at__isnull=False)
+    rows = qs.values("priority").annotate(total=Count("id"), breached=Count("id", filter=Q(sla_breached=True)),
+                                          first_response_breached=Count("id", filter=Q(first_response_breached=True)),
+                                          resolution_breached=Count("id", filter=Q(resolution_breached=True))
+                                          ).order_by("priority")
+    items = [{**r, "compliance_percent": _percent(r["total"] - r["breached"], r["total"])} for r in rows]
+    total = sum(r["total"] for r in items)
+    breached = sum(r["breached"] for r in items)
+    return {"total": total, "breached": breached, "compliance_percent": _percent(total - breached, total),
+            "by_priority": items}
+
+
+def analytics_satisfaction(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    qs = _scoped(user, filters).filter(rating__isnull=False)
+    distribution = dict(qs.values_list("rating").annotate(n=Count("id")).order_by())
+    agg = qs.aggregate(count=Count("id"), avg=Avg("rating"))
+    return {"count": agg["count"], "average": round(agg["avg"], 2) if agg["avg"] is not None else None,
+            "distribution": {str(score): distribution.get(score, 0) for score in range(1, 6)}}

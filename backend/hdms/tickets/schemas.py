@@ -1,0 +1,286 @@
+"""Input and output schemas of the ticket service (DESIGN §4)."""
+
+import uuid
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+PriorityName = Literal["low", "medium", "high", "urgent"]
+StatusName = Literal["draft", "submitted", "pending_approval", "approved", "rejected", "assigned", "in_progress",
+                     "postponed", "resolved", "closed", "withdrawn"]
+OrderingName = Literal["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority",
+                       "resolution_due", "-resolution_due", "number", "-number"]
+Amount = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+
+class StrictIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- tickets
+
+class UserBriefOut(Schema):
+    id: uuid.UUID
+    employee_code: str
+    full_name: str
+
+
+class DepartmentBriefOut(Schema):
+    id: uuid.UUID
+    code: str
+    name: str
+
+
+class SlaOut(Schema):
+    started_at: datetime | None
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    first_response_breached: bool
+    resolution_breached: bool
+    breached: bool
+    paused: bool
+    paused_minutes: int
+
+
+class ProgressOut(Schema):
+    total: int
+    done: int
+
+
+class TicketOut(Schema):
+    id: uuid.UUID
+    number: str
+    title: str
+    description: str
+    status: str
+    priority: str
+    category: str
+    department_id: uuid.UUID | None
+    department: DepartmentBriefOut | None
+    requestor_id: uuid.UUID
+    requestor: UserBriefOut | None
+    assignee_id: uuid.UUID | None
+    assignee: UserBriefOut | None
+    owner_id: uuid.UUID | None
+    parent_id: uuid.UUID | None
+    room_id: uuid.UUID
+    amount: Decimal | None
+    due_at: datetime | None
+    resolution: str
+    postponed_until: datetime | None
+    postponed_reason: str
+    rating: int | None
+    rating_comment: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    subtickets: ProgressOut
+    sla: SlaOut
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    count: int | None = Field(None, description="Total matches; null in cursor mode.")
+    next: str | None
+
+
+class TicketIn(StrictIn):
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=20000)
+    department_id: uuid.UUID | None = None
+    category: str = Field("", max_length=64)
+    priority: PriorityName | None = None
+    amount: Decimal | None = Amount
+    due_at: datetime | None = None
+    submit: bool = False
+
+
+class TicketPatch(StrictIn):
+    version: int = Field(..., ge=1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+    department_id: uuid.UUID | None = None
+    category: str | None = Field(None, max_length=64)
+    priority: PriorityName | None = None
+    amount: Decimal | None = Amount
+    due_at: datetime | None = None
+
+
+class TicketFilters(Schema):
+    status: list[StatusName] | None = None
+    priority: list[PriorityName] | None = None
+    department: uuid.UUID | None = None
+    assignee: uuid.UUID | Literal["none"] | None = None
+    requestor: uuid.UUID | None = None
+    parent: uuid.UUID | None = None
+    top_level: bool | None = None
+    q: str | None = Field(None, max_length=200)
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    sla_breached: bool | None = None
+    ordering: OrderingName | None = None
+    cursor: str | None = Field(None, max_length=200, description="Keyset cursor (default ordering only); "
+                                                                  "send cursor= (empty) to start in cursor mode.")
+
+
+class ActionIn(StrictIn):
+    """Every action's body carries ``version``; the other fields depend on the action."""
+
+    version: int = Field(..., ge=1)
+    reason: str | None = Field(None, max_length=2000)
+    department_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    until: datetime | None = None
+    resolution: str | None = Field(None, max_length=5000)
+    score: int | None = Field(None, ge=1, le=5)
+    comment: str | None = Field(None, max_length=2000)
+
+
+ActionName = Literal["submit", "withdraw", "reject", "request_approval", "assign", "reassign", "start", "postpone",
+                     "resume", "resolve", "reopen", "close", "rate"]
+
+
+class HistoryOut(Schema):
+    id: uuid.UUID
+    created_at: datetime
+    actor_id: uuid.UUID | None
+    actor_code: str
+    action: str
+    before: dict | None
+    after: dict | None
+    reason: str
+
+
+class HistoryPage(Schema):
+    items: list[HistoryOut]
+    count: int
+    next: str | None
+
+
+class SubticketItemIn(StrictIn):
+    department_id: uuid.UUID
+    assignee_id: uuid.UUID
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=20000)
+
+
+class SplitIn(StrictIn):
+    items: list[SubticketItemIn] = Field(..., min_length=1, max_length=20)
+    version: int | None = Field(None, ge=1)
+
+
+class ParticipantOut(Schema):
+    user_id: uuid.UUID
+    employee_code: str
+    full_name: str
+    role: str
+    joined_at: datetime
+    added_by_id: uuid.UUID | None
+
+
+class ParticipantIn(StrictIn):
+    user_id: uuid.UUID
+
+
+# ---------------------------------------------------------------- approvals
+
+class ApprovalOut(Schema):
+    id: uuid.UUID
+    ticket_id: uuid.UUID
+    step: int
+    round: int
+    approver_kind: str
+    status: str
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    reason: str
+    created_at: datetime
+    ticket: TicketOut | None = None
+
+
+class ApprovalPage(Schema):
+    items: list[ApprovalOut]
+    count: int
+    next: str | None
+
+
+class DecisionIn(StrictIn):
+    reason: str | None = Field(None, max_length=2000)
+    version: int | None = Field(None, ge=1, description="The ticket's version, checked when given.")
+
+
+# ---------------------------------------------------------------- SLA and desk settings
+
+class SlaPolicyOut(Schema):
+    id: uuid.UUID
+    priority: str
+    first_response_minutes: int
+    resolution_minutes: int
+    is_active: bool
+    version: int
+
+
+class SlaPolicyIn(StrictIn):
+    priority: PriorityName
+    first_response_minutes: int = Field(..., ge=1, le=525600)
+    resolution_minutes: int = Field(..., ge=1, le=525600)
+    is_active: bool = True
+
+
+class SlaPolicyPatch(StrictIn):
+    version: int = Field(..., ge=1)
+    first_response_minutes: int | None = Field(None, ge=1, le=525600)
+    resolution_minutes: int | None = Field(None, ge=1, le=525600)
+    is_active: bool | None = None
+
+
+class HolidayOut(Schema):
+    id: uuid.UUID
+    date: date
+    name: str
+
+
+class HolidayIn(StrictIn):
+    date: date
+    name: str = Field("", max_length=120)
+
+
+class DeskSettingsOut(Schema):
+    timezone: str
+    work_days: list[int]
+    work_start: time
+    work_end: time
+    ceo_approval_threshold: Decimal
+    auto_close_days: int
+    reminder_days: int
+    version: int
+
+
+class DeskSettingsPatch(StrictIn):
+    version: int = Field(..., ge=1)
+    timezone: Literal["Asia/Karachi", "UTC", "Asia/Dubai", "Asia/Riyadh", "Europe/London"] | None = None
+    work_days: list[int] | None = Field(None, min_length=1, max_length=7)
+    work_start: time | None = None
+    work_end: time | None = None
+    ceo_approval_threshold: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    auto_close_days: int | None = Field(None, ge=2, le=60)
+    reminder_days: int | None = Field(None, ge=1, le=60)
+
+
+# ---------------------------------------------------------------- analytics
+
+class AnalyticsFilters(Schema):
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    department: uuid.UUID | None = None
+
+
+class VolumeFilters(AnalyticsFilters):
+    interval: Literal["day", "week", "month"] = "day"
