@@ -88,6 +88,15 @@ export function useSaveCalendar() {
   });
 }
 
+export function useHolidayChange() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (change: { add?: { date: string; name: string }; remove?: string }) =>
+      change.add ? slaService.addHoliday(change.add) : slaService.deleteHoliday(change.remove!),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.settings }),
+  });
+}
+
 export function useAnalytics(scope: "all" | "mine" = "all") {
   return useQuery({
     queryKey: queryKeys.analytics(scope),

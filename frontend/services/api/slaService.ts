@@ -7,24 +7,29 @@ export interface SlaPolicy {
   priority: Priority;
   first_response_hours: number;
   resolution_hours: number;
+  version: number;
 }
 
+/** The desk's working calendar (GET|PATCH sla/settings) and its holidays (sla/holidays). */
 export interface WorkingCalendar {
   working_days: number[];
   day_start: string;
   day_end: string;
-  holidays: string[];
+  holidays: { id: string; date: string; name: string }[];
+  version: number;
 }
 
 type Raw = Record<string, unknown>;
 
 function toPolicy(raw: Raw): SlaPolicy {
-  const minutes = (v: unknown) => (v === undefined || v === null ? undefined : Number(v) / 60);
+  const hours = (minutes: unknown, h: unknown) =>
+    h !== undefined && h !== null ? Number(h) : Math.round((Number(minutes ?? 0) / 60) * 100) / 100;
   return {
     id: String(raw.id ?? raw.priority),
     priority: String(raw.priority) as Priority,
-    first_response_hours: Number(raw.first_response_hours ?? minutes(raw.first_response_minutes) ?? 0),
-    resolution_hours: Number(raw.resolution_hours ?? minutes(raw.resolution_minutes) ?? 0),
+    first_response_hours: hours(raw.first_response_minutes, raw.first_response_hours),
+    resolution_hours: hours(raw.resolution_minutes, raw.resolution_hours),
+    version: Number(raw.version ?? 1),
   };
 }
 
@@ -35,22 +40,42 @@ export async function listSlaPolicies(): Promise<SlaPolicy[]> {
 
 export async function updateSlaPolicy(policy: SlaPolicy): Promise<SlaPolicy> {
   const { data } = await api.patch<Raw>(`/sla/policies/${policy.id}`, {
-    first_response_hours: policy.first_response_hours,
-    resolution_hours: policy.resolution_hours,
+    version: policy.version,
+    first_response_minutes: Math.round(policy.first_response_hours * 60),
+    resolution_minutes: Math.round(policy.resolution_hours * 60),
   });
   return toPolicy(data);
 }
 
+const hhmm = (v: unknown, fallback: string) => (typeof v === "string" && v.length >= 5 ? v.slice(0, 5) : fallback);
+
 export async function getCalendar(): Promise<WorkingCalendar> {
-  const { data } = await api.get<Raw>("/sla/calendar");
+  const [{ data: settings }, { data: holidays }] = await Promise.all([
+    api.get<Raw>("/sla/settings"),
+    api.get("/sla/holidays").catch(() => ({ data: [] })),
+  ]);
   return {
-    working_days: Array.isArray(data.working_days) ? (data.working_days as number[]) : [0, 1, 2, 3, 4, 5],
-    day_start: String(data.day_start ?? "08:00"),
-    day_end: String(data.day_end ?? "16:00"),
-    holidays: Array.isArray(data.holidays) ? (data.holidays as unknown[]).map(String) : [],
+    working_days: Array.isArray(settings.work_days) ? (settings.work_days as number[]) : [0, 1, 2, 3, 4, 5],
+    day_start: hhmm(settings.work_start, "08:00"),
+    day_end: hhmm(settings.work_end, "16:00"),
+    holidays: toPage(holidays, (h) => ({ id: String(h.id), date: String(h.date), name: String(h.name ?? "") })).items,
+    version: Number(settings.version ?? 1),
   };
 }
 
 export async function updateCalendar(calendar: WorkingCalendar): Promise<void> {
-  await api.put("/sla/calendar", calendar);
+  await api.patch("/sla/settings", {
+    version: calendar.version,
+    work_days: calendar.working_days,
+    work_start: calendar.day_start,
+    work_end: calendar.day_end,
+  });
+}
+
+export async function addHoliday(holiday: { date: string; name: string }): Promise<void> {
+  await api.post("/sla/holidays", holiday);
+}
+
+export async function deleteHoliday(id: string): Promise<void> {
+  await api.delete(`/sla/holidays/${id}`);
 }

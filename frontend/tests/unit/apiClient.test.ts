@@ -11,7 +11,7 @@ function respond(config: InternalAxiosRequestConfig, status: number, data: unkno
   return Promise.resolve(response);
 }
 
-function tokens(initial: { access: string; refresh: string }, onExpired = () => Promise.reject(new Error("expired"))) {
+function tokens(initial: { access: string; refresh: string }, onExpired: () => Promise<string> = () => Promise.reject(new Error("expired"))) {
   const state = { ...initial };
   const source: TokenSource = {
     getAccess: () => state.access,

@@ -9,11 +9,51 @@ import { Table, THead, TBody, TR, TH, TD } from "@/components/ui/table";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { PriorityBadge } from "@/components/common/StatusTag";
 import { ErrorState, EmptyState } from "@/components/common/States";
-import { useCalendar, useSaveCalendar, useSaveSlaPolicy, useSlaPolicies } from "@/hooks/useAdmin";
+import { useCalendar, useHolidayChange, useSaveCalendar, useSaveSlaPolicy, useSlaPolicies } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import type { SlaPolicy, WorkingCalendar } from "@/services/api/slaService";
 
 const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+function Holidays({ calendar }: { calendar: WorkingCalendar }) {
+  const { t } = useI18n();
+  const change = useHolidayChange();
+  const [date, setDate] = useState("");
+  const [name, setName] = useState("");
+  return (
+    <div className="space-y-2">
+      <ul className="flex flex-wrap gap-2">
+        {calendar.holidays.map((h) => (
+          <li key={h.id} className="flex items-center gap-1 rounded-md border px-2 py-1 text-sm">
+            {h.date} {h.name}
+            <Button size="sm" variant="ghost" aria-label={`${t("common.delete")} ${h.date}`} onClick={() => change.mutate({ remove: h.id })}>
+              ×
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (date) change.mutate({ add: { date, name } }, { onSuccess: () => { setDate(""); setName(""); } });
+        }}
+      >
+        <div className="grid gap-1.5">
+          <Label htmlFor="holiday-date">Holiday</Label>
+          <Input id="holiday-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="holiday-name">{t("admin.name")}</Label>
+          <Input id="holiday-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <Button type="submit" variant="outline" disabled={change.isPending}>
+          {t("common.create")}
+        </Button>
+      </form>
+    </div>
+  );
+}
 
 function PolicyRow({ policy }: { policy: SlaPolicy }) {
   const { t } = useI18n();
@@ -62,7 +102,7 @@ function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
           </label>
         ))}
       </fieldset>
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid gap-3 sm:grid-cols-2">
         <div className="grid gap-1.5">
           <Label htmlFor="cal-start">Start</Label>
           <Input id="cal-start" type="time" value={value.day_start} onChange={(e) => setValue((v) => ({ ...v, day_start: e.target.value }))} />
@@ -70,14 +110,6 @@ function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
         <div className="grid gap-1.5">
           <Label htmlFor="cal-end">End</Label>
           <Input id="cal-end" type="time" value={value.day_end} onChange={(e) => setValue((v) => ({ ...v, day_end: e.target.value }))} />
-        </div>
-        <div className="grid gap-1.5">
-          <Label htmlFor="cal-holidays">Holidays (YYYY-MM-DD, comma separated)</Label>
-          <Input
-            id="cal-holidays"
-            value={value.holidays.join(", ")}
-            onChange={(e) => setValue((v) => ({ ...v, holidays: e.target.value.split(",").map((s) => s.trim()).filter(Boolean) }))}
-          />
         </div>
       </div>
       <Button type="submit" className="justify-self-start" disabled={save.isPending}>
@@ -133,7 +165,10 @@ export default function SettingsPage() {
           ) : calendar.error ? (
             <ErrorState error={calendar.error} onRetry={() => calendar.refetch()} />
           ) : calendar.data ? (
-            <CalendarForm calendar={calendar.data} />
+            <div className="space-y-4">
+              <CalendarForm calendar={calendar.data} />
+              <Holidays calendar={calendar.data} />
+            </div>
           ) : null}
         </CardContent>
       </Card>

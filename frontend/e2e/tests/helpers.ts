@@ -1,0 +1,52 @@
+import { expect, type Browser, type Locator, type Page, type APIRequestContext, request } from "@playwright/test";
+import path from "node:path";
+
+export const API = (process.env.E2E_API_ORIGIN || "http://127.0.0.1:8000").replace(/\/$/, "");
+export const PASSWORD = "demo12345";
+export const SCREENSHOTS = path.join(__dirname, "..", "screenshots");
+
+export async function signIn(browser: Browser, code: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Employee code").fill(code);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/(requestor|moderator|assignee|admin)\/dashboard$/);
+  return page;
+}
+
+export async function shot(page: Page, name: string) {
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Selects the first option whose text matches: demo names may vary a little. */
+export async function selectMatching(select: Locator, pattern: RegExp) {
+  await expect
+    .poll(async () => (await select.locator("option").allTextContents()).some((t) => pattern.test(t)), { timeout: 20_000 })
+    .toBe(true);
+  const options = await select.locator("option").evaluateAll((els) =>
+    els.map((el) => ({ value: (el as HTMLOptionElement).value, text: el.textContent ?? "" })),
+  );
+  const match = options.find((o) => pattern.test(o.text));
+  await select.selectOption(match!.value);
+}
+
+export async function apiAs(code: string): Promise<{ api: APIRequestContext; token: string }> {
+  const anon = await request.newContext();
+  const res = await anon.post(`${API}/api/v1/auth/login`, { data: { employee_code: code, password: PASSWORD } });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  const { access } = (await res.json()) as { access: string };
+  await anon.dispose();
+  const api = await request.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${access}` } });
+  return { api, token: access };
+}
+
+export function ticketIdFromUrl(page: Page): string {
+  const match = page.url().match(/\/([0-9a-f-]{36})$/);
+  if (!match) throw new Error(`No ticket id in ${page.url()}`);
+  return match[1]!;
+}
+
+export const status = (page: Page) => page.getByTestId("ticket-status");
