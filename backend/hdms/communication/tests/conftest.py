@@ -113,3 +113,23 @@ def ws_servers(django_db_setup, django_db_blocker):
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture
+def celery_worker_thread(settings):
+    """A real Celery worker (thread, solo pool) on the Redis broker, tasks no longer eager."""
+    from celery.contrib.testing.worker import start_worker
+
+    from hdms.celery import app
+
+    if not settings.USE_REDIS:
+        raise RuntimeError("This test needs Redis as the Celery broker: set REDIS_URL.")
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                          queues=["high", "default", "low"]) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = eager

@@ -1,0 +1,40 @@
+"""Role x endpoint cases for the communication API (see hdms/testing/matrix.py)."""
+
+from hdms.communication.services import notification_create
+from hdms.testing.factories_communication import make_ticket, post_message
+from hdms.testing.matrix import Case
+
+ALL = ("requestor", "assignee", "moderator", "admin")
+
+
+def _all(status):
+    return {role: status for role in ALL}
+
+
+def cases(world):
+    requestor = world.users["requestor"]
+    ticket = make_ticket(requestor=requestor, assignee=world.users["assignee"], status="assigned")
+    private = make_ticket(requestor=world.users["other_requestor"], title="Someone else's")
+    message = post_message(author=requestor, ticket=ticket, body="matrix message")
+    notification = notification_create(user_ids=[requestor.id], kind="ticket.status", title="matrix")[0]
+    messages = f"/api/v1/tickets/{ticket.id}/messages"
+    staff_only = {"requestor": 404, "assignee": 404, "moderator": 200, "admin": 200}
+    return [
+        Case("GET", "/api/v1/tickets/{ticket_id}/messages", messages, _all(200)),
+        Case("GET", "/api/v1/tickets/{ticket_id}/messages", f"/api/v1/tickets/{private.id}/messages", staff_only,
+             note="an invisible ticket's chat is 404; moderators and admins see every chat"),
+        Case("POST", "/api/v1/tickets/{ticket_id}/messages", messages, _all(201), body={"body": "hello"}),
+        Case("POST", "/api/v1/tickets/{ticket_id}/messages", f"/api/v1/tickets/{private.id}/messages",
+             {**staff_only, "moderator": 201, "admin": 201}, body={"body": "hello"}),
+        Case("PATCH", "/api/v1/tickets/{ticket_id}/messages/{message_id}", f"{messages}/{message.id}",
+             {"requestor": 200}, body={"body": "edited"}, note="only the author edits; others who see it get 403"),
+        Case("GET", "/api/v1/notifications", "/api/v1/notifications", _all(200)),
+        Case("POST", "/api/v1/notifications/{notification_id}/read",
+             f"/api/v1/notifications/{notification.id}/read",
+             {"requestor": 200, "assignee": 404, "moderator": 404, "admin": 404},
+             note="a notification is its owner's alone"),
+        Case("POST", "/api/v1/notifications/read-all", "/api/v1/notifications/read-all", _all(200)),
+        Case("GET", "/api/v1/notifications/preferences", "/api/v1/notifications/preferences", _all(200)),
+        Case("PATCH", "/api/v1/notifications/preferences", "/api/v1/notifications/preferences", _all(200),
+             body={"email_kinds": {"message": False}}),
+    ]
