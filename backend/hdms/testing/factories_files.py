@@ -54,7 +54,7 @@ def png_bytes(size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = 
 
 
 def gif_bytes(frames: int = 3) -> bytes:
-    images = [Image.new("P", (64, 48), i * 40) for i in range(frames)]
+    images = [Image.new("RGB", (64, 48), (i * 60 % 256, 255 - i * 50 % 256, 90)) for i in range(frames)]
     out = io.BytesIO()
     images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=100, loop=0)
     return out.getvalue()

@@ -1,0 +1,178 @@
+"""Checks on receipt: size, per-ticket total, type by content and name, file names (DESIGN §6).
+Whatever is refused leaves nothing behind and is audited."""
+
+import time
+
+import pytest
+
+from hdms.audit.models import AuditEntry
+from hdms.files.detect import clean_original_name
+from hdms.files.models import Attachment, AttachmentStatus
+from hdms.testing.factories_files import docx_bytes, exe_bytes, gif_bytes, jpeg_bytes, pdf_bytes, png_bytes, xlsx_bytes
+from hdms.testing.factories_tickets import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+MB = 1024 * 1024
+
+
+def _status(response):
+    """The status once the after-commit scan has run (the response itself says ``pending``)."""
+    return Attachment.objects.get(id=response.json()["id"]).status
+
+
+def _assert_refused(response, status, code, disk):
+    assert response.status_code == status, response.content
+    assert response.json()["code"] == code
+    assert disk.quarantined() == []
+    assert disk.stored() == []
+
+
+def test_ticket_total_past_100_mb_is_refused_with_413(desk, upload, disk):
+    """The real limits: 60 MB fits, 41 MB more would make 101 MB."""
+    started = time.monotonic()
+    first = upload(desk.requestor, desk.ticket.id, "scan-1.pdf", pdf_bytes(padding=60 * MB))
+    assert first.status_code == 201, first.content
+    assert _status(first) == "clean"
+
+    second = upload(desk.requestor, desk.ticket.id, "scan-2.pdf", pdf_bytes(padding=41 * MB))
+
+    assert second.status_code == 413, second.content
+    assert second.json()["code"] == "file_too_large"
+    assert "100.0 MB" in second.json()["detail"]
+    assert len(disk.stored()) == 1  # only the first file
+    assert disk.quarantined() == []
+    assert Attachment.objects.filter(ticket_id=desk.ticket.id).count() == 1
+    refusal = AuditEntry.objects.get(action="attachment.refused")
+    assert refusal.after["code"] == "file_too_large"
+    assert time.monotonic() - started < 60
+
+
+def test_a_file_over_the_per_file_limit_is_refused_midstream(desk, upload, disk, settings):
+    settings.FILES_MAX_FILE_BYTES = 100_000
+    response = upload(desk.requestor, desk.ticket.id, "big.pdf", pdf_bytes(padding=150_000))
+    _assert_refused(response, 413, "file_too_large", disk)
+    assert "at most 0.1 MB" in response.json()["detail"]
+
+
+def test_a_ticket_already_full_refuses_before_reading(desk, upload, disk, settings):
+    settings.FILES_MAX_TICKET_BYTES = 5_000
+    assert upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(padding=4_000)).status_code == 201
+    response = upload(desk.requestor, desk.ticket.id, "b.pdf", pdf_bytes(padding=2_000))
+    assert response.status_code == 413
+    assert len(disk.stored()) == 1
+    assert disk.quarantined() == []
+
+
+def test_infected_files_do_not_count_toward_the_ticket_total(desk, upload, settings):
+    from hdms.files.tests.clamd_server import EICAR
+
+    settings.FILES_MAX_TICKET_BYTES = 3_000
+    assert _status(upload(desk.requestor, desk.ticket.id, "eicar.txt", EICAR)) == "infected"
+    assert upload(desk.requestor, desk.ticket.id, "ok.pdf", pdf_bytes(padding=2_000)).status_code == 201
+
+
+def test_an_exe_renamed_pdf_gets_415(desk, upload, disk):
+    response = upload(desk.requestor, desk.ticket.id, "invoice.pdf", exe_bytes())
+    _assert_refused(response, 415, "unsupported_file_type", disk)
+    assert AuditEntry.objects.filter(action="attachment.refused", object_id=str(desk.ticket.id)).exists()
+
+
+def test_a_png_headed_php_file_gets_415(desk, upload, disk):
+    script = b"<?php system($_GET['cmd']); ?>"
+    polyglot = b"\x89PNG\r\n\x1a\n" + script
+    _assert_refused(upload(desk.requestor, desk.ticket.id, "shell.php", png_bytes() + script), 415,
+                    "unsupported_file_type", disk)
+    _assert_refused(upload(desk.requestor, desk.ticket.id, "shell.png", polyglot), 415,
+                    "unsupported_file_type", disk)
+    _assert_refused(upload(desk.requestor, desk.ticket.id, "shell.php.txt", script), 415,
+                    "unsupported_file_type", disk)
+
+
+def test_a_pdf_named_as_a_picture_gets_415(desk, upload, disk):
+    response = upload(desk.requestor, desk.ticket.id, "photo.jpg", pdf_bytes())
+    _assert_refused(response, 415, "unsupported_file_type", disk)
+    assert "does not match" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("name", "content", "kind"), [
+    ("letter.docx", docx_bytes(), "docx"),
+    ("budget.xlsx", xlsx_bytes(), "xlsx"),
+    ("photo.JPEG", jpeg_bytes(), "jpg"),
+    ("anim.gif", gif_bytes(), "gif"),
+    ("readme.txt", "نوٹس: Monday meeting\n".encode(), "txt"),
+])
+def test_each_allowed_type_is_accepted_by_content(desk, upload, name, content, kind):
+    response = upload(desk.requestor, desk.ticket.id, name, content)
+    assert response.status_code == 201, response.content
+    assert response.json()["kind"] == kind
+    assert _status(response) == "clean"
+
+
+def test_a_traversal_name_is_stored_safely(desk, upload, disk, tmp_path):
+    response = upload(desk.requestor, desk.ticket.id, "../../etc/passwd.txt", b"root:x:0:0:root:/root:/bin/bash\n")
+
+    assert response.status_code == 201, response.content
+    attachment = Attachment.objects.get(id=response.json()["id"])
+    assert attachment.original_name == "passwd.txt"
+    assert attachment.stored_name.isalnum() and len(attachment.stored_name) == 32
+    assert [p.name for p in disk.stored()] == [attachment.stored_name]
+    assert not (tmp_path / "etc").exists()
+    assert not list(tmp_path.rglob("passwd*"))
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("../../etc/passwd", "passwd"),
+    ("..\\..\\windows\\system32\\evil.txt", "evil.txt"),
+    ("re\x00port\x07\x1b[31m.pdf", "report[31m.pdf"),
+    ("in\u202evoice\u200b.pdf", "invoice.pdf"),  # right-to-left override and zero-width space dropped
+    ("..", "file"),
+    ("  .hidden.txt ", "hidden.txt"),
+    ('a<b>c:"d|e?f*g.txt', "a_b_c__d_e_f_g.txt"),
+    ("x" * 300 + ".pdf", "x" * 196 + ".pdf"),
+    ("رپورٹ.pdf", "رپورٹ.pdf"),
+])
+def test_original_names_lose_folders_and_control_characters(raw, clean):
+    assert clean_original_name(raw) == clean
+
+
+def test_an_upload_without_the_file_field_is_422_and_leaves_nothing(desk, upload, disk):
+    response = upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), field="document")
+    _assert_refused(response, 422, "validation_error", disk)
+
+
+def test_a_bad_message_id_is_422_and_leaves_nothing(desk, upload, disk):
+    response = upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), fields={"message_id": "nope"})
+    _assert_refused(response, 422, "validation_error", disk)
+
+
+def test_message_id_is_kept_and_filters_the_list(desk, upload, api):
+    message_id = "7d3c1a52-5b0b-4c38-9a25-2a4f4f7b1c11"
+    upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), fields={"message_id": message_id})
+    upload(desk.requestor, desk.ticket.id, "b.pdf", pdf_bytes())
+    listed = api(desk.requestor).get(f"tickets/{desk.ticket.id}/attachments", {"message_id": message_id}).json()
+    assert [item["original_name"] for item in listed["items"]] == ["a.pdf"]
+    assert listed["items"][0]["message_id"] == message_id
+
+
+def test_an_empty_file_is_refused(desk, upload, disk):
+    _assert_refused(upload(desk.requestor, desk.ticket.id, "empty.txt", b""), 422, "validation_error", disk)
+
+
+def test_json_instead_of_multipart_is_422(desk, api, disk):
+    response = api(desk.requestor).post(f"tickets/{desk.ticket.id}/attachments", {"file": "x"})
+    _assert_refused(response, 422, "validation_error", disk)
+
+
+def test_a_closed_ticket_takes_no_files(desk, upload, disk):
+    closed = TicketFactory(requestor=desk.requestor, status="closed")
+    _assert_refused(upload(desk.requestor, closed.id, "a.pdf", pdf_bytes()), 409, "invalid_transition", disk)
+
+
+def test_uploads_are_audited(desk, upload):
+    response = upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes())
+    entry = AuditEntry.objects.get(action="attachment.uploaded")
+    assert entry.object_id == response.json()["id"]
+    assert entry.actor_id == desk.requestor.id
+    assert entry.after["sha256"] == response.json()["sha256"]
+    assert Attachment.objects.get(id=entry.object_id).status == AttachmentStatus.CLEAN
