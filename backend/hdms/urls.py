@@ -3,8 +3,9 @@ from django.urls import path
 
 from hdms.api import api
 from hdms.core.responses import error_response
+from hdms.ops.metrics import metrics_view
 
-urlpatterns = [path("api/v1/", api.urls)]
+urlpatterns = [path("api/v1/", api.urls), path("metrics", metrics_view)]
 
 
 def _json_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

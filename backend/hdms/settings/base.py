@@ -40,9 +40,12 @@ INSTALLED_APPS = [
     "hdms.tickets",
     "hdms.communication",
     "hdms.files",
+    "hdms.ops",
+    "hdms.jobs",
 ]
 
 MIDDLEWARE = [
+    "hdms.ops.metrics.MetricsMiddleware",
     "hdms.core.middleware.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "hdms.core.middleware.SecurityHeadersMiddleware",
@@ -118,7 +121,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES_NAMES = ("high", "default", "low")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Karachi"
 CELERY_BEAT_SCHEDULE: dict = {}

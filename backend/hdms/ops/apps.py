@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "hdms.ops"
+    label = "ops"
+    verbose_name = "Operations: serving, metrics, backups"
+
+    def ready(self) -> None:
+        # Carries the request id and user id from the web process to Celery tasks.
+        from hdms.ops import celery_context
+
+        celery_context.connect()

@@ -1,0 +1,224 @@
+"""Starts and supervises the HDMS topology on one machine (DESIGN §1).
+
+Plain Python (no Django import), shared by deploy/launch.py (production on one box) and the
+topology test, so the two start exactly the same processes:
+
+- one ASGI process per service (``manage.py serve <service> --port P``), N for a scaled service;
+- the communication service twice: HTTP (``communication``) and WebSocket (``communication_ws``);
+- Celery workers (one per queue in production, one for all queues in tests) and beat;
+- nginx rendered from deploy/nginx/hdms.conf.template (hdms/ops/gateway.py).
+
+Ports come from one base: user base+1, ticket base+2 (extra ticket processes base+12, base+22,
+...), communication base+3, its WebSocket process base+4, file base+5, the gateway base+80. The
+production base is 8000 (so 8001..8005 and 8080, as DESIGN §1 lists).
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hdms.ops.gateway import Gateway, render_nginx
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+PORT_OFFSETS = {"user": 1, "ticket": 2, "communication": 3, "communication_ws": 4, "file": 5}
+GATEWAY_OFFSET = 80
+
+
+@dataclass
+class Proc:
+    name: str
+    argv: list[str]
+    port: int | None = None
+    health_path: str | None = "/api/v1/health"
+    popen: subprocess.Popen | None = None
+
+
+@dataclass
+class TopologyPlan:
+    base_port: int = 8000
+    scale: dict[str, int] = field(default_factory=dict)  # e.g. {"ticket": 2}
+    worker_queues: list[list[str]] = field(default_factory=lambda: [["high"], ["default"], ["low"]])
+    worker_concurrency: int = 2
+    beat: bool = True
+    gateway: bool = True
+    frontend: str | None = None              # "127.0.0.1:3000" to proxy the Next.js server
+    asgi_server: str = "uvicorn"
+    asgi_workers: int = 1                    # processes behind each port (uvicorn --workers)
+    host: str = "127.0.0.1"
+
+    def ports(self, service: str) -> list[int]:
+        first = self.base_port + PORT_OFFSETS[service]
+        return [first + 10 * index for index in range(self.scale.get(service, 1))]
+
+    @property
+    def gateway_port(self) -> int:
+        return self.base_port + GATEWAY_OFFSET
+
+
+class Supervisor:
+    """Starts processes in their own process groups, waits for health, stops them all."""
+
+    def __init__(self, plan: TopologyPlan, *, env: dict[str, str], run_dir: Path,
+                 python: str = sys.executable, nginx: str = "nginx") -> None:
+        self.plan = plan
+        self.env = env
+        self.run_dir = run_dir
+        self.python = python
+        self.nginx = nginx
+        self.procs: dict[str, Proc] = {}
+        self.gateway: Gateway | None = None
+        run_dir.mkdir(parents=True, exist_ok=True)
+
+    # -- what runs ------------------------------------------------------------------------
+    def _manage(self, *args: str) -> list[str]:
+        return [self.python, str(BACKEND_DIR / "manage.py"), *args]
+
+    def _celery(self, *args: str) -> list[str]:
+        return [self.python, "-m", "celery", "-A", "hdms", *args]
+
+    def planned(self) -> list[Proc]:
+        plan = self.plan
+        procs: list[Proc] = []
+        for service in ("user", "ticket", "communication", "file"):
+            for index, port in enumerate(plan.ports(service)):
+                procs.append(Proc(f"{service}-{index + 1}", self._serve(service, port), port))
+        for index, port in enumerate(plan.ports("communication_ws")):
+            procs.append(Proc(f"communication_ws-{index + 1}", self._serve("communication", port), port))
+        for queues in plan.worker_queues:
+            label = "-".join(queues)
+            procs.append(Proc(
+                f"worker-{label}",
+                self._celery("worker", "-Q", ",".join(queues), "-c", str(plan.worker_concurrency),
+                             "-n", f"{label}@%h", "--loglevel", "INFO", "--without-gossip", "--without-mingle"),
+                health_path=None,
+            ))
+        if plan.beat:
+            procs.append(Proc("beat", self._celery("beat", "--loglevel", "INFO", "-s",
+                                                   str(self.run_dir / "celerybeat-schedule")), health_path=None))
+        return procs
+
+    def _serve(self, service: str, port: int) -> list[str]:
+        return self._manage("serve", service, "--host", self.plan.host, "--port", str(port),
+                            "--server", self.plan.asgi_server, "--workers", str(self.plan.asgi_workers))
+
+    def gateway_config(self) -> Gateway:
+        plan = self.plan
+        upstreams = {name: [f"{plan.host}:{port}" for port in plan.ports(name)] for name in PORT_OFFSETS}
+        upstreams["frontend"] = [plan.frontend] if plan.frontend else []
+        return Gateway(prefix=self.run_dir / "nginx", listen=f"{plan.host}:{plan.gateway_port}",
+                       upstreams=upstreams, worker_processes="2",
+                       static_root=Path(self.env.get("HDMS_DATA_DIR", str(self.run_dir))) / "static")
+
+    # -- running --------------------------------------------------------------------------
+    def start(self, proc: Proc) -> Proc:
+        log = (self.run_dir / f"{proc.name}.log").open("ab")
+        proc.popen = subprocess.Popen(  # noqa: S603
+            proc.argv, env=self.env, cwd=BACKEND_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.procs[proc.name] = proc
+        return proc
+
+    def start_all(self, timeout: float = 60.0) -> None:
+        for proc in self.planned():
+            self.start(proc)
+        if self.plan.gateway:
+            self.gateway = self.gateway_config()
+            render_nginx(self.gateway)
+            self.start(Proc("nginx", self.gateway.command(self.nginx), self.plan.gateway_port))
+        self.wait_healthy(timeout=timeout)
+        if self.plan.worker_queues:
+            self.wait_workers(timeout=timeout)
+
+    def wait_workers(self, timeout: float = 60.0) -> None:
+        """Until a service's health sees the Celery workers (``checks.workers`` is ``ok (N)``)."""
+        port = self.plan.ports("user")[0]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://{self.plan.host}:{port}/api/v1/health", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.HTTPError, OSError):
+                pass
+            for proc in self.procs.values():
+                self.check_alive(proc)
+            if time.monotonic() > deadline:
+                raise TimeoutError("Celery workers did not answer the health check's ping")
+            time.sleep(0.5)
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        for proc in self.procs.values():
+            if proc.port is None:
+                continue
+            path = proc.health_path or "/"
+            while True:
+                self.check_alive(proc)
+                if _responds(f"http://{self.plan.host}:{proc.port}{path}"):
+                    break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{proc.name} did not answer on port {proc.port}: {self.tail(proc)}")
+                time.sleep(0.2)
+
+    def check_alive(self, proc: Proc) -> None:
+        if proc.popen is not None and proc.popen.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited with {proc.popen.returncode}: {self.tail(proc)}")
+
+    def tail(self, proc: Proc, lines: int = 30) -> str:
+        path = self.run_dir / f"{proc.name}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Kills one process group at once (SIGKILL: no clean shutdown, as a crash would)."""
+        proc = self.procs[name]
+        if proc.popen is not None and proc.popen.poll() is None:
+            os.killpg(proc.popen.pid, sig)
+            proc.popen.wait(timeout=10)
+
+    def stop_all(self, grace: float = 10.0) -> None:
+        for proc in reversed(list(self.procs.values())):
+            if proc.popen is not None and proc.popen.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.popen.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for proc in self.procs.values():
+            if proc.popen is None:
+                continue
+            try:
+                proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.popen.pid, signal.SIGKILL)
+                proc.popen.wait(timeout=5)
+
+    def run_forever(self) -> int:
+        """Production: if any process dies, stop everything and exit non-zero (the init system
+        (systemd) or the container runtime restarts the topology)."""
+        try:
+            while True:
+                for proc in self.procs.values():
+                    if proc.popen is not None and proc.popen.poll() is not None:
+                        print(f"{proc.name} exited with {proc.popen.returncode}; stopping.", file=sys.stderr)
+                        return 1
+                time.sleep(1)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            self.stop_all()
+
+
+def _responds(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local health check
+            return response.status < 500
+    except urllib.error.HTTPError as exc:
+        return exc.code not in (502, 504)  # the app's 503 "degraded" still means the process is up
+    except OSError:
+        return False

@@ -1,0 +1,82 @@
+"""``manage.py serve <service>``: one service of DESIGN §1 as an ASGI process on its port.
+
+The command replaces itself (exec) with the ASGI server, with ``HDMS_SERVICE`` set, so the new
+process's settings, ``hdms/api.py`` and ``hdms/asgi.py`` mount only that service's routers and
+consumers (hdms/topology.py). Uvicorn is the default server, chosen by measurement
+(deploy/README.md, "Choosing the ASGI server"); granian and daphne remain selectable.
+"""
+
+import os
+import shutil
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hdms.topology import SERVICE_NAMES
+
+DEFAULT_PORTS = {"all": 8000, "user": 8001, "ticket": 8002, "communication": 8003, "file": 8005}
+SERVERS = ("uvicorn", "granian", "daphne")
+APP = "hdms.asgi:application"
+
+
+def server_argv(server: str, *, host: str, port: int, workers: int, access_log: bool) -> list[str]:
+    python = sys.executable
+    if server == "uvicorn":
+        argv = [python, "-m", "uvicorn", APP, "--host", host, "--port", str(port), "--lifespan", "off",
+                "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+                "--timeout-keep-alive", "75", "--timeout-graceful-shutdown", "20"]
+        if workers > 1:
+            argv += ["--workers", str(workers)]
+        if not access_log:
+            argv.append("--no-access-log")
+        return argv
+    if server == "granian":
+        binary = shutil.which("granian", path=os.path.dirname(python)) or "granian"
+        argv = [binary, "--interface", "asgi", "--host", host, "--port", str(port), "--workers", str(workers),
+                "--respawn-failed-workers"]
+        argv += ["--access-log"] if access_log else []
+        return [*argv, APP]
+    if server == "daphne":
+        binary = shutil.which("daphne", path=os.path.dirname(python)) or "daphne"
+        if workers > 1:
+            raise CommandError("daphne runs one process; start more processes on more ports instead.")
+        argv = [binary, "-b", host, "-p", str(port), "--proxy-headers"]
+        argv += [] if access_log else ["--access-log", os.devnull]
+        return [*argv, APP]
+    raise CommandError(f"Unknown server {server!r}; expected one of {', '.join(SERVERS)}")
+
+
+class Command(BaseCommand):
+    help = "Serve one service (user, ticket, communication, file or all) as an ASGI process."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("service", choices=SERVICE_NAMES)
+        parser.add_argument("--host", default=os.environ.get("HDMS_BIND_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=None, help="default: the service's port (DESIGN §1)")
+        parser.add_argument("--server", choices=SERVERS, default=os.environ.get("HDMS_ASGI_SERVER", "uvicorn"))
+        parser.add_argument("--workers", type=int, default=1, help="processes behind this one port")
+        parser.add_argument("--access-log", action="store_true", help="the gateway keeps the access log")
+        parser.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+
+    def handle(self, *args: object, **options: object) -> None:
+        service = str(options["service"])
+        port = options["port"] or DEFAULT_PORTS[service]
+        argv = server_argv(
+            str(options["server"]), host=str(options["host"]), port=int(port),  # type: ignore[arg-type]
+            workers=int(options["workers"]), access_log=bool(options["access_log"]),  # type: ignore[arg-type]
+        )
+        env = {**os.environ, "HDMS_SERVICE": service}
+        env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "hdms.settings.production"))
+        if options["dry_run"]:
+            self.stdout.write(f"HDMS_SERVICE={service} " + " ".join(argv))
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.chdir(_backend_dir())
+        os.execve(argv[0], argv, env)  # noqa: S606 - replaces this process with the server
+
+
+def _backend_dir() -> str:
+    from django.conf import settings
+
+    return str(settings.BACKEND_DIR)
