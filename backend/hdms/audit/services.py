@@ -27,3 +27,15 @@ def audit_record(
         request_id=request_id_var.get(),
         ip=client_ip_var.get(),
     )
+
+
+def audit_archive(*, older_than: Any, batch_size: int = 5000) -> int:
+    """Mark entries created before ``older_than`` as archived (never deleted; the PostgreSQL trigger
+    allows exactly this change). Works in batches so a large backlog does not hold long locks."""
+    total = 0
+    while True:
+        ids = list(AuditEntry.objects.filter(archived=False, created_at__lt=older_than)
+                   .order_by("created_at").values_list("id", flat=True)[:batch_size])
+        if not ids:
+            return total
+        total += AuditEntry.objects.filter(id__in=ids, archived=False).update(archived=True)
