@@ -17,7 +17,80 @@ from hdms.topology import modules_for
 
 logger = logging.getLogger("hdms.api")
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "400": "Malformed request (validation_error)",
+    "401": "No, bad or expired token (not_authenticated, token_invalid)",
+    "403": "Visible resource, action not allowed for this role (forbidden)",
+    "404": "Absent or not visible (not_found)",
+    "409": "Stale version or action not allowed in this state (version_conflict, invalid_transition)",
+    "413": "File too large (file_too_large)",
+    "415": "File type not allowed (unsupported_file_type)",
+    "422": "Invalid input (validation_error)",
+    "429": "Rate limited (rate_limited); Retry-After is set",
+    "500": "Unexpected error (server_error)",
+    "503": "A required service is unavailable (service_unavailable)",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["detail", "code"],
+}
+RATE_LIMIT_HEADERS = {
+    name: {"description": description, "schema": {"type": "string"}}
+    for name, description in [
+        ("X-RateLimit-Limit", "Requests per minute for this caller, or 'unlimited'"),
+        ("X-RateLimit-Remaining", "Requests left in the bucket, or 'unlimited'"),
+        ("X-RateLimit-Reset", "Seconds until the bucket is full again"),
+    ]
+}
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _forbid_nul(node: object) -> None:
+    """Say in the schema what the API enforces: no NUL in any string or property name."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not ({"pattern", "format", "enum", "const"} & node.keys()):
+            node["pattern"] = NO_NUL
+        if node.get("type") == "object" or "properties" in node:
+            node.setdefault("propertyNames", {"pattern": NO_NUL})
+        for value in node.values():
+            _forbid_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _forbid_nul(value)
+
+
+class HdmsNinjaAPI(NinjaAPI):
+    """Documents the error contract of DESIGN §4 on every operation of the schema."""
+
+    def get_openapi_schema(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _forbid_nul(schema.get("components", {}))
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                _forbid_nul(operation.get("parameters", []))
+                _forbid_nul(operation.get("requestBody", {}))
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    })
+                for response in responses.values():
+                    response.setdefault("headers", {}).update(RATE_LIMIT_HEADERS)
+        return schema
+
+
+api = HdmsNinjaAPI(
     title="HDMS API",
     version="1",
     description="Help Desk Management System of Idara Al-Khair. Errors are {detail, code}.",

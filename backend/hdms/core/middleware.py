@@ -95,19 +95,39 @@ def _contains_nul(value: bytes) -> bool:
 
 
 class RejectNulMiddleware:
-    """A NUL byte anywhere in an API path, query or text body is a 422, never a database error."""
+    """A NUL byte anywhere in an API path, query or text body is a 422, never a database error.
+
+    Also: every JSON body of the API is an object; an array or scalar body is a 422.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_api_path(request.path) and self._has_nul(request):
-            return error_response(
-                "The request contains a NUL character, which is not allowed.",
-                "validation_error",
-                errors=[{"loc": ["request"], "msg": "NUL character not allowed"}],
-            )
+        if is_api_path(request.path):
+            if self._has_nul(request):
+                return error_response(
+                    "The request contains a NUL character, which is not allowed.",
+                    "validation_error",
+                    errors=[{"loc": ["request"], "msg": "NUL character not allowed"}],
+                )
+            if self._json_body_not_object(request):
+                return error_response(
+                    "The request body must be a JSON object.",
+                    "validation_error",
+                    errors=[{"loc": ["body"], "msg": "must be a JSON object"}],
+                )
         return self.get_response(request)
+
+    @staticmethod
+    def _json_body_not_object(request: HttpRequest) -> bool:
+        if not request.META.get("CONTENT_TYPE", "").startswith("application/json"):
+            return False
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return False
+        stripped = request.body.lstrip()
+        return bool(stripped) and stripped[:1] != b"{"
 
     @staticmethod
     def _has_nul(request: HttpRequest) -> bool:

@@ -40,7 +40,8 @@ class ApiClient:
 
     def patch(self, path: str, body: Any = None, **extra: Any) -> Any:
         return self.client.patch(
-            self._url(path), json.dumps(body or {}), content_type="application/json", **self.headers, **extra
+            self._url(path), json.dumps(body if body is not None else {}), content_type="application/json",
+            **self.headers, **extra,
         )
 
     def delete(self, path: str, **extra: Any) -> Any:

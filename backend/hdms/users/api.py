@@ -113,9 +113,9 @@ def user_update(request: HttpRequest, user_id: uuid.UUID, payload: UserPatch):
 
 
 @users_router.delete("/{user_id}", response={204: None})
-def user_deactivate(request: HttpRequest, user_id: uuid.UUID) -> tuple[int, None]:
+def user_delete(request: HttpRequest, user_id: uuid.UUID) -> tuple[int, None]:
     require_admin(request.auth)
-    services.user_deactivate(by=request.auth, user_id=user_id)
+    services.user_delete(by=request.auth, user_id=user_id)
     return 204, None
 
 

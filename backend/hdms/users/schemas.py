@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import EmailStr
+from pydantic import EmailStr, StrictBool
 
 RoleName = Literal["requestor", "moderator", "assignee", "admin"]
 ApproverKindName = Literal["finance", "ceo"]
@@ -26,7 +26,7 @@ class DepartmentIn(Schema):
 class DepartmentPatch(Schema):
     code: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     name: str | None = Field(None, min_length=1, max_length=120)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
     version: int | None = Field(None, ge=1)
 
 
@@ -57,9 +57,9 @@ class UserIn(Schema):
     phone: str = Field("", max_length=32)
     role: RoleName = "requestor"
     department_id: uuid.UUID | None = None
-    is_approver: bool = False
+    is_approver: StrictBool = False
     approver_kind: ApproverKindName | None = None
-    otp_enabled: bool = False
+    otp_enabled: StrictBool = False
 
 
 class UserPatch(Schema):
@@ -69,10 +69,10 @@ class UserPatch(Schema):
     phone: str | None = Field(None, max_length=32)
     role: RoleName | None = None
     department_id: uuid.UUID | None = None
-    is_approver: bool | None = None
+    is_approver: StrictBool | None = None
     approver_kind: ApproverKindName | None = None
-    is_active: bool | None = None
-    otp_enabled: bool | None = None
+    is_active: StrictBool | None = None
+    otp_enabled: StrictBool | None = None
     language: Literal["en", "ur"] | None = None
     version: int | None = Field(None, ge=1)
 

@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from hdms.audit.services import audit_record
-from hdms.core.errors import NotFound, ValidationFailed, VersionConflict
+from hdms.core.errors import Forbidden, NotFound, ValidationFailed, VersionConflict
 from hdms.core.roles import ApproverKind, Role
 from hdms.users.models import Department, User
 
@@ -144,6 +145,10 @@ def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes:
         raise NotFound()
     if version is not None and version != user.version:
         raise VersionConflict()
+    if getattr(by, "id", None) == user.id and (
+        changes.get("is_active") is False or changes.get("role") not in (None, user.role)
+    ):
+        raise Forbidden("You cannot deactivate your own account or change your own role.")
     before = user_snapshot(user)
     if "role" in changes and changes["role"] is not None:
         _check_role(changes["role"])
@@ -171,3 +176,12 @@ def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes:
 def user_deactivate(*, by: Any, user_id: Any) -> User:
     """Deactivation is soft: the user can no longer sign in, and their history stays."""
     return user_update(by=by, user_id=user_id, is_active=False)
+
+
+@transaction.atomic
+def user_delete(*, by: Any, user_id: Any) -> None:
+    """Soft delete: deactivated and hidden from lists and look-ups; the row and its history stay,
+    and the employee code stays taken."""
+    user = user_deactivate(by=by, user_id=user_id)
+    User.all_objects.filter(id=user.id).update(is_deleted=True, version=F("version") + 1)
+    audit_record(action="user.delete", actor=by, object_type="user", object_id=user.id)

@@ -59,7 +59,7 @@ def test_deactivated_user_cannot_use_old_tokens_or_sign_in(make_user, api):
     target = make_user(employee_code="gone1")
     client = api(target)
     assert client.get("auth/me").status_code == 200
-    assert api(admin).delete(f"users/{target.id}").status_code == 204
+    assert api(admin).patch(f"users/{target.id}", {"is_active": False}).status_code == 200
     target.refresh_from_db()
     assert target.is_active is False
     assert client.get("auth/me").status_code == 401
@@ -101,3 +101,35 @@ def test_departments_are_readable_by_everyone_and_managed_by_admins(make_user, a
     assert renamed.json()["name"] == "Central Library"
     assert api(admin).delete(f"departments/{dep_id}").status_code == 204
     assert api(requestor).get(f"departments/{dep_id}").status_code == 404
+
+
+def test_an_admin_cannot_deactivate_or_demote_themselves(make_user, api):
+    admin = make_user(role="admin")
+    assert api(admin).delete(f"users/{admin.id}").status_code == 403
+    assert api(admin).patch(f"users/{admin.id}", {"role": "requestor"}).status_code == 403
+    admin.refresh_from_db()
+    assert admin.is_active and admin.role == "admin"
+
+
+def test_array_bodies_are_refused(make_user, api):
+    admin = make_user(role="admin")
+    target = make_user(full_name="Kept")
+    response = api(admin).patch(f"users/{target.id}", [None, None])
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+
+
+def test_deleting_a_user_hides_them_but_keeps_the_code_taken(make_user, api):
+    admin = make_user(role="admin")
+    target = make_user(employee_code="del1")
+    assert api(admin).delete(f"users/{target.id}").status_code == 204
+    assert api(admin).get(f"users/{target.id}").status_code == 404
+    assert User.all_objects.get(id=target.id).is_active is False
+    again = api(admin).post("users", {"employee_code": "del1", "full_name": "Someone Else"})
+    assert again.status_code == 422
+
+
+def test_booleans_are_not_coerced_from_numbers(make_user, api):
+    admin = make_user(role="admin")
+    target = make_user()
+    assert api(admin).patch(f"users/{target.id}", {"is_approver": 0}).status_code == 422
