@@ -1,8 +1,8 @@
 """Every write of the ticket service: creation, edits, the state machine (DESIGN §3), sub-tickets,
 approvals, participants, SLA bookkeeping and desk settings.
 
-Each transition runs in one transaction: lock the row (``select_for_update``), check who may act
-(403), check the ``version`` (409 ``version_conflict``), check the state machine (409
+Each transition runs in one transaction: lock the row (``select_for_update``), check the
+``version`` (409 ``version_conflict``: a stale client reloads first), check who may act (403), check the state machine (409
 ``invalid_transition``, ticket unchanged), change fields, bump ``version``, write an audit entry
 with the before/after state and the reason, then after commit publish ``ticket.updated`` and the
 ``notification.requested`` events and invalidate the dashboard caches.
@@ -397,8 +397,8 @@ def _do_submit(ticket: Ticket) -> None:
 @transaction.atomic
 def ticket_submit(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
-    _require(by.id == ticket.requestor_id, "Only the requestor submits their draft.")
     _check_version(ticket, version)
+    _require(by.id == ticket.requestor_id, "Only the requestor submits their draft.")
     before = ticket_snapshot(ticket)
     _do_submit(ticket)
     return _finish(ticket, action="submit", by=by, before=before)
@@ -407,8 +407,8 @@ def ticket_submit(*, ticket_id: Any, by: Any, version: int) -> Ticket:
 @transaction.atomic
 def ticket_withdraw(*, ticket_id: Any, by: Any, version: int, reason: str = "") -> Ticket:
     ticket = _lock(ticket_id)
-    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor withdraws a ticket.")
     _check_version(ticket, version)
+    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor withdraws a ticket.")
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.withdraw, "withdraw")
     ticket.sla_paused_at = None
@@ -422,13 +422,12 @@ def ticket_withdraw(*, ticket_id: Any, by: Any, version: int, reason: str = "") 
 def ticket_reject(*, ticket_id: Any, by: Any, version: int, reason: str) -> Ticket:
     """A moderator rejects a submitted ticket; an approver rejects one waiting on them."""
     ticket = _lock(ticket_id)
+    _check_version(ticket, version)
     if ticket.status == S.PENDING_APPROVAL:
         step = _pending_step(ticket)
         _require(step is not None and _may_decide(by, step), "Only the pending approver can reject now.")
-        _check_version(ticket, version)
         return _approval_reject(ticket, step, by=by, reason=reason)
     _require(_is_staff(by), "Only moderators reject tickets.")
-    _check_version(ticket, version)
     reason = _reason(reason)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.reject, "reject")
@@ -446,8 +445,8 @@ def ticket_reject(*, ticket_id: Any, by: Any, version: int, reason: str) -> Tick
 def ticket_request_approval(*, ticket_id: Any, by: Any, version: int, reason: str = "") -> Ticket:
     """Send for approval: Finance first, then the CEO when the amount is above the desk threshold."""
     ticket = _lock(ticket_id)
-    _require(_is_staff(by), "Only moderators send tickets for approval.")
     _check_version(ticket, version)
+    _require(_is_staff(by), "Only moderators send tickets for approval.")
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.request_approval, "request approval for")
     now = _now()
@@ -541,8 +540,8 @@ def approval_decide(*, approval_id: Any, by: Any, decision: str, reason: str = "
 @transaction.atomic
 def ticket_assign(*, ticket_id: Any, by: Any, version: int, department_id: Any, assignee_id: Any) -> Ticket:
     ticket = _lock(ticket_id)
-    _require(_is_staff(by), "Only moderators assign tickets.")
     _check_version(ticket, version)
+    _require(_is_staff(by), "Only moderators assign tickets.")
     department = _department_or_error(department_id)
     if department is None:
         raise ValidationFailed("A department is required.", errors=[{"loc": ["body", "department_id"],
@@ -564,8 +563,8 @@ def ticket_assign(*, ticket_id: Any, by: Any, version: int, department_id: Any, 
 @transaction.atomic
 def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, reason: str = "") -> Ticket:
     ticket = _lock(ticket_id)
-    _require(_is_staff(by), "Only moderators reassign tickets.")
     _check_version(ticket, version)
+    _require(_is_staff(by), "Only moderators reassign tickets.")
     assignee = _assignee_or_error(assignee_id, ticket.department)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.reassign, "reassign")
@@ -584,8 +583,8 @@ def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, 
 @transaction.atomic
 def ticket_start(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
-    _require(_is_worker(by, ticket), "Only the assignee starts work.")
     _check_version(ticket, version)
+    _require(_is_worker(by, ticket), "Only the assignee starts work.")
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.start, "start")
     _first_response(ticket, _now())
@@ -597,8 +596,8 @@ def ticket_start(*, ticket_id: Any, by: Any, version: int) -> Ticket:
 @transaction.atomic
 def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until: datetime) -> Ticket:
     ticket = _lock(ticket_id)
-    _require(_is_worker(by, ticket), "Only the assignee postpones work.")
     _check_version(ticket, version)
+    _require(_is_worker(by, ticket), "Only the assignee postpones work.")
     reason = _reason(reason)
     now = _now()
     if until is None or until <= now:
@@ -616,8 +615,8 @@ def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until
 @transaction.atomic
 def ticket_resume(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
-    _require(_is_worker(by, ticket), "Only the assignee resumes work.")
     _check_version(ticket, version)
+    _require(_is_worker(by, ticket), "Only the assignee resumes work.")
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.resume, "resume")
     _sla_resume(ticket, _now())
@@ -649,8 +648,8 @@ def _do_resolve(ticket: Ticket, resolution: str, at: datetime) -> None:
 @transaction.atomic
 def ticket_resolve(*, ticket_id: Any, by: Any, version: int, resolution: str = "") -> Ticket:
     ticket = _lock(ticket_id)
-    _require(_is_worker(by, ticket), "Only the assignee resolves a ticket.")
     _check_version(ticket, version)
+    _require(_is_worker(by, ticket), "Only the assignee resolves a ticket.")
     if ticket.status == S.IN_PROGRESS and _open_subtickets(ticket):
         raise InvalidTransition("Every sub-ticket must be resolved or closed first.", state=ticket.status)
     before = ticket_snapshot(ticket)
@@ -674,8 +673,8 @@ def _parent_resolve_if_done(parent_id: Any) -> None:
 @transaction.atomic
 def ticket_reopen(*, ticket_id: Any, by: Any, version: int, reason: str) -> Ticket:
     ticket = _lock(ticket_id)
-    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor reopens a ticket.")
     _check_version(ticket, version)
+    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor reopens a ticket.")
     reason = _reason(reason)
     parent = _lock(ticket.parent_id) if ticket.parent_id else None
     if parent is not None and parent.status in (S.CLOSED, S.WITHDRAWN, S.REJECTED):
@@ -703,8 +702,8 @@ def _do_close(ticket: Ticket, at: datetime) -> None:
 @transaction.atomic
 def ticket_close(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
-    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor closes a ticket.")
     _check_version(ticket, version)
+    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor closes a ticket.")
     before = ticket_snapshot(ticket)
     _do_close(ticket, _now())
     notify(user_ids=_user_ids(ticket.assignee_id, ticket.owner_id), kind="ticket.closed",
@@ -715,8 +714,8 @@ def ticket_close(*, ticket_id: Any, by: Any, version: int) -> Ticket:
 @transaction.atomic
 def ticket_rate(*, ticket_id: Any, by: Any, version: int, score: int, comment: str = "") -> Ticket:
     ticket = _lock(ticket_id)
-    _require(by.id == ticket.requestor_id, "Only the requestor rates the service.")
     _check_version(ticket, version)
+    _require(by.id == ticket.requestor_id, "Only the requestor rates the service.")
     if ticket.status != S.CLOSED:
         raise InvalidTransition("Only a closed ticket can be rated.", state=ticket.status)
     if ticket.rating is not None:
