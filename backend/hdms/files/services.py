@@ -21,7 +21,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hdms.audit.services import audit_record
@@ -127,12 +127,12 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
 
     logger.info("upload attempt", extra={"event": "attachment.attempt", "ticket_id": str(ticket_id)})
     ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
-    if getattr(ticket, "status", "") in _CLOSED_TICKET_STATUSES:
-        raise InvalidTransition(f"Files cannot be added to a {ticket.status} ticket.")
 
     upload: ReceivedUpload | None = None
     try:
         try:
+            if getattr(ticket, "status", "") in _CLOSED_TICKET_STATUSES:
+                raise InvalidTransition(f"Files cannot be added to a {ticket.status} ticket.")
             max_bytes, limit_detail = _upload_budget(ticket_id=ticket.id)
             upload = receive(max_bytes, limit_detail)
             message_id = _parse_message_id(upload.fields.get("message_id", ""))
@@ -193,10 +193,13 @@ def attachment_scan(*, attachment_id: Any) -> str:
     """Scan one quarantined attachment; returns its status afterwards. Idempotent: a released,
     infected or failed attachment is left alone. Raises ``ScannerUnavailable`` (the caller retries)
     when clamd cannot give a verdict; the file then stays in quarantine as ``pending``."""
+    lease_expired = timezone.now() - timedelta(seconds=settings.FILES_SCAN_LEASE_SECONDS)
     with transaction.atomic():
         attachment = Attachment.objects.select_for_update().filter(id=attachment_id).first()
         if attachment is None:
             return "missing"
+        if attachment.status == AttachmentStatus.SCANNING and attachment.updated_at > lease_expired:
+            return attachment.status  # another worker is on it; if it died, the lease runs out
         if attachment.status not in (AttachmentStatus.PENDING, AttachmentStatus.SCANNING):
             return attachment.status
         attachment.status = AttachmentStatus.SCANNING
@@ -451,10 +454,11 @@ def attachment_download(*, user: Any, attachment_id: Any, variant: str = "origin
 def attachment_requeue_stale(*, older_than_seconds: int = 900) -> int:
     """Queue the scan again for attachments left waiting (a worker died, clamd was down longer
     than the retries lasted). Returns how many were queued."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(Attachment.objects.filter(
-        status__in=(AttachmentStatus.PENDING, AttachmentStatus.SCANNING), updated_at__lt=cutoff,
-    ).values_list("id", flat=True)[:500])
+    now = timezone.now()
+    waiting = Q(status=AttachmentStatus.PENDING, updated_at__lt=now - timedelta(seconds=older_than_seconds))
+    stuck = Q(status=AttachmentStatus.SCANNING,
+              updated_at__lt=now - timedelta(seconds=settings.FILES_SCAN_LEASE_SECONDS))
+    ids = list(Attachment.objects.filter(waiting | stuck).values_list("id", flat=True)[:500])
     for attachment_id in ids:
         _enqueue_scan(str(attachment_id))
     return len(ids)

@@ -43,6 +43,8 @@ FILES_CLAMD_TIMEOUT = env.float("HDMS_CLAMD_TIMEOUT", default=120.0)
 # A scan that cannot reach clamd is retried with exponential backoff; the file stays quarantined.
 FILES_SCAN_MAX_RETRIES = env.int("HDMS_SCAN_MAX_RETRIES", default=8)
 FILES_SCAN_RETRY_BASE_SECONDS = env.int("HDMS_SCAN_RETRY_BASE_SECONDS", default=30)
+# A scan claims its file for this long; a worker that died mid-scan frees it when the time is up.
+FILES_SCAN_LEASE_SECONDS = env.int("HDMS_SCAN_LEASE_SECONDS", default=1800)
 
 # Converted versions.
 FILES_THUMBNAIL_SIZE = (320, 320)
@@ -63,3 +65,14 @@ if FILES_REQUIRE_SCANNER and not FILES_CLAMD_URL:
         "HDMS_CLAMD_URL must name the clamd antivirus daemon (unix:///path/to/clamd.sock or tcp://host:3310): "
         "production does not release uploads unscanned."
     )
+
+# Periodic jobs of the file service, for the Celery beat schedule (merged like the tickets' one):
+# scans left waiting (clamd was down longer than the retries lasted, a worker died) are queued
+# again, and partial uploads a crashed process left in quarantine are deleted.
+HDMS_FILES_BEAT_SCHEDULE = {
+    "files-requeue-stale-scans": {
+        "task": "files.requeue_stale_scans",
+        "schedule": env.int("HDMS_FILES_REQUEUE_SECONDS", default=600),
+        "options": {"queue": "default"},
+    },
+}

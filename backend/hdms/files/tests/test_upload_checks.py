@@ -167,6 +167,7 @@ def test_json_instead_of_multipart_is_422(desk, api, disk):
 def test_a_closed_ticket_takes_no_files(desk, upload, disk):
     closed = TicketFactory(requestor=desk.requestor, status="closed")
     _assert_refused(upload(desk.requestor, closed.id, "a.pdf", pdf_bytes()), 409, "invalid_transition", disk)
+    assert AuditEntry.objects.get(action="attachment.refused").after["code"] == "invalid_transition"
 
 
 def test_uploads_are_audited(desk, upload):
@@ -176,3 +177,34 @@ def test_uploads_are_audited(desk, upload):
     assert entry.actor_id == desk.requestor.id
     assert entry.after["sha256"] == response.json()["sha256"]
     assert Attachment.objects.get(id=entry.object_id).status == AttachmentStatus.CLEAN
+
+
+@pytest.mark.parametrize("content_type", [
+    "multipart/form-data",  # no boundary
+    "multipart/form-data; boundary=abc",  # a boundary that never comes
+])
+def test_malformed_multipart_is_422_and_leaves_nothing(desk, api, disk, content_type):
+    client = api(desk.requestor)
+    response = client.client.post(f"/api/v1/tickets/{desk.ticket.id}/attachments", b"--xyz\r\ngarbage",
+                                  content_type=content_type, **client.headers)
+    _assert_refused(response, 422, "validation_error", disk)
+
+
+def test_a_truncated_upload_leaves_nothing(desk, api, disk):
+    from hdms.files.tests.conftest import multipart
+
+    body, content_type = multipart(filename="a.pdf", content=pdf_bytes(padding=50_000))
+    client = api(desk.requestor)
+    response = client.client.post(f"/api/v1/tickets/{desk.ticket.id}/attachments", body[: len(body) // 2],
+                                  content_type=content_type, **client.headers)
+    assert response.status_code in (415, 422), response.content
+    assert disk.quarantined() == []
+    assert disk.stored() == []
+
+
+def test_the_upload_is_described_as_multipart_in_the_openapi_schema(api, db):
+    schema = api().get("openapi.json").json()
+    body = schema["paths"]["/api/v1/tickets/{ticket_id}/attachments"]["post"]["requestBody"]
+    form = body["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"]
+    assert form["properties"]["file"]["format"] == "binary"

@@ -123,3 +123,22 @@ def test_without_a_scanner_files_are_released_as_unscanned_and_say_so(desk, uplo
     download = api(desk.requestor).get(f"attachments/{detail['id']}/download")
     assert download.status_code == 200
     assert download["X-Antivirus-Status"] == "unscanned"
+
+
+def test_a_file_being_scanned_is_not_scanned_twice_until_its_lease_runs_out(desk, disk, settings,
+                                                                           django_capture_on_commit_callbacks):
+    from hdms.files.services import attachment_scan
+    from hdms.testing.factories_files import AttachmentFactory
+
+    attachment = AttachmentFactory(ticket_id=desk.ticket.id, uploader=desk.requestor,
+                                   status=AttachmentStatus.SCANNING)
+    assert attachment_scan(attachment_id=attachment.id) == AttachmentStatus.SCANNING
+    assert len(disk.quarantined()) == 1
+
+    settings.FILES_SCAN_LEASE_SECONDS = 0  # the worker that claimed it died long ago
+    with django_capture_on_commit_callbacks(execute=True):
+        assert attachment_scan(attachment_id=attachment.id) == AttachmentStatus.CLEAN
+    assert disk.quarantined() == []
+    assert len(disk.stored()) == 1
+    # and a finished one is left alone
+    assert attachment_scan(attachment_id=attachment.id) == AttachmentStatus.CLEAN
