@@ -256,6 +256,7 @@ ORDERINGS = {
     "-number": ("-number",),
 }
 DEFAULT_ORDERING = "-created_at"
+MESSAGE_MATCH_LIMIT = 5000
 
 
 def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
@@ -276,8 +277,11 @@ def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     except ImportError:  # the communication service's search is not there yet: title/description only
         message_ticket_ids_matching = None
     if message_ticket_ids_matching is not None:
-        ids = message_ticket_ids_matching(q=q)
-        match |= Q(id__in=ids) | Q(parent_id__in=ids)
+        # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
+        # other indexed conditions, and keeps working whatever SQL the other service builds.
+        ids = list(message_ticket_ids_matching(q=q)[:MESSAGE_MATCH_LIMIT])
+        if ids:
+            match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)
 
 

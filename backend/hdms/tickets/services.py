@@ -2,8 +2,9 @@
 approvals, participants, SLA bookkeeping and desk settings.
 
 Each transition runs in one transaction: lock the row (``select_for_update``), check the
-``version`` (409 ``version_conflict``: a stale client reloads first), check who may act (403), check the state machine (409
-``invalid_transition``, ticket unchanged), change fields, bump ``version``, write an audit entry
+``version`` (409 ``version_conflict``: a stale client reloads first), check who may act (403),
+check the state machine (409 ``invalid_transition``, ticket unchanged), change fields, bump
+``version``, write an audit entry
 with the before/after state and the reason, then after commit publish ``ticket.updated`` and the
 ``notification.requested`` events and invalidate the dashboard caches.
 """

@@ -38,9 +38,9 @@ def test_two_conflicting_actions_at_once_apply_exactly_one(postgres_only, desk):
         ticket = assigned_ticket(desk.requestor, desk.moderator, desk.assignee)
         version = ticket.version
         responses = _race([
-            lambda t=ticket: assignee.post(f"tickets/{t.id}/actions/start", {"version": version}),
-            lambda t=ticket: moderator.post(f"tickets/{t.id}/actions/reassign",
-                                            {"version": version, "assignee_id": str(desk.assignee2.id)}),
+            lambda t=ticket, v=version: assignee.post(f"tickets/{t.id}/actions/start", {"version": v}),
+            lambda t=ticket, v=version: moderator.post(f"tickets/{t.id}/actions/reassign",
+                                                       {"version": v, "assignee_id": str(desk.assignee2.id)}),
         ])
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200, 409], [r.json() for r in responses]

@@ -1,0 +1,36 @@
+import uuid
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class AuditEntryOut(Schema):
+    id: uuid.UUID
+    created_at: datetime
+    actor_id: uuid.UUID | None
+    actor_code: str
+    action: str
+    object_type: str
+    object_id: str
+    before: dict | None
+    after: dict | None
+    reason: str
+    request_id: str
+    ip: str
+    archived: bool
+
+
+class AuditPage(Schema):
+    items: list[AuditEntryOut]
+    count: int
+    next: str | None
+
+
+class AuditFilters(Schema):
+    actor: uuid.UUID | None = None
+    action: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_.]+\*?$")
+    object_type: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_]+$")
+    object_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    include_archived: bool = False

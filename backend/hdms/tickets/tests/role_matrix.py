@@ -1,0 +1,89 @@
+"""Role x endpoint cases of the ticket service (see hdms/testing/matrix.py)."""
+
+from datetime import date
+from decimal import Decimal
+
+from hdms.testing.matrix import Case
+from hdms.tickets import services
+from hdms.tickets.models import ApprovalStep, Holiday, SlaPolicy
+
+ALL = {"requestor": 200, "assignee": 200, "moderator": 200, "admin": 200}
+V = "/api/v1"
+
+
+def cases(world):
+    requestor, assignee, moderator = world.users["requestor"], world.users["assignee"], world.users["moderator"]
+    it = world.departments["IT"]
+    submitted = services.ticket_create(requestor=requestor, title="Matrix submitted", department_id=it.id,
+                                       submit=True)
+    assigned = services.ticket_create(requestor=requestor, title="Matrix assigned", submit=True)
+    assigned = services.ticket_assign(ticket_id=assigned.id, by=moderator, version=assigned.version,
+                                      department_id=it.id, assignee_id=assignee.id)
+    draft = services.ticket_create(requestor=requestor, title="Matrix draft")
+    pending = services.ticket_create(requestor=requestor, title="Matrix purchase", amount=Decimal("100"),
+                                     submit=True)
+    pending = services.ticket_request_approval(ticket_id=pending.id, by=moderator, version=pending.version)
+    step = ApprovalStep.objects.get(ticket=pending, step=1)
+    policy = SlaPolicy.objects.get(priority="low")
+    holiday = Holiday.objects.create(date=date(2031, 3, 23), name="Pakistan Day")
+    desk_version = services.selectors.desk_settings_get().version
+
+    seen_by_requestor_and_staff = {"requestor": 200, "assignee": 404, "moderator": 200, "admin": 200}
+    staff_act = {"requestor": 403, "assignee": 404, "moderator": 200, "admin": 200}
+    staff_create = {"requestor": 403, "assignee": 404, "moderator": 201, "admin": 201}
+    approver_only = {"requestor": 403, "assignee": 404, "moderator": 403, "admin": 200}
+    t, s = f"{V}/tickets/{{ticket_id}}", submitted.id
+    return [
+        Case("GET", f"{V}/tickets", f"{V}/tickets", ALL),
+        Case("GET", f"{V}/tickets", f"{V}/tickets?status=submitted&q=matrix&ordering=-created_at", ALL),
+        Case("GET", f"{V}/tickets", f"{V}/tickets?cursor=", ALL, note="keyset mode"),
+        Case("POST", f"{V}/tickets", f"{V}/tickets",
+             {"requestor": 201, "assignee": 201, "moderator": 201, "admin": 201},
+             body={"title": "Printer jam", "description": "Tray 2", "priority": "low"}),
+        Case("GET", t, f"{V}/tickets/{s}", seen_by_requestor_and_staff),
+        Case("GET", t, f"{V}/tickets/{assigned.id}", ALL, note="assignee sees what is assigned to them"),
+        Case("PATCH", t, f"{V}/tickets/{draft.id}",
+             {"requestor": 200, "assignee": 404, "moderator": 404, "admin": 404},
+             body={"version": draft.version, "title": "Better title"}, note="drafts are private to their author"),
+        Case("PATCH", t, f"{V}/tickets/{s}", staff_act, body={"version": submitted.version, "priority": "high"},
+             note="moderators set priority; the requestor cannot edit a submitted ticket"),
+        Case("DELETE", t, f"{V}/tickets/{draft.id}",
+             {"requestor": 204, "assignee": 404, "moderator": 404, "admin": 404}),
+        Case("POST", f"{t}/actions/{{action}}", f"{V}/tickets/{assigned.id}/actions/start",
+             {"requestor": 403, "assignee": 200, "moderator": 403, "admin": 200},
+             body={"version": assigned.version}),
+        Case("POST", f"{t}/actions/{{action}}", f"{V}/tickets/{s}/actions/reject", staff_act,
+             body={"version": submitted.version, "reason": "Duplicate"}),
+        Case("POST", f"{t}/actions/{{action}}", f"{V}/tickets/{s}/actions/withdraw",
+             {"requestor": 200, "assignee": 404, "moderator": 403, "admin": 200},
+             body={"version": submitted.version}),
+        Case("GET", f"{t}/history", f"{V}/tickets/{assigned.id}/history", ALL),
+        Case("GET", f"{t}/subtickets", f"{V}/tickets/{s}/subtickets", seen_by_requestor_and_staff),
+        Case("POST", f"{t}/subtickets", f"{V}/tickets/{s}/subtickets", staff_create,
+             body={"items": [{"department_id": str(it.id), "assignee_id": str(assignee.id)}]}),
+        Case("GET", f"{t}/participants", f"{V}/tickets/{s}/participants", seen_by_requestor_and_staff),
+        Case("POST", f"{t}/participants", f"{V}/tickets/{s}/participants", staff_create,
+             body={"user_id": str(world.users["other_assignee"].id)}),
+        Case("GET", f"{t}/approvals", f"{V}/tickets/{pending.id}/approvals", seen_by_requestor_and_staff),
+        Case("GET", f"{V}/approvals", f"{V}/approvals", ALL, note="each sees what waits on them"),
+        Case("POST", f"{V}/approvals/{{approval_id}}/approve", f"{V}/approvals/{step.id}/approve", approver_only,
+             body={"reason": "Budgeted"}),
+        Case("POST", f"{V}/approvals/{{approval_id}}/reject", f"{V}/approvals/{step.id}/reject", approver_only,
+             body={"reason": "No budget"}),
+        *[Case("GET", f"{V}/analytics/{name}", f"{V}/analytics/{name}", ALL, note="scoped to the caller")
+          for name in ("summary", "volume", "by-department", "by-status", "resolution-time", "sla-compliance",
+                       "satisfaction")],
+        Case("GET", f"{V}/sla/policies", f"{V}/sla/policies", ALL),
+        Case("POST", f"{V}/sla/policies", f"{V}/sla/policies", {"admin": 201},
+             body={"priority": "urgent", "first_response_minutes": 30, "resolution_minutes": 240}),
+        Case("PATCH", f"{V}/sla/policies/{{policy_id}}", f"{V}/sla/policies/{policy.id}", {"admin": 200},
+             body={"version": policy.version, "resolution_minutes": 9600}),
+        Case("DELETE", f"{V}/sla/policies/{{policy_id}}", f"{V}/sla/policies/{policy.id}", {"admin": 204}),
+        Case("GET", f"{V}/sla/holidays", f"{V}/sla/holidays", ALL),
+        Case("POST", f"{V}/sla/holidays", f"{V}/sla/holidays", {"admin": 201},
+             body={"date": "2031-08-14", "name": "Independence Day"}),
+        Case("DELETE", f"{V}/sla/holidays/{{holiday_id}}", f"{V}/sla/holidays/{holiday.id}", {"admin": 204}),
+        Case("GET", f"{V}/sla/settings", f"{V}/sla/settings", ALL),
+        Case("PATCH", f"{V}/sla/settings", f"{V}/sla/settings", {"admin": 200},
+             body={"version": desk_version, "ceo_approval_threshold": "250000.00"}),
+    ]
