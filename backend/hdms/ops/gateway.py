@@ -46,19 +46,13 @@ def _servers(addresses: list[str]) -> str:
     return "\n".join(f"        server {address} max_fails=1 fail_timeout=5s;" for address in addresses)
 
 
-def render_nginx(gateway: Gateway) -> Path:
-    """Writes ``prefix/nginx.conf`` (and the temp/log directories it names); returns its path."""
+def render_text(gateway: Gateway) -> str:
+    """The configuration text alone (no file system changes)."""
     log_dir = gateway.log_dir or gateway.prefix / "logs"
-    for directory in (gateway.prefix / "tmp", log_dir):
-        directory.mkdir(parents=True, exist_ok=True)
     static_root = gateway.static_root or gateway.prefix / "static"
-    user_directive = ""
-    if os.geteuid() == 0:
-        # Started as root, nginx drops its workers to this user; they must own the temp directories.
-        worker_user = gateway.user or "www-data"
-        user_directive = f"user {worker_user};"
-        for path in [gateway.prefix / "tmp", *(gateway.prefix / "tmp").rglob("*")]:
-            shutil.chown(path, user=worker_user)
+    worker_user = gateway.user or ("www-data" if os.geteuid() == 0 else None)
+    # Started as root, nginx drops its workers to this user; they must own the temp directories.
+    user_directive = f"user {worker_user};" if worker_user else ""
     values = {
         "user_directive": user_directive,
         "prefix": str(gateway.prefix),
@@ -80,6 +74,38 @@ def render_nginx(gateway: Gateway) -> Path:
     missing = sorted({m for m in PLACEHOLDER.findall(text) if m not in values})
     if missing:
         raise KeyError(f"nginx template placeholders without a value: {', '.join(missing)}")
-    gateway.conf_path.parent.mkdir(parents=True, exist_ok=True)
-    gateway.conf_path.write_text(PLACEHOLDER.sub(lambda m: values[m.group(1)], text))
+    return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def render_nginx(gateway: Gateway) -> Path:
+    """Writes ``prefix/nginx.conf`` and makes the temp/log directories it names; returns its path."""
+    log_dir = gateway.log_dir or gateway.prefix / "logs"
+    for directory in (gateway.prefix / "tmp", log_dir):
+        directory.mkdir(parents=True, exist_ok=True)
+    text = render_text(gateway)
+    if os.geteuid() == 0:
+        worker_user = gateway.user or "www-data"
+        for path in [gateway.prefix / "tmp", *(gateway.prefix / "tmp").rglob("*")]:
+            shutil.chown(path, user=worker_user)
+    gateway.conf_path.write_text(text)
     return gateway.conf_path
+
+
+def docker_gateway() -> Gateway:
+    """The gateway of deploy/docker-compose.yml: upstreams are the compose services' host names."""
+    return Gateway(
+        prefix=Path("/var/lib/hdms-gateway"), listen="8080", user="nginx", worker_processes="auto",
+        static_root=Path("/var/lib/hdms/static"),
+        upstreams={"user": ["user:8001"], "ticket": ["ticket:8002"], "communication": ["communication:8003"],
+                   "communication_ws": ["communication-ws:8004"], "file": ["file:8005"],
+                   "frontend": ["frontend:3000"]},
+    )
+
+
+DOCKER_CONF = REPO_DIR / "deploy" / "nginx" / "hdms.docker.conf"
+
+
+if __name__ == "__main__":
+    # python -m hdms.ops.gateway: regenerate deploy/nginx/hdms.docker.conf after editing the template.
+    DOCKER_CONF.write_text(render_text(docker_gateway()))
+    print(f"wrote {DOCKER_CONF}")

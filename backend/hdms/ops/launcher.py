@@ -51,7 +51,8 @@ class TopologyPlan:
     frontend: str | None = None              # "127.0.0.1:3000" to proxy the Next.js server
     asgi_server: str = "uvicorn"
     asgi_workers: int = 1                    # processes behind each port (uvicorn --workers)
-    host: str = "127.0.0.1"
+    host: str = "127.0.0.1"                  # where the service processes listen
+    gateway_host: str = "127.0.0.1"          # where nginx listens (0.0.0.0 in production)
 
     def ports(self, service: str) -> list[int]:
         first = self.base_port + PORT_OFFSETS[service]
@@ -112,7 +113,7 @@ class Supervisor:
         plan = self.plan
         upstreams = {name: [f"{plan.host}:{port}" for port in plan.ports(name)] for name in PORT_OFFSETS}
         upstreams["frontend"] = [plan.frontend] if plan.frontend else []
-        return Gateway(prefix=self.run_dir / "nginx", listen=f"{plan.host}:{plan.gateway_port}",
+        return Gateway(prefix=self.run_dir / "nginx", listen=f"{plan.gateway_host}:{plan.gateway_port}",
                        upstreams=upstreams, worker_processes="2",
                        static_root=Path(self.env.get("HDMS_DATA_DIR", str(self.run_dir))) / "static")
 

@@ -1,0 +1,92 @@
+"""The gateway configuration: valid for nginx, routes DESIGN §1's prefixes, Docker copy current."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.core.management import call_command
+
+from hdms.ops.gateway import DOCKER_CONF, Gateway, docker_gateway, render_nginx, render_text
+
+SERVICE_OF_PATH = [
+    ("/api/v1/tickets/6f1c/messages", "communication"),
+    ("/api/v1/tickets/6f1c/attachments", "file"),
+    ("/api/v1/attachments/6f1c/download", "file"),
+    ("/api/v1/tickets", "ticket"),
+    ("/api/v1/tickets/6f1c/actions/assign", "ticket"),
+    ("/api/v1/approvals", "ticket"),
+    ("/api/v1/analytics/summary", "ticket"),
+    ("/api/v1/audit", "ticket"),
+    ("/api/v1/sla/policies", "ticket"),
+    ("/api/v1/notifications/read-all", "communication"),
+    ("/api/v1/auth/login", "user"),
+    ("/api/v1/users/6f1c", "user"),
+    ("/api/v1/departments", "user"),
+]
+
+
+def _regex_locations(text: str) -> list[tuple[str, str]]:
+    """(regex, upstream) of every regex location, in file order (nginx takes the first match)."""
+    found = []
+    for match in re.finditer(r"location ~ (\S+) \{(.*?)\n        \}", text, re.S):
+        upstream = re.search(r"proxy_pass http://hdms_(\w+);", match.group(2))
+        if upstream:
+            found.append((match.group(1), upstream.group(1)))
+    return found
+
+
+def test_each_prefix_reaches_its_service(tmp_path):
+    text = render_text(Gateway(prefix=tmp_path, listen="18080", upstreams={}))
+    locations = _regex_locations(text)
+    for path, service in SERVICE_OF_PATH:
+        first = next(upstream for regex, upstream in locations if re.search(regex.replace("(?<", "(?P<"), path))
+        assert first == service, path
+    assert "/ws/" in text and "proxy_set_header Upgrade $http_upgrade;" in text
+
+
+def test_uploads_allow_500_mb_unbuffered_and_json_stays_small(tmp_path):
+    text = render_text(Gateway(prefix=tmp_path, listen="18080", upstreams={}))
+    upload = text[text.index("/attachments(/|$) {"):]
+    upload = upload[: upload.index("}")]
+    assert "client_max_body_size 500m;" in upload
+    assert "proxy_request_buffering off;" in upload
+    assert "client_max_body_size 10m;" in text
+
+
+def test_rendered_config_passes_nginx_t_with_scaled_upstreams(tmp_path):
+    assert shutil.which("nginx"), "nginx is needed (apt-get install nginx)"
+    gateway = Gateway(prefix=tmp_path, listen="127.0.0.1:18999",
+                      upstreams={"ticket": ["127.0.0.1:18002", "127.0.0.1:18012"], "user": ["127.0.0.1:18001"]})
+    conf = render_nginx(gateway)
+    assert conf.read_text().count("server 127.0.0.1:180") == 3
+    result = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_docker_gateway_config_is_rendered_from_the_current_template():
+    assert DOCKER_CONF.read_text() == render_text(docker_gateway()), (
+        "deploy/nginx/hdms.docker.conf is stale: run `cd backend && python -m hdms.ops.gateway`"
+    )
+
+
+def test_compose_and_dockerfiles_start_the_services_the_launcher_starts():
+    deploy = Path(DOCKER_CONF).parents[1]
+    compose = (deploy / "docker-compose.yml").read_text()
+    for service, port in (("user", 8001), ("ticket", 8002), ("communication", 8003), ("file", 8005)):
+        dockerfile = (deploy / "docker" / f"Dockerfile.{service}").read_text()
+        assert f'"serve", "{service}", "--host", "0.0.0.0", "--port", "{port}"' in dockerfile
+        assert f"dockerfile: deploy/docker/Dockerfile.{service}" in compose
+    assert '"--port", "8004"' in compose
+    for queue in ("high", "default", "low"):
+        assert f'"-Q", "{queue}"' in compose
+    assert '"beat"' in compose
+
+
+def test_serve_execs_the_asgi_server_with_the_service_set(capsys):
+    call_command("serve", "ticket", "--port", "18002", "--dry-run")
+    line = capsys.readouterr().out
+    assert line.startswith("HDMS_SERVICE=ticket ")
+    assert "uvicorn hdms.asgi:application --host 127.0.0.1 --port 18002" in line
+    call_command("serve", "communication", "--port", "18004", "--server", "granian", "--dry-run")
+    assert "--interface asgi" in capsys.readouterr().out

@@ -1,0 +1,126 @@
+#!/usr/bin/env python
+"""Production launcher: the whole HDMS topology on one machine (deploy/README.md).
+
+System packages (the distribution's): nginx, PostgreSQL, Redis, clamd, ffmpeg (and pgbouncer if
+used). The rest comes from the project's virtualenv. This script does not install or start
+PostgreSQL, Redis or clamd (the distribution's service manager runs them); it checks they answer,
+migrates, then starts and supervises:
+
+    user :8001   ticket :8002 (+:8012, :8022 ... with --scale ticket=N)   communication :8003
+    communication WebSocket :8004   file :8005   Celery worker per queue (high, default, low) + beat
+    nginx gateway :8080 (rendered from deploy/nginx/hdms.conf.template)   [pgbouncer, web app :3000]
+
+If any process dies, everything is stopped and the launcher exits 1, so systemd
+(``Restart=always``) or the container runtime brings the topology back whole.
+
+    HDMS_SECRET_KEY=... DATABASE_URL=postgres://hdms@127.0.0.1:6432/hdms REDIS_URL=redis://127.0.0.1:6379/0 \\
+    HDMS_CLAMD_URL=unix:///run/clamav/clamd.ctl HDMS_PGBOUNCER=true \\
+      .venv/bin/python deploy/launch.py --scale ticket=2 --pgbouncer deploy/pgbouncer/pgbouncer.ini
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "backend"))
+
+from hdms.ops.launcher import Proc, Supervisor, TopologyPlan  # noqa: E402
+
+REQUIRED_BINARIES = ("nginx", "pg_dump", "ffmpeg")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def preflight(env: dict[str, str]) -> list[str]:
+    problems = [f"{name} is not installed (apt-get install {name})" for name in REQUIRED_BINARIES
+                if shutil.which(name) is None]
+    for name in ("HDMS_SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+        if not env.get(name):
+            problems.append(f"{name} is not set")
+    if env.get("DATABASE_URL") and not _reachable(env["DATABASE_URL"], 5432):
+        problems.append("PostgreSQL (DATABASE_URL) does not answer")
+    if env.get("REDIS_URL") and not _reachable(env["REDIS_URL"], 6379):
+        problems.append("Redis (REDIS_URL) does not answer")
+    clamd = env.get("HDMS_CLAMD_URL", "")
+    if not clamd:
+        problems.append("HDMS_CLAMD_URL is not set (clamd: unix:///run/clamav/clamd.ctl)")
+    elif clamd.startswith("unix://") and not Path(clamd.removeprefix("unix://")).exists():
+        problems.append(f"clamd socket {clamd} does not exist (systemctl start clamav-daemon)")
+    return problems
+
+
+def parse_scale(values: list[str]) -> dict[str, int]:
+    scale = {}
+    for value in values:
+        service, _, count = value.partition("=")
+        scale[service] = int(count)
+    return scale
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Start the HDMS topology on this machine.")
+    parser.add_argument("--listen", default="0.0.0.0", help="address the gateway listens on")  # noqa: S104
+    parser.add_argument("--base-port", type=int, default=8000, help="user = base+1 ... gateway = base+80")
+    parser.add_argument("--scale", action="append", default=[], metavar="SERVICE=N",
+                        help="processes of a service, e.g. ticket=2 (user, ticket, communication, "
+                             "communication_ws, file)")
+    parser.add_argument("--asgi-server", default="uvicorn", choices=("uvicorn", "granian", "daphne"))
+    parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--single-worker", action="store_true", help="one worker for all queues (small boxes)")
+    parser.add_argument("--pgbouncer", metavar="INI", help="also run pgbouncer with this configuration")
+    parser.add_argument("--frontend", action="store_true", help="run the built web app (npm run start) on :3000")
+    parser.add_argument("--run-dir", default=None, help="logs, pid files, nginx prefix (default <data dir>/run)")
+    parser.add_argument("--skip-checks", action="store_true")
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.production")
+    env.setdefault("HDMS_TRUST_PROXY", "true")
+    env.setdefault("HDMS_SERVE_STATIC", "false")
+    env.setdefault("HDMS_TASKS_EAGER", "false")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    data_dir = Path(env.setdefault("HDMS_DATA_DIR", str(REPO / "var")))
+    run_dir = Path(args.run_dir or data_dir / "run")
+
+    problems = [] if args.skip_checks else preflight(env)
+    if problems:
+        print("Cannot start:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 2
+
+    plan = TopologyPlan(base_port=args.base_port, scale=parse_scale(args.scale), asgi_server=args.asgi_server,
+                        worker_concurrency=args.worker_concurrency,
+                        worker_queues=[["high", "default", "low"]] if args.single_worker
+                        else [["high"], ["default"], ["low"]],
+                        frontend="127.0.0.1:3000" if args.frontend else None, gateway_host=args.listen)
+    supervisor = Supervisor(plan, env=env, run_dir=run_dir)
+    manage = [sys.executable, str(REPO / "backend" / "manage.py")]
+    if args.pgbouncer:
+        supervisor.start(Proc("pgbouncer", ["pgbouncer", args.pgbouncer], None, health_path=None))
+    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True)  # noqa: S603
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
+    if args.frontend:
+        frontend_env = {**env, "HDMS_WEB_PORT": "3000"}
+        supervisor.env = frontend_env
+        supervisor.start(Proc("frontend", ["npm", "run", "start", "--prefix", str(REPO / "frontend")], 3000,
+                              health_path="/"))
+        supervisor.env = env
+    supervisor.start_all(timeout=120)
+    print(f"HDMS is up: http://{plan.host}:{plan.gateway_port}/ (logs in {run_dir})", flush=True)
+    return supervisor.run_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
