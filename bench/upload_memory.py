@@ -9,7 +9,8 @@ PDF padded to size, generated on the fly so the client holds no copy either) to
 measured process also runs the scan (INSTREAM to clamd) and the move to storage after the upload.
 
 It samples the server's resident memory every 20 ms and reports its peak (VmHWM, the kernel's own
-high-water mark) before and after. The bar: under 150 MB.
+high-water mark) before and after; then it downloads the file back (streamed) and reports the
+peak while serving it. The bar: under 150 MB.
 
 Example (from the repository root):
 
@@ -215,6 +216,26 @@ def run(args, server, port, ticket_id, token, data_dir, clamd_url) -> int:
         detail = httpx.get(f"{base}/api/v1/attachments/{response.json()['id']}",
                            headers={"Authorization": f"Bearer {token}"}, timeout=30)
         status_after = detail.json().get("status")
+    download_line = "download: skipped (upload failed)"
+    download_ok = False
+    run_hwm_kib = peak_hwm_kib
+    if status_after in ("clean", "unscanned"):
+        down = Sampler(server.pid)
+        down.start()
+        received = 0
+        started = time.perf_counter()
+        with httpx.stream("GET", f"{base}/api/v1/attachments/{response.json()['id']}/download",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=600) as streamed:
+            for chunk in streamed.iter_bytes():
+                received += len(chunk)
+            download_status = streamed.status_code
+        down_elapsed = time.perf_counter() - started
+        down.stop.set()
+        down.join()
+        run_hwm_kib = proc_status_kib(server.pid, "VmHWM")
+        download_ok = download_status == 200 and received == args.size_mb * MB and down.peak_kib / 1024 < LIMIT_MB
+        download_line = (f"download: HTTP {download_status}, {received / MB:.0f} MB in {down_elapsed:.1f} s; "
+                         f"server RSS peak while streaming {down.peak_kib / 1024:.0f} MB")
     peak_mb = max(sampler.peak_kib, peak_hwm_kib) / 1024
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -225,7 +246,9 @@ def run(args, server, port, ticket_id, token, data_dir, clamd_url) -> int:
           f"(scanner: {'clamd ' + clamd_url if clamd_url else 'none'})")
     print(f"server RSS: {baseline_kib / 1024:.0f} MB before, peak {peak_mb:.0f} MB "
           f"(sampled {sampler.peak_kib / 1024:.0f} MB, VmHWM {peak_hwm_kib / 1024:.0f} MB); bar < {LIMIT_MB} MB")
-    ok = response.status_code == 201 and peak_mb < LIMIT_MB
+    print(download_line)
+    print(f"server peak RSS over the whole run (VmHWM): {run_hwm_kib / 1024:.0f} MB")
+    ok = response.status_code == 201 and peak_mb < LIMIT_MB and download_ok and run_hwm_kib / 1024 < LIMIT_MB
     print("PASS" if ok else "FAIL")
     if response.status_code != 201:
         print(response.text[:500])

@@ -5,13 +5,15 @@ per RFC 6266 / RFC 5987 (``filename*=UTF-8''...`` plus an ASCII fallback), the t
 (never the client's), its exact length and ``X-Content-Type-Options: nosniff``.
 """
 
+import asyncio
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import IO
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from hdms.files.services import DownloadTarget
@@ -61,6 +63,22 @@ def _read(handle: IO[bytes], first: int, length: int, chunk: int) -> Iterator[by
         handle.close()
 
 
+async def _aread(handle: IO[bytes], first: int, length: int, chunk: int) -> AsyncIterator[bytes]:
+    """The same reads for an ASGI server, off the event loop. Django would otherwise collect a
+    synchronous iterator into one list before sending it under ASGI: the whole file in memory."""
+    try:
+        await asyncio.to_thread(handle.seek, first)
+        remaining = length
+        while remaining > 0:
+            data = await asyncio.to_thread(handle.read, min(chunk, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            yield data
+    finally:
+        await asyncio.to_thread(handle.close)
+
+
 def wants_first_bytes(request: HttpRequest) -> bool:
     """True unless this is a follow-up range request (a player seeking) — those are not audited."""
     match = _RANGE.match(request.headers.get("Range", "").strip())
@@ -86,8 +104,10 @@ def download_response(request: HttpRequest, target: DownloadTarget) -> HttpRespo
     first, last = byte_range if byte_range else (0, size - 1)
     length = last - first + 1 if size else 0
     handle = storage.open(target.key, "rb")
+    # Each server kind gets the iterator it can stream without buffering (see _aread).
+    reader = _aread if isinstance(request, ASGIRequest) else _read
     response = StreamingHttpResponse(
-        _read(handle, first, length, settings.FILES_CHUNK_BYTES),
+        reader(handle, first, length, settings.FILES_CHUNK_BYTES),
         status=206 if byte_range else 200,
         content_type=target.content_type,
         headers=headers,
