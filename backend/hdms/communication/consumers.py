@@ -21,6 +21,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.conf import settings
 from hdms.communication import selectors, services
 from hdms.communication.presence import registry
 from hdms.communication.realtime import room_group, user_group
+from hdms.communication.relay import relay
 from hdms.core.errors import DomainError, NotFound
 
 logger = logging.getLogger("hdms.communication.ws")
@@ -38,13 +40,6 @@ SYNC_MAX_PAGES = 5
 
 def _user_brief(user: Any) -> dict[str, str]:
     return {"id": str(user.id), "employee_code": user.employee_code, "full_name": user.full_name}
-
-
-@database_sync_to_async
-def _profiles(user_ids: list[str]) -> list[dict[str, str]]:
-    from hdms.users.selectors import users_by_ids
-
-    return [_user_brief(u) for u in users_by_ids(user_ids=user_ids).order_by("full_name")]
 
 
 class _CountedConsumer(AsyncJsonWebsocketConsumer):
@@ -93,6 +88,13 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
             await registry().release(str(self.user.id), self.channel_name)
             self._slot = False
 
+    async def send(self, *args: Any, **kwargs: Any) -> None:
+        # A group event can arrive after the client went away and before our disconnect runs.
+        try:
+            await super().send(*args, **kwargs)
+        except (RuntimeError, OSError):
+            logger.debug("Dropped a frame for a closed WebSocket")
+
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
         try:
@@ -108,6 +110,7 @@ class ChatConsumer(_CountedConsumer):
     access: selectors.RoomAccess
     _last_typing = 0.0
     _in_room = False
+    _relay_group: str | None = None
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
@@ -120,23 +123,35 @@ class ChatConsumer(_CountedConsumer):
         except NotFound:
             await self.close()
             return
-        if not await self._admit((room_group(self.access.room_id),)):
+        if not await self._admit(()):
             await self.close()
             return
+        self._relay_group = room_group(self.access.room_id)
+        await relay().join(self.channel_layer, self._relay_group, self)
         await self._accept()
         if not self.access.silent:
             self.room_id = self.access.room_id
             self._in_room = True
+            await registry().remember_profile(str(self.user.id), _user_brief(self.user))
             first = await registry().room_join(self.access.room_id, str(self.user.id), self.channel_name)
             if first:
                 await self.channel_layer.group_send(
                     room_group(self.access.room_id),
                     {"type": "presence.joined", "user": _user_brief(self.user), "sender": self.channel_name},
                 )
-        users = await _profiles(await registry().room_users(self.access.room_id))
+        users = await registry().profiles(await registry().room_users(self.access.room_id))
         await self.send_json({"type": "presence", "users": users})
 
+    async def relay_event(self, event: dict[str, Any]) -> None:
+        """A room event from this process's relay (see relay.py): handled like a group event."""
+        handler = getattr(self, get_handler_name(event), None)
+        if handler is not None:
+            await handler(event)
+
     async def disconnect(self, code: int) -> None:
+        if self._relay_group:
+            await relay().leave(self.channel_layer, self._relay_group, self)
+            self._relay_group = None
         if self._in_room:
             self._in_room = False
             gone = await registry().room_leave(self.access.room_id, str(self.user.id), self.channel_name)

@@ -16,6 +16,7 @@ Without Redis (embedded mode, one process) the same interface is served from mem
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from typing import Any
@@ -24,6 +25,8 @@ from django.conf import settings
 
 _USER_KEY = "hdms:ws:user:{}"
 _ROOM_KEY = "hdms:ws:room:{}"
+# The brief profile (id, code, name) of a connected user, so a presence snapshot needs no database.
+_PROFILE_KEY = "hdms:ws:profile:{}"
 
 # KEYS[1] user set; ARGV: now, limit, member, expires_at, ttl. Returns 1 when admitted.
 _ACQUIRE = """
@@ -117,6 +120,15 @@ class _RedisRegistry:
         members = await self._client().zrangebyscore(_ROOM_KEY.format(room_id), time.time(), "+inf")
         return sorted({m.split("|", 1)[0] for m in members})
 
+    async def remember_profile(self, user_id: str, profile: dict[str, str]) -> None:
+        await self._client().set(_PROFILE_KEY.format(user_id), json.dumps(profile), ex=3600)
+
+    async def profiles(self, user_ids: list[str]) -> list[dict[str, str]]:
+        if not user_ids:
+            return []
+        raw = await self._client().mget([_PROFILE_KEY.format(u) for u in user_ids])
+        return [json.loads(r) for r in raw if r]
+
     # Sync reads for services and tasks (their own connection, not tied to an event loop).
     def room_users_sync(self, room_id: str) -> set[str]:
         from hdms.core.redis import get_redis
@@ -141,6 +153,7 @@ class _MemoryRegistry:
         self._lock = threading.Lock()
         self._users: dict[str, set[str]] = {}
         self._rooms: dict[str, dict[str, set[str]]] = {}
+        self._profiles: dict[str, dict[str, str]] = {}
 
     async def acquire(self, user_id: str, channel: str, limit: int) -> bool:
         with self._lock:
@@ -176,6 +189,12 @@ class _MemoryRegistry:
 
     async def room_users(self, room_id: str) -> list[str]:
         return sorted(self.room_users_sync(room_id))
+
+    async def remember_profile(self, user_id: str, profile: dict[str, str]) -> None:
+        self._profiles[user_id] = profile
+
+    async def profiles(self, user_ids: list[str]) -> list[dict[str, str]]:
+        return [self._profiles[u] for u in user_ids if u in self._profiles]
 
     def room_users_sync(self, room_id: str) -> set[str]:
         with self._lock:

@@ -133,3 +133,14 @@ def celery_worker_thread(settings):
             yield worker
     finally:
         app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A new channel-layer instance per test: each async test runs its own event loop, and the
+    Redis layer's receive locks belong to the loop that created them (a server has one loop)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

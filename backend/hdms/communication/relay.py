@@ -1,0 +1,89 @@
+"""One channel-layer subscription per room per process (DESIGN §7 fan-out).
+
+With one channel per socket, a message to a 500-person room costs 500 Redis pushes and 500
+pops and decodes. Instead, the first socket of a room in a process subscribes one process-level
+channel to the room's group; events arriving on it are handed to every local socket of the room
+in memory. A message then costs one Redis push per *process* serving the room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger("hdms.communication.relay")
+
+# Group membership in the Redis layer expires (group_expiry, a day by default); renew it well before.
+RENEW_SECONDS = 3600
+
+
+@dataclass
+class _Room:
+    channel: str
+    consumers: set[Any] = field(default_factory=set)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+
+class RoomRelay:
+    def __init__(self) -> None:
+        self._rooms: dict[str, _Room] = {}
+        self._lock = asyncio.Lock()
+
+    async def join(self, layer: Any, group: str, consumer: Any) -> None:
+        async with self._lock:
+            room = self._rooms.get(group)
+            if room is None:
+                channel = await layer.new_channel()
+                await layer.group_add(group, channel)
+                room = _Room(channel=channel)
+                room.tasks = [asyncio.create_task(self._pump(layer, room)),
+                              asyncio.create_task(self._renew(layer, group, room))]
+                self._rooms[group] = room
+            room.consumers.add(consumer)
+
+    async def leave(self, layer: Any, group: str, consumer: Any) -> None:
+        async with self._lock:
+            room = self._rooms.get(group)
+            if room is None:
+                return
+            room.consumers.discard(consumer)
+            if room.consumers:
+                return
+            del self._rooms[group]
+            for task in room.tasks:
+                task.cancel()
+            # Wait for the cancellation: a receive left pending would keep the layer's receive lock.
+            await asyncio.gather(*room.tasks, return_exceptions=True)
+            await layer.group_discard(group, room.channel)
+
+    async def _pump(self, layer: Any, room: _Room) -> None:
+        while True:
+            event = await layer.receive(room.channel)
+            for consumer in list(room.consumers):
+                try:
+                    await consumer.relay_event(event)
+                except Exception:
+                    logger.exception("Relaying %s failed", event.get("type"))
+
+    async def _renew(self, layer: Any, group: str, room: _Room) -> None:
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            with contextlib.suppress(Exception):
+                await layer.group_add(group, room.channel)
+
+
+_relays: dict[int, tuple[asyncio.AbstractEventLoop, RoomRelay]] = {}
+
+
+def relay() -> RoomRelay:
+    """The relay of the running event loop (one per server process; each async test has its own)."""
+    loop = asyncio.get_running_loop()
+    entry = _relays.get(id(loop))
+    if entry is None or entry[0] is not loop:
+        for key in [k for k, (lp, _) in _relays.items() if lp.is_closed()]:
+            del _relays[key]
+        entry = _relays[id(loop)] = (loop, RoomRelay())
+    return entry[1]
