@@ -1,4 +1,5 @@
 "use client";
+import { useEffect, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useAuthStore } from "@/store/authStore";
@@ -7,9 +8,19 @@ import { abandonSession, completeRelogin } from "@/services/api/session";
 import { routes } from "@/config/routes";
 import type { LoginResult } from "@/types/user";
 
+/** True once the session was read from storage (never during server rendering). */
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => {
+    setHydrated(useAuthStore.persist.hasHydrated());
+    return useAuthStore.persist.onFinishHydration(() => setHydrated(true));
+  }, []);
+  return hydrated;
+}
+
 export function useSession() {
   const user = useAuthStore((s) => s.user);
-  const hydrated = useAuthStore((s) => s.hydrated);
+  const hydrated = useHydrated();
   const sessionExpired = useAuthStore((s) => s.sessionExpired);
   return { user, hydrated, sessionExpired };
 }

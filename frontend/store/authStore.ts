@@ -9,7 +9,6 @@ interface AuthState {
   refresh: string | null;
   /** The refresh token died: a sign-in dialog covers the page, which keeps its state. */
   sessionExpired: boolean;
-  hydrated: boolean;
   setSession: (session: { user: User; access: string; refresh: string }) => void;
   setTokens: (access: string, refresh: string) => void;
   setUser: (user: User) => void;
@@ -24,7 +23,6 @@ export const useAuthStore = create<AuthState>()(
       access: null,
       refresh: null,
       sessionExpired: false,
-      hydrated: false,
       setSession: ({ user, access, refresh }) => set({ user, access, refresh, sessionExpired: false }),
       setTokens: (access, refresh) => set({ access, refresh }),
       setUser: (user) => set({ user }),
@@ -35,9 +33,6 @@ export const useAuthStore = create<AuthState>()(
       name: SESSION_STORAGE_KEY,
       storage: createJSONStorage(() => localStorage),
       partialize: (s) => ({ user: s.user, access: s.access, refresh: s.refresh }),
-      onRehydrateStorage: () => () => {
-        useAuthStore.setState({ hydrated: true });
-      },
     },
   ),
 );
