@@ -6,6 +6,7 @@ own (created, migrated with ``manage.py migrate`` and dropped at the end). Every
 goes through the gateway, as the web app would.
 """
 
+import json
 import os
 import re
 import secrets
@@ -15,7 +16,9 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from websockets.sync.client import connect
 
+from hdms.files.tests.clamd_server import running_clamd
 from hdms.ops.tests.topology import (
     PASSWORD,
     Gateway,
@@ -61,11 +64,12 @@ def topology(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("topology")
     redis_url = _redis_url()
     env = topology_env(database_url=database_url, redis_url=redis_url, data_dir=run_dir / "data")
-    env["HDMS_REQUIRE_SCANNER"] = "false"
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
     supervisor = make_supervisor(env, run_dir, free_base_port())
+    clamd = running_clamd()
+    env["HDMS_CLAMD_URL"] = clamd.__enter__()
     try:
         manage(env, "migrate", "--noinput")
         assert "seeded" in manage(env, "shell", stdin=SEED)
@@ -74,6 +78,7 @@ def topology(tmp_path_factory):
         yield supervisor, gateway, database_url
     finally:
         supervisor.stop_all()
+        clamd.__exit__(None, None, None)
         psql(with_database(admin_url, "postgres"), f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
 
 
@@ -147,9 +152,39 @@ def test_request_id_reaches_celery_tasks(topology):
     assert lines and '"user_id": "uid-7"' in lines[0]
 
 
+def _multipart(name: str, content: bytes, content_type: str) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(12)
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: {content_type}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _wait_for_frame(socket, kind: str, predicate, timeout: float = 10.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = json.loads(socket.recv(timeout=max(0.1, deadline - time.monotonic())))
+        if frame.get("type") == kind and predicate(frame):
+            return frame
+
+
 def test_story_survives_killing_one_ticket_process(topology):
-    supervisor, gateway, _database_url = topology
-    admin = gateway.login("topo-admin")
+    """login, create, assign, chat over WebSocket, attachment, resolve; one ticket process is
+    killed with SIGKILL in the middle, while readers keep listing tickets through the gateway."""
+    supervisor, gateway, database_url = topology
+    requestor, moderator, assignee = (gateway.login(code) for code in ("topo-req", "topo-mod", "topo-it"))
+    assignee_id = gateway.request("GET", "/api/v1/auth/me", token=assignee).json()["id"]
+    departments = gateway.request("GET", "/api/v1/departments", token=requestor).json()
+    departments = departments["items"] if isinstance(departments, dict) else departments
+    it_id = next(d["id"] for d in departments if d["code"] == "IT")
+
+    created = gateway.request("POST", "/api/v1/tickets", {"title": "Projector in room 12 flickers",
+                                                          "description": "Since Monday.", "department_id": it_id,
+                                                          "submit": True}, token=requestor,
+                              headers={"X-Request-ID": "topology-story-create"})
+    assert created.status == 201, created.body
+    ticket = created.json()
+    assert ticket["status"] == "submitted"
+
     failures: list[tuple[int, bytes]] = []
     served = 0
     stop = threading.Event()
@@ -157,20 +192,74 @@ def test_story_survives_killing_one_ticket_process(topology):
     def read_load() -> None:
         nonlocal served
         while not stop.is_set():
-            response = gateway.request("GET", "/api/v1/tickets?page_size=1", token=admin)
+            response = gateway.request("GET", "/api/v1/tickets?page_size=5", token=moderator)
             if response.status != 200:
                 failures.append((response.status, response.body[:200]))
             served += 1
 
-    reader = threading.Thread(target=read_load, daemon=True)
-    reader.start()
+    readers = [threading.Thread(target=read_load, daemon=True) for _ in range(2)]
+    for reader in readers:
+        reader.start()
     try:
         time.sleep(0.5)
-        supervisor.kill("ticket-1")  # SIGKILL to the whole process group, mid-traffic
-        time.sleep(1.5)
+        supervisor.kill("ticket-1")  # SIGKILL to that process group, with requests in flight
+        assert supervisor.procs["ticket-1"].popen.returncode == -9
+
+        assigned = gateway.request("POST", f"/api/v1/tickets/{ticket['id']}/actions/assign",
+                                   {"version": ticket["version"], "department_id": it_id, "assignee_id": assignee_id},
+                                   token=moderator)
+        assert assigned.status == 200, assigned.body
+        assert assigned.json()["status"] == "assigned"
+
+        # Chat over the gateway's WebSocket route: the requestor writes, the assignee's socket hears it.
+        ws_base = gateway.base_url.replace("http://", "ws://")
+        origin = gateway.base_url
+        url = f"{ws_base}/ws/chat/{ticket['id']}/"
+        with connect(url, subprotocols=["bearer", assignee], origin=origin, open_timeout=10) as listener, \
+                connect(url, subprotocols=["bearer", requestor], origin=origin, open_timeout=10) as writer:
+            assert writer.subprotocol == "bearer"
+            client_id = secrets.token_hex(8)
+            writer.send(json.dumps({"type": "message.send", "client_id": client_id, "body": "Still flickering."}))
+            heard = _wait_for_frame(listener, "message.new", lambda f: f["message"]["client_id"] == client_id)
+        message_id = heard["message"]["id"]
+
+        body, content_type = _multipart("notes.txt", b"Projector model EX-3200, bought 2021.\n", "text/plain")
+        uploaded = gateway.request("POST", f"/api/v1/tickets/{ticket['id']}/attachments", raw=body,
+                                   content_type=content_type, token=requestor)
+        assert uploaded.status == 201, uploaded.body
+        attachment = uploaded.json()
+        deadline = time.monotonic() + 30
+        while attachment["status"] in ("pending", "scanning") and time.monotonic() < deadline:
+            time.sleep(0.3)
+            attachment = gateway.request("GET", f"/api/v1/attachments/{attachment['id']}", token=requestor).json()
+        assert attachment["status"] == "clean", attachment  # scanned by the worker through the real clamd
+
+        current = assigned.json()
+        for action in ("start", "resolve"):
+            response = gateway.request("POST", f"/api/v1/tickets/{ticket['id']}/actions/{action}",
+                                       {"version": current["version"]}, token=assignee)
+            assert response.status == 200, (action, response.body)
+            current = response.json()
+        assert current["status"] == "resolved"
     finally:
         stop.set()
-        reader.join(timeout=10)
+        for reader in readers:
+            reader.join(timeout=10)
+
     assert served > 20
-    assert failures == []
-    assert supervisor.procs["ticket-1"].popen.returncode == -9
+    assert failures == []  # no reader saw the dead process: nginx moved its requests to ticket-2
+    # Nothing written was lost: the database holds every write of the story.
+    assert psql(database_url, f"SELECT status FROM tickets_ticket WHERE id = '{ticket['id']}'") == "resolved"
+    assert psql(database_url, f"SELECT body FROM communication_message WHERE id = '{message_id}'") \
+        == "Still flickering."
+    history = gateway.request("GET", f"/api/v1/tickets/{ticket['id']}/history", token=moderator).json()
+    assert history["count"] >= 4  # create/submit, assign, start, resolve
+    messages = gateway.request("GET", f"/api/v1/tickets/{ticket['id']}/messages", token=requestor).json()
+    assert [m["id"] for m in messages["items"]] == [message_id]
+    files = gateway.request("GET", f"/api/v1/tickets/{ticket['id']}/attachments", token=requestor).json()
+    assert [f["id"] for f in files["items"]] == [attachment["id"]]
+    # The request id given at the gateway, and the client address nginx saw (X-Real-IP, trusted
+    # with HDMS_TRUST_PROXY), reached the ticket service: its audit entry of the creation has them.
+    audit = psql(database_url, "SELECT count(*) FROM audit_auditentry WHERE request_id = 'topology-story-create' "
+                               "AND ip = '127.0.0.1'")
+    assert int(audit) >= 1
