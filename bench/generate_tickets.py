@@ -42,9 +42,10 @@ STATUSES = [("closed", 40), ("resolved", 8), ("in_progress", 12), ("assigned", 1
             ("postponed", 3), ("pending_approval", 3), ("approved", 2), ("rejected", 4), ("withdrawn", 3),
             ("draft", 3)]
 PRIORITIES = [("low", 25), ("medium", 45), ("high", 22), ("urgent", 8)]
-WORDS = ("printer projector wifi network laptop password email classroom fan light water leak roof door "
-         "salary invoice budget fees timetable exam library bus camera chair board toner scanner server "
-         "backup phone form approval broken slow missing replace repair install school campus office").split()
+WORDS = ["printer", "projector", "wifi", "network", "laptop", "password", "email", "classroom", "fan",
+         "light", "water", "leak", "roof", "door", "salary", "invoice", "budget", "fees", "timetable",
+         "exam", "library", "bus", "camera", "chair", "board", "toner", "scanner", "server", "backup",
+         "phone", "form", "approval", "broken", "slow", "missing", "replace", "repair", "install", "school"]
 
 
 def weighted(choices: list[tuple[str, int]], rng: random.Random, n: int) -> list[str]:
