@@ -42,10 +42,26 @@ def _as_schedule(value: Any) -> Any:
     return value
 
 
+def load_task_modules() -> None:
+    """Import every app's ``tasks`` module (a worker does this through autodiscovery; a web process
+    running the jobs in-process must do it itself)."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        try:
+            importlib.import_module(f"{config.name}.tasks")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tasks":
+                raise
+
+
 def run_due_jobs(last_run: dict[str, datetime], now: datetime | None = None) -> list[str]:
     """Run every job of the beat schedule that is due; returns the names it ran."""
     from hdms.celery import app
 
+    load_task_modules()
     ran = []
     for name, entry in (app.conf.beat_schedule or {}).items():
         sched = _as_schedule(entry["schedule"])
