@@ -133,6 +133,7 @@ export interface TicketFilters {
   page?: number;
   cursor?: string;
   parent?: string;
+  top_level?: boolean;
   mine?: string;
 }
 

@@ -60,7 +60,7 @@ const OPEN = new Set(["draft", "submitted", "pending_approval", "approved", "ass
 
 export function RequestorDashboard({ user }: { user: User }) {
   const { t } = useI18n();
-  const mine = useTicketList({ requestor: user.id, ordering: "-updated_at" });
+  const mine = useTicketList({ requestor: user.id, top_level: true, ordering: "-updated_at" });
   const items = mine.data?.items ?? [];
   const open = items.filter((x) => OPEN.has(x.status));
   const waiting = items.filter((x) => x.status === "resolved" || x.status === "draft" || (x.status === "closed" && !x.rating));
@@ -74,13 +74,13 @@ export function RequestorDashboard({ user }: { user: User }) {
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader className="flex-row items-center justify-between">
-            <CardTitle>{t("dashboard.waitingOnMe")}</CardTitle>
+            <CardTitle>{t("nav.requests")}</CardTitle>
             <Link href={routes.newRequest(user.role)} className="text-sm text-primary underline">
               {t("ticket.new")}
             </Link>
           </CardHeader>
           <CardContent>
-            <TicketListPanel baseFilters={{ requestor: user.id }} showFilters={false} testId="my-tickets" />
+            <TicketListPanel baseFilters={{ requestor: user.id, top_level: true }} showFilters={false} testId="my-tickets" />
           </CardContent>
         </Card>
         <RecentActivity user={user} />

@@ -11,7 +11,7 @@ export default function RequestsPage() {
   if (!user) return null;
   return (
     <PageWrapper title={t("nav.requests")}>
-      <TicketListPanel baseFilters={isStaff(user.role) ? {} : { requestor: user.id }} testId="requests-list" />
+      <TicketListPanel baseFilters={isStaff(user.role) ? {} : { requestor: user.id, top_level: true }} testId="requests-list" />
     </PageWrapper>
   );
 }
