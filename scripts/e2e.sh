@@ -42,7 +42,7 @@ cd "$root/frontend"
 export NEXT_PUBLIC_API_ORIGIN="http://127.0.0.1:$api_port"
 npm run build > "$log_dir/web-build.log" 2>&1 || { cat "$log_dir/web-build.log"; exit 1; }
 echo "$NEXT_PUBLIC_API_ORIGIN" > .next/hdms-api-origin
-HDMS_WEB_PORT="$web_port" npm run start > "$log_dir/web.log" 2>&1 &
+./node_modules/.bin/next start -H 127.0.0.1 -p "$web_port" > "$log_dir/web.log" 2>&1 &
 pids+=($!)
 
 wait_for "http://127.0.0.1:$api_port/api/v1/health" "API"

@@ -14,6 +14,7 @@ mkdir -p "$HDMS_DATA_DIR"
 cd "$root/backend"
 "$venv/bin/python" manage.py migrate --noinput
 "$venv/bin/python" manage.py seed_demo
+"$venv/bin/python" manage.py seed_demo_tickets
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait; }
@@ -37,7 +38,8 @@ if [ -f "$root/frontend/package.json" ]; then
     npm run build
     echo "$NEXT_PUBLIC_API_ORIGIN" > .next/hdms-api-origin
   fi
-  HDMS_WEB_PORT="$web_port" npm run start &
+  # next directly (not through npm), so stopping it stops the server itself.
+  ./node_modules/.bin/next start -H 127.0.0.1 -p "$web_port" &
   pids+=($!)
 fi
 

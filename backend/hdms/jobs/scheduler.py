@@ -1,8 +1,8 @@
 """Periodic jobs: the Celery beat schedule, and the same jobs in-process in embedded mode.
 
 With Redis (``CELERY_TASK_ALWAYS_EAGER`` false) ``celery beat`` sends the jobs of
-``HDMS_TICKET_BEAT_SCHEDULE`` (settings/tickets.py, merged into the Celery app's beat schedule
-here) to the workers. In embedded mode there is no broker and no beat: the first HTTP request
+every ``HDMS_<SERVICE>_BEAT_SCHEDULE`` (settings/tickets.py, settings/files.py, merged into the
+Celery app's beat schedule here) to the workers. In embedded mode there is no broker and no beat: the first HTTP request
 served by the process starts one daemon thread that checks the same schedule every
 ``HDMS_EMBEDDED_SCHEDULER_TICK`` seconds and runs due jobs in-process (``task.apply()``, with the
 same retries and dead-lettering). It never starts under tests or management commands
@@ -30,7 +30,10 @@ def install_beat_schedule() -> None:
     from hdms.celery import app
 
     schedule = dict(app.conf.beat_schedule or {})
-    schedule.update(getattr(settings, "HDMS_TICKET_BEAT_SCHEDULE", {}))
+    # Each service names its periodic jobs in settings as HDMS_<SERVICE>_BEAT_SCHEDULE.
+    for name in dir(settings):
+        if name.startswith("HDMS_") and name.endswith("_BEAT_SCHEDULE"):
+            schedule.update(getattr(settings, name))
     app.conf.beat_schedule = schedule
 
 
