@@ -5,7 +5,8 @@ Frames are JSON objects with a ``type``:
 
 - ``ws/chat/<ticket id>/`` in: ``message.send {client_id, body, attachment_ids?}``, ``typing``,
   ``sync {after: <message id>|null}``. Out: ``message.new {message}``, ``message.edited {message}``,
-  ``typing {user}``, ``presence {users}`` (on connect) / ``presence {joined}`` / ``presence {left}``,
+  ``typing {user}``, ``presence {users}`` (the snapshot, on connect) and ``presence {joined: [user],
+  left: [user]}`` (changes, coalesced over half a second),
   ``ticket.updated {ticket}``, ``subticket.created {subticket}``, ``attachment.ready {attachment}``,
   ``sync {messages, has_more}``, ``error {code, detail, client_id?}``.
 - ``ws/notifications/`` out: ``notifications.unread {unread}`` (on connect),
@@ -88,12 +89,22 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
             await registry().release(str(self.user.id), self.channel_name)
             self._slot = False
 
-    async def send(self, *args: Any, **kwargs: Any) -> None:
-        # A group event can arrive after the client went away and before our disconnect runs.
+    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
+        # A room event can arrive after the client went away and before our disconnect runs.
         try:
-            await super().send(*args, **kwargs)
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
         except (RuntimeError, OSError):
             logger.debug("Dropped a frame for a closed WebSocket")
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        await self.send(text_data=json.dumps(content), close=close)
+
+    async def send_shared(self, event: dict[str, Any], frame: dict[str, Any]) -> None:
+        """Send a frame that every local socket of a room gets alike, JSON-encoded once per event."""
+        text = event.get("_text")
+        if text is None:
+            text = event["_text"] = json.dumps(frame)
+        await self.send(text_data=text)
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
@@ -137,7 +148,7 @@ class ChatConsumer(_CountedConsumer):
             if first:
                 await self.channel_layer.group_send(
                     room_group(self.access.room_id),
-                    {"type": "presence.joined", "user": _user_brief(self.user), "sender": self.channel_name},
+                    {"type": "presence.joined", "user": _user_brief(self.user)},
                 )
         users = await registry().profiles(await registry().room_users(self.access.room_id))
         await self.send_json({"type": "presence", "users": users})
@@ -228,31 +239,28 @@ class ChatConsumer(_CountedConsumer):
 
     async def message_new(self, event: dict[str, Any]) -> None:
         if self._visible(event["message"]):
-            await self.send_json({"type": "message.new", "message": event["message"]})
+            await self.send_shared(event, {"type": "message.new", "message": event["message"]})
 
     async def message_edited(self, event: dict[str, Any]) -> None:
         if self._visible(event["message"]):
-            await self.send_json({"type": "message.edited", "message": event["message"]})
+            await self.send_shared(event, {"type": "message.edited", "message": event["message"]})
 
     async def typing(self, event: dict[str, Any]) -> None:
         if event.get("sender") != self.channel_name:
             await self.send_json({"type": "typing", "user": event["user"]})
 
-    async def presence_joined(self, event: dict[str, Any]) -> None:
-        if event.get("sender") != self.channel_name:
-            await self.send_json({"type": "presence", "joined": event["user"]})
-
-    async def presence_left(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "presence", "left": event["user"]})
+    async def presence_changed(self, event: dict[str, Any]) -> None:
+        """Arrivals and departures of the last moment, coalesced by the relay (relay.py)."""
+        await self.send_shared(event, {"type": "presence", "joined": event["joined"], "left": event["left"]})
 
     async def ticket_updated(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "ticket.updated", "ticket": event["ticket"]})
+        await self.send_shared(event, {"type": "ticket.updated", "ticket": event["ticket"]})
 
     async def subticket_created(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "subticket.created", "subticket": event["subticket"]})
+        await self.send_shared(event, {"type": "subticket.created", "subticket": event["subticket"]})
 
     async def attachment_ready(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "attachment.ready", "attachment": event["attachment"]})
+        await self.send_shared(event, {"type": "attachment.ready", "attachment": event["attachment"]})
 
 
 class NotificationConsumer(_CountedConsumer):
