@@ -54,6 +54,9 @@ class DownloadParams(Schema):
     variant: Literal["original", "webp", "thumbnail", "mp4"] = "original"
 
 
+# A UUID, or empty / "null" for "no message" (what a browser's FormData sends for a null value).
+UUID_PATTERN = "^(null|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$"
+
 # The multipart body of POST tickets/{ticket_id}/attachments, for the OpenAPI schema only: the
 # handler streams it itself (see hdms.files.uploads), so Ninja must not parse it first.
 UPLOAD_OPENAPI = {
@@ -64,11 +67,12 @@ UPLOAD_OPENAPI = {
                 "schema": {
                     "type": "object",
                     "required": ["file"],
+                    "additionalProperties": False,
                     "properties": {
                         "file": {"type": "string", "format": "binary",
                                  "description": "PDF, TXT, DOCX, XLSX, JPG, PNG, GIF, MP4, MOV, MKV or AVI; "
                                                 "500 MB at most, 100 MB in total per ticket"},
-                        "message_id": {"type": "string", "format": "uuid",
+                        "message_id": {"type": "string", "format": "uuid", "pattern": UUID_PATTERN,
                                        "description": "the chat message this file belongs to"},
                     },
                 }
@@ -77,11 +81,11 @@ UPLOAD_OPENAPI = {
     }
 }
 
+_BINARY = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
 DOWNLOAD_OPENAPI = {
     "responses": {
-        "200": {"description": "the file", "content": {"application/octet-stream": {"schema": {
-            "type": "string", "format": "binary"}}}},
-        "206": {"description": "the requested byte range"},
+        "200": {"description": "the file, with the type detected from its content", "content": _BINARY},
+        "206": {"description": "the requested byte range", "content": _BINARY},
         "416": {"description": "the requested range is outside the file"},
     }
 }

@@ -12,6 +12,7 @@ Nobody can download anything that is not ``clean`` or ``unscanned``.
 """
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,6 +40,7 @@ from hdms.files.models import (
     VariantStatus,
 )
 from hdms.files.scanner import ScannerUnavailable, configured_scanner
+from hdms.files.schemas import UUID_PATTERN
 from hdms.files.selectors import (
     attachment_get_visible,
     attachment_payload,
@@ -54,6 +56,7 @@ logger = logging.getLogger("hdms.files")
 # Tickets in these statuses take no new files.
 _CLOSED_TICKET_STATUSES = {"closed", "rejected", "withdrawn"}
 _MB = 1024 * 1024
+_UUID_RE = re.compile(UUID_PATTERN)
 
 Receiver = Callable[[int, str], ReceivedUpload]
 
@@ -88,11 +91,22 @@ def _lock_ticket_files(ticket_id: UUID) -> None:
     # SQLite (embedded mode) runs write transactions one at a time already.
 
 
+def _refuse_unknown_fields(fields: dict[str, str]) -> None:
+    unknown = sorted(set(fields) - {"message_id"})
+    if unknown:
+        raise ValidationFailed(
+            "Only the fields `file` and `message_id` are accepted.",
+            errors=[{"loc": ["body", name[:64]], "msg": "unknown field"} for name in unknown[:10]],
+        )
+
+
 def _parse_message_id(raw: str) -> UUID | None:
-    raw = (raw or "").strip()
-    if not raw:
+    raw = raw or ""
+    if raw in ("", "null"):
         return None
     try:
+        if not _UUID_RE.match(raw):
+            raise ValueError(raw)
         return UUID(raw)
     except ValueError:
         raise ValidationFailed(
@@ -135,6 +149,7 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
                 raise InvalidTransition(f"Files cannot be added to a {ticket.status} ticket.")
             max_bytes, limit_detail = _upload_budget(ticket_id=ticket.id)
             upload = receive(max_bytes, limit_detail)
+            _refuse_unknown_fields(upload.fields)
             message_id = _parse_message_id(upload.fields.get("message_id", ""))
             name = clean_original_name(upload.client_name)
             kind, content_type = detect_kind(path=upload.path, name=name)

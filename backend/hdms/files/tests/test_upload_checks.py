@@ -208,3 +208,15 @@ def test_the_upload_is_described_as_multipart_in_the_openapi_schema(api, db):
     form = body["content"]["multipart/form-data"]["schema"]
     assert form["required"] == ["file"]
     assert form["properties"]["file"]["format"] == "binary"
+
+
+def test_unknown_form_fields_are_422_and_leave_nothing(desk, upload, disk):
+    response = upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), fields={"owner\x00": "x"})
+    _assert_refused(response, 422, "validation_error", disk)
+
+
+@pytest.mark.parametrize("value", ["", "null"])
+def test_an_empty_or_null_message_id_means_no_message(desk, upload, value):
+    response = upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), fields={"message_id": value})
+    assert response.status_code == 201, response.content
+    assert response.json()["message_id"] is None
