@@ -69,6 +69,9 @@ def base_env(args: argparse.Namespace, secret: str) -> dict[str, str]:
         "REDIS_URL": args.redis_url,
         "HDMS_SERVICE": "communication",
         "HDMS_LOG_LEVEL": "WARNING",
+        # The values docs/realtime.md asks for (base.py's defaults differ until the lead adopts them).
+        "HDMS_CHANNEL_CAPACITY": os.environ.get("HDMS_CHANNEL_CAPACITY", "1000"),
+        "HDMS_CHANNEL_EXPIRY": os.environ.get("HDMS_CHANNEL_EXPIRY", "30"),
         "HDMS_REQUIRE_SCANNER": "false",  # the bench never uploads files
         "HDMS_TASKS_EAGER": "true",  # no worker in the bench; everyone is in the room, so no mail
         "HDMS_DATA_DIR": "/tmp/hdms-bench",  # noqa: S108 - a scratch directory for a benchmark
@@ -302,7 +305,11 @@ def main() -> None:
     finally:
         if proc is not None:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # uvicorn waits for open sockets; do not leave it behind
+                proc.kill()
+                proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

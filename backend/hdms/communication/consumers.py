@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,7 @@ from hdms.core.errors import DomainError, NotFound
 logger = logging.getLogger("hdms.communication.ws")
 
 SYNC_PAGE = 200
+GROUP_RENEW_SECONDS = 3600
 SYNC_MAX_PAGES = 5
 
 
@@ -70,15 +72,20 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
 
     async def _beat(self) -> None:
         interval = settings.HDMS_WS_HEARTBEAT_SECONDS
+        # Spread the beats: sockets opened together must not all hit Redis in the same instant.
+        await asyncio.sleep(random.uniform(0, interval))
+        last_renew = time.monotonic()
         while True:
-            await asyncio.sleep(interval)
             try:
                 await registry().refresh(str(self.user.id), self.channel_name, self.room_id)
-                # Group membership expires in the Redis layer (group_expiry); renew it.
-                for group in self._groups:
-                    await self.channel_layer.group_add(group, self.channel_name)
+                if time.monotonic() - last_renew > GROUP_RENEW_SECONDS:
+                    # Group membership expires in the Redis layer (group_expiry, a day); renew it.
+                    for group in self._groups:
+                        await self.channel_layer.group_add(group, self.channel_name)
+                    last_renew = time.monotonic()
             except Exception:
                 logger.exception("WebSocket heartbeat failed")
+            await asyncio.sleep(interval)
 
     async def disconnect(self, code: int) -> None:
         if self._heartbeat is not None:

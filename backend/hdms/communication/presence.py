@@ -78,7 +78,11 @@ class _RedisRegistry:
         entry = self._clients.get(id(loop))
         if entry is None or entry[0] is not loop:
             self._clients = {k: v for k, v in self._clients.items() if not v[0].is_closed()}
-            client = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True, health_check_interval=30)
+            # A bounded pool that makes callers wait: thousands of sockets share a few connections.
+            pool = aioredis.BlockingConnectionPool.from_url(
+                settings.REDIS_URL, max_connections=50, timeout=20, decode_responses=True, health_check_interval=30
+            )
+            client = aioredis.Redis(connection_pool=pool)
             entry = self._clients[id(loop)] = (loop, client)
         return entry[1]
 
