@@ -46,11 +46,15 @@ PASSWORD = "bench-pass-123"
 DEPARTMENTS = [("IT", "IT"), ("FIN", "Finance"), ("MNT", "Maintenance"), ("HR", "HR"), ("ACD", "Academics"),
                ("ADM", "Administration"), ("TRN", "Transport"), ("LIB", "Library"), ("SEC", "Security"),
                ("PRC", "Procurement")]
-WORDS = ("printer projector wifi network laptop password email account classroom fan light water leak "
-         "roof door lock salary advance invoice budget reimbursement fees timetable exam result admission "
-         "library books bus route driver security camera chair desk board marker ink toner scanner "
-         "software licence server backup phone extension form approval urgent broken slow missing "
-         "replace repair install request please kindly school campus branch office principal teacher").split()
+WORDS = (
+    "printer", "projector", "wifi", "network", "laptop", "password", "email", "account", "classroom", "fan",
+    "light", "water", "leak", "roof", "door", "lock", "salary", "advance", "invoice", "budget", "reimbursement",
+    "fees", "timetable", "exam", "result", "admission", "library", "books", "bus", "route", "driver", "security",
+    "camera", "chair", "desk", "board", "marker", "ink", "toner", "scanner", "software", "licence", "server",
+    "backup", "phone", "extension", "form", "approval", "urgent", "broken", "slow", "missing", "replace",
+    "repair", "install", "request", "please", "kindly", "school", "campus", "branch", "office", "principal",
+    "teacher"
+)
 STATUS_WEIGHTS = [("closed", 40), ("resolved", 8), ("in_progress", 12), ("assigned", 10), ("submitted", 12),
                   ("postponed", 3), ("pending_approval", 3), ("approved", 2), ("rejected", 4), ("withdrawn", 3),
                   ("draft", 3)]
@@ -120,7 +124,7 @@ class Table:
             return None
         if field.get_internal_type() in ("CharField", "TextField", "EmailField", "SlugField"):
             return ""
-        raise SystemExit(f"{field.model._meta.db_table}.{field.column} has no default; add it to bench/generate_data.py")
+        raise SystemExit(f"{field.model._meta.db_table}.{field.column} has no default: add it to this script")
 
     def copy(self, rows, batch: int = 50_000) -> int:
         """``rows`` yields tuples in ``overrides`` order. Returns the number of rows written."""

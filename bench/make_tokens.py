@@ -6,7 +6,7 @@ Signing in 200 users through ``POST auth/login`` would measure Argon2 and trip t
 (``hdms.core.jwt.encode_access``) with the SAME secret key as the services under test, plus, per
 user, ticket ids that user can see. Run with the environment of the topology under test:
 
-    DATABASE_URL=... HDMS_SECRET_KEY=... HDMS_ACCESS_MINUTES=240 .venv/bin/python bench/make_tokens.py > /tmp/tokens.json
+    DATABASE_URL=... HDMS_SECRET_KEY=... .venv/bin/python bench/make_tokens.py > /tmp/tokens.json
 """
 
 import json
@@ -24,7 +24,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.apps import apps  # noqa: E402
-
 from hdms.core.jwt import encode_access  # noqa: E402
 
 MIX = {"requestor": ("req", 140), "assignee": ("asg", 40), "moderator": ("mod", 15), "admin": ("adm", 5)}
@@ -35,13 +34,15 @@ def main() -> None:
     Ticket = apps.get_model("tickets", "Ticket")
     Department = apps.get_model("users", "Department")
     departments = [str(d) for d in Department.objects.values_list("id", flat=True)]
-    recent = [str(t) for t in Ticket.objects.order_by("-created_at").values_list("id", flat=True)[:2000]]
+    # Staff read recent tickets; drafts are private to their requestor, so they are left out.
+    recent = [str(t) for t in Ticket.objects.exclude(status="draft").order_by("-created_at")
+              .values_list("id", flat=True)[:2000]]
     out = []
-    for role, (short, count) in MIX.items():
-        for n in range(1, count + 1):
-            user = User.objects.filter(employee_code=f"bench-{short}-{n}").first()
-            if user is None:
-                raise SystemExit(f"bench-{short}-{n} is missing: run bench/generate_data.py first")
+    for role, (_short, count) in MIX.items():
+        users = list(User.objects.filter(role=role, is_active=True).order_by("employee_code")[:count])
+        if len(users) < count:
+            raise SystemExit(f"only {len(users)} {role}s: run bench/generate_data.py first")
+        for n, user in enumerate(users, start=1):
             if role == "requestor":
                 tickets = [str(t) for t in Ticket.objects.filter(requestor=user).values_list("id", flat=True)[:50]]
             elif role == "assignee":

@@ -44,13 +44,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-
 from hdms.ops.tasks import probe_write  # noqa: E402
 
 
 def start_worker(concurrency: int, log: Path, name: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": f"{BENCH}{os.pathsep}{REPO / 'backend'}"}
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "bench_celery", "worker", "-Q", "default", "-c", str(concurrency),
          "-n", f"{name}@%h", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=REPO / "backend", env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
@@ -81,7 +80,7 @@ def wait_rows(prefix: str, expected: int, timeout: float) -> float:
 
 
 def busy_children(worker: subprocess.Popen) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)  # noqa: S607
+    out = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
     return [int(pid) for pid in out.stdout.split()]
 
 
@@ -123,7 +122,7 @@ def main() -> None:
     print(f"throughput: {count}/{args.tasks} rows in {elapsed:.2f} s = {rate:.0f} tasks/s "
           f"(enqueue {args.tasks / enqueue_s:.0f}/s), drained={drain >= 0}")
     result_rows += [
-        ("DB-writing tasks/s (one worker, prefork -c %d)" % args.concurrency, f"{rate:.0f}", ">= 100"),
+        (f"DB-writing tasks/s (one worker, prefork -c {args.concurrency})", f"{rate:.0f}", ">= 100"),
         ("throughput tasks lost", str(args.tasks - count), "0"),
     ]
 

@@ -77,7 +77,7 @@ def main() -> int:
     parser.add_argument("--scale", action="append", default=[], metavar="SERVICE=N",
                         help="processes of a service, e.g. ticket=2 (user, ticket, communication, "
                              "communication_ws, file)")
-    parser.add_argument("--asgi-server", default="uvicorn", choices=("uvicorn", "granian", "daphne"))
+    parser.add_argument("--asgi-server", default="granian", choices=("uvicorn", "granian", "daphne"))
     parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--single-worker", action="store_true", help="one worker for all queues (small boxes)")
     parser.add_argument("--pgbouncer", metavar="INI", help="also run pgbouncer with this configuration")
@@ -92,6 +92,9 @@ def main() -> int:
     env.setdefault("HDMS_SERVE_STATIC", "false")
     env.setdefault("HDMS_TASKS_EAGER", "false")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # Under ASGI each request runs in a fresh thread, so Django's persistent connections
+    # (CONN_MAX_AGE > 0) are never reused and pile up until PostgreSQL refuses clients.
+    env.setdefault("HDMS_DB_CONN_MAX_AGE", "0")
     data_dir = Path(env.setdefault("HDMS_DATA_DIR", str(REPO / "var")))
     run_dir = Path(args.run_dir or data_dir / "run")
 

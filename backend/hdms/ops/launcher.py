@@ -49,7 +49,7 @@ class TopologyPlan:
     beat: bool = True
     gateway: bool = True
     frontend: str | None = None              # "127.0.0.1:3000" to proxy the Next.js server
-    asgi_server: str = "uvicorn"
+    asgi_server: str = "granian"             # chosen by measurement (deploy/README.md)
     asgi_workers: int = 1                    # processes behind each port (uvicorn --workers)
     host: str = "127.0.0.1"                  # where the service processes listen
     gateway_host: str = "127.0.0.1"          # where nginx listens (0.0.0.0 in production)

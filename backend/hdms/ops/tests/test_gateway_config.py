@@ -84,9 +84,11 @@ def test_compose_and_dockerfiles_start_the_services_the_launcher_starts():
 
 
 def test_serve_execs_the_asgi_server_with_the_service_set(capsys):
-    call_command("serve", "ticket", "--port", "18002", "--dry-run")
+    call_command("serve", "ticket", "--port", "18002", "--server", "uvicorn", "--dry-run")
     line = capsys.readouterr().out
     assert line.startswith("HDMS_SERVICE=ticket ")
     assert "uvicorn hdms.asgi:application --host 127.0.0.1 --port 18002" in line
     call_command("serve", "communication", "--port", "18004", "--server", "granian", "--dry-run")
-    assert "--interface asgi" in capsys.readouterr().out
+    line = capsys.readouterr().out
+    assert "--interface asgi --host 127.0.0.1 --port 18004" in line
+    assert line.rstrip().endswith("hdms.asgi:application")

@@ -110,7 +110,8 @@ def topology_env(*, database_url: str, redis_url: str, data_dir: Path) -> dict[s
         "HDMS_TRUST_PROXY": "true",
         "HDMS_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HDMS_LOG_LEVEL": "INFO",
-        "HDMS_DB_CONN_MAX_AGE": "60",
+        # ASGI runs each request in a new thread: persistent connections would pile up (README).
+        "HDMS_DB_CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -118,5 +119,6 @@ def topology_env(*, database_url: str, redis_url: str, data_dir: Path) -> dict[s
 
 def make_supervisor(env: dict[str, str], run_dir: Path, base_port: int) -> Supervisor:
     plan = TopologyPlan(base_port=base_port, scale={"ticket": 2},
-                        worker_queues=[["high", "default", "low"]], worker_concurrency=2, beat=True)
+                        worker_queues=[["high", "default", "low"]], worker_concurrency=2, beat=True,
+                        asgi_server=os.environ.get("HDMS_ASGI_SERVER", "granian"))
     return Supervisor(plan, env=env, run_dir=run_dir)

@@ -2,8 +2,9 @@
 
 The command replaces itself (exec) with the ASGI server, with ``HDMS_SERVICE`` set, so the new
 process's settings, ``hdms/api.py`` and ``hdms/asgi.py`` mount only that service's routers and
-consumers (hdms/topology.py). Uvicorn is the default server, chosen by measurement
-(deploy/README.md, "Choosing the ASGI server"); granian and daphne remain selectable.
+consumers (hdms/topology.py). Granian is the default server, chosen by measurement
+(deploy/README.md, "Choosing the ASGI server"); uvicorn and daphne remain selectable
+(``--server`` or ``HDMS_ASGI_SERVER``).
 """
 
 import os
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         parser.add_argument("service", choices=SERVICE_NAMES)
         parser.add_argument("--host", default=os.environ.get("HDMS_BIND_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=None, help="default: the service's port (DESIGN §1)")
-        parser.add_argument("--server", choices=SERVERS, default=os.environ.get("HDMS_ASGI_SERVER", "uvicorn"))
+        parser.add_argument("--server", choices=SERVERS, default=os.environ.get("HDMS_ASGI_SERVER", "granian"))
         parser.add_argument("--workers", type=int, default=1, help="processes behind this one port")
         parser.add_argument("--access-log", action="store_true", help="the gateway keeps the access log")
         parser.add_argument("--dry-run", action="store_true", help="print the command instead of running it")

@@ -1,0 +1,145 @@
+#!/usr/bin/env python
+"""Runs the API load scenario end to end: the production topology of hdms/ops/launcher.py on its
+own ports (nginx, 2 ticket processes, one of each other service, a worker, beat) over the bench
+database, tokens for the Locust users, Locust headless, then the markdown report.
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/hdms_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+      .venv/bin/python bench/run_api.py --users 200 --seconds 180 --out bench/reports/api.md
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "backend"))
+
+from hdms.ops.launcher import Proc, Supervisor, TopologyPlan  # noqa: E402
+
+PGBOUNCER_INI = """[databases]
+{name} = host={host} port={port} dbname={name}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {listen}
+unix_socket_dir =
+auth_type = trust
+auth_file = {dir}/userlist.txt
+pool_mode = transaction
+default_pool_size = 20
+max_client_conn = 1000
+max_db_connections = 40
+server_reset_query =
+log_connections = 0
+log_disconnections = 0
+ignore_startup_parameters = extra_float_digits,options
+logfile = {dir}/pgbouncer.log
+pidfile = {dir}/pgbouncer.pid
+"""
+
+
+def start_pgbouncer(supervisor: Supervisor, database_url: str, listen: int) -> str:
+    """PgBouncer in transaction mode in front of the bench database (deploy/pgbouncer/pgbouncer.ini
+    with trust auth for the local run); returns the DATABASE_URL that goes through it."""
+    parts = urlsplit(database_url)
+    folder = supervisor.run_dir / "pgbouncer"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = parts.path.lstrip("/")
+    (folder / "userlist.txt").write_text(f'"{parts.username or "postgres"}" ""\n')
+    ini = folder / "pgbouncer.ini"
+    ini.write_text(PGBOUNCER_INI.format(name=name, host=parts.hostname, port=parts.port or 5432, listen=listen,
+                                        dir=folder))
+    argv = ["pgbouncer", str(ini)]
+    if os.geteuid() == 0:  # pgbouncer refuses to run as root
+        shutil.chown(folder, user="postgres")
+        for path in folder.iterdir():
+            shutil.chown(path, user="postgres")
+        argv = ["pgbouncer", "-u", "postgres", str(ini)]
+    supervisor.start(Proc("pgbouncer", argv, None, health_path=None))
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", listen), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    return parts._replace(netloc=f"{parts.username}@127.0.0.1:{listen}").geturl()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--base-port", type=int, default=18500)
+    parser.add_argument("--ticket-processes", type=int, default=2)
+    parser.add_argument("--asgi-server", default="granian")
+    parser.add_argument("--run-dir", default="/tmp/hdms-bench/api-run")
+    parser.add_argument("--out", default=str(REPO / "bench" / "reports" / "api.md"))
+    parser.add_argument("--note", default="")
+    parser.add_argument("--no-pgbouncer", action="store_true")
+    args = parser.parse_args()
+    run_dir = Path(args.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ,
+           "DJANGO_SETTINGS_MODULE": "hdms.settings.production",
+           "HDMS_SECRET_KEY": os.environ.get("HDMS_SECRET_KEY") or secrets.token_urlsafe(48),
+           "HDMS_ACCESS_MINUTES": "240", "HDMS_TASKS_EAGER": "false", "HDMS_TRUST_PROXY": "true",
+           "HDMS_SERVE_STATIC": "false", "HDMS_LOG_LEVEL": "WARNING",
+           # Under ASGI every request runs in a fresh thread: persistent connections (CONN_MAX_AGE > 0)
+           # pile up until PostgreSQL refuses more. Pooling is PgBouncer's job (deploy/README.md).
+           "HDMS_DB_CONN_MAX_AGE": "0",
+           "HDMS_DATA_DIR": str(run_dir / "data"),
+           # The API scenario uploads nothing; the upload benchmark runs clamd (bench/README-upload.md).
+           "HDMS_REQUIRE_SCANNER": "false", "PYTHONUNBUFFERED": "1"}
+    plan = TopologyPlan(base_port=args.base_port, scale={"ticket": args.ticket_processes},
+                        worker_queues=[["high", "default", "low"]], worker_concurrency=2, beat=True,
+                        asgi_server=args.asgi_server)
+    supervisor = Supervisor(plan, env=env, run_dir=run_dir)
+    if not args.no_pgbouncer:
+        env["DATABASE_URL"] = start_pgbouncer(supervisor, env["DATABASE_URL"], args.base_port + 32)
+        env["HDMS_PGBOUNCER"] = "true"
+    tokens = run_dir / "tokens.json"
+    with tokens.open("w") as handle:
+        subprocess.run([sys.executable, str(REPO / "bench" / "make_tokens.py")], env=env, stdout=handle, check=True)
+    try:
+        supervisor.start_all(timeout=120)
+        csv = run_dir / "api"
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(REPO / "bench" / "locustfile.py"), "--headless",
+             "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
+             "--host", f"http://127.0.0.1:{plan.gateway_port}", "--csv", str(csv), "--only-summary",
+             "--stop-timeout", "10"],
+            env={**env, "HDMS_BENCH_TOKENS": str(tokens)}, check=False,
+        )
+        # Server-side view of the same run: each process's Prometheus histogram (time inside Django,
+        # without the queueing in front of it).
+        for name, proc in supervisor.procs.items():
+            if proc.port and name != "nginx":
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{proc.port}/metrics", timeout=5) as response:
+                        (run_dir / f"metrics-{name}.txt").write_bytes(response.read())
+                except OSError:
+                    pass
+    finally:
+        supervisor.stop_all()
+    note = (f"{args.users} Locust users (spawn {args.spawn_rate}/s, {args.seconds} s, wait 1-3 s), through nginx; "
+            f"{args.ticket_processes} ticket processes, one process per other service, ASGI server "
+            f"{args.asgi_server}; database through "
+            f"{'PostgreSQL directly' if args.no_pgbouncer else 'PgBouncer (transaction pooling)'}, CONN_MAX_AGE 0. {args.note}")
+    subprocess.run([sys.executable, str(REPO / "bench" / "report.py"), "api", "--csv", str(csv), "--out", args.out,
+                    "--note", note], check=True)
+
+
+if __name__ == "__main__":
+    main()
