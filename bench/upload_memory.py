@@ -45,6 +45,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--redis-url", required=True)
     p.add_argument("--size-mb", type=int, default=300)
     p.add_argument("--no-clamd", action="store_true", help="no scanner: the file is released as unscanned")
+    p.add_argument("--asgi-server", choices=("uvicorn", "granian"), default="uvicorn",
+                   help="granian is what `manage.py serve` starts by default (deploy/README.md)")
     return p.parse_args()
 
 
@@ -83,13 +85,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def start_server(env: dict[str, str], server: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "hdms.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--workers", "1"],
-        cwd=BACKEND, env=env,
-    )
+    if server == "granian":
+        argv = [str(Path(sys.executable).parent / "granian"), "--interface", "asgi", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", "1", "hdms.asgi:application"]
+    else:
+        argv = [sys.executable, "-m", "uvicorn", "hdms.asgi:application", "--host", "127.0.0.1", "--port",
+                str(port), "--log-level", "warning", "--workers", "1"]
+    proc = subprocess.Popen(argv, cwd=BACKEND, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -101,11 +105,31 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     raise SystemExit("server did not start")
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants (granian serves from a child process)."""
+    pids, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            children = []
+        pids += [int(c) for c in children]
+        frontier += [int(c) for c in children]
+    return pids
+
+
 def proc_status_kib(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    return 0
+    """``field`` (VmRSS, VmHWM) of the process that holds the most of it in the server's tree."""
+    best = 0
+    for member in _tree(pid):
+        try:
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith(f"{field}:"):
+                    best = max(best, int(line.split()[1]))
+        except OSError:
+            continue
+    return best
 
 
 class Sampler(threading.Thread):
@@ -179,7 +203,7 @@ def main() -> int:
             env["HDMS_REQUIRE_SCANNER"] = "false"
         os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
         ticket_id, token, _ = setup_data()
-        server, port = start_server(env)
+        server, port = start_server(env, args.asgi_server)
         try:
             return run(args, server, port, ticket_id, token, data_dir, clamd_url)
         finally:
@@ -241,6 +265,7 @@ def run(args, server, port, ticket_id, token, data_dir, clamd_url) -> int:
                 if line.startswith("model name")), platform.processor())
     print(f"machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
           f"Python {platform.python_version()}")
+    print(f"server: {args.asgi_server}, one worker")
     print(f"upload: {args.size_mb} MB multipart in {elapsed:.1f} s ({args.size_mb / elapsed:.0f} MB/s) "
           f"-> HTTP {response.status_code}, status after the request: {status_after} "
           f"(scanner: {'clamd ' + clamd_url if clamd_url else 'none'})")
