@@ -480,14 +480,22 @@ def attachment_requeue_stale(*, older_than_seconds: int = 900) -> int:
 
 
 def quarantine_sweep(*, older_than_seconds: int = 86400) -> int:
-    """Delete partial uploads a crashed process left behind. Returns how many were removed."""
+    """Delete what a crashed process or a rolled-back transaction left in quarantine: partial
+    uploads, and complete ones no attachment row points at. Returns how many were removed."""
     cutoff = timezone.now().timestamp() - older_than_seconds
-    removed = 0
-    for path in quarantine_dir().glob("*.part"):
+    old = []
+    for path in [*quarantine_dir().glob("*.part"), *quarantine_dir().glob("*.q")]:
         try:
             if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
+                old.append(path)
         except FileNotFoundError:
             continue
+    names = {path.name.split(".", 1)[0] for path in old if path.suffix == ".q"}
+    kept = set(Attachment.all_objects.filter(stored_name__in=names).values_list("stored_name", flat=True))
+    removed = 0
+    for path in old:
+        if path.suffix == ".q" and path.name.split(".", 1)[0] in kept:
+            continue
+        discard(path)
+        removed += 1
     return removed

@@ -142,3 +142,21 @@ def test_a_file_being_scanned_is_not_scanned_twice_until_its_lease_runs_out(desk
     assert len(disk.stored()) == 1
     # and a finished one is left alone
     assert attachment_scan(attachment_id=attachment.id) == AttachmentStatus.CLEAN
+
+
+def test_the_sweep_removes_leftovers_but_not_files_waiting_for_their_scan(desk, disk):
+    import os
+
+    from hdms.files.services import quarantine_sweep
+    from hdms.testing.factories_files import AttachmentFactory
+
+    waiting = AttachmentFactory(ticket_id=desk.ticket.id, uploader=desk.requestor, status=AttachmentStatus.PENDING)
+    orphan = disk.quarantine / ("ab" * 16 + ".q")  # a rolled-back upload
+    partial = disk.quarantine / ("cd" * 16 + ".part")  # a crashed one
+    for path in (orphan, partial):
+        path.write_bytes(b"x")
+    for path in disk.quarantined():
+        os.utime(path, (0, 0))
+
+    assert quarantine_sweep() == 2
+    assert [p.name for p in disk.quarantined()] == [f"{waiting.stored_name}.q"]
