@@ -9,11 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.embedded")
 django_http = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from hdms.core.ws_auth import JWTWebSocketMiddleware  # noqa: E402
+from hdms.core.ws_auth import JWTWebSocketMiddleware, OriginCheck  # noqa: E402
 from hdms.topology import modules_for  # noqa: E402
 
 websocket_urlpatterns = [
@@ -28,6 +27,6 @@ http_app = ASGIStaticFilesHandler(django_http) if settings.HDMS_SERVE_STATIC els
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": AllowedHostsOriginValidator(JWTWebSocketMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": OriginCheck(JWTWebSocketMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.security.websocket import AllowedHostsOriginValidator
 
 from hdms.core.auth import user_for_access_token
 from hdms.core.errors import TokenInvalid
@@ -42,3 +43,20 @@ class JWTWebSocketMiddleware:
         user = await _load_user(token) if token else None
         scope = dict(scope, user=user, hdms_subprotocol=subprotocol)
         return await self.inner(scope, receive, send)
+
+
+class OriginCheck:
+    """Browsers always send ``Origin``: when present its host must be one of ALLOWED_HOSTS.
+
+    Clients that are not browsers (the mobile app, scripts) send none; they are let through,
+    since authentication is the bearer token in the handshake, not a cookie a foreign page
+    could ride on.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.validated = AllowedHostsOriginValidator(inner)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
+        return await (self.validated if has_origin else self.inner)(scope, receive, send)

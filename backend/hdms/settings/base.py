@@ -101,10 +101,10 @@ if USE_REDIS:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                # See docs/realtime.md: a room message must survive a slow consumer for a few
-                # seconds, and an undelivered message older than that is stale.
-                "capacity": env.int("HDMS_CHANNEL_CAPACITY", default=1500),
-                "expiry": env.int("HDMS_CHANNEL_EXPIRY", default=10),
+                # See docs/realtime.md: a loaded process may fall tens of seconds behind without
+                # losing events (expiry 30 s); past 1000 queued frames a channel is a dead consumer.
+                "capacity": env.int("HDMS_CHANNEL_CAPACITY", default=1000),
+                "expiry": env.int("HDMS_CHANNEL_EXPIRY", default=30),
             },
         }
     }
