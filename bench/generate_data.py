@@ -266,17 +266,28 @@ def main() -> None:
             staffed = status in ("assigned", "in_progress", "postponed", "resolved", "closed")
             assignee = rng.choice(assignees_by_dept[dept]) if staffed and assignees_by_dept[dept] else None
             submitted = None if status == "draft" else created + dt.timedelta(minutes=1)
-            resolved = created + dt.timedelta(hours=rng.randint(1, 96)) if status in ("resolved", "closed") else None
+            resolved = None
+            if status == "closed":
+                resolved = created + dt.timedelta(hours=rng.randint(1, 96))
+            elif status == "resolved":
+                # Still waiting for the requestor: resolved within the last day, so beat's auto-close
+                # (3 days) does not start closing 80,000 tickets in the middle of a benchmark.
+                resolved = NOW - dt.timedelta(minutes=rng.randint(1, 20 * 60))
+            postponed = status == "postponed"
             closed = resolved + dt.timedelta(days=3) if status == "closed" else None
             ticket_id = uid(0x2, i)
             ticket_meta.append((ticket_id, requestor, assignee))
             yield (ticket_id, created, resolved or created, f"HD-{i + 1:06d}", sentence(rng, 3, 8).capitalize(),
                    sentence(rng, 10, 40), dept, priorities[i], status, requestor, assignee, submitted,
-                   resolved, closed, submitted, rng.random() < 0.05)
+                   resolved, closed, submitted, rng.random() < 0.05,
+                   NOW + dt.timedelta(days=30) if postponed else None,  # postponed_until
+                   NOW - dt.timedelta(days=1) if postponed else None,   # last_reminder_at: no reminder is due
+                   "Waiting for parts" if postponed else "")
 
     tickets = Table(Ticket, ("id", "created_at", "updated_at", "number", "title", "description", "department_id",
                              "priority", "status", "requestor_id", "assignee_id", "submitted_at", "resolved_at",
-                             "closed_at", "sla_started_at", "sla_breached"))
+                             "closed_at", "sla_started_at", "sla_breached", "postponed_until", "last_reminder_at",
+                             "postponed_reason"))
     tickets.copy(ticket_rows())
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval('tickets_ticket_number_seq', %s)", [n_tickets + 1])

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "backend"))
 
+import psutil  # noqa: E402
 from hdms.ops.launcher import Proc, Supervisor, TopologyPlan  # noqa: E402
 
 PGBOUNCER_INI = """[databases]
@@ -76,6 +77,45 @@ def start_pgbouncer(supervisor: Supervisor, database_url: str, listen: int) -> s
     return parts._replace(netloc=f"{parts.username}@127.0.0.1:{listen}").geturl()
 
 
+def process_cpu(supervisor: Supervisor) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each supervised process and its children."""
+    used = {}
+    for name, proc in supervisor.procs.items():
+        if proc.popen is None:
+            continue
+        try:
+            root = psutil.Process(proc.popen.pid)
+            total = 0.0
+            for member in [root, *root.children(recursive=True)]:
+                times = member.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+            used[name] = total
+        except psutil.Error:
+            used[name] = 0.0
+    return used
+
+
+def cpu_summary(before: dict, after: dict, machine_before, machine_after, csv: Path, seconds: int) -> str:
+    import csv as csv_module
+
+    rows = list(csv_module.DictReader(open(f"{csv}_stats.csv")))  # noqa: SIM115
+    requests = next((int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated"), 0) or 1
+    spent = {name: after.get(name, 0) - before.get(name, 0) for name in after}
+    ours = sum(spent.values())
+    busy = lambda t: t.user + t.nice + t.system + t.irq + t.softirq + t.steal  # noqa: E731
+    machine = busy(machine_after) - busy(machine_before)
+    wall = seconds
+    lines = [f"CPU during the run (2 cores = {2 * wall} core-seconds available in {wall} s): the whole machine "
+             f"used {machine:.0f} core-s; the HDMS processes (services, nginx, worker, beat, PgBouncer) used "
+             f"{ours:.0f} core-s = {1000 * ours / requests:.1f} ms of CPU per request; the rest is PostgreSQL, "
+             f"Redis, Locust and whatever else ran on the box. Load average at the end: "
+             f"{os.getloadavg()[0]:.1f}.", "",
+             "| process | CPU s | CPU ms per request |", "|---|---|---|"]
+    for name, value in sorted(spent.items(), key=lambda item: -item[1]):
+        lines.append(f"| {name} | {value:.1f} | {1000 * value / requests:.2f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=200)
@@ -115,6 +155,7 @@ def main() -> None:
     try:
         supervisor.start_all(timeout=120)
         csv = run_dir / "api"
+        cpu_before, machine_before = process_cpu(supervisor), psutil.cpu_times()
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(REPO / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
@@ -122,6 +163,8 @@ def main() -> None:
              "--stop-timeout", "10"],
             env={**env, "HDMS_BENCH_TOKENS": str(tokens)}, check=False,
         )
+        cpu_after, machine_after = process_cpu(supervisor), psutil.cpu_times()
+        cpu_note = cpu_summary(cpu_before, cpu_after, machine_before, machine_after, csv, args.seconds)
         # Server-side view of the same run: each process's Prometheus histogram (time inside Django,
         # without the queueing in front of it).
         for name, proc in supervisor.procs.items():
@@ -136,7 +179,8 @@ def main() -> None:
     note = (f"{args.users} Locust users (spawn {args.spawn_rate}/s, {args.seconds} s, wait 1-3 s), through nginx; "
             f"{args.ticket_processes} ticket processes, one process per other service, ASGI server "
             f"{args.asgi_server}; database through "
-            f"{'PostgreSQL directly' if args.no_pgbouncer else 'PgBouncer (transaction pooling)'}, CONN_MAX_AGE 0. {args.note}")
+            f"{'PostgreSQL directly' if args.no_pgbouncer else 'PgBouncer (transaction pooling)'}, CONN_MAX_AGE 0. "
+            f"{args.note}\n\n{cpu_note}")
     subprocess.run([sys.executable, str(REPO / "bench" / "report.py"), "api", "--csv", str(csv), "--out", args.out,
                     "--note", note], check=True)
 
