@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -122,6 +123,11 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     fields = ", ".join(".".join(e["loc"][1:] or e["loc"]) for e in errors[:5])
     detail = f"Invalid input: {fields}." if fields else "Invalid input."
     return error_response(detail, "validation_error", status=422, errors=errors)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return error_response(f"The multipart body cannot be read: {exc}", "validation_error", status=400)
 
 
 @api.exception_handler(AuthenticationError)

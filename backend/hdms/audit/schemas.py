@@ -3,6 +3,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from hdms.core.schema_types import IsoDateTime
+
 
 class AuditEntryOut(Schema):
     id: uuid.UUID
@@ -31,6 +33,6 @@ class AuditFilters(Schema):
     action: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_.]+\*?$")
     object_type: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_]+$")
     object_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: IsoDateTime | None = None
+    created_before: IsoDateTime | None = None
     include_archived: bool = False

@@ -4,7 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 
 
 class MessageIn(Schema):
@@ -85,5 +85,5 @@ class PreferencesOut(Schema):
 class PreferencesIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    email_enabled: bool | None = None
-    email_kinds: dict[str, bool] | None = Field(None, max_length=40)
+    email_enabled: StrictBool | None = None
+    email_kinds: dict[str, StrictBool] | None = Field(None, max_length=40)

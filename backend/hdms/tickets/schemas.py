@@ -6,7 +6,9 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
+
+from hdms.core.schema_types import IsoDate, IsoDateTime
 
 PriorityName = Literal["low", "medium", "high", "urgent"]
 StatusName = Literal["draft", "submitted", "pending_approval", "approved", "rejected", "assigned", "in_progress",
@@ -98,8 +100,8 @@ class TicketIn(StrictIn):
     category: str = Field("", max_length=64)
     priority: PriorityName | None = None
     amount: Decimal | None = Amount
-    due_at: datetime | None = None
-    submit: bool = False
+    due_at: IsoDateTime | None = None
+    submit: StrictBool = False
 
 
 class TicketPatch(StrictIn):
@@ -110,7 +112,7 @@ class TicketPatch(StrictIn):
     category: str | None = Field(None, max_length=64)
     priority: PriorityName | None = None
     amount: Decimal | None = Amount
-    due_at: datetime | None = None
+    due_at: IsoDateTime | None = None
 
 
 class TicketFilters(Schema):
@@ -122,8 +124,8 @@ class TicketFilters(Schema):
     parent: uuid.UUID | None = None
     top_level: bool | None = None
     q: str | None = Field(None, max_length=200)
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: IsoDateTime | None = None
+    created_before: IsoDateTime | None = None
     sla_breached: bool | None = None
     ordering: OrderingName | None = None
     cursor: str | None = Field(None, max_length=200, description="Keyset cursor (default ordering only); "
@@ -137,7 +139,7 @@ class ActionIn(StrictIn):
     reason: str | None = Field(None, max_length=2000)
     department_id: uuid.UUID | None = None
     assignee_id: uuid.UUID | None = None
-    until: datetime | None = None
+    until: IsoDateTime | None = None
     resolution: str | None = Field(None, max_length=5000)
     score: int | None = Field(None, ge=1, le=5)
     comment: str | None = Field(None, max_length=2000)
@@ -231,14 +233,14 @@ class SlaPolicyIn(StrictIn):
     priority: PriorityName
     first_response_minutes: int = Field(..., ge=1, le=525600)
     resolution_minutes: int = Field(..., ge=1, le=525600)
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
 class SlaPolicyPatch(StrictIn):
     version: int = Field(..., ge=1)
     first_response_minutes: int | None = Field(None, ge=1, le=525600)
     resolution_minutes: int | None = Field(None, ge=1, le=525600)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class HolidayOut(Schema):
@@ -248,7 +250,7 @@ class HolidayOut(Schema):
 
 
 class HolidayIn(StrictIn):
-    date: date
+    date: IsoDate
     name: str = Field("", max_length=120)
 
 
@@ -277,8 +279,8 @@ class DeskSettingsPatch(StrictIn):
 # ---------------------------------------------------------------- analytics
 
 class AnalyticsFilters(Schema):
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    created_after: IsoDateTime | None = None
+    created_before: IsoDateTime | None = None
     department: uuid.UUID | None = None
 
 

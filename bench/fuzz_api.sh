@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Schemathesis against the whole API (DESIGN §7 "Bad input"): a fresh desk on PostgreSQL with
+# demo data, every operation, every default check, as admin (who may call every operation).
+#   bench/fuzz_api.sh [max examples per operation, default 1000] [extra schemathesis args...]
+# Writes bench/reports/fuzz-<date>.txt. The expected statuses it allows are in
+# bench/schemathesis.toml, each with its reason.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+venv="${VENV:-$root/.venv}"
+examples="${1:-1000}"; shift || true
+port="${FUZZ_PORT:-18600}"
+db="hdms_fuzz_$$"
+data_dir="$(mktemp -d /tmp/hdms-fuzz.XXXXXX)"
+report="$root/bench/reports/fuzz-$(date +%Y%m%d-%H%M).txt"
+mkdir -p "$root/bench/reports"
+
+export DATABASE_URL="postgres://root@127.0.0.1:5432/$db" REDIS_URL="${FUZZ_REDIS_URL:-redis://127.0.0.1:6379/9}"
+export HDMS_DATA_DIR="$data_dir" HDMS_DEMO=true HDMS_RATE_LIMIT=false DJANGO_SETTINGS_MODULE=hdms.settings.embedded
+export HDMS_TASKS_EAGER=true
+psql -h 127.0.0.1 -U root -d postgres -qc "CREATE DATABASE $db" >/dev/null
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  psql -h 127.0.0.1 -U root -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
+  cp "$data_dir/server.log" "${report%.txt}-server.log" 2>/dev/null || true
+  rm -rf "$data_dir"
+}
+trap cleanup EXIT
+
+cd "$root/backend"
+"$venv/bin/python" manage.py migrate --noinput -v0
+"$venv/bin/python" manage.py seed_demo >/dev/null
+"$venv/bin/python" manage.py seed_demo_tickets >/dev/null
+"$venv/bin/uvicorn" hdms.asgi:application --host 127.0.0.1 --port "$port" --lifespan off --log-level warning \
+  > "$data_dir/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.5; done
+token=$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+  -d '{"employee_code":"admin1","password":"demo12345"}' | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["access"])')
+
+cd "$root/bench"
+set +e
+"$venv/bin/schemathesis" --config-file "$root/bench/schemathesis.toml" run \
+  "http://127.0.0.1:$port/api/v1/openapi.json" -H "Authorization: Bearer $token" \
+  --max-examples "$examples" --seed 20261126 --workers 2 "$@" 2>&1 | tee "$report"
+status=${PIPESTATUS[0]}
+set -e
+echo "server errors logged:"; grep -c "Unhandled error" "$data_dir/server.log" || true
+echo "report: $report"
+exit "$status"
