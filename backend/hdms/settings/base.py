@@ -222,3 +222,6 @@ HDMS_SERVE_STATIC = env.bool("HDMS_SERVE_STATIC", default=True)
 from hdms.settings.communication import *  # noqa: E402, F403
 from hdms.settings.files import *  # noqa: E402, F403
 from hdms.settings.tickets import *  # noqa: E402, F403
+
+# Task routes gathered from every service (tasks sent with an explicit queue keep it).
+CELERY_TASK_ROUTES = {**HDMS_TICKET_TASK_ROUTES}  # noqa: F405

@@ -40,3 +40,11 @@ HDMS_EMBEDDED_SCHEDULER = env.bool(
 )
 HDMS_EMBEDDED_SCHEDULER_TICK = env.int("HDMS_EMBEDDED_SCHEDULER_TICK", default=30)
 HDMS_AUDIT_RETENTION_YEARS = env.int("HDMS_AUDIT_RETENTION_YEARS", default=7)
+
+# Which queue each periodic ticket job goes to (DESIGN §1: high, default, low).
+HDMS_TICKET_TASK_ROUTES = {
+    "tickets.sla_check_all": {"queue": "high"},
+    "tickets.postponed_reminders": {"queue": "default"},
+    "tickets.auto_close_resolved": {"queue": "default"},
+    "tickets.archive_audit": {"queue": "low"},
+}

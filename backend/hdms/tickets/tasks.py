@@ -22,7 +22,7 @@ S = TicketStatus
 RUNNING = (S.SUBMITTED, S.APPROVED, S.ASSIGNED, S.IN_PROGRESS)
 
 
-@app.task(name="tickets.sla_check_all", base=ReliableTask, queue="high")
+@app.task(name="tickets.sla_check_all", base=ReliableTask)
 def sla_check_all() -> int:
     now = timezone.now()
     due = Ticket.objects.filter(status__in=RUNNING, sla_started_at__isnull=False).filter(
@@ -37,7 +37,7 @@ def sla_check_all() -> int:
     return count
 
 
-@app.task(name="tickets.postponed_reminders", base=ReliableTask, queue="default")
+@app.task(name="tickets.postponed_reminders", base=ReliableTask)
 def postponed_reminders() -> int:
     now = timezone.now()
     days = selectors.desk_settings_get().reminder_days
@@ -47,7 +47,7 @@ def postponed_reminders() -> int:
                for tid in due.values_list("id", flat=True).iterator())
 
 
-@app.task(name="tickets.auto_close_resolved", base=ReliableTask, queue="default")
+@app.task(name="tickets.auto_close_resolved", base=ReliableTask)
 def auto_close_resolved() -> dict[str, int]:
     """Warn one day before, close ``auto_close_days`` after resolution."""
     now = timezone.now()
@@ -61,7 +61,7 @@ def auto_close_resolved() -> dict[str, int]:
     return {"closed": closed, "warned": warned}
 
 
-@app.task(name="tickets.archive_audit", base=ReliableTask, queue="low")
+@app.task(name="tickets.archive_audit", base=ReliableTask)
 def archive_audit() -> int:
     """Monthly: audit entries older than the retention period are marked archived, never deleted."""
     from hdms.audit.services import audit_archive
