@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool
@@ -257,12 +257,25 @@ class HolidayIn(StrictIn):
 class DeskSettingsOut(Schema):
     timezone: str
     work_days: list[int]
-    work_start: time
-    work_end: time
+    # Local wall-clock times in ``timezone`` (JSON schema's "time" format demands an offset).
+    work_start: str = Field(..., pattern=r"^\d{2}:\d{2}$", examples=["08:00"])
+    work_end: str = Field(..., pattern=r"^\d{2}:\d{2}$", examples=["16:00"])
     ceo_approval_threshold: Decimal
     auto_close_days: int
     reminder_days: int
     version: int
+
+    @staticmethod
+    def resolve_work_start(obj: Any) -> str:
+        return _hh_mm(obj["work_start"] if isinstance(obj, dict) else obj.work_start)
+
+    @staticmethod
+    def resolve_work_end(obj: Any) -> str:
+        return _hh_mm(obj["work_end"] if isinstance(obj, dict) else obj.work_end)
+
+
+def _hh_mm(value: time | str) -> str:
+    return value.strftime("%H:%M") if isinstance(value, time) else str(value)[:5]
 
 
 class DeskSettingsPatch(StrictIn):

@@ -166,3 +166,13 @@ def test_participants_can_be_listed_and_added_by_moderators(desk, api):
     assert {p["user_id"] for p in people} == {str(desk.requestor.id), str(desk.mnt_assignee.id)}
     assert api(desk.mnt_assignee).get(f"tickets/{ticket.id}").status_code == 200  # a participant sees it
     assert str(desk.mnt_assignee.id) in selectors.room_participant_ids(room_id=ticket.id)
+
+
+@pytest.mark.django_db
+def test_desk_settings_show_working_hours_as_local_hh_mm(desk, api):
+    admin = api(desk.admin)
+    body = admin.get("sla/settings").json()
+    assert (body["work_start"], body["work_end"]) == ("08:00", "16:00")
+    changed = admin.patch("sla/settings", {"version": body["version"], "work_start": "07:30"})
+    assert changed.status_code == 200
+    assert changed.json()["work_start"] == "07:30"
