@@ -6,6 +6,8 @@ import * as slaService from "@/services/api/slaService";
 import * as analyticsService from "@/services/api/analyticsService";
 import { queryKeys } from "@/services/api/queryKeys";
 import type { User } from "@/types/user";
+import { translate } from "@/lib/i18n";
+import { useUiStore } from "@/store/uiStore";
 import type { AuditFilters } from "@/types/analytics";
 
 export function useUsers(params: Record<string, string | undefined> = {}, enabled = true) {
@@ -82,7 +84,7 @@ export function useSaveCalendar() {
   return useMutation({
     mutationFn: slaService.updateCalendar,
     onSuccess: () => {
-      toast.success("Saved");
+      toast.success(translate(useUiStore.getState().locale, "common.saved"));
       void queryClient.invalidateQueries({ queryKey: queryKeys.settings });
     },
   });
@@ -97,11 +99,27 @@ export function useHolidayChange() {
   });
 }
 
-export function useAnalytics(scope: "all" | "mine" = "all") {
-  return useQuery({
-    queryKey: queryKeys.analytics(scope),
-    queryFn: () => analyticsService.getAnalyticsSummary(scope === "mine" ? { scope: "mine" } : {}),
-  });
+/** Each analytics endpoint is its own query, so one slow or failing chart does not hold the others. */
+export function useAnalyticsSummary() {
+  return useQuery({ queryKey: queryKeys.analytics("summary"), queryFn: analyticsService.getAnalyticsSummary });
+}
+export function useVolume() {
+  return useQuery({ queryKey: queryKeys.analytics("volume"), queryFn: () => analyticsService.getVolume() });
+}
+export function useDepartmentLoad(enabled = true) {
+  return useQuery({ queryKey: queryKeys.analytics("by-department"), queryFn: () => analyticsService.getDepartmentLoad(), enabled });
+}
+export function usePriorityTrend() {
+  return useQuery({ queryKey: queryKeys.analytics("priority-trend"), queryFn: () => analyticsService.getPriorityTrend() });
+}
+export function useSlaCompliance() {
+  return useQuery({ queryKey: queryKeys.analytics("sla-compliance"), queryFn: () => analyticsService.getSlaCompliance() });
+}
+export function useSatisfaction() {
+  return useQuery({ queryKey: queryKeys.analytics("satisfaction"), queryFn: () => analyticsService.getSatisfaction() });
+}
+export function useResolutionTime() {
+  return useQuery({ queryKey: queryKeys.analytics("resolution-time"), queryFn: () => analyticsService.getResolutionTime() });
 }
 
 export function useAudit(filters: AuditFilters) {

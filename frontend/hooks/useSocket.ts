@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { ReconnectingSocket, type SocketStatus } from "@/services/socket/socketClient";
-import { handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
+import { applyPresence, handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
 import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosClient";
 import { listMessages, postMessage } from "@/services/api/messageService";
 import { queryKeys } from "@/services/api/queryKeys";
@@ -61,14 +61,7 @@ export function useTicketRoom(roomId: string | undefined) {
             if (userId === useAuthStore.getState().user?.id) return;
             setTyping((prev) => ({ ...prev, [userId]: { name, until: Date.now() + 4000 } }));
           },
-          onPresence: ({ users, joined, left }) => {
-            setPresence((prev) => {
-              const next = users ? Object.fromEntries(users.map((u) => [u.id, u.full_name])) : { ...prev };
-              if (joined) next[joined.id] = joined.full_name;
-              if (left) delete next[left.id];
-              return next;
-            });
-          },
+          onPresence: (change) => setPresence((prev) => applyPresence(prev, change)),
           onError: ({ detail, clientId }) => {
             if (clientId) {
               queryClient.setQueryData<ChatMessage[]>(queryKeys.tickets.messages(roomId), (old = []) =>

@@ -22,7 +22,12 @@ export function useSubtickets(id: string, enabled = true) {
 }
 
 export function useAttachments(id: string) {
-  return useQuery({ ...ticketQueries.attachments(id), retry: false });
+  return useQuery({
+    ...ticketQueries.attachments(id),
+    retry: false,
+    // While a file waits for its virus scan, look again now and then (attachment.ready also refreshes it live).
+    refetchInterval: (query) => (query.state.data?.some((a) => a.status === "pending" || a.status === "scanning") ? 5_000 : false),
+  });
 }
 
 export function useCreateTicket() {

@@ -41,3 +41,33 @@ export function initials(name: string | null | undefined): string {
     .map((part) => part[0]!.toUpperCase())
     .join("");
 }
+
+/** "2026-11-27" → "27 Nov" (the key is a calendar date, so it is formatted in UTC, never shifted). */
+export function formatDay(key: string, locale: Locale = "en"): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(key)) return key;
+  const date = new Date(`${key}T00:00:00Z`);
+  return date.toLocaleDateString(locale === "ur" ? "ur-PK" : "en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+}
+
+export function formatNumber(value: number | null | undefined, locale: Locale = "en", digits = 0): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  return value.toLocaleString(locale === "ur" ? "ur-PK" : "en-GB", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'", "#x27": "'" };
+
+/** A message body is sanitised HTML (DESIGN §5); shown as plain text: line breaks kept, tags dropped, entities decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/(p|li)>/gi, "\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (match, name: string) => {
+      const known = ENTITIES[name.toLowerCase()];
+      if (known !== undefined) return known;
+      if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(parseInt(name.slice(2), 16));
+      if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
+      return match;
+    })
+    .replace(/\n+$/, "");
+}

@@ -1,24 +1,84 @@
-export interface SeriesPoint {
-  label: string;
-  value: number;
+/** GET analytics/summary (role-scoped: `desk` for moderators/admins, `department`, `own`). */
+export interface AnalyticsSummary {
+  scope: string;
+  total: number;
+  open: number;
+  breachedOpen: number;
+  assignedToMeOpen: number;
+  createdLast7Days: number;
+  resolvedLast7Days: number;
+  avgResolutionHours: number | null;
+  slaCompliancePercent: number | null;
+  avgRating: number | null;
+  awaitingMyApproval: number;
+  byStatus: Record<string, number>;
+}
+
+/** One period of GET analytics/volume; `key` is the period's date (YYYY-MM-DD). */
+export interface VolumePoint {
+  key: string;
+  created: number;
+  resolved: number;
+}
+
+/** One row of GET analytics/by-department; `departmentId` null = not yet routed to a department. */
+export interface DepartmentLoadPoint {
+  departmentId: string | null;
+  code: string | null;
+  name: string | null;
+  total: number;
+  open: number;
+  breached: number;
+  avgResolutionHours: number | null;
+  avgRating: number | null;
 }
 
 export interface PriorityTrendPoint {
-  label: string;
+  key: string;
   low: number;
   medium: number;
   high: number;
   urgent: number;
 }
 
-export interface AnalyticsSummary {
-  totals: Record<string, number>;
-  volume: SeriesPoint[];
-  departmentLoad: SeriesPoint[];
-  priorityTrend: PriorityTrendPoint[];
-  slaCompliance: SeriesPoint[];
-  satisfaction: SeriesPoint[];
-  averageRating: number | null;
+export interface StatusBreakdown {
+  byStatus: Record<string, number>;
+  byPriority: Record<string, number>;
+}
+
+export interface SlaComplianceRow {
+  priority: string;
+  total: number;
+  breached: number;
+  firstResponseBreached: number;
+  resolutionBreached: number;
+  percent: number | null;
+}
+
+export interface SlaCompliance {
+  total: number;
+  breached: number;
+  percent: number | null;
+  byPriority: SlaComplianceRow[];
+}
+
+export interface Satisfaction {
+  count: number;
+  average: number | null;
+  /** Scores 1..5, each with how many ratings gave it. */
+  distribution: { score: number; count: number }[];
+}
+
+export interface ResolutionTimeRow {
+  priority: string;
+  resolved: number;
+  avgHours: number | null;
+}
+
+export interface AnalyticsRange {
+  created_after?: string;
+  created_before?: string;
+  department?: string;
 }
 
 export interface AuditEntry {
@@ -30,6 +90,10 @@ export interface AuditEntry {
   entity_id: string | null;
   created_at: string;
   data: Record<string, unknown> | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  reason?: string | null;
+  ip?: string | null;
 }
 
 export interface AuditFilters {

@@ -71,6 +71,9 @@ export interface Ticket {
   /** The chat room: the parent's id for a sub-ticket (DESIGN §5). */
   room_id: string;
   rating: Rating | null;
+  resolution?: string | null;
+  postponed_until?: string | null;
+  postponed_reason?: string | null;
   requestor_name?: string | null;
   assignee_name?: string | null;
   department_name?: string | null;
@@ -120,8 +123,9 @@ export interface Paginated<T> {
 }
 
 export interface TicketFilters {
-  status?: string;
-  priority?: string;
+  status?: string | string[];
+  priority?: string | string[];
+  page_size?: number;
   department?: string;
   assignee?: string;
   requestor?: string;

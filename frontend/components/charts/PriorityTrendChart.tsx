@@ -1,26 +1,39 @@
 "use client";
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartCard } from "./ChartCard";
 import { useI18n } from "@/hooks/useI18n";
-import type { PriorityTrendPoint } from "@/types/analytics";
+import { usePriorityTrend } from "@/hooks/useAdmin";
+import { formatDay } from "@/lib/helpers";
 
 const COLORS = { low: "#64748b", medium: "#0ea5e9", high: "#f59e0b", urgent: "#dc2626" } as const;
 
-export function PriorityTrendChart({ data, loading }: { data?: PriorityTrendPoint[]; loading?: boolean }) {
-  const { t } = useI18n();
+/** Tickets created per priority, week by week over the last 8 weeks (stacked). */
+export function PriorityTrendChart() {
+  const { t, locale } = useI18n();
+  const query = usePriorityTrend();
+  const data = (query.data ?? []).map((p) => ({ ...p, label: formatDay(p.key, locale) }));
+  const empty = !data.some((p) => p.low || p.medium || p.high || p.urgent);
   return (
-    <ChartCard title={t("charts.priorityTrend")} loading={loading} empty={!data?.length}>
+    <ChartCard
+      title={t("charts.priorityTrend")}
+      subtitle={t("charts.last8Weeks")}
+      loading={query.isLoading}
+      error={query.error}
+      onRetry={() => query.refetch()}
+      empty={empty}
+      testId="chart-priority-trend"
+    >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data}>
+        <BarChart data={data} margin={{ left: -20, right: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="label" fontSize={12} />
           <YAxis allowDecimals={false} fontSize={12} />
           <Tooltip />
           <Legend />
           {(Object.keys(COLORS) as (keyof typeof COLORS)[]).map((p) => (
-            <Line key={p} type="monotone" dataKey={p} name={t(`priority.${p}`)} stroke={COLORS[p]} dot={false} />
+            <Bar key={p} dataKey={p} stackId="priority" name={t(`priority.${p}`)} fill={COLORS[p]} />
           ))}
-        </LineChart>
+        </BarChart>
       </ResponsiveContainer>
     </ChartCard>
   );

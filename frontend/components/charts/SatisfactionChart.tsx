@@ -2,20 +2,36 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartCard } from "./ChartCard";
 import { useI18n } from "@/hooks/useI18n";
-import type { SeriesPoint } from "@/types/analytics";
+import { useSatisfaction } from "@/hooks/useAdmin";
+import { formatNumber } from "@/lib/helpers";
 
-export function SatisfactionChart({ data, average, loading }: { data?: SeriesPoint[]; average?: number | null; loading?: boolean }) {
-  const { t } = useI18n();
-  const title = average != null ? `${t("charts.satisfaction")} · ★ ${average.toFixed(1)}` : t("charts.satisfaction");
+/** How many ratings gave each score, with the average (GET analytics/satisfaction). */
+export function SatisfactionChart() {
+  const { t, locale } = useI18n();
+  const query = useSatisfaction();
+  const data = (query.data?.distribution ?? []).map((d) => ({ ...d, label: "★".repeat(d.score) }));
+  const count = query.data?.count ?? 0;
+  const subtitle = count
+    ? `${t("charts.average")}: ★ ${formatNumber(query.data?.average, locale, 1)} · ${formatNumber(count, locale)} ${t("charts.ratings")}`
+    : undefined;
   return (
-    <ChartCard title={title} loading={loading} empty={!data?.length}>
+    <ChartCard
+      title={t("charts.satisfaction")}
+      subtitle={subtitle}
+      loading={query.isLoading}
+      error={query.error}
+      onRetry={() => query.refetch()}
+      empty={!count}
+      emptyMessage={t("charts.noRatings")}
+      testId="chart-satisfaction"
+    >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data}>
+        <BarChart data={data} margin={{ left: -20, right: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="label" fontSize={12} />
           <YAxis allowDecimals={false} fontSize={12} />
           <Tooltip />
-          <Bar dataKey="value" name={t("charts.satisfaction")} fill="hsl(38 92% 50%)" />
+          <Bar dataKey="count" name={t("charts.ratings")} fill="hsl(38 92% 50%)" />
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -1,20 +1,35 @@
 "use client";
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartCard } from "./ChartCard";
 import { useI18n } from "@/hooks/useI18n";
-import type { SeriesPoint } from "@/types/analytics";
+import { useVolume } from "@/hooks/useAdmin";
+import { formatDay } from "@/lib/helpers";
 
-export function TicketVolumeChart({ data, loading }: { data?: SeriesPoint[]; loading?: boolean }) {
-  const { t } = useI18n();
+/** Tickets created and resolved per day over the last 30 days (GET analytics/volume). */
+export function TicketVolumeChart() {
+  const { t, locale } = useI18n();
+  const query = useVolume();
+  const data = (query.data ?? []).map((p) => ({ ...p, label: formatDay(p.key, locale) }));
+  const empty = !data.some((p) => p.created || p.resolved);
   return (
-    <ChartCard title={t("charts.volume")} loading={loading} empty={!data?.length}>
+    <ChartCard
+      title={t("charts.volume")}
+      subtitle={t("charts.last30Days")}
+      loading={query.isLoading}
+      error={query.error}
+      onRetry={() => query.refetch()}
+      empty={empty}
+      testId="chart-volume"
+    >
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={data}>
+        <AreaChart data={data} margin={{ left: -20, right: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="label" fontSize={12} />
+          <XAxis dataKey="label" fontSize={12} minTickGap={16} />
           <YAxis allowDecimals={false} fontSize={12} />
           <Tooltip />
-          <Area type="monotone" dataKey="value" name={t("charts.volume")} stroke="hsl(160 84% 28%)" fill="hsl(160 84% 28% / 0.2)" />
+          <Legend />
+          <Area type="monotone" dataKey="created" name={t("charts.created")} stroke="hsl(199 89% 40%)" fill="hsl(199 89% 40% / 0.15)" />
+          <Area type="monotone" dataKey="resolved" name={t("charts.resolved")} stroke="hsl(160 84% 28%)" fill="hsl(160 84% 28% / 0.15)" />
         </AreaChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -54,7 +54,7 @@ export function FilePicker({ files, onChange, disabled }: { files: QueuedFile[];
         aria-describedby="attachment-hint"
       />
       <p id="attachment-hint" className="text-xs text-muted-foreground">
-        PDF, TXT, DOCX, XLSX, JPG, PNG, GIF, MP4, MOV, MKV, AVI · ≤ 250 MB
+        {t("attachment.types")}
       </p>
       {problems.map((p) => (
         <p key={p} role="alert" className="text-xs text-destructive">
@@ -67,6 +67,7 @@ export function FilePicker({ files, onChange, disabled }: { files: QueuedFile[];
 }
 
 export function UploadList({ files, onRemove }: { files: QueuedFile[]; onRemove?: (key: string) => void }) {
+  const { t } = useI18n();
   if (!files.length) return null;
   return (
     <ul className="space-y-2" data-testid="upload-list">
@@ -78,12 +79,12 @@ export function UploadList({ files, onRemove }: { files: QueuedFile[]; onRemove?
               <span className="text-xs text-muted-foreground">({formatBytes(f.file.size)})</span>
             </span>
             {onRemove && !f.done && (
-              <Button variant="ghost" size="sm" aria-label={`Remove ${f.file.name}`} onClick={() => onRemove(f.key)}>
+              <Button variant="ghost" size="sm" aria-label={`${t("attachment.remove")} ${f.file.name}`} onClick={() => onRemove(f.key)}>
                 <X aria-hidden />
               </Button>
             )}
           </div>
-          <Progress value={f.progress * 100} label={`Upload ${f.file.name}`} className="mt-1" />
+          <Progress value={f.progress * 100} label={`${t("attachment.upload")} ${f.file.name}`} className="mt-1" />
           {f.error && (
             <p role="alert" className="mt-1 text-xs text-destructive">
               {f.error}
@@ -121,6 +122,12 @@ export function useQueuedUploads() {
 }
 
 const DOWNLOADABLE = new Set(["clean", "ready"]);
+const HINTED = new Set(["pending", "scanning", "unscanned", "infected", "failed"]);
+
+/** The server says whether a file may be downloaded (`downloadable`); without it, only clean files. */
+export function canDownload(a: { status: string; downloadable?: boolean }): boolean {
+  return a.downloadable ?? DOWNLOADABLE.has(a.status);
+}
 
 export function AttachmentList({ ticketId, canUpload }: { ticketId: string; canUpload: boolean }) {
   const { t } = useI18n();
@@ -144,19 +151,30 @@ export function AttachmentList({ ticketId, canUpload }: { ticketId: string; canU
                 <span className="text-xs text-muted-foreground">({formatBytes(a.size)})</span>
               </span>
               <span className="flex items-center gap-2">
-                <Badge variant={a.status === "infected" ? "destructive" : DOWNLOADABLE.has(a.status) ? "success" : "outline"} title={a.scan_note ?? undefined}>
-                  {a.status}
-                </Badge>
-                <Button
-                  size="sm"
-                  variant="outline"
-                  disabled={!(a.downloadable ?? DOWNLOADABLE.has(a.status)) || download.isPending}
-                  onClick={() => download.mutate(a)}
-                  aria-label={`Download ${a.original_name}`}
+                <Badge
+                  variant={a.status === "infected" || a.status === "failed" ? "destructive" : DOWNLOADABLE.has(a.status) ? "success" : "outline"}
+                  title={a.scan_note ?? undefined}
+                  data-testid="attachment-status"
                 >
-                  <Download aria-hidden />
-                </Button>
+                  {t(`attachment.status.${a.status}`) === `attachment.status.${a.status}` ? a.status : t(`attachment.status.${a.status}`)}
+                </Badge>
+                {canDownload(a) && (
+                  <Button
+                    size="sm"
+                    variant="outline"
+                    disabled={download.isPending}
+                    onClick={() => download.mutate(a)}
+                    aria-label={`${t("attachment.download")} ${a.original_name}`}
+                  >
+                    <Download aria-hidden />
+                  </Button>
+                )}
               </span>
+              {HINTED.has(a.status) && (
+                <p className="w-full text-xs text-muted-foreground" data-testid="attachment-hint">
+                  {t(`attachment.hint.${a.status}`)}
+                </p>
+              )}
             </li>
           ))}
         </ul>

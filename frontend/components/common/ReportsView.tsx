@@ -4,28 +4,73 @@ import { DepartmentLoadChart } from "@/components/charts/DepartmentLoadChart";
 import { PriorityTrendChart } from "@/components/charts/PriorityTrendChart";
 import { SlaComplianceChart } from "@/components/charts/SlaComplianceChart";
 import { SatisfactionChart } from "@/components/charts/SatisfactionChart";
-import { AnalyticsCard } from "./AnalyticsCard";
-import { ErrorState } from "./States";
-import { useAnalytics } from "@/hooks/useAdmin";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { SummaryCards, StatusBreakdown, type SummaryKey } from "./SummaryCards";
+import { useResolutionTime } from "@/hooks/useAdmin";
+import { useI18n } from "@/hooks/useI18n";
+import { formatNumber } from "@/lib/helpers";
 
+function ResolutionTimeTable() {
+  const { t, locale } = useI18n();
+  const query = useResolutionTime();
+  const rows = query.data ?? [];
+  if (!rows.length) return null;
+  return (
+    <Card data-testid="resolution-time">
+      <CardHeader>
+        <CardTitle>{t("charts.resolutionTime")}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <table className="w-full text-sm">
+          <thead>
+            <tr className="text-muted-foreground">
+              <th className="py-1 text-start font-medium">{t("common.priority")}</th>
+              <th className="py-1 text-end font-medium">{t("charts.resolved")}</th>
+              <th className="py-1 text-end font-medium">{t("summary.avgResolutionHours")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.priority} className="border-t">
+                <td className="py-1">{t(`priority.${r.priority}`)}</td>
+                <td className="py-1 text-end">{formatNumber(r.resolved, locale)}</td>
+                <td className="py-1 text-end">{r.avgHours === null ? "—" : `${formatNumber(r.avgHours, locale, 1)} h`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </CardContent>
+    </Card>
+  );
+}
+
+const ALL: SummaryKey[] = [
+  "total",
+  "open",
+  "breachedOpen",
+  "createdLast7Days",
+  "resolvedLast7Days",
+  "avgResolutionHours",
+  "slaCompliancePercent",
+  "avgRating",
+];
+const MINE: SummaryKey[] = ["assignedToMeOpen", "open", "breachedOpen", "resolvedLast7Days", "avgResolutionHours", "slaCompliancePercent", "avgRating", "total"];
+
+/** The analytics of whatever the caller may see: the whole desk for admins, their department for assignees. */
 export function ReportsView({ scope }: { scope: "all" | "mine" }) {
-  const analytics = useAnalytics(scope);
-  if (analytics.error) return <ErrorState error={analytics.error} onRetry={() => analytics.refetch()} />;
-  const data = analytics.data;
-  const loading = analytics.isLoading;
   return (
     <div className="space-y-4" data-testid="reports">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        {Object.entries(data?.totals ?? {}).map(([k, v]) => (
-          <AnalyticsCard key={k} label={k.replace(/_/g, " ")} value={v} />
-        ))}
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        <SummaryCards keys={scope === "all" ? ALL : MINE} />
       </div>
+      <StatusBreakdown />
       <div className="grid gap-4 lg:grid-cols-2">
-        <TicketVolumeChart data={data?.volume} loading={loading} />
-        {scope === "all" && <DepartmentLoadChart data={data?.departmentLoad} loading={loading} />}
-        <PriorityTrendChart data={data?.priorityTrend} loading={loading} />
-        <SlaComplianceChart data={data?.slaCompliance} loading={loading} />
-        <SatisfactionChart data={data?.satisfaction} average={data?.averageRating} loading={loading} />
+        <TicketVolumeChart />
+        <DepartmentLoadChart />
+        <PriorityTrendChart />
+        <SlaComplianceChart />
+        <SatisfactionChart />
+        <ResolutionTimeTable />
       </div>
     </div>
   );

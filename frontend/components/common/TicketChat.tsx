@@ -9,7 +9,7 @@ import { ErrorState } from "./States";
 import { useTicketRoom } from "@/hooks/useSocket";
 import { useI18n } from "@/hooks/useI18n";
 import { useSession } from "@/hooks/useAuth";
-import { formatDateTime } from "@/lib/helpers";
+import { formatDateTime, htmlToText } from "@/lib/helpers";
 import { cn } from "@/lib/utils";
 
 /** Chat of a ticket's room; a sub-ticket talks in its parent's room (DESIGN §5). */
@@ -43,7 +43,11 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
             <WifiOff className="h-3 w-3" aria-hidden /> {t("chat.offline")}
           </span>
         )}
-        {room.presence.length > 0 && <span>· {room.presence.join(", ")}</span>}
+        {room.presence.length > 0 && (
+          <span data-testid="chat-presence">
+            · {t("chat.inRoom")}: {room.presence.join(locale === "ur" ? "، " : ", ")}
+          </span>
+        )}
       </div>
       {room.isLoading ? (
         <SkeletonRows rows={3} />
@@ -68,7 +72,7 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
                   {message.failed && " · ⚠"}
                 </p>
                 {/* Bodies are sanitised HTML from the server (DESIGN §5); shown as text here to stay safe either way. */}
-                <p className="whitespace-pre-wrap break-words">{message.body.replace(/<[^>]*>/g, "")}</p>
+                <p className="whitespace-pre-wrap break-words">{htmlToText(message.body)}</p>
               </li>
             );
           })}

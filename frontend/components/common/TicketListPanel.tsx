@@ -61,7 +61,7 @@ export function TicketListPanel({
           {!baseFilters.status && (
             <div className="grid gap-1.5">
               <Label htmlFor="filter-status">{t("common.status")}</Label>
-              <Select id="filter-status" value={filters.status ?? ""} onChange={(e) => set({ status: e.target.value || undefined })}>
+              <Select id="filter-status" value={typeof filters.status === "string" ? filters.status : ""} onChange={(e) => set({ status: e.target.value || undefined })}>
                 <option value="">{t("common.all")}</option>
                 {TICKET_STATUSES.map((s) => (
                   <option key={s} value={s}>
@@ -73,7 +73,7 @@ export function TicketListPanel({
           )}
           <div className="grid gap-1.5">
             <Label htmlFor="filter-priority">{t("common.priority")}</Label>
-            <Select id="filter-priority" value={filters.priority ?? ""} onChange={(e) => set({ priority: e.target.value || undefined })}>
+            <Select id="filter-priority" value={typeof filters.priority === "string" ? filters.priority : ""} onChange={(e) => set({ priority: e.target.value || undefined })}>
               <option value="">{t("common.all")}</option>
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
@@ -106,7 +106,7 @@ export function TicketListPanel({
         emptyMessage={emptyMessage}
       />
       {list.data && (list.data.next || cursors.length > 0) && (
-        <nav className="flex items-center justify-between gap-2 text-sm" aria-label="Pagination">
+        <nav className="flex items-center justify-between gap-2 text-sm" aria-label={t("common.pagination")}>
           <span className="text-muted-foreground">
             {list.data.count} {t("common.results")}
           </span>

@@ -2,6 +2,7 @@
 import { useTicketHistory } from "@/hooks/useTickets";
 import { useI18n } from "@/hooks/useI18n";
 import { formatDateTime } from "@/lib/helpers";
+import { historyLabel } from "@/lib/labels";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState } from "./States";
 
@@ -17,7 +18,7 @@ export function TicketTimeline({ ticketId }: { ticketId: string }) {
         <li key={entry.id} className="relative">
           <span className="absolute -start-[1.4rem] top-1.5 h-2.5 w-2.5 rounded-full bg-primary" aria-hidden />
           <p className="text-sm font-medium">
-            {t(`action.${entry.action}`) === `action.${entry.action}` ? entry.action.replace(/_/g, " ") : t(`action.${entry.action}`)}
+            {historyLabel(t, entry.action)}
             {entry.to_status && (
               <span className="text-muted-foreground">
                 {" "}

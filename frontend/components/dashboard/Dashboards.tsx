@@ -10,7 +10,7 @@ import { TicketVolumeChart } from "@/components/charts/TicketVolumeChart";
 import { DepartmentLoadChart } from "@/components/charts/DepartmentLoadChart";
 import { useTicketList } from "@/hooks/useTickets";
 import { useApprovals } from "@/hooks/useApprovals";
-import { useAnalytics } from "@/hooks/useAdmin";
+import { SummaryCards } from "@/components/common/SummaryCards";
 import { useNotificationList, useMarkNotificationRead } from "@/hooks/useNotifications";
 import { useI18n } from "@/hooks/useI18n";
 import { routes, ticketHref } from "@/config/routes";
@@ -53,26 +53,37 @@ function ApprovalsCard({ user }: { user: User }) {
   const { t } = useI18n();
   const approvals = useApprovals(user.is_approver);
   if (!user.is_approver) return null;
-  return <AnalyticsCard label={t("nav.approvals")} value={approvals.data?.length} href={routes.approvals(user.role)} testId="card-approvals" />;
+  return (
+    <AnalyticsCard
+      label={t("dashboard.awaitingApproval")}
+      value={approvals.isLoading ? undefined : (approvals.data?.length ?? 0)}
+      href={routes.approvals(user.role)}
+      testId="card-approvals"
+    />
+  );
 }
 
-const OPEN = new Set(["draft", "submitted", "pending_approval", "approved", "assigned", "in_progress", "postponed", "resolved"]);
+/** Statuses in which a request is still being handled (a resolved one waits for the requestor's confirmation). */
+const OPEN_STATUSES = ["submitted", "pending_approval", "approved", "assigned", "in_progress", "postponed", "resolved"];
+const WORKING_STATUSES = ["assigned", "in_progress", "postponed"];
+/** One row is enough: only the list's `count` is used. */
+const COUNT_ONLY = { page_size: 1 } as const;
 
 export function RequestorDashboard({ user }: { user: User }) {
   const { t } = useI18n();
-  const mine = useTicketList({ requestor: user.id, top_level: true, ordering: "-updated_at" });
-  const items = mine.data?.items ?? [];
-  const open = items.filter((x) => OPEN.has(x.status));
-  const waiting = items.filter((x) => x.status === "resolved" || x.status === "draft" || (x.status === "closed" && !x.rating));
+  const open = useTicketList({ requestor: user.id, top_level: true, status: OPEN_STATUSES, ...COUNT_ONLY });
+  const toConfirm = useTicketList({ requestor: user.id, top_level: true, status: "resolved", ...COUNT_ONLY });
+  const drafts = useTicketList({ requestor: user.id, top_level: true, status: "draft", ...COUNT_ONLY });
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-3">
-        <AnalyticsCard label={t("dashboard.myOpen")} value={mine.isLoading ? undefined : open.length} href={routes.requests(user.role)} testId="card-open" />
-        <AnalyticsCard label={t("dashboard.waitingOnMe")} value={mine.isLoading ? undefined : waiting.length} testId="card-waiting" />
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        <AnalyticsCard label={t("dashboard.myOpen")} value={open.data?.count} href={routes.requests(user.role)} testId="card-open" />
+        <AnalyticsCard label={t("dashboard.toConfirm")} value={toConfirm.data?.count} testId="card-waiting" />
+        <AnalyticsCard label={t("dashboard.drafts")} value={drafts.data?.count} testId="card-drafts" />
         <ApprovalsCard user={user} />
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
+        <Card className="min-w-0 lg:col-span-2">
           <CardHeader className="flex-row items-center justify-between">
             <CardTitle>{t("nav.requests")}</CardTitle>
             <Link href={routes.newRequest(user.role)} className="text-sm text-primary underline">
@@ -91,23 +102,22 @@ export function RequestorDashboard({ user }: { user: User }) {
 
 export function ModeratorDashboard({ user }: { user: User }) {
   const { t } = useI18n();
-  const pool = useTicketList({ status: "submitted" });
-  const breached = useTicketList({ sla_breached: true });
-  const approved = useTicketList({ status: "approved" });
+  const pool = useTicketList({ status: "submitted", ...COUNT_ONLY });
+  const approved = useTicketList({ status: "approved", ...COUNT_ONLY });
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <AnalyticsCard label={t("dashboard.pool")} value={pool.data?.count} href={routes.ticketPool()} testId="card-pool" />
-        <AnalyticsCard label={t("status.approved")} value={approved.data?.count} />
-        <AnalyticsCard label={t("dashboard.breached")} value={breached.data?.count} />
+        <AnalyticsCard label={t("dashboard.approvedToAssign")} value={approved.data?.count} href={routes.assignedTickets()} />
+        <SummaryCards keys={["open", "breachedOpen"]} />
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
+        <Card className="min-w-0 lg:col-span-2">
           <CardHeader>
             <CardTitle>{t("dashboard.pool")}</CardTitle>
           </CardHeader>
           <CardContent>
-            <TicketListPanel baseFilters={{ status: "submitted" }} showFilters={false} />
+            <TicketListPanel baseFilters={{ status: "submitted" }} showFilters={false} emptyMessage={t("dashboard.poolEmpty")} />
           </CardContent>
         </Card>
         <RecentActivity user={user} />
@@ -118,22 +128,26 @@ export function ModeratorDashboard({ user }: { user: User }) {
 
 export function AssigneeDashboard({ user }: { user: User }) {
   const { t } = useI18n();
-  const mine = useTicketList({ assignee: user.id });
-  const queue = useTicketList({ department: user.department_id ?? undefined }, { enabled: !!user.department_id });
+  const mine = useTicketList({ assignee: user.id, status: WORKING_STATUSES, ...COUNT_ONLY });
+  const queue = useTicketList(
+    { department: user.department_id ?? undefined, status: WORKING_STATUSES, ...COUNT_ONLY },
+    { enabled: !!user.department_id },
+  );
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-3">
-        <AnalyticsCard label={t("dashboard.myTasks")} value={mine.data?.count} href={routes.tasks()} testId="card-tasks" />
-        <AnalyticsCard label={t("dashboard.queue")} value={queue.data?.count} />
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        <AnalyticsCard label={t("dashboard.myOpenTasks")} value={mine.data?.count} href={routes.tasks()} testId="card-tasks" />
+        <AnalyticsCard label={t("dashboard.queueOpen")} value={user.department_id ? queue.data?.count : "—"} href={routes.tasks()} />
+        <SummaryCards keys={["breachedOpen"]} />
         <ApprovalsCard user={user} />
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
+        <Card className="min-w-0 lg:col-span-2">
           <CardHeader>
             <CardTitle>{t("dashboard.myTasks")}</CardTitle>
           </CardHeader>
           <CardContent>
-            <TicketListPanel baseFilters={{ assignee: user.id }} showFilters={false} testId="my-tasks" />
+            <TicketListPanel baseFilters={{ assignee: user.id, status: WORKING_STATUSES }} showFilters={false} testId="my-tasks" />
           </CardContent>
         </Card>
         <RecentActivity user={user} />
@@ -144,27 +158,17 @@ export function AssigneeDashboard({ user }: { user: User }) {
 
 export function AdminDashboard({ user }: { user: User }) {
   const { t } = useI18n();
-  const analytics = useAnalytics();
-  const pool = useTicketList({ status: "submitted" });
-  const totals = analytics.data?.totals ?? {};
+  const pool = useTicketList({ status: "submitted", ...COUNT_ONLY });
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <AnalyticsCard label={t("dashboard.pool")} value={pool.data?.count} href={routes.ticketPool()} />
-        {Object.entries(totals)
-          .slice(0, 3)
-          .map(([k, v]) => (
-            <AnalyticsCard key={k} label={k.replace(/_/g, " ")} value={v} />
-          ))}
+        <SummaryCards keys={["open", "breachedOpen", "createdLast7Days"]} hrefs={{ open: routes.adminReports() }} />
       </div>
-      {analytics.error ? (
-        <ErrorState error={analytics.error} onRetry={() => analytics.refetch()} />
-      ) : (
-        <div className="grid gap-4 lg:grid-cols-2">
-          <TicketVolumeChart data={analytics.data?.volume} loading={analytics.isLoading} />
-          <DepartmentLoadChart data={analytics.data?.departmentLoad} loading={analytics.isLoading} />
-        </div>
-      )}
+      <div className="grid gap-4 lg:grid-cols-2">
+        <TicketVolumeChart />
+        <DepartmentLoadChart />
+      </div>
       <RecentActivity user={user} />
     </div>
   );

@@ -6,7 +6,16 @@ import type { Ticket, Paginated, Attachment, Approval, HistoryEntry, Sla } from 
 import type { User, Department } from "@/types/user";
 import type { ChatMessage } from "@/types/chat";
 import type { AppNotification, NotificationPage } from "@/types/notification";
-import type { AnalyticsSummary, SeriesPoint, PriorityTrendPoint, AuditEntry } from "@/types/analytics";
+import type {
+  AnalyticsSummary,
+  AuditEntry,
+  DepartmentLoadPoint,
+  ResolutionTimeRow,
+  Satisfaction,
+  SlaCompliance,
+  StatusBreakdown,
+  VolumePoint,
+} from "@/types/analytics";
 
 type Raw = Record<string, unknown>;
 
@@ -77,6 +86,9 @@ export function toTicket(raw: Raw): Ticket {
         : typeof raw.rating === "number"
           ? { score: raw.rating, comment: strOrNull(raw.rating_comment) }
           : null,
+    resolution: strOrNull(raw.resolution),
+    postponed_until: strOrNull(raw.postponed_until),
+    postponed_reason: strOrNull(raw.postponed_reason),
     requestor_name: strOrNull(raw.requestor_name) ?? nameOf(raw.requestor),
     assignee_name: strOrNull(raw.assignee_name) ?? nameOf(raw.assignee),
     department_name: strOrNull(raw.department_name) ?? nameOf(raw.department),
@@ -144,14 +156,19 @@ export function toApproval(raw: Raw): Approval {
   };
 }
 
+/** GET tickets/{id}/history: `{id, created_at, actor_id, actor_code, action: "ticket.submit", before, after, reason}`. */
 export function toHistory(raw: Raw): HistoryEntry {
   const before = asObj(raw.before);
   const after = asObj(raw.after);
+  const action = str(raw.action ?? raw.event ?? raw.verb, "update").replace(/^ticket\./, "");
+  const fromStatus = strOrNull(raw.from_status ?? raw.from_state ?? before?.status);
+  const toStatus = strOrNull(raw.to_status ?? raw.to_state ?? after?.status);
   return {
-    id: str(raw.id, `${str(raw.created_at)}-${str(raw.action)}`),
-    action: str(raw.action ?? raw.event ?? raw.verb, "update"),
-    from_status: strOrNull(raw.from_status ?? raw.from_state ?? before?.status),
-    to_status: strOrNull(raw.to_status ?? raw.to_state ?? after?.status),
+    id: str(raw.id, `${str(raw.created_at)}-${action}`),
+    action,
+    from_status: fromStatus,
+    // Only a change of status is worth an arrow; an edit keeps the status it had.
+    to_status: toStatus && toStatus !== fromStatus ? toStatus : null,
     actor_id: idOf(raw.actor_id ?? raw.actor),
     actor_name: strOrNull(raw.actor_name) ?? nameOf(raw.actor) ?? strOrNull(raw.actor_code),
     reason: strOrNull(raw.reason ?? asObj(raw.data)?.reason ?? after?.reason),
@@ -177,54 +194,125 @@ export function toNotificationPage(raw: unknown): NotificationPage {
   return { ...page, unread: num(o.unread, page.items.filter((n) => !n.read_at).length) };
 }
 
-function toSeries(raw: unknown, labelKeys: string[], valueKeys: string[]): SeriesPoint[] {
-  if (Array.isArray(raw)) {
-    return raw.map((item) => {
-      const o = asObj(item) ?? {};
-      const label = labelKeys.map((k) => o[k]).find((v) => v !== undefined && v !== null);
-      const value = valueKeys.map((k) => o[k]).find((v) => v !== undefined && v !== null);
-      return { label: str(label), value: num(value) };
-    });
-  }
-  const o = asObj(raw);
-  if (o) return Object.entries(o).map(([label, value]) => ({ label, value: num(value) }));
-  return [];
+const numOrNull = (v: unknown): number | null => {
+  if (v === null || v === undefined || v === "") return null;
+  const n = typeof v === "number" ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+function countMap(raw: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(asObj(raw) ?? {})) out[k] = num(v);
+  return out;
 }
 
+/** GET analytics/summary → the KPI figures (the keys are the API's, see types/analytics). */
 export function toAnalyticsSummary(raw: unknown): AnalyticsSummary {
   const o = asObj(raw) ?? {};
-  const totals: Record<string, number> = {};
-  for (const [k, v] of Object.entries(asObj(o.totals) ?? asObj(o.counts) ?? {})) totals[k] = num(v);
-  for (const [k, v] of Object.entries(o)) if (typeof v === "number") totals[k] = v;
-  const trendRaw = o.priority_trend ?? o.priority_over_time;
-  const priorityTrend: PriorityTrendPoint[] = Array.isArray(trendRaw)
-    ? trendRaw.map((item) => {
-        const p = asObj(item) ?? {};
-        return {
-          label: str(p.date ?? p.period ?? p.label),
-          low: num(p.low),
-          medium: num(p.medium),
-          high: num(p.high),
-          urgent: num(p.urgent),
-        };
-      })
-    : [];
-  const byPriority = toSeries(o.by_priority, ["priority", "label"], ["count", "value"]);
   return {
-    totals,
-    volume: toSeries(o.volume ?? o.volume_over_time ?? o.by_day, ["date", "period", "day", "label"], ["count", "value", "total"]),
-    departmentLoad: toSeries(o.department_load ?? o.by_department, ["department", "department_name", "name", "code", "label"], ["count", "open", "value"]),
-    priorityTrend:
-      priorityTrend.length || !byPriority.length
-        ? priorityTrend
-        : [{ label: "now", low: 0, medium: 0, high: 0, urgent: 0, ...Object.fromEntries(byPriority.map((p) => [p.label, p.value])) }],
-    slaCompliance: toSeries(o.sla_compliance ?? o.sla, ["date", "period", "label", "priority"], ["rate", "compliance", "value", "percent"]),
-    satisfaction: toSeries(o.satisfaction ?? o.ratings, ["score", "label", "date"], ["count", "value", "average"]),
-    averageRating: o.average_rating === undefined || o.average_rating === null ? null : num(o.average_rating),
+    scope: str(o.scope, "own"),
+    total: num(o.total),
+    open: num(o.open),
+    breachedOpen: num(o.breached_open),
+    assignedToMeOpen: num(o.assigned_to_me_open),
+    createdLast7Days: num(o.created_last_7_days),
+    resolvedLast7Days: num(o.resolved_last_7_days),
+    avgResolutionHours: numOrNull(o.avg_resolution_hours),
+    slaCompliancePercent: numOrNull(o.sla_compliance_percent),
+    avgRating: numOrNull(o.avg_rating),
+    awaitingMyApproval: num(o.awaiting_my_approval),
+    byStatus: countMap(o.by_status),
   };
 }
 
+/** The calendar date of an API period ("2026-11-27T00:00:00+05:00" → "2026-11-27"), in the server's zone. */
+export function periodKey(period: unknown): string {
+  const s = str(period);
+  return /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : s;
+}
+
+/** GET analytics/volume → `{interval, items: [{period, created, resolved}]}`. */
+export function toVolume(raw: unknown): VolumePoint[] {
+  const o = asObj(raw) ?? {};
+  const items = Array.isArray(o.items) ? o.items : Array.isArray(raw) ? raw : [];
+  return items.map((item) => {
+    const p = asObj(item) ?? {};
+    return { key: periodKey(p.period ?? p.date), created: num(p.created ?? p.count), resolved: num(p.resolved) };
+  });
+}
+
+/** GET analytics/by-department → `{items: [{department_id, code, name, total, open, breached, ...}]}`. */
+export function toDepartmentLoad(raw: unknown): DepartmentLoadPoint[] {
+  const o = asObj(raw) ?? {};
+  const items = Array.isArray(o.items) ? o.items : Array.isArray(raw) ? raw : [];
+  return items.map((item) => {
+    const p = asObj(item) ?? {};
+    return {
+      departmentId: strOrNull(p.department_id),
+      code: strOrNull(p.code),
+      name: strOrNull(p.name),
+      total: num(p.total),
+      open: num(p.open),
+      breached: num(p.breached),
+      avgResolutionHours: numOrNull(p.avg_resolution_hours),
+      avgRating: numOrNull(p.avg_rating),
+    };
+  });
+}
+
+/** GET analytics/by-status → `{by_status: {status: n}, by_priority: {priority: n}, matrix}`. */
+export function toStatusBreakdown(raw: unknown): StatusBreakdown {
+  const o = asObj(raw) ?? {};
+  return { byStatus: countMap(o.by_status), byPriority: countMap(o.by_priority) };
+}
+
+/** GET analytics/sla-compliance → `{total, breached, compliance_percent, by_priority: [...]}`. */
+export function toSlaCompliance(raw: unknown): SlaCompliance {
+  const o = asObj(raw) ?? {};
+  const rows = Array.isArray(o.by_priority) ? o.by_priority : [];
+  return {
+    total: num(o.total),
+    breached: num(o.breached),
+    percent: numOrNull(o.compliance_percent),
+    byPriority: rows.map((item) => {
+      const p = asObj(item) ?? {};
+      return {
+        priority: str(p.priority),
+        total: num(p.total),
+        breached: num(p.breached),
+        firstResponseBreached: num(p.first_response_breached),
+        resolutionBreached: num(p.resolution_breached),
+        percent: numOrNull(p.compliance_percent),
+      };
+    }),
+  };
+}
+
+/** GET analytics/satisfaction → `{count, average, distribution: {"1": n, ..., "5": n}}`. */
+export function toSatisfaction(raw: unknown): Satisfaction {
+  const o = asObj(raw) ?? {};
+  const dist = countMap(o.distribution);
+  return {
+    count: num(o.count),
+    average: numOrNull(o.average),
+    distribution: [1, 2, 3, 4, 5].map((score) => ({ score, count: dist[String(score)] ?? 0 })),
+  };
+}
+
+/** GET analytics/resolution-time → `{items: [{priority, resolved, avg_hours}]}`. */
+export function toResolutionTime(raw: unknown): ResolutionTimeRow[] {
+  const o = asObj(raw) ?? {};
+  const items = Array.isArray(o.items) ? o.items : [];
+  return items.map((item) => {
+    const p = asObj(item) ?? {};
+    return { priority: str(p.priority), resolved: num(p.resolved), avgHours: numOrNull(p.avg_hours) };
+  });
+}
+
+/** GET audit: `{id, created_at, actor_id, actor_code, action, object_type, object_id, before, after, reason, request_id, ip}`. */
 export function toAuditEntry(raw: Raw): AuditEntry {
+  const before = asObj(raw.before);
+  const after = asObj(raw.after);
   return {
     id: str(raw.id),
     actor_id: idOf(raw.actor_id ?? raw.actor),
@@ -234,5 +322,27 @@ export function toAuditEntry(raw: Raw): AuditEntry {
     entity_id: strOrNull(raw.entity_id ?? raw.object_id),
     created_at: str(raw.created_at ?? raw.at),
     data: asObj(raw.data ?? raw.changes ?? raw.payload ?? raw.after ?? raw.before),
+    before,
+    after,
+    reason: strOrNull(raw.reason),
+    ip: strOrNull(raw.ip),
   };
+}
+
+/** What an audit entry changed, one line per field: "status: submitted → assigned"; a creation lists its values. */
+export function auditChanges(entry: Pick<AuditEntry, "before" | "after">): string[] {
+  const show = (v: unknown) => (v === null || v === undefined || v === "" ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  const before = entry.before ?? {};
+  const after = entry.after ?? {};
+  const keys = Array.from(new Set([...Object.keys(before), ...Object.keys(after)])).filter((k) => k !== "version");
+  const lines: string[] = [];
+  for (const key of keys) {
+    const a = before[key];
+    const b = after[key];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (!entry.before) {
+      if (b !== null && b !== undefined && b !== "") lines.push(`${key}: ${show(b)}`);
+    } else lines.push(`${key}: ${show(a)} → ${show(b)}`);
+  }
+  return lines;
 }

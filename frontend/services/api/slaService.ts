@@ -17,6 +17,11 @@ export interface WorkingCalendar {
   day_end: string;
   holidays: { id: string; date: string; name: string }[];
   version: number;
+  timezone: string;
+  /** PKR; above it a finance approval also needs the CEO. Kept as the API's decimal string. */
+  ceo_approval_threshold: string;
+  auto_close_days: number;
+  reminder_days: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -60,6 +65,10 @@ export async function getCalendar(): Promise<WorkingCalendar> {
     day_end: hhmm(settings.work_end, "16:00"),
     holidays: toPage(holidays, (h) => ({ id: String(h.id), date: String(h.date), name: String(h.name ?? "") })).items,
     version: Number(settings.version ?? 1),
+    timezone: String(settings.timezone ?? ""),
+    ceo_approval_threshold: String(settings.ceo_approval_threshold ?? ""),
+    auto_close_days: Number(settings.auto_close_days ?? 0),
+    reminder_days: Number(settings.reminder_days ?? 0),
   };
 }
 
@@ -69,6 +78,9 @@ export async function updateCalendar(calendar: WorkingCalendar): Promise<void> {
     work_days: calendar.working_days,
     work_start: calendar.day_start,
     work_end: calendar.day_end,
+    ceo_approval_threshold: calendar.ceo_approval_threshold || undefined,
+    auto_close_days: calendar.auto_close_days,
+    reminder_days: calendar.reminder_days,
   });
 }
 

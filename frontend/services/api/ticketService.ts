@@ -18,11 +18,13 @@ import type {
 
 type Raw = Record<string, unknown>;
 
-function listParams(filters: TicketFilters): Record<string, string | number | boolean> {
-  const params: Record<string, string | number | boolean> = { page_size: PAGE_SIZE };
+/** Query string for GET /tickets; list filters (`status`, `priority`) repeat the key, as the API expects. */
+export function listParams(filters: TicketFilters): URLSearchParams {
+  const params = new URLSearchParams({ page_size: String(PAGE_SIZE) });
   for (const [key, value] of Object.entries(filters)) {
     if (value === undefined || value === "" || value === null) continue;
-    params[key] = value as string | number | boolean;
+    if (Array.isArray(value)) value.forEach((v) => params.append(key, String(v)));
+    else params.set(key, String(value));
   }
   return params;
 }

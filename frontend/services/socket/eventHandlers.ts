@@ -53,10 +53,41 @@ export interface PresenceUser {
   full_name: string;
 }
 
+/**
+ * A presence frame (docs/realtime.md): right after connecting `{users: [...]}` (who is in the room
+ * now, replaces the list); afterwards `{joined: [...], left: [...]}`, batched per room (disjoint).
+ */
+export interface PresenceChange {
+  users?: PresenceUser[];
+  joined: PresenceUser[];
+  left: PresenceUser[];
+}
+
+/** Who is in the room after a presence frame: id → display name. */
+export function applyPresence(previous: Record<string, string>, change: PresenceChange): Record<string, string> {
+  const next = change.users ? Object.fromEntries(change.users.map((u) => [u.id, u.full_name])) : { ...previous };
+  for (const user of change.left) delete next[user.id];
+  for (const user of change.joined) next[user.id] = user.full_name;
+  return next;
+}
+
+function toPresenceList(raw: unknown): PresenceUser[] {
+  // A single user object (the frame's older form) is accepted as a list of one.
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === "object" ? [raw] : [];
+  return list.map(toPresenceUser).filter((u): u is PresenceUser => !!u);
+}
+
+export function toPresenceChange(frame: SocketFrame): PresenceChange {
+  return {
+    users: Array.isArray(frame.users) ? toPresenceList(frame.users) : undefined,
+    joined: toPresenceList(frame.joined),
+    left: toPresenceList(frame.left),
+  };
+}
+
 export interface RoomCallbacks {
   onTyping?: (userId: string, name: string | null) => void;
-  /** `users` replaces the list; `joined`/`left` change it. */
-  onPresence?: (change: { users?: PresenceUser[]; joined?: PresenceUser; left?: PresenceUser }) => void;
+  onPresence?: (change: PresenceChange) => void;
   onError?: (error: { code: string; detail: string; clientId: string | null }) => void;
 }
 
@@ -95,11 +126,7 @@ export function handleRoomFrame(queryClient: QueryClient, roomId: string, frame:
       break;
     }
     case SOCKET_EVENTS.presence:
-      callbacks.onPresence?.({
-        users: Array.isArray(frame.users) ? (frame.users.map(toPresenceUser).filter(Boolean) as PresenceUser[]) : undefined,
-        joined: toPresenceUser(frame.joined),
-        left: toPresenceUser(frame.left),
-      });
+      callbacks.onPresence?.(toPresenceChange(frame));
       break;
     case SOCKET_EVENTS.error:
       callbacks.onError?.({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
-import { handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
+import { applyPresence, toPresenceChange, type PresenceChange, handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
 import { queryKeys } from "@/services/api/queryKeys";
 import type { ChatMessage } from "@/types/chat";
 import type { Ticket } from "@/types/ticket";
@@ -62,11 +62,49 @@ describe("room frames", () => {
   });
 
   it("reports presence lists and changes", () => {
-    const seen: unknown[] = [];
+    const seen: PresenceChange[] = [];
     const qc = new QueryClient();
     handleRoomFrame(qc, "r", { type: "presence", users: [{ id: "1", full_name: "A" }] }, { onPresence: (c) => seen.push(c) });
-    handleRoomFrame(qc, "r", { type: "presence", left: { id: "1", full_name: "A" } }, { onPresence: (c) => seen.push(c) });
-    expect(seen[0]).toMatchObject({ users: [{ id: "1", full_name: "A" }] });
-    expect(seen[1]).toMatchObject({ left: { id: "1" } });
+    handleRoomFrame(qc, "r", { type: "presence", joined: [], left: [{ id: "1", full_name: "A" }] }, { onPresence: (c) => seen.push(c) });
+    expect(seen[0]).toMatchObject({ users: [{ id: "1", full_name: "A" }], joined: [], left: [] });
+    expect(seen[1]).toMatchObject({ joined: [], left: [{ id: "1" }] });
+    expect(seen[1]!.users).toBeUndefined();
+  });
+});
+
+describe("presence (docs/realtime.md frames)", () => {
+  // Copied from the server: the frame on connect, then a batched change.
+  const onConnect = {
+    type: "presence",
+    users: [
+      { id: "a31bda63-4887-4a93-bae7-61b0dc49ecb7", employee_code: "req1", full_name: "Rabia Teacher" },
+      { id: "5753c232-e022-4d03-98e3-2acaf0b18f28", employee_code: "it1", full_name: "Imran IT" },
+    ],
+  };
+  const batched = {
+    type: "presence",
+    joined: [{ id: "1b6eedb8-ad5d-4fe0-b2b1-e9abb5211102", employee_code: "mnt1", full_name: "Kamran Maintenance" }],
+    left: [{ id: "5753c232-e022-4d03-98e3-2acaf0b18f28", employee_code: "it1", full_name: "Imran IT" }],
+  };
+
+  it("replaces the list on connect, then applies joined and left", () => {
+    let room = applyPresence({ stale: "Someone" }, toPresenceChange(onConnect));
+    expect(Object.values(room)).toEqual(["Rabia Teacher", "Imran IT"]);
+    room = applyPresence(room, toPresenceChange(batched));
+    expect(Object.values(room).sort()).toEqual(["Kamran Maintenance", "Rabia Teacher"]);
+  });
+
+  it("accepts several users per batch and the older single-object form", () => {
+    const many = toPresenceChange({
+      type: "presence",
+      joined: [
+        { id: "x", employee_code: "x1", full_name: "X" },
+        { id: "y", employee_code: "y1" },
+      ],
+      left: [],
+    });
+    expect(many.joined.map((u) => u.full_name)).toEqual(["X", "y1"]);
+    const single = toPresenceChange({ type: "presence", joined: { id: "z", full_name: "Z" } });
+    expect(applyPresence({}, single)).toEqual({ z: "Z" });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { directionFor, translate } from "@/lib/i18n";
+import { directionFor, en, translate } from "@/lib/i18n";
 import { availableActions, canOpenSection } from "@/lib/rbac";
 import { useUiStore } from "@/store/uiStore";
 import type { Ticket } from "@/types/ticket";
@@ -12,8 +12,12 @@ describe("language", () => {
   });
   it("translates, falling back to English then to the key", () => {
     expect(translate("ur", "auth.signIn")).toBe("سائن ان");
-    expect(translate("ur", "charts.volume")).toBe("Ticket volume");
+    expect(translate("ur", "charts.volume")).toBe("ٹکٹوں کی تعداد");
     expect(translate("en", "no.such.key")).toBe("no.such.key");
+  });
+  it("has an Urdu text for every English one", () => {
+    const missing = Object.keys(en).filter((key) => translate("ur", key) === translate("en", key) && !/^(day|attachment\.types)/.test(key));
+    expect(missing.filter((k) => !["common.export"].includes(k))).toEqual([]);
   });
   it("keeps the chosen language in the UI store", () => {
     useUiStore.getState().setLocale("ur");

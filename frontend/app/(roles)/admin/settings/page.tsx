@@ -8,12 +8,12 @@ import { Label } from "@/components/ui/label";
 import { Table, THead, TBody, TR, TH, TD } from "@/components/ui/table";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { PriorityBadge } from "@/components/common/StatusTag";
-import { ErrorState, EmptyState } from "@/components/common/States";
+import { ErrorState, EmptyState, InlineError } from "@/components/common/States";
 import { useCalendar, useHolidayChange, useSaveCalendar, useSaveSlaPolicy, useSlaPolicies } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import type { SlaPolicy, WorkingCalendar } from "@/services/api/slaService";
 
-const DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const DAYS = [0, 1, 2, 3, 4, 5, 6];
 
 function Holidays({ calendar }: { calendar: WorkingCalendar }) {
   const { t } = useI18n();
@@ -22,7 +22,9 @@ function Holidays({ calendar }: { calendar: WorkingCalendar }) {
   const [name, setName] = useState("");
   return (
     <div className="space-y-2">
-      <ul className="flex flex-wrap gap-2">
+      <h3 className="text-sm font-medium">{t("admin.holidays")}</h3>
+      {!calendar.holidays.length && <p className="text-sm text-muted-foreground">{t("admin.noHolidays")}</p>}
+      <ul className="flex flex-wrap gap-2" data-testid="holidays">
         {calendar.holidays.map((h) => (
           <li key={h.id} className="flex items-center gap-1 rounded-md border px-2 py-1 text-sm">
             {h.date} {h.name}
@@ -40,17 +42,18 @@ function Holidays({ calendar }: { calendar: WorkingCalendar }) {
         }}
       >
         <div className="grid gap-1.5">
-          <Label htmlFor="holiday-date">Holiday</Label>
+          <Label htmlFor="holiday-date">{t("admin.holidayDate")}</Label>
           <Input id="holiday-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor="holiday-name">{t("admin.name")}</Label>
           <Input id="holiday-name" value={name} onChange={(e) => setName(e.target.value)} />
         </div>
-        <Button type="submit" variant="outline" disabled={change.isPending}>
-          {t("common.create")}
+        <Button type="submit" variant="outline" disabled={change.isPending || !date}>
+          {t("admin.addHoliday")}
         </Button>
       </form>
+      <InlineError error={change.error} />
     </div>
   );
 }
@@ -88,9 +91,9 @@ function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
   return (
     <form className="grid gap-3" onSubmit={(e) => { e.preventDefault(); save.mutate(value); }}>
       <fieldset className="flex flex-wrap gap-3">
-        <legend className="mb-1 text-sm font-medium">{t("admin.calendar")}</legend>
-        {DAYS.map((d, i) => (
-          <label key={d} className="flex items-center gap-1 text-sm">
+        <legend className="mb-1 text-sm font-medium">{t("admin.workingDays")}</legend>
+        {DAYS.map((i) => (
+          <label key={i} className="flex items-center gap-1 text-sm">
             <input
               type="checkbox"
               checked={value.working_days.includes(i)}
@@ -98,20 +101,40 @@ function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
                 setValue((v) => ({ ...v, working_days: e.target.checked ? [...v.working_days, i].sort() : v.working_days.filter((x) => x !== i) }))
               }
             />
-            {d}
+            {t(`day.${i}`)}
           </label>
         ))}
       </fieldset>
       <div className="grid gap-3 sm:grid-cols-2">
         <div className="grid gap-1.5">
-          <Label htmlFor="cal-start">Start</Label>
+          <Label htmlFor="cal-start">{t("admin.dayStart")}</Label>
           <Input id="cal-start" type="time" value={value.day_start} onChange={(e) => setValue((v) => ({ ...v, day_start: e.target.value }))} />
         </div>
         <div className="grid gap-1.5">
-          <Label htmlFor="cal-end">End</Label>
+          <Label htmlFor="cal-end">{t("admin.dayEnd")}</Label>
           <Input id="cal-end" type="time" value={value.day_end} onChange={(e) => setValue((v) => ({ ...v, day_end: e.target.value }))} />
         </div>
       </div>
+      <fieldset className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="desk-settings">
+        <legend className="mb-1 text-sm font-medium">{t("admin.desk")}</legend>
+        <div className="grid gap-1.5">
+          <Label htmlFor="desk-tz">{t("admin.timezone")}</Label>
+          <Input id="desk-tz" value={value.timezone} readOnly className="bg-muted" />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="desk-ceo">{t("admin.ceoThreshold")}</Label>
+          <Input id="desk-ceo" type="number" min={0} step="1000" value={value.ceo_approval_threshold} onChange={(e) => setValue((v) => ({ ...v, ceo_approval_threshold: e.target.value }))} />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="desk-autoclose">{t("admin.autoCloseDays")}</Label>
+          <Input id="desk-autoclose" type="number" min={1} value={value.auto_close_days} onChange={(e) => setValue((v) => ({ ...v, auto_close_days: Number(e.target.value) }))} />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="desk-reminder">{t("admin.reminderDays")}</Label>
+          <Input id="desk-reminder" type="number" min={1} value={value.reminder_days} onChange={(e) => setValue((v) => ({ ...v, reminder_days: Number(e.target.value) }))} />
+        </div>
+      </fieldset>
+      <InlineError error={save.error} />
       <Button type="submit" className="justify-self-start" disabled={save.isPending}>
         {t("common.save")}
       </Button>
