@@ -272,6 +272,20 @@ export const en = {
   "audit.objectId": "Object id",
   "audit.details": "Changes",
   "audit.ip": "IP address",
+  "category.hardware": "Hardware",
+  "category.software": "Software",
+  "category.network": "Network",
+  "category.building": "Building",
+  "category.electrical": "Electrical",
+  "category.furniture": "Furniture",
+  "category.payment": "Payment",
+  "category.reimbursement": "Reimbursement",
+  "category.other": "Other",
+  "ticket.postponedUntil": "Postponed until",
+  "ticket.postponedReason": "Reason for postponing",
+  "ticket.resolution": "Resolution",
+  "ticket.splitAcross": "Split across departments",
+  "nav.back": "Back",
 };
 
 export type MessageKey = keyof typeof en;
@@ -543,6 +557,20 @@ const ur: Partial<Record<MessageKey, string>> = {
   "audit.entity": "شے",
   "audit.from": "سے",
   "audit.to": "تک",
+  "category.hardware": "ہارڈ ویئر",
+  "category.software": "سافٹ ویئر",
+  "category.network": "نیٹ ورک",
+  "category.building": "عمارت",
+  "category.electrical": "بجلی",
+  "category.furniture": "فرنیچر",
+  "category.payment": "ادائیگی",
+  "category.reimbursement": "واپسی ادائیگی",
+  "category.other": "دیگر",
+  "ticket.postponedUntil": "مؤخر تا",
+  "ticket.postponedReason": "مؤخر کرنے کی وجہ",
+  "ticket.resolution": "حل",
+  "ticket.splitAcross": "مختلف شعبوں میں تقسیم",
+  "nav.back": "واپس",
 };
 
 const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, ur };

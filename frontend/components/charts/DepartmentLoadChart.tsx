@@ -25,9 +25,9 @@ export function DepartmentLoadChart() {
           <YAxis allowDecimals={false} fontSize={12} />
           <Tooltip />
           <Legend />
-          <Bar dataKey="open" name={t("charts.open")} fill="hsl(199 89% 40%)" />
-          <Bar dataKey="breached" name={t("charts.breached")} fill="hsl(0 72% 51%)" />
-          <Bar dataKey="total" name={t("charts.total")} fill="hsl(215 16% 65%)" />
+          <Bar isAnimationActive={false} dataKey="open" name={t("charts.open")} fill="hsl(199 89% 40%)" />
+          <Bar isAnimationActive={false} dataKey="breached" name={t("charts.breached")} fill="hsl(0 72% 51%)" />
+          <Bar isAnimationActive={false} dataKey="total" name={t("charts.total")} fill="hsl(215 16% 65%)" />
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>

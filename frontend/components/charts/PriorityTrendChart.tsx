@@ -31,7 +31,7 @@ export function PriorityTrendChart() {
           <Tooltip />
           <Legend />
           {(Object.keys(COLORS) as (keyof typeof COLORS)[]).map((p) => (
-            <Bar key={p} dataKey={p} stackId="priority" name={t(`priority.${p}`)} fill={COLORS[p]} />
+            <Bar isAnimationActive={false} key={p} dataKey={p} stackId="priority" name={t(`priority.${p}`)} fill={COLORS[p]} />
           ))}
         </BarChart>
       </ResponsiveContainer>

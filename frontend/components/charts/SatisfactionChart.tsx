@@ -31,7 +31,7 @@ export function SatisfactionChart() {
           <XAxis dataKey="label" fontSize={12} />
           <YAxis allowDecimals={false} fontSize={12} />
           <Tooltip />
-          <Bar dataKey="count" name={t("charts.ratings")} fill="hsl(38 92% 50%)" />
+          <Bar isAnimationActive={false} dataKey="count" name={t("charts.ratings")} fill="hsl(38 92% 50%)" />
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>

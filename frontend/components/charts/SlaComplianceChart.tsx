@@ -36,7 +36,7 @@ export function SlaComplianceChart() {
           <XAxis dataKey="label" fontSize={12} />
           <YAxis domain={[0, 100]} fontSize={12} />
           <Tooltip formatter={(v) => `${formatNumber(Number(v), locale, 1)}%`} />
-          <Bar dataKey="value" name={t("charts.slaCompliance")} fill="hsl(160 84% 28%)" />
+          <Bar isAnimationActive={false} dataKey="value" name={t("charts.slaCompliance")} fill="hsl(160 84% 28%)" />
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -28,8 +28,8 @@ export function TicketVolumeChart() {
           <YAxis allowDecimals={false} fontSize={12} />
           <Tooltip />
           <Legend />
-          <Area type="monotone" dataKey="created" name={t("charts.created")} stroke="hsl(199 89% 40%)" fill="hsl(199 89% 40% / 0.15)" />
-          <Area type="monotone" dataKey="resolved" name={t("charts.resolved")} stroke="hsl(160 84% 28%)" fill="hsl(160 84% 28% / 0.15)" />
+          <Area isAnimationActive={false} type="monotone" dataKey="created" name={t("charts.created")} stroke="hsl(199 89% 40%)" fill="hsl(199 89% 40% / 0.15)" />
+          <Area isAnimationActive={false} type="monotone" dataKey="resolved" name={t("charts.resolved")} stroke="hsl(160 84% 28%)" fill="hsl(160 84% 28% / 0.15)" />
         </AreaChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -101,7 +101,7 @@ export function NewRequestForm() {
                 <option value="">—</option>
                 {CATEGORIES.map((c) => (
                   <option key={c} value={c}>
-                    {c}
+                    {t(`category.${c}`)}
                   </option>
                 ))}
               </Select>

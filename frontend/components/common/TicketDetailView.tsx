@@ -18,10 +18,10 @@ import { useI18n } from "@/hooks/useI18n";
 import { useDepartmentNames } from "@/hooks/useDepartmentNames";
 import { availableActions } from "@/lib/rbac";
 import { isNotFound } from "@/lib/errors";
-import { formatDateTime } from "@/lib/helpers";
+import { formatDateTime, formatNumber } from "@/lib/helpers";
 import { ticketHref } from "@/config/routes";
 
-export function TicketDetailView({ id, backHref }: { id: string; backHref: string }) {
+export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; backHref: string; backLabelKey?: string }) {
   const { t, locale } = useI18n();
   const { user } = useSession();
   const departmentName = useDepartmentNames();
@@ -54,7 +54,7 @@ export function TicketDetailView({ id, backHref }: { id: string; backHref: strin
   return (
     <article className="space-y-4" data-testid="ticket-detail" data-ticket-id={ticket.id} data-version={ticket.version}>
       <Link href={backHref} className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
-        <ArrowLeft className="h-4 w-4 rtl:rotate-180" aria-hidden /> {t("nav.requests")}
+        <ArrowLeft className="h-4 w-4 rtl:rotate-180" aria-hidden /> {t(backLabelKey ?? "nav.back")}
       </Link>
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
@@ -106,7 +106,10 @@ export function TicketDetailView({ id, backHref }: { id: string; backHref: strin
             <CardContent className="grid gap-2 pt-4 text-sm sm:pt-6">
               <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5">
                 <dt className="text-muted-foreground">{t("common.department")}</dt>
-                <dd>{ticket.department_name ?? departmentName(ticket.department_id)}</dd>
+                <dd>
+                  {ticket.department_name ??
+                    (ticket.department_id ? departmentName(ticket.department_id) : ticket.subtickets_progress?.total ? t("ticket.splitAcross") : "—")}
+                </dd>
                 <dt className="text-muted-foreground">{t("common.requestor")}</dt>
                 <dd>{ticket.requestor_name ?? "—"}</dd>
                 <dt className="text-muted-foreground">{t("common.assignee")}</dt>
@@ -114,13 +117,31 @@ export function TicketDetailView({ id, backHref }: { id: string; backHref: strin
                 {ticket.category && (
                   <>
                     <dt className="text-muted-foreground">{t("common.category")}</dt>
-                    <dd>{ticket.category}</dd>
+                    <dd>{t(`category.${ticket.category}`) === `category.${ticket.category}` ? ticket.category : t(`category.${ticket.category}`)}</dd>
                   </>
                 )}
                 {ticket.amount && (
                   <>
                     <dt className="text-muted-foreground">{t("common.amount")}</dt>
-                    <dd>{ticket.amount}</dd>
+                    <dd>PKR {formatNumber(Number(ticket.amount), locale, 2)}</dd>
+                  </>
+                )}
+                {ticket.status === "postponed" && ticket.postponed_until && (
+                  <>
+                    <dt className="text-muted-foreground">{t("ticket.postponedUntil")}</dt>
+                    <dd>{formatDateTime(ticket.postponed_until, locale)}</dd>
+                  </>
+                )}
+                {ticket.status === "postponed" && ticket.postponed_reason && (
+                  <>
+                    <dt className="text-muted-foreground">{t("ticket.postponedReason")}</dt>
+                    <dd>{ticket.postponed_reason}</dd>
+                  </>
+                )}
+                {ticket.resolution && (
+                  <>
+                    <dt className="text-muted-foreground">{t("ticket.resolution")}</dt>
+                    <dd data-testid="ticket-resolution">{ticket.resolution}</dd>
                   </>
                 )}
                 <dt className="text-muted-foreground">{t("common.created")}</dt>

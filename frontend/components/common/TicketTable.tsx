@@ -39,7 +39,7 @@ export function TicketTable({
           <TH>{t("common.status")}</TH>
           <TH className="hidden sm:table-cell">{t("common.priority")}</TH>
           <TH className="hidden md:table-cell">{t("common.department")}</TH>
-          <TH className="hidden lg:table-cell">{t("common.updated")}</TH>
+          <TH className="hidden xl:table-cell">{t("common.updated")}</TH>
         </TR>
       </THead>
       <TBody>
@@ -59,8 +59,15 @@ export function TicketTable({
             <TD className="hidden sm:table-cell">
               <PriorityBadge priority={ticket.priority} />
             </TD>
-            <TD className="hidden md:table-cell">{ticket.department_name ?? departmentName(ticket.department_id)}</TD>
-            <TD className="hidden whitespace-nowrap lg:table-cell">{formatDateTime(ticket.updated_at, locale)}</TD>
+            <TD className="hidden md:table-cell">
+              {ticket.department_name ??
+                (ticket.department_id
+                  ? departmentName(ticket.department_id)
+                  : ticket.subtickets_progress?.total
+                    ? `${ticket.subtickets_progress.total} ${t("ticket.subtickets")}`
+                    : "—")}
+            </TD>
+            <TD className="hidden whitespace-nowrap xl:table-cell">{formatDateTime(ticket.updated_at, locale)}</TD>
           </TR>
         ))}
       </TBody>

@@ -8,5 +8,5 @@ export default function RequestDetailPage() {
   const { id } = useParams<{ id: string }>();
   const { user } = useSession();
   if (!user) return null;
-  return <TicketDetailView id={id} backHref={routes.requests(user.role)} />;
+  return <TicketDetailView id={id} backHref={routes.requests(user.role)} backLabelKey="nav.requests" />;
 }

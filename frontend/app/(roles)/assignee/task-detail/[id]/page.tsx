@@ -5,5 +5,5 @@ import { routes } from "@/config/routes";
 
 export default function TaskDetailPage() {
   const { id } = useParams<{ id: string }>();
-  return <TicketDetailView id={id} backHref={routes.tasks()} />;
+  return <TicketDetailView id={id} backHref={routes.tasks()} backLabelKey="nav.tasks" />;
 }

@@ -5,5 +5,5 @@ import { routes } from "@/config/routes";
 
 export default function ReviewPage() {
   const { id } = useParams<{ id: string }>();
-  return <TicketDetailView id={id} backHref={routes.ticketPool()} />;
+  return <TicketDetailView id={id} backHref={routes.ticketPool()} backLabelKey="nav.ticket-pool" />;
 }
