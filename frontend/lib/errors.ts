@@ -64,3 +64,24 @@ export function isVersionConflict(error: unknown): boolean {
 export function isNotFound(error: unknown): boolean {
   return toApiError(error).status === 404;
 }
+
+/**
+ * A download asked for a Blob, so an error's JSON body (`{detail, code}`) arrives as a Blob too:
+ * read it, so the user sees the API's `detail` (e.g. "not scanned yet") rather than a status code.
+ */
+export async function withBlobErrorBody<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isAxiosError(error) && error.response && typeof Blob !== "undefined" && error.response.data instanceof Blob) {
+      try {
+        const text = await error.response.data.text();
+        const { detail, code, errors } = detailFrom(JSON.parse(text));
+        if (detail) throw new ApiError(error.response.status, code ?? `http_${error.response.status}`, detail, errors);
+      } catch (parsed) {
+        if (parsed instanceof ApiError) throw parsed;
+      }
+    }
+    throw error;
+  }
+}

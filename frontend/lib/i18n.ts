@@ -286,6 +286,18 @@ export const en = {
   "ticket.resolution": "Resolution",
   "ticket.splitAcross": "Split across departments",
   "nav.back": "Back",
+  "role.requestor": "Requestor",
+  "role.moderator": "Moderator",
+  "role.assignee": "Assignee",
+  "role.admin": "Administrator",
+  "approver.finance": "Finance approver",
+  "approver.ceo": "CEO approver",
+  "import.created": "Created",
+  "import.updated": "Updated",
+  "import.unchanged": "Unchanged",
+  "import.refused": "Refused",
+  "common.hoursShort": "h",
+  "approval.step": "step",
 };
 
 export type MessageKey = keyof typeof en;
@@ -571,6 +583,18 @@ const ur: Partial<Record<MessageKey, string>> = {
   "ticket.resolution": "حل",
   "ticket.splitAcross": "مختلف شعبوں میں تقسیم",
   "nav.back": "واپس",
+  "role.requestor": "درخواست گزار",
+  "role.moderator": "ناظم",
+  "role.assignee": "ذمہ دار",
+  "role.admin": "منتظم",
+  "approver.finance": "مالیاتی منظور کنندہ",
+  "approver.ceo": "سی ای او منظور کنندہ",
+  "import.created": "بنایا گیا",
+  "import.updated": "تازہ کیا گیا",
+  "import.unchanged": "بغیر تبدیلی",
+  "import.refused": "مسترد",
+  "common.hoursShort": "گھنٹے",
+  "approval.step": "مرحلہ",
 };
 
 const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, ur };

@@ -20,7 +20,7 @@ export function summaryValue(key: SummaryKey, summary: AnalyticsSummary, locale:
   const value = summary[key];
   switch (key) {
     case "avgResolutionHours":
-      return value === null ? "—" : `${formatNumber(value as number, locale, 1)} h`;
+      return value === null ? "—" : `${formatNumber(value as number, locale, 1)} ${locale === "ur" ? "گھنٹے" : "h"}`;
     case "slaCompliancePercent":
       return value === null ? "—" : `${formatNumber(value as number, locale, 1)}%`;
     case "avgRating":

@@ -39,6 +39,7 @@ export interface ImportRowReport {
 export interface ImportReport {
   created: number;
   updated: number;
+  unchanged?: number;
   failed: number;
   rows: ImportRowReport[];
 }

@@ -72,7 +72,7 @@ export function UserFormModal({ user, open, onOpenChange }: { user: User | null;
               <Select {...form.register("role")}>
                 {ROLES.map((r) => (
                   <option key={r} value={r}>
-                    {r}
+                    {t(`role.${r}`)}
                   </option>
                 ))}
               </Select>
@@ -97,8 +97,8 @@ export function UserFormModal({ user, open, onOpenChange }: { user: User | null;
           <Field id="user-approver-kind" label={t("admin.approverKind")}>
             <Select {...form.register("approver_kind")}>
               <option value="">—</option>
-              <option value="finance">finance</option>
-              <option value="ceo">ceo</option>
+              <option value="finance">{t("approver.finance")}</option>
+              <option value="ceo">{t("approver.ceo")}</option>
             </Select>
           </Field>
           {!user && (

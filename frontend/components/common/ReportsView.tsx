@@ -34,7 +34,7 @@ function ResolutionTimeTable() {
               <tr key={r.priority} className="border-t">
                 <td className="py-1">{t(`priority.${r.priority}`)}</td>
                 <td className="py-1 text-end">{formatNumber(r.resolved, locale)}</td>
-                <td className="py-1 text-end">{r.avgHours === null ? "—" : `${formatNumber(r.avgHours, locale, 1)} h`}</td>
+                <td className="py-1 text-end">{r.avgHours === null ? "—" : `${formatNumber(r.avgHours, locale, 1)} ${t("common.hoursShort")}`}</td>
               </tr>
             ))}
           </tbody>

@@ -42,7 +42,7 @@ export function AppShell({ user, children }: { user: User; children: React.React
           <NotificationBell role={user.role} />
           <DropdownMenu.Root>
             <DropdownMenu.Trigger asChild>
-              <Button variant="ghost" size="icon" aria-label={`${user.full_name} (${user.role})`} data-testid="user-menu">
+              <Button variant="ghost" size="icon" aria-label={`${user.full_name} (${t(`role.${user.role}`)})`} data-testid="user-menu">
                 <span className="flex h-8 w-8 items-center justify-center rounded-full bg-secondary text-xs font-semibold">{initials(user.full_name)}</span>
               </Button>
             </DropdownMenu.Trigger>
@@ -51,7 +51,7 @@ export function AppShell({ user, children }: { user: User; children: React.React
                 <DropdownMenu.Label className="px-2 py-1.5 text-sm">
                   <span className="block font-medium">{user.full_name}</span>
                   <span className="block text-xs text-muted-foreground">
-                    {user.employee_code} · {user.role}
+                    {user.employee_code} · {t(`role.${user.role}`)}
                   </span>
                 </DropdownMenu.Label>
                 <DropdownMenu.Separator className="my-1 h-px bg-border" />

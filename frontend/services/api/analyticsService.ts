@@ -1,5 +1,6 @@
 import { api } from "./axiosClient";
 import { nextPageUrl } from "./pagination";
+import { withBlobErrorBody } from "@/lib/errors";
 import {
   toAnalyticsSummary,
   toAuditEntry,
@@ -147,7 +148,7 @@ export async function listAudit(filters: AuditFilters): Promise<Paginated<AuditE
 }
 
 export async function exportAudit(filters: AuditFilters): Promise<void> {
-  const response = await api.get<Blob>("/audit/export", { params: auditParams(filters), responseType: "blob", timeout: 0 });
+  const response = await withBlobErrorBody(api.get<Blob>("/audit/export", { params: auditParams(filters), responseType: "blob", timeout: 0 }));
   const url = URL.createObjectURL(response.data);
   const link = document.createElement("a");
   link.href = url;

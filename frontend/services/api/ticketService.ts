@@ -4,6 +4,7 @@ import { queryKeys } from "./queryKeys";
 import { toPage, toTicket, toHistory, toAttachment } from "./mappers";
 import { PAGE_SIZE } from "@/lib/constants";
 import { nextPageUrl } from "./pagination";
+import { withBlobErrorBody } from "@/lib/errors";
 import type {
   ActionPayload,
   Attachment,
@@ -91,7 +92,7 @@ export async function uploadAttachment(ticketId: string, file: File, onProgress?
 }
 
 export async function downloadAttachment(attachment: Attachment): Promise<void> {
-  const response = await api.get<Blob>(`/attachments/${attachment.id}/download`, { responseType: "blob", timeout: 0 });
+  const response = await withBlobErrorBody(api.get<Blob>(`/attachments/${attachment.id}/download`, { responseType: "blob", timeout: 0 }));
   const url = URL.createObjectURL(response.data);
   const link = document.createElement("a");
   link.href = url;

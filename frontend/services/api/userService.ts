@@ -33,6 +33,7 @@ export async function importUsers(file: File): Promise<ImportReport> {
   return {
     created: Number(data.created ?? 0),
     updated: Number(data.updated ?? 0),
+    unchanged: Number(data.unchanged ?? 0),
     failed: Number(data.refused ?? data.failed ?? 0),
     rows: rows.map((r, i) => ({
       row: Number(r.row ?? r.line ?? i + 2),

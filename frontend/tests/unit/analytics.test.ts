@@ -172,3 +172,16 @@ describe("audit log", () => {
     expect(Date.parse(p.created_before!) - Date.parse(p.created_after!)).toBe(86_400_000);
   });
 });
+
+describe("download errors", () => {
+  it("reads the API's detail out of a Blob error body", async () => {
+    const { AxiosError } = await import("axios");
+    const { withBlobErrorBody, toApiError } = await import("@/lib/errors");
+    const body = new Blob([JSON.stringify({ detail: "This file has not been scanned yet.", code: "forbidden" })], { type: "application/json" });
+    const error = new AxiosError("Request failed", "ERR_BAD_REQUEST", undefined, undefined, {
+      status: 403, statusText: "Forbidden", headers: {}, config: { headers: {} } as never, data: body,
+    });
+    const failure = await withBlobErrorBody(Promise.reject(error)).catch((e: unknown) => e);
+    expect(toApiError(failure)).toMatchObject({ status: 403, code: "forbidden", detail: "This file has not been scanned yet." });
+  });
+});

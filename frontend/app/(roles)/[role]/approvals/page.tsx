@@ -12,9 +12,10 @@ import { useApprovals, useDecideApproval } from "@/hooks/useApprovals";
 import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { routes } from "@/config/routes";
+import { formatNumber } from "@/lib/helpers";
 
 export default function ApprovalsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { user } = useSession();
   const approvals = useApprovals(!!user?.is_approver);
   const decide = useDecideApproval();
@@ -48,14 +49,20 @@ export default function ApprovalsPage() {
                         </Link>
                       )}
                     </p>
+                    {a.ticket?.amount && (
+                      <p className="text-lg font-semibold" data-testid="approval-amount">
+                        PKR {formatNumber(Number(a.ticket.amount), locale, 2)}
+                      </p>
+                    )}
                     <p className="text-sm text-muted-foreground">
-                      #{a.step} · {a.approver_kind}
-                      {a.ticket?.amount && ` · ${t("common.amount")}: ${a.ticket.amount}`}
+                      {t(`approver.${a.approver_kind}`)} · {t("approval.step")} {a.step}
+                      {a.ticket?.requestor_name && ` · ${t("common.requestor")}: ${a.ticket.requestor_name}`}
                     </p>
+                    {a.ticket?.description && <p className="line-clamp-2 max-w-prose text-sm">{a.ticket.description}</p>}
                     {a.ticket && <StatusTag status={a.ticket.status} />}
                   </div>
                   <div className="flex gap-2">
-                    <Button size="sm" disabled={decide.isPending} onClick={() => decide.mutate({ id: a.id, decision: "approve" })}>
+                    <Button size="sm" disabled={decide.isPending} onClick={() => decide.mutate({ id: a.id, decision: "approve", version: a.ticket?.version })}>
                       {t("action.approve")}
                     </Button>
                     <Button size="sm" variant="destructive" disabled={decide.isPending} onClick={() => setRejecting(a.id)}>
@@ -75,7 +82,13 @@ export default function ApprovalsPage() {
         confirmLabel={t("action.reject")}
         destructive
         pending={decide.isPending}
-        onConfirm={(reason) => rejecting && decide.mutate({ id: rejecting, decision: "reject", reason }, { onSuccess: () => setRejecting(null) })}
+        onConfirm={(reason) =>
+          rejecting &&
+          decide.mutate(
+            { id: rejecting, decision: "reject", reason, version: approvals.data?.find((x) => x.id === rejecting)?.ticket?.version },
+            { onSuccess: () => setRejecting(null) },
+          )
+        }
       />
     </PageWrapper>
   );

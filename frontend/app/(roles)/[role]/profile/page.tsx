@@ -23,11 +23,11 @@ export default function ProfilePage() {
             <dt className="text-muted-foreground">{t("admin.email")}</dt>
             <dd>{user.email || "—"}</dd>
             <dt className="text-muted-foreground">{t("admin.role")}</dt>
-            <dd>{user.role}</dd>
+            <dd>{t(`role.${user.role}`)}</dd>
             <dt className="text-muted-foreground">{t("common.department")}</dt>
             <dd>{departmentName(user.department_id)}</dd>
             <dt className="text-muted-foreground">{t("admin.approverKind")}</dt>
-            <dd>{user.is_approver ? (user.approver_kind ?? "✓") : "—"}</dd>
+            <dd>{user.is_approver ? (user.approver_kind ? t(`approver.${user.approver_kind}`) : "✓") : "—"}</dd>
             <dt className="text-muted-foreground">{t("common.language")}</dt>
             <dd>
               <LanguageSwitcher />

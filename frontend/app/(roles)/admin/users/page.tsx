@@ -63,7 +63,7 @@ export default function UsersPage() {
             <option value="">{t("common.all")}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {r}
+                {t(`role.${r}`)}
               </option>
             ))}
           </Select>
@@ -77,7 +77,8 @@ export default function UsersPage() {
           </CardHeader>
           <CardContent className="space-y-2 text-sm">
             <p>
-              +{importUsers.data.created} · ~{importUsers.data.updated} · ✗{importUsers.data.failed}
+              {t("import.created")}: {importUsers.data.created} · {t("import.updated")}: {importUsers.data.updated} · {t("import.unchanged")}:{" "}
+              {importUsers.data.unchanged ?? 0} · {t("import.refused")}: {importUsers.data.failed}
             </p>
             <Table>
               <THead>
@@ -94,7 +95,9 @@ export default function UsersPage() {
                     <TD>{r.row}</TD>
                     <TD>{r.employee_code ?? "—"}</TD>
                     <TD>
-                      <Badge variant={r.status === "refused" || r.status === "error" ? "destructive" : "success"}>{r.status}</Badge>
+                      <Badge variant={r.status === "refused" || r.status === "error" ? "destructive" : "success"}>
+                        {t(`import.${r.status}`) === `import.${r.status}` ? r.status : t(`import.${r.status}`)}
+                      </Badge>
                     </TD>
                     <TD>{r.detail ?? ""}</TD>
                   </TR>
@@ -127,11 +130,11 @@ export default function UsersPage() {
                 <TD className="font-mono text-xs">{u.employee_code}</TD>
                 <TD>
                   {u.full_name}
-                  {!u.is_active && <Badge variant="outline" className="ms-2">inactive</Badge>}
+                  {!u.is_active && <Badge variant="outline" className="ms-2">{t("admin.inactive")}</Badge>}
                 </TD>
                 <TD>
-                  {u.role}
-                  {u.is_approver && <Badge variant="info" className="ms-2">{u.approver_kind ?? "approver"}</Badge>}
+                  {t(`role.${u.role}`)}
+                  {u.is_approver && <Badge variant="info" className="ms-2">{t(u.approver_kind ? `approver.${u.approver_kind}` : "admin.approverKind")}</Badge>}
                 </TD>
                 <TD className="hidden md:table-cell">{departmentName(u.department_id)}</TD>
                 <TD className="flex gap-2">
