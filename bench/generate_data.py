@@ -13,8 +13,8 @@ millions of incremental inserts into a GIN or B-tree), then ``ANALYZE``.
       --users 100000 --tickets 1000000 --messages 5000000
 
 Every generated user has the password ``bench-pass-123`` (one hash, computed once). Employee codes:
-``bu0000001``.. ; the first 50 of each role are the accounts the Locust scenario signs in with
-(``bench/locustfile.py``): ``bench-req-N``, ``bench-asg-N``, ``bench-mod-N``, ``bench-adm-N``.
+``bu0000001``.. ; the first 50 of each role are named ``bench-req-N``, ``bench-asg-N``,
+``bench-mod-N``, ``bench-adm-N``. Roles: 5 % assignees, 20 moderators, 10 admins, the rest requestors.
 """
 
 import argparse
@@ -216,7 +216,8 @@ def main() -> None:
     n_users = args.users
     roles = ["requestor"] * n_users
     special = {"requestor": "req", "assignee": "asg", "moderator": "mod", "admin": "adm"}
-    n_assignees, n_mods, n_admins = max(50, n_users // 20), max(50, n_users // 500), 50
+    # A desk has a handful of moderators and admins (every new ticket notifies all of them).
+    n_assignees, n_mods, n_admins = max(50, n_users // 20), 20, 10
     for i in range(n_assignees):
         roles[1 + i] = "assignee"
     for i in range(n_mods):

@@ -16,6 +16,7 @@ production base is 8000 (so 8001..8005 and 8080, as DESIGN §1 lists).
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -182,6 +183,11 @@ class Supervisor:
         if proc.popen is not None and proc.popen.poll() is None:
             os.killpg(proc.popen.pid, sig)
             proc.popen.wait(timeout=10)
+            # The group's other members (an ASGI server's worker processes) die with it, a few
+            # milliseconds later; until then their inherited listening socket still accepts.
+            deadline = time.monotonic() + 10
+            while proc.port and _accepts(self.plan.host, proc.port) and time.monotonic() < deadline:
+                time.sleep(0.02)
 
     def stop_all(self, grace: float = 10.0) -> None:
         for proc in reversed(list(self.procs.values())):
@@ -213,6 +219,14 @@ class Supervisor:
             return 0
         finally:
             self.stop_all()
+
+
+def _accepts(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def _responds(url: str) -> bool:

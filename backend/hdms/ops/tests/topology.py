@@ -20,7 +20,9 @@ PASSWORD = "topology-pass-123"
 
 def free_base_port() -> int:
     """A base whose ports (base+1..base+80) are all free, within 18100..18900."""
-    for base in range(18100 + 100 * secrets.randbelow(8), 18900, 100):
+    blocks = list(range(18100, 18900, 100))
+    start = secrets.randbelow(len(blocks))
+    for base in blocks[start:] + blocks[:start]:
         ports = [base + offset for offset in (1, 2, 3, 4, 5, 12, 22, 80)]
         if all(_port_free(port) for port in ports):
             return base
