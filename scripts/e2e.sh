@@ -2,6 +2,7 @@
 # Browser tests: a fresh embedded desk (SQLite, demo data) on spare ports, the built web app
 # beside it, then the Playwright story in real Chromium.
 set -euo pipefail
+set -m  # each background job in its own process group: stopping one stops its children
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${VENV:-$root/.venv}"
 api_port="${E2E_API_PORT:-18700}"
@@ -11,7 +12,7 @@ log_dir="${E2E_LOG_DIR:-$data_dir}"
 
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM

@@ -3,6 +3,7 @@
 # 127.0.0.1:${HDMS_WEB_PORT:-3000}. Embedded default (SQLite, in-memory channel layer,
 # in-process tasks) unless DATABASE_URL / REDIS_URL are set.
 set -euo pipefail
+set -m  # each background job in its own process group: stopping one stops its children
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${VENV:-$root/.venv}"
 export HDMS_DATA_DIR="${HDMS_DATA_DIR:-$root/var}"
@@ -17,7 +18,7 @@ cd "$root/backend"
 "$venv/bin/python" manage.py seed_demo_tickets
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait; }
+cleanup() { for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done; wait; }
 trap cleanup EXIT INT TERM
 
 if [ -n "${REDIS_URL:-}" ] && [ "${HDMS_TASKS_EAGER:-}" != "true" ]; then
