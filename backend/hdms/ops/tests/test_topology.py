@@ -263,3 +263,9 @@ def test_story_survives_killing_one_ticket_process(topology):
     audit = psql(database_url, "SELECT count(*) FROM audit_auditentry WHERE request_id = 'topology-story-create' "
                                "AND ip = '127.0.0.1'")
     assert int(audit) >= 1
+    # ... and the Celery tasks that request queued (the new ticket's notifications) logged it too.
+    worker_log = supervisor.run_dir / "worker-high-default-low.log"
+    deadline = time.monotonic() + 20
+    while '"request_id": "topology-story-create"' not in worker_log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert '"request_id": "topology-story-create"' in worker_log.read_text()
