@@ -128,11 +128,14 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "bench" / "reports" / "api.md"))
     parser.add_argument("--note", default="")
     parser.add_argument("--no-pgbouncer", action="store_true")
+    parser.add_argument("--settings", default="hdms.settings.production",
+                        help="DJANGO_SETTINGS_MODULE of the services (bench_pool_settings: psycopg pool)")
     args = parser.parse_args()
     run_dir = Path(args.run_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
     run_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ,
-           "DJANGO_SETTINGS_MODULE": "hdms.settings.production",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": args.settings,
+           "PYTHONPATH": str(REPO / "bench"),
            "HDMS_SECRET_KEY": os.environ.get("HDMS_SECRET_KEY") or secrets.token_urlsafe(48),
            "HDMS_ACCESS_MINUTES": "240", "HDMS_TASKS_EAGER": "false", "HDMS_TRUST_PROXY": "true",
            "HDMS_SERVE_STATIC": "false", "HDMS_LOG_LEVEL": "WARNING",
@@ -179,7 +182,8 @@ def main() -> None:
     note = (f"{args.users} Locust users (spawn {args.spawn_rate}/s, {args.seconds} s, wait 1-3 s), through nginx; "
             f"{args.ticket_processes} ticket processes, one process per other service, ASGI server "
             f"{args.asgi_server}; database through "
-            f"{'PostgreSQL directly' if args.no_pgbouncer else 'PgBouncer (transaction pooling)'}, CONN_MAX_AGE 0. "
+            f"{'PostgreSQL directly' if args.no_pgbouncer else 'PgBouncer (transaction pooling)'}, CONN_MAX_AGE 0, "
+            f"settings {args.settings}. "
             f"{args.note}\n\n{cpu_note}")
     subprocess.run([sys.executable, str(REPO / "bench" / "report.py"), "api", "--csv", str(csv), "--out", args.out,
                     "--note", note], check=True)
