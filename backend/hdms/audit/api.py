@@ -14,8 +14,8 @@ from hdms.core.pagination import PageParams, paginate
 from hdms.core.permissions import require_admin
 
 router = Router(tags=["audit"])
-EXPORT_COLUMNS = ("created_at", "actor_id", "actor_code", "action", "object_type", "object_id", "before", "after",
-                  "reason", "request_id", "ip", "archived")
+EXPORT_COLUMNS = ("created_at", "actor_id", "actor_code", "actor_name", "action", "object_type", "object_id",
+                  "before", "after", "reason", "request_id", "ip", "archived")
 EXPORT_LIMIT = 1_000_000
 
 

@@ -12,6 +12,8 @@ class AuditEntry(models.Model):
     # Actors are kept by id and code, not by foreign key, so the log outlives any user row.
     actor_id = models.UUIDField(null=True, blank=True, db_index=True)
     actor_code = models.CharField(max_length=64, blank=True)
+    # The actor's name when they acted: the log shows who did it then, whatever the user row says now.
+    actor_name = models.CharField(max_length=150, blank=True, default="")
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)

@@ -11,6 +11,7 @@ class AuditEntryOut(Schema):
     created_at: datetime
     actor_id: uuid.UUID | None
     actor_code: str
+    actor_name: str
     action: str
     object_type: str
     object_id: str

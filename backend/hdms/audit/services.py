@@ -18,6 +18,7 @@ def audit_record(
     return AuditEntry.objects.create(
         actor_id=getattr(actor, "id", None),
         actor_code=getattr(actor, "employee_code", "") or "",
+        actor_name=getattr(actor, "full_name", "") or "",
         action=action,
         object_type=object_type,
         object_id=str(object_id or ""),

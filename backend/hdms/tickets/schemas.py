@@ -154,6 +154,7 @@ class HistoryOut(Schema):
     created_at: datetime
     actor_id: uuid.UUID | None
     actor_code: str
+    actor_name: str
     action: str
     before: dict | None
     after: dict | None

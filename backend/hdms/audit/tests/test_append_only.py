@@ -44,3 +44,12 @@ def test_entries_carry_request_id_and_ip_from_the_request(make_user, api):
     entry = AuditEntry.objects.get(action="auth.login_failed")
     assert entry.request_id == "req-42"
     assert entry.ip == "127.0.0.1"
+
+
+def test_entries_keep_the_actor_name_of_the_moment(make_user):
+    actor = make_user(full_name="Nadia Before")
+    entry = audit_record(action="test.named", actor=actor)
+    actor.full_name = "Nadia After"
+    actor.save()
+    entry.refresh_from_db()
+    assert (entry.actor_code, entry.actor_name) == (actor.employee_code, "Nadia Before")

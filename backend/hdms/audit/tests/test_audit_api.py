@@ -38,7 +38,7 @@ def test_export_is_csv_with_formula_cells_neutralised(api):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["created_at", "actor_id", "actor_code", "action"]
+    assert rows[0][:5] == ["created_at", "actor_id", "actor_code", "actor_name", "action"]
     assert rows[1][3] == "ticket.reject" and rows[1][8].startswith("'=")
     assert '"status": "rejected"' in rows[1][7]
 
