@@ -190,19 +190,26 @@ class Supervisor:
                 time.sleep(0.02)
 
     def stop_all(self, grace: float = 10.0) -> None:
+        """SIGTERM to every process group, then SIGKILL after ``grace``. The group is signalled even
+        when its leader already died: an ASGI server's worker processes can outlive their master."""
         for proc in reversed(list(self.procs.values())):
-            if proc.popen is not None and proc.popen.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
+            if proc.popen is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(proc.popen.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for proc in self.procs.values():
             if proc.popen is None:
                 continue
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.popen.pid, signal.SIGKILL)
+        for proc in self.procs.values():
+            if proc.popen is None:
+                continue
+            while _group_alive(proc.popen.pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.popen.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.popen.wait(timeout=5)
 
     def run_forever(self) -> int:
@@ -219,6 +226,16 @@ class Supervisor:
             return 0
         finally:
             self.stop_all()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _accepts(host: str, port: int) -> bool:
