@@ -60,7 +60,6 @@ def topology(tmp_path_factory):
     admin_url = postgres_admin_url()
     db_name = f"hdms_topology_{secrets.token_hex(4)}"
     database_url = with_database(admin_url, db_name)
-    psql(with_database(admin_url, "postgres"), f"CREATE DATABASE {db_name}")
     run_dir = tmp_path_factory.mktemp("topology")
     redis_url = _redis_url()
     env = topology_env(database_url=database_url, redis_url=redis_url, data_dir=run_dir / "data")
@@ -71,6 +70,7 @@ def topology(tmp_path_factory):
     clamd = running_clamd()
     env["HDMS_CLAMD_URL"] = clamd.__enter__()
     try:
+        psql(with_database(admin_url, "postgres"), f"CREATE DATABASE {db_name}")
         manage(env, "migrate", "--noinput")
         assert "seeded" in manage(env, "shell", stdin=SEED)
         supervisor.start_all(timeout=90)
