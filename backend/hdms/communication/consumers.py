@@ -33,6 +33,7 @@ from hdms.communication.presence import registry
 from hdms.communication.realtime import room_group, user_group
 from hdms.communication.relay import relay
 from hdms.core.errors import DomainError, NotFound
+from hdms.ops.metrics import websocket_closed, websocket_opened
 
 logger = logging.getLogger("hdms.communication.ws")
 
@@ -53,6 +54,8 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
     _slot = False
     _heartbeat: asyncio.Task | None = None
     _groups: tuple[str, ...] = ()
+    metrics_route = "ws"  # the label of the hdms_websocket_connections gauge
+    _counted_route: str | None = None
 
     async def _admit(self, groups: tuple[str, ...]) -> bool:
         """Take a connection slot and join the groups; False (caller closes unaccepted) when full."""
@@ -68,6 +71,8 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
 
     async def _accept(self) -> None:
         await self.accept(subprotocol=self.scope.get("hdms_subprotocol"))
+        self._counted_route = self.metrics_route
+        websocket_opened(self._counted_route)
         self._heartbeat = asyncio.create_task(self._beat())
 
     async def _beat(self) -> None:
@@ -88,6 +93,9 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(interval)
 
     async def disconnect(self, code: int) -> None:
+        if self._counted_route:
+            websocket_closed(self._counted_route)
+            self._counted_route = None
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         for group in self._groups:
@@ -125,6 +133,7 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
 
 
 class ChatConsumer(_CountedConsumer):
+    metrics_route = "chat"
     access: selectors.RoomAccess
     _last_typing = 0.0
     _in_room = False
@@ -271,6 +280,7 @@ class ChatConsumer(_CountedConsumer):
 
 
 class NotificationConsumer(_CountedConsumer):
+    metrics_route = "notifications"
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         if self.user is None:

@@ -1,6 +1,7 @@
 """What ``GET health`` reports: database, Redis and Celery workers."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from hdms.core.redis import get_redis
@@ -26,16 +27,27 @@ def _redis() -> str:
     return "ok"
 
 
+WORKERS_CACHE_KEY = "health:workers"
+WORKERS_CACHE_SECONDS = 15
+
+
 def _workers() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
+    # A ping waits for replies; a load balancer polling /health must not pay that every time.
+    cached = cache.get(WORKERS_CACHE_KEY)
+    if cached is not None:
+        return cached
     from hdms.celery import app
 
     try:
-        replies = app.control.ping(timeout=0.5)
+        replies = app.control.ping(timeout=1.0)
     except Exception as exc:  # noqa: BLE001
         return f"error: {type(exc).__name__}"
-    return f"ok ({len(replies)})" if replies else "none responding"
+    result = f"ok ({len(replies)})" if replies else "none responding"
+    if replies:
+        cache.set(WORKERS_CACHE_KEY, result, WORKERS_CACHE_SECONDS)
+    return result
 
 
 def health_report() -> dict:

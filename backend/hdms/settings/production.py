@@ -13,4 +13,13 @@ HDMS_DEMO = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 if IS_POSTGRES:  # noqa: F405
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("HDMS_DB_CONN_MAX_AGE", default=60)  # noqa: F405
+    # Under ASGI each synchronous view runs in a fresh thread, so persistent per-thread
+    # connections pile up: connections are either per request (through PgBouncer) or taken
+    # from psycopg's pool (HDMS_DB_POOL=true, measured faster in bench/RESULTS.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    if env.bool("HDMS_DB_POOL", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+            "min_size": env.int("HDMS_DB_POOL_MIN", default=2),
+            "max_size": env.int("HDMS_DB_POOL_MAX", default=20),
+            "timeout": 10,
+        }

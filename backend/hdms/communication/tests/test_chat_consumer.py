@@ -300,3 +300,15 @@ async def test_notification_stream_pushes_new_notifications_with_unread_count(wo
 async def test_notification_stream_refuses_without_token():
     connected, _ = await communicator("/ws/notifications/").connect()
     assert connected is False
+
+
+async def test_open_sockets_are_counted_in_the_metrics_gauge(world):
+    from hdms.ops.metrics import WEBSOCKET_CONNECTIONS
+
+    people, ticket = world
+    gauge = WEBSOCKET_CONNECTIONS.labels(service="all", route="chat")
+    before = gauge._value.get()
+    comm, _ = await join(people["requestor"], ticket)
+    assert gauge._value.get() == before + 1
+    await comm.disconnect()
+    assert gauge._value.get() == before

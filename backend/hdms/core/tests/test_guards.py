@@ -135,3 +135,21 @@ def test_iso_date_time_filters_work(make_user, api):
     moderator = make_user(role="moderator")
     response = api(moderator).get("tickets", {"created_before": "2026-11-26T10:00:00+05:00"})
     assert response.status_code == 200
+
+
+def test_production_uses_per_request_connections_or_the_psycopg_pool():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django.conf, hdms.settings.production as s;"
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], 'pool' in d.get('OPTIONS', {}))"
+    )
+    env = dict(os.environ, HDMS_SECRET_KEY="x" * 40, DATABASE_URL="postgres://root@127.0.0.1:5432/hdms",
+               HDMS_CLAMD_URL="tcp://127.0.0.1:3310", DJANGO_SETTINGS_MODULE="hdms.settings.production")
+    plain = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert plain.stdout.split() == ["0", "False"]
+    pooled = subprocess.run([sys.executable, "-c", code], env={**env, "HDMS_DB_POOL": "true"},
+                            capture_output=True, text=True, check=True)
+    assert pooled.stdout.split() == ["0", "True"]
