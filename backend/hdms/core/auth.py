@@ -1,5 +1,6 @@
 """Authentication for HTTP (Ninja) and WebSocket (Channels) entry points."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -8,12 +9,20 @@ from ninja.security import HttpBearer
 
 from hdms.core.context import user_id_var
 from hdms.core.errors import TokenInvalid
-from hdms.core.jwt import decode_access
+from hdms.core.jwt import AccessClaims, decode_access
 
 
-def user_for_access_token(token: str) -> Any:
+def _claims_for(request: HttpRequest | None, token: str) -> AccessClaims:
+    """The token's claims, verified once per request: the rate limiter already decoded them."""
+    cached = getattr(request, "hdms_access_claims", None) if request is not None else None
+    if cached is not None and cached[0] == token and cached[1].expires_at > datetime.now(UTC):
+        return cached[1]
+    return decode_access(token)
+
+
+def user_for_access_token(token: str, request: HttpRequest | None = None) -> Any:
     """The active user an access token names, or ``TokenInvalid``."""
-    claims = decode_access(token)
+    claims = _claims_for(request, token)
     user_model = get_user_model()
     user = user_model.objects.select_related("department").filter(id=claims.user_id, is_active=True).first()
     if user is None:
@@ -23,7 +32,7 @@ def user_for_access_token(token: str) -> Any:
 
 class JWTBearer(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_access_token(token)
+        user = user_for_access_token(token, request)
         request.user = user  # type: ignore[attr-defined]
         user_id_var.set(str(user.id))
         return user

@@ -120,11 +120,14 @@ def _bucket_for(request: HttpRequest) -> tuple[str, int | None]:
         return f"login:{client_ip(request)}", limits["login"]
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
+        token = header[7:].strip()
         try:
-            claims = decode_access(header[7:].strip())
+            claims = decode_access(token)
         except TokenInvalid:
             pass  # the view answers 401 token_invalid; count the call against the client
         else:
+            # Authentication reuses these verified claims instead of decoding the token again.
+            request.hdms_access_claims = (token, claims)  # type: ignore[attr-defined]
             return f"user:{claims.user_id}", limits.get(claims.role, limits["anonymous"])
     return f"anon:{client_ip(request)}", limits["anonymous"]
 

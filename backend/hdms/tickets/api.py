@@ -8,12 +8,12 @@ auto-close and reminder days) live under ``/sla/settings``; holidays under ``/sl
 import uuid
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from hdms.core.pagination import PageParams, next_url, paginate
 from hdms.core.permissions import require_admin
-from hdms.tickets import analytics, selectors, services
+from hdms.tickets import analytics, render, selectors, services
 from hdms.tickets.models import SlaPolicy
 from hdms.tickets.schemas import (
     ActionIn,
@@ -50,7 +50,7 @@ sla_router = Router(tags=["sla"])
 # ---------------------------------------------------------------- tickets
 
 @tickets_router.get("", response=TicketPage)
-def ticket_list(request: HttpRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> dict:
+def ticket_list(request: HttpRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> HttpResponse:
     """Visible tickets. Offset pages by default; ``cursor=`` (empty, then the returned ``next``)
     switches to keyset pagination on the default ordering, which stays fast at any depth."""
     data = filters.dict()
@@ -62,21 +62,22 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilters], page: Query
         more, rows = len(rows) > page.page_size, rows[: page.page_size]
         items = [selectors.ticket_payload(t) for t in selectors.with_subticket_progress(rows)]
         cursor_next = next_url(request, cursor=selectors.encode_cursor(rows[-1])) if more and rows else None
-        return {"items": items, "count": None, "next": cursor_next}
+        return render.ticket_page_response(items, None, cursor_next)
     result = paginate(request, qs, page)
-    result["items"] = [selectors.ticket_payload(t) for t in selectors.with_subticket_progress(result["items"])]
-    return result
+    items = [selectors.ticket_payload(t) for t in selectors.with_subticket_progress(result["items"])]
+    return render.ticket_page_response(items, result["count"], result["next"])
 
 
 @tickets_router.post("", response={201: TicketOut})
-def ticket_create(request: HttpRequest, payload: TicketIn) -> tuple[int, dict]:
+def ticket_create(request: HttpRequest, payload: TicketIn) -> HttpResponse:
     ticket = services.ticket_create(requestor=request.auth, **payload.dict())
-    return 201, selectors.ticket_payload(ticket)
+    return render.ticket_response(selectors.ticket_payload(ticket), status=201)
 
 
 @tickets_router.get("/{ticket_id}", response=TicketOut)
-def ticket_detail(request: HttpRequest, ticket_id: uuid.UUID) -> dict:
-    return selectors.ticket_payload(selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id))
+def ticket_detail(request: HttpRequest, ticket_id: uuid.UUID) -> HttpResponse:
+    return render.ticket_response(
+        selectors.ticket_payload(selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)))
 
 
 @tickets_router.patch("/{ticket_id}", response=TicketOut)
@@ -96,14 +97,14 @@ def ticket_delete(request: HttpRequest, ticket_id: uuid.UUID) -> tuple[int, None
 
 
 @tickets_router.post("/{ticket_id}/actions/{action}", response=TicketOut)
-def ticket_action(request: HttpRequest, ticket_id: uuid.UUID, action: ActionName, payload: ActionIn) -> dict:
+def ticket_action(request: HttpRequest, ticket_id: uuid.UUID, action: ActionName, payload: ActionIn) -> HttpResponse:
     """One state-machine action (DESIGN §3); an unknown action name is a 422 validation error."""
     selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
     ticket = services.ticket_act(ticket_id=ticket_id, by=request.auth, action=action, version=version,
                                  fields=fields)
-    return selectors.ticket_payload(ticket)
+    return render.ticket_response(selectors.ticket_payload(ticket))
 
 
 @tickets_router.get("/{ticket_id}/history", response=HistoryPage)

@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from hdms.core.errors import NotFound, ValidationFailed
@@ -403,7 +405,7 @@ def desk_settings_get() -> DeskSettings:
     return settings_row
 
 
-def work_calendar() -> WorkCalendar:
+def _work_calendar_uncached() -> WorkCalendar:
     desk = desk_settings_get()
     holidays = frozenset(Holiday.objects.values_list("date", flat=True))
     start, end = desk.work_start, desk.work_end
@@ -415,8 +417,38 @@ def work_calendar() -> WorkCalendar:
                         work_end=end, holidays=holidays)
 
 
+# Cache-aside for the SLA configuration every submit and SLA recomputation reads (desk settings,
+# holidays, policies: three queries otherwise). Any save or delete of those rows drops the entry
+# at once and again after commit (signals below); the TTL only bounds a race with a concurrent read.
+SLA_CONFIG_KEY = "tickets:sla-config:v1"
+SLA_CONFIG_TTL = 300
+
+
+def _sla_config() -> dict[str, Any]:
+    config = cache.get(SLA_CONFIG_KEY)
+    if config is None:
+        policies = {p.priority: p for p in SlaPolicy.objects.filter(is_active=True).order_by("created_at")}
+        config = {"calendar": _work_calendar_uncached(), "policies": policies}
+        cache.set(SLA_CONFIG_KEY, config, timeout=SLA_CONFIG_TTL)
+    return config
+
+
+def sla_config_invalidate(**_: Any) -> None:
+    cache.delete(SLA_CONFIG_KEY)
+    transaction.on_commit(lambda: cache.delete(SLA_CONFIG_KEY))
+
+
+for _model in (DeskSettings, Holiday, SlaPolicy):
+    post_save.connect(sla_config_invalidate, sender=_model, dispatch_uid=f"sla-config-save-{_model.__name__}")
+    post_delete.connect(sla_config_invalidate, sender=_model, dispatch_uid=f"sla-config-delete-{_model.__name__}")
+
+
+def work_calendar() -> WorkCalendar:
+    return _sla_config()["calendar"]
+
+
 def sla_policy_for(priority: str) -> SlaPolicy | None:
-    return SlaPolicy.objects.filter(priority=priority, is_active=True).first()
+    return _sla_config()["policies"].get(priority)
 
 
 def sla_policy_list() -> QuerySet[SlaPolicy]:

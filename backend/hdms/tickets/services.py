@@ -12,7 +12,7 @@ with the before/after state and the reason, then after commit publish ``ticket.u
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +44,7 @@ from hdms.tickets.models import (
 from hdms.tickets.sla import add_working_minutes, working_minutes_between
 
 S = TicketStatus
+AMOUNT_PLACES = Ticket._meta.get_field("amount").decimal_places
 SNAPSHOT_FIELDS = ("status", "priority", "department_id", "assignee_id", "owner_id", "title", "category",
                    "amount", "due_at", "postponed_until", "postponed_reason", "resolution", "rating", "version")
 
@@ -156,6 +157,8 @@ def _finish(ticket: Ticket, *, action: str, by: Any, before: dict[str, Any], rea
     audit_record(action=f"ticket.{action}", actor=by, object_type="ticket", object_id=ticket.id,
                  before=before, after=after, reason=reason)
     fresh = selectors.ticket_base_qs().get(id=ticket.id)
+    # Sub-ticket progress counted once, for the event here and for the API's response.
+    selectors.with_subticket_progress([fresh])
     payload = selectors.ticket_payload(fresh)
     publish_on_commit("ticket.updated", ticket=payload, room_id=payload["room_id"], action=action,
                       actor_id=str(by.id) if by is not None else None,
@@ -312,15 +315,33 @@ def ticket_create(
         priority=priority or Priority.MEDIUM, requestor=requestor, amount=amount, due_at=due_at,
     )
     ticket.save()
-    participant_ensure(room_id=ticket.id, user=requestor, added_by=requestor)
+    # A brand-new room has no participants yet: a plain insert (participant_ensure's
+    # get_or_create would spend a SELECT and a savepoint to learn that).
+    TicketParticipant.objects.create(ticket_id=ticket.id, user_id=requestor.id, joined_at=_now(),
+                                     added_by_id=requestor.id)
     audit_record(action="ticket.create", actor=requestor, object_type="ticket", object_id=ticket.id,
                  after=ticket_snapshot(ticket))
     if submit:
         before = ticket_snapshot(ticket)
-        _do_submit(ticket)
+        _do_submit(ticket, by=requestor)
         return _finish(ticket, action="submit", by=requestor, before=before)
     transaction.on_commit(ticket_cache.invalidate_dashboards)
-    return selectors.ticket_base_qs().get(id=ticket.id)
+    return _as_loaded(ticket)
+
+
+def _as_loaded(ticket: Ticket) -> Ticket:
+    """The just-inserted ticket as a re-read would return it, without the re-read: the values the
+    database normalises (the amount's scale, ``due_at`` in UTC) normalised the same way, and no
+    sub-tickets yet."""
+    if ticket.amount is not None:
+        ticket.amount = Decimal(ticket.amount).quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
+    if ticket.due_at is not None:
+        due_at = ticket.due_at
+        if timezone.is_naive(due_at):
+            due_at = timezone.make_aware(due_at, timezone.get_default_timezone())
+        ticket.due_at = due_at.astimezone(UTC)
+    ticket.sub_total, ticket.sub_done = 0, 0
+    return ticket
 
 
 EDITABLE_BY_REQUESTOR = ("title", "description", "department_id", "category", "priority", "amount", "due_at")
@@ -386,13 +407,14 @@ def ticket_delete(*, ticket_id: Any, by: Any) -> None:
 
 # ---------------------------------------------------------------- transitions
 
-def _do_submit(ticket: Ticket) -> None:
+def _do_submit(ticket: Ticket, *, by: Any) -> None:
+    """``by`` is the requestor (both callers check it): no lazy load of ``ticket.requestor``."""
     _fsm(ticket, ticket.submit, "submit")
     now = _now()
     ticket.submitted_at = now
     _sla_start(ticket, now)
     notify(user_ids=_moderator_ids(), kind="ticket.submitted", title=f"New ticket {ticket.number}",
-           body=ticket.title, ticket=ticket, actor=ticket.requestor)
+           body=ticket.title, ticket=ticket, actor=by)
 
 
 @transaction.atomic
@@ -401,7 +423,7 @@ def ticket_submit(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     _check_version(ticket, version)
     _require(by.id == ticket.requestor_id, "Only the requestor submits their draft.")
     before = ticket_snapshot(ticket)
-    _do_submit(ticket)
+    _do_submit(ticket, by=by)
     return _finish(ticket, action="submit", by=by, before=before)
 
 
