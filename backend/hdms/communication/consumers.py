@@ -23,10 +23,11 @@ import time
 from datetime import datetime
 from typing import Any
 
+from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import close_old_connections, connections
 
 from hdms.communication import selectors, services
 from hdms.communication.presence import registry
@@ -40,6 +41,36 @@ logger = logging.getLogger("hdms.communication.ws")
 SYNC_PAGE = 200
 GROUP_RENEW_SECONDS = 3600
 SYNC_MAX_PAGES = 5
+
+
+class _KeepAliveDatabaseSyncToAsync(SyncToAsync):
+    """``database_sync_to_async`` that lets the database thread keep its connection a while.
+
+    Production runs with per-request connections (``CONN_MAX_AGE`` 0), so channels' wrapper
+    opens and closes a PostgreSQL connection around every call: two connections per handshake
+    (user, room access), all through the one thread that serves the consumers' database calls.
+    That thread was the handshake bottleneck (500 sockets took 9-13 s to open). Here the
+    connection lives ``HDMS_WS_DB_KEEPALIVE_SECONDS`` (60) from when it was opened, as if
+    ``CONN_MAX_AGE`` were 60 for this one thread; broken connections are still dropped
+    (``close_old_connections`` checks ``errors_occurred``). The middleware's user lookup, run
+    by channels' wrapper on the same thread, reuses the connection too.
+    """
+
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        close_old_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            keep = getattr(settings, "HDMS_WS_DB_KEEPALIVE_SECONDS", 60)
+            now = time.monotonic()
+            for conn in connections.all(initialized_only=True):
+                if keep and conn.connection is not None and conn.close_at is not None and conn.close_at <= now:
+                    conn.close_at = now + keep
+            close_old_connections()
+
+
+def database_sync_to_async(func: Any) -> Any:
+    return _KeepAliveDatabaseSyncToAsync(func)
 
 
 def _user_brief(user: Any) -> dict[str, str]:
@@ -162,10 +193,8 @@ class ChatConsumer(_CountedConsumer):
             await registry().remember_profile(str(self.user.id), _user_brief(self.user))
             first = await registry().room_join(self.access.room_id, str(self.user.id), self.channel_name)
             if first:
-                await self.channel_layer.group_send(
-                    room_group(self.access.room_id),
-                    {"type": "presence.joined", "user": _user_brief(self.user)},
-                )
+                relay().announce(self.channel_layer, room_group(self.access.room_id), "joined",
+                                 _user_brief(self.user))
         users = await registry().profiles(await registry().room_users(self.access.room_id))
         await self.send_json({"type": "presence", "users": users})
 
@@ -183,9 +212,7 @@ class ChatConsumer(_CountedConsumer):
             self._in_room = False
             gone = await registry().room_leave(self.access.room_id, str(self.user.id), self.channel_name)
             if gone:
-                await self.channel_layer.group_send(
-                    room_group(self.access.room_id), {"type": "presence.left", "user": _user_brief(self.user)}
-                )
+                relay().announce(self.channel_layer, room_group(self.access.room_id), "left", _user_brief(self.user))
         await super().disconnect(code)
 
     # ---- in ----

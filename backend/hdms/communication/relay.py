@@ -20,6 +20,12 @@ logger = logging.getLogger("hdms.communication.relay")
 RENEW_SECONDS = 3600
 
 
+# Arrivals and departures of this process's sockets are announced to the room's group in one
+# event per room per this interval (``presence.batch``), not one channel-layer send per socket:
+# 500 sockets opening (or a server stopping) together made 500 concurrent sends and exhausted
+# the layer's Redis pool.
+ANNOUNCE_SECONDS = 0.1
+
 # Presence changes are coalesced per room for this long: 500 people arriving at 9:00 become a
 # few frames per socket instead of 500 (one per arrival), the difference between O(n) and O(n²).
 PRESENCE_BATCH_SECONDS = 0.5
@@ -35,10 +41,46 @@ class _Room:
     flush: asyncio.Task | None = None
 
 
+@dataclass
+class _Outbox:
+    joined: dict[str, dict] = field(default_factory=dict)
+    left: dict[str, dict] = field(default_factory=dict)
+    flush: asyncio.Task | None = None
+
+
+def _merge(joined: dict[str, dict], left: dict[str, dict], kind: str, user: dict) -> None:
+    if kind == "joined":
+        left.pop(user["id"], None)
+        joined[user["id"]] = user
+    else:
+        joined.pop(user["id"], None)
+        left[user["id"]] = user
+
+
 class RoomRelay:
     def __init__(self) -> None:
         self._rooms: dict[str, _Room] = {}
         self._lock = asyncio.Lock()
+        self._outbox: dict[str, _Outbox] = {}
+
+    def announce(self, layer: Any, group: str, kind: str, user: dict) -> None:
+        """Queue ``user``'s arrival (``kind`` "joined") or departure ("left") for the room's group."""
+        box = self._outbox.get(group)
+        if box is None:
+            box = self._outbox[group] = _Outbox()
+        _merge(box.joined, box.left, kind, user)
+        if box.flush is None:
+            box.flush = asyncio.create_task(self._announce(layer, group, box))
+
+    async def _announce(self, layer: Any, group: str, box: _Outbox) -> None:
+        await asyncio.sleep(ANNOUNCE_SECONDS)
+        if self._outbox.get(group) is box:
+            del self._outbox[group]
+        try:
+            await layer.group_send(group, {"type": "presence.batch", "joined": list(box.joined.values()),
+                                           "left": list(box.left.values())})
+        except Exception:
+            logger.exception("Announcing presence to %s failed", group)
 
     async def join(self, layer: Any, group: str, consumer: Any) -> None:
         async with self._lock:
@@ -71,7 +113,14 @@ class RoomRelay:
     async def _pump(self, layer: Any, room: _Room) -> None:
         while True:
             event = await layer.receive(room.channel)
-            if event.get("type") in ("presence.joined", "presence.left"):
+            kind = event.get("type")
+            if kind == "presence.batch":
+                for user in event.get("joined", ()):
+                    self._queue_presence(room, {"type": "presence.joined", "user": user})
+                for user in event.get("left", ()):
+                    self._queue_presence(room, {"type": "presence.left", "user": user})
+                continue
+            if kind in ("presence.joined", "presence.left"):
                 self._queue_presence(room, event)
                 continue
             await self._deliver(room, event)
@@ -84,13 +133,7 @@ class RoomRelay:
                 logger.exception("Relaying %s failed", event.get("type"))
 
     def _queue_presence(self, room: _Room, event: dict) -> None:
-        user = event["user"]
-        if event["type"] == "presence.joined":
-            room.left.pop(user["id"], None)
-            room.joined[user["id"]] = user
-        else:
-            room.joined.pop(user["id"], None)
-            room.left[user["id"]] = user
+        _merge(room.joined, room.left, "joined" if event["type"] == "presence.joined" else "left", event["user"])
         if room.flush is None or room.flush.done():
             room.flush = asyncio.create_task(self._flush_presence(room))
 
