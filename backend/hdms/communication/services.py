@@ -13,6 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 import nh3
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
@@ -29,6 +31,7 @@ from hdms.communication.selectors import (
     message_payload,
     notification_payload,
     notification_unread_count,
+    notification_unread_counts,
 )
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed
 from hdms.core.events import publish
@@ -251,12 +254,17 @@ def notification_create(
 def _after_notifications_created(notifications: list[Notification]) -> None:
     from hdms.communication.tasks import notification_email_flush
 
-    for notification in notifications:
-        group_send(user_group(notification.user_id), {
+    # One query for every recipient's unread count and one event loop for all the sends (each
+    # separate async_to_sync call would set up its own loop and Redis connection).
+    unread = notification_unread_counts(user_ids=[n.user_id for n in notifications])
+    group_send_all([
+        (user_group(notification.user_id), {
             "type": "notification.new",
             "notification": notification_payload(notification),
-            "unread": notification_unread_count(user_id=notification.user_id),
+            "unread": unread[str(notification.user_id)],
         })
+        for notification in notifications
+    ])
     for notification in notifications:
         if not notification.email_pending:
             continue
@@ -268,6 +276,19 @@ def _after_notifications_created(notifications: list[Notification]) -> None:
             notification_email_flush.apply_async(
                 args=[user_id], queue="default", countdown=settings.HDMS_EMAIL_DIGEST_SECONDS
             )
+
+
+def group_send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """``group_send`` for several groups, in order, inside one event loop."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+
+    async def send_all() -> None:
+        for group, event in messages:
+            await layer.group_send(group, event)
+
+    async_to_sync(send_all)()
 
 
 def _push_unread(user_id: Any, **fields: Any) -> None:

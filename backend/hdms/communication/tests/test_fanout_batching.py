@@ -1,0 +1,21 @@
+"""The notification fan-out batches its per-recipient work (bench/RESULTS.md): the unread counts
+pushed with each new notification come from one query and equal the per-user count."""
+
+import pytest
+
+from hdms.communication.models import Notification
+from hdms.communication.selectors import notification_unread_count, notification_unread_counts
+from hdms.communication.services import notification_create
+
+
+@pytest.mark.django_db
+def test_unread_counts_for_many_users_take_one_query_and_match_each_users_count(make_user,
+                                                                                django_assert_num_queries):
+    alice, bob, carol = make_user(role="moderator"), make_user(role="admin"), make_user(role="moderator")
+    notification_create(user_ids=[alice.id, bob.id], kind="ticket.submitted", title="One")
+    notification_create(user_ids=[alice.id], kind="ticket.submitted", title="Two")
+    Notification.objects.filter(user=bob).update(read_at="2026-01-01T00:00:00Z")
+    with django_assert_num_queries(1):
+        counts = notification_unread_counts(user_ids=[alice.id, bob.id, carol.id])
+    assert counts == {str(alice.id): 2, str(bob.id): 0, str(carol.id): 0}
+    assert counts == {str(u.id): notification_unread_count(user_id=u.id) for u in (alice, bob, carol)}
