@@ -128,6 +128,9 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "bench" / "reports" / "api.md"))
     parser.add_argument("--note", default="")
     parser.add_argument("--no-pgbouncer", action="store_true")
+    parser.add_argument("--db-pool", type=int, default=0, metavar="MAX",
+                        help="psycopg's pool in each process (HDMS_DB_POOL, at most MAX connections each) "
+                             "instead of PgBouncer")
     parser.add_argument("--settings", default="hdms.settings.production",
                         help="DJANGO_SETTINGS_MODULE of the services (bench_pool_settings: psycopg pool)")
     args = parser.parse_args()
@@ -148,6 +151,11 @@ def main() -> None:
     plan = TopologyPlan(base_port=args.base_port, scale={"ticket": args.ticket_processes},
                         worker_queues=[["high", "default", "low"]], worker_concurrency=2, beat=True,
                         asgi_server=args.asgi_server)
+    if args.db_pool:
+        # Django under ASGI runs every synchronous view on one thread per process, so a handful of
+        # pooled connections per process is enough (bench/RESULTS.md: why the pool, not PgBouncer).
+        env.update({"HDMS_DB_POOL": "true", "HDMS_DB_POOL_MIN": "2", "HDMS_DB_POOL_MAX": str(args.db_pool)})
+        args.no_pgbouncer = True
     supervisor = Supervisor(plan, env=env, run_dir=run_dir)
     if not args.no_pgbouncer:
         env["DATABASE_URL"] = start_pgbouncer(supervisor, env["DATABASE_URL"], args.base_port + 32)
@@ -179,10 +187,12 @@ def main() -> None:
                     pass
     finally:
         supervisor.stop_all()
+    db_path = ("PostgreSQL directly" if args.no_pgbouncer else "PgBouncer (transaction pooling)") + (
+        f" with psycopg's pool in each process (2-{args.db_pool} connections)" if args.db_pool else "")
     note = (f"{args.users} Locust users (spawn {args.spawn_rate}/s, {args.seconds} s, wait 1-3 s), through nginx; "
             f"{args.ticket_processes} ticket processes, one process per other service, ASGI server "
             f"{args.asgi_server}; database through "
-            f"{'PostgreSQL directly' if args.no_pgbouncer else 'PgBouncer (transaction pooling)'}, CONN_MAX_AGE 0, "
+            f"{db_path}, CONN_MAX_AGE 0, "
             f"settings {args.settings}. "
             f"{args.note}\n\n{cpu_note}")
     subprocess.run([sys.executable, str(REPO / "bench" / "report.py"), "api", "--csv", str(csv), "--out", args.out,
