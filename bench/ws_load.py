@@ -260,11 +260,14 @@ async def client_main(conn, index: int, bases: list[str], room_id: str, people, 
             return (ws, in_room)
 
     conn.recv()  # "open"
+    ru_open = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     results = await asyncio.gather(*(one(*p) for p in people))
     t1 = time.perf_counter()
     opened = [r for r in results if r]
-    conn.send({"opened": len(opened), "failures": failures, "errors": errors, "t0": t0, "t1": t1,
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    open_cpu = (ru.ru_utime - ru_open.ru_utime) + (ru.ru_stime - ru_open.ru_stime)
+    conn.send({"cpu": open_cpu, "opened": len(opened), "failures": failures, "errors": errors, "t0": t0, "t1": t1,
                "handshake_ms": handshake_ms})
 
     members = [ws for ws, in_room in opened if in_room]
@@ -349,9 +352,12 @@ def run(args: argparse.Namespace, bases: list[str], server_pids: list[int], room
     time.sleep(1.0)
     rss_before = rss_kib(server_pids) if server_pids else 0
     print(f"server RSS before connections: {rss_before / 1024:.1f} MiB ({len(server_pids)} process trees)")
+    cpu_open0, busy_open0, t_open0 = cpu_seconds(server_pids) if server_pids else 0.0, machine_cpu(), time.monotonic()
     for p in pipes:
         p.send("open")
     opened = [p.recv() for p in pipes]
+    wall_open = time.monotonic() - t_open0
+    cpu_open1, busy_open1 = cpu_seconds(server_pids) if server_pids else 0.0, machine_cpu()
     n_open = sum(o["opened"] for o in opened)
     failures = sum(o["failures"] for o in opened)
     for o in opened:
@@ -361,6 +367,9 @@ def run(args: argparse.Namespace, bases: list[str], server_pids: list[int], room
     hs = [x for o in opened for x in o["handshake_ms"]]
     print(f"opened {n_open}/{len(people)} connections in {open_seconds:.2f} s, {failures} failed handshakes; "
           f"handshake p50 {pct(hs, 50):.0f} ms, p99 {pct(hs, 99):.0f} ms")
+    print(f"CPU while opening (cores busy of {os.cpu_count()}): servers {(cpu_open1 - cpu_open0) / wall_open:.2f}, "
+          f"load generator {sum(o['cpu'] for o in opened) / wall_open:.2f}, whole machine "
+          f"{(busy_open1[0] - busy_open0[0]) / max(1, busy_open1[1] - busy_open0[1]) * os.cpu_count():.2f}")
     time.sleep(3)  # presence storm settles
     rss_after = rss_kib(server_pids) if server_pids else 0
     if server_pids and n_open:

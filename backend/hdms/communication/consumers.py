@@ -192,11 +192,15 @@ class ChatConsumer(_CountedConsumer):
             self._in_room = True
             await registry().remember_profile(str(self.user.id), _user_brief(self.user))
             first = await registry().room_join(self.access.room_id, str(self.user.id), self.channel_name)
+            relay().presence_touched(self._relay_group)
             if first:
                 relay().announce(self.channel_layer, room_group(self.access.room_id), "joined",
                                  _user_brief(self.user))
+        await self.send(text_data=await relay().snapshot(self._relay_group, self._presence_frame))
+
+    async def _presence_frame(self) -> str:
         users = await registry().profiles(await registry().room_users(self.access.room_id))
-        await self.send_json({"type": "presence", "users": users})
+        return json.dumps({"type": "presence", "users": users})
 
     async def relay_event(self, event: dict[str, Any]) -> None:
         """A room event from this process's relay (see relay.py): handled like a group event."""
@@ -211,6 +215,7 @@ class ChatConsumer(_CountedConsumer):
         if self._in_room:
             self._in_room = False
             gone = await registry().room_leave(self.access.room_id, str(self.user.id), self.channel_name)
+            relay().presence_touched(room_group(self.access.room_id))
             if gone:
                 relay().announce(self.channel_layer, room_group(self.access.room_id), "left", _user_brief(self.user))
         await super().disconnect(code)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,11 @@ ANNOUNCE_SECONDS = 0.1
 # few frames per socket instead of 500 (one per arrival), the difference between O(n) and O(n²).
 PRESENCE_BATCH_SECONDS = 0.5
 
+# A room's presence snapshot (the frame a socket gets on connect) is computed once per process
+# and reused until the room's presence changes, or for at most this long (entries of a crashed
+# process expire in Redis without an event).
+SNAPSHOT_MAX_AGE = 5.0
+
 
 @dataclass
 class _Room:
@@ -39,6 +46,9 @@ class _Room:
     joined: dict[str, dict] = field(default_factory=dict)
     left: dict[str, dict] = field(default_factory=dict)
     flush: asyncio.Task | None = None
+    generation: int = 0  # bumped by every presence change seen here
+    snapshot: tuple[int, float, str] | None = None  # (generation, monotonic time, frame text)
+    computing: tuple[int, asyncio.Future] | None = None
 
 
 @dataclass
@@ -110,6 +120,37 @@ class RoomRelay:
             await asyncio.gather(*tasks, return_exceptions=True)
             await layer.group_discard(group, room.channel)
 
+    def presence_touched(self, group: str) -> None:
+        """A socket of this process joined or left the room's presence: the snapshot is stale."""
+        room = self._rooms.get(group)
+        if room is not None:
+            room.generation += 1
+
+    async def snapshot(self, group: str, compute: Callable[[], Awaitable[str]]) -> str:
+        """The room's presence frame, shared by the sockets of this process.
+
+        Correct for a socket that joined the relay before asking: a change that reached Redis
+        after the snapshot was read either arrives here later (and is delivered to the socket as
+        a ``presence`` change) or arrived earlier and bumped ``generation``, so the socket
+        computes a fresh one.
+        """
+        room = self._rooms.get(group)
+        if room is None:
+            return await compute()
+        gen = room.generation
+        cached = room.snapshot
+        if cached is not None and cached[0] == gen and time.monotonic() - cached[1] < SNAPSHOT_MAX_AGE:
+            return cached[2]
+        if room.computing is not None and room.computing[0] == gen and not room.computing[1].done():
+            return await asyncio.shield(room.computing[1])
+        started = time.monotonic()
+        future = asyncio.ensure_future(compute())
+        room.computing = (gen, future)
+        text = await asyncio.shield(future)
+        if room.generation == gen:
+            room.snapshot = (gen, started, text)
+        return text
+
     async def _pump(self, layer: Any, room: _Room) -> None:
         while True:
             event = await layer.receive(room.channel)
@@ -133,6 +174,7 @@ class RoomRelay:
                 logger.exception("Relaying %s failed", event.get("type"))
 
     def _queue_presence(self, room: _Room, event: dict) -> None:
+        room.generation += 1
         _merge(room.joined, room.left, "joined" if event["type"] == "presence.joined" else "left", event["user"])
         if room.flush is None or room.flush.done():
             room.flush = asyncio.create_task(self._flush_presence(room))
