@@ -112,14 +112,14 @@ def message_create(
     client_id = _clean_client_id(client_id)
     clean = _clean_body(body)
     attachments = _clean_attachment_ids(attachment_ids)
-    if client_id:
-        existing = _message_by_client_id(author=author, room_id=access.room_id, client_id=client_id)
-        if existing is not None:
-            return existing, False
     with transaction.atomic():
-        ChatRoom.objects.get_or_create(id=access.room_id)
-        # The room row lock orders inserts: seq order is commit order (exact catch-up).
-        room = ChatRoom.objects.select_for_update().get(id=access.room_id)
+        # The room row lock orders inserts: seq order is commit order (exact catch-up). The room
+        # usually exists: lock it straight away, and create it only the first time.
+        room = ChatRoom.objects.select_for_update().filter(id=access.room_id).first()
+        if room is None:
+            ChatRoom.objects.get_or_create(id=access.room_id)
+            room = ChatRoom.objects.select_for_update().get(id=access.room_id)
+        # A resend (same client_id) is found under the lock, so it is answered once, never stored twice.
         if client_id:
             existing = _message_by_client_id(author=author, room_id=access.room_id, client_id=client_id)
             if existing is not None:

@@ -19,3 +19,23 @@ def test_unread_counts_for_many_users_take_one_query_and_match_each_users_count(
         counts = notification_unread_counts(user_ids=[alice.id, bob.id, carol.id])
     assert counts == {str(alice.id): 2, str(bob.id): 0, str(carol.id): 0}
     assert counts == {str(u.id): notification_unread_count(user_id=u.id) for u in (alice, bob, carol)}
+
+
+@pytest.mark.django_db
+def test_posting_to_an_existing_room_locks_it_without_a_separate_lookup(make_user, department, api,
+                                                                        django_assert_num_queries):
+    from hdms.testing.factories_communication import make_ticket
+
+    requestor = make_user(role="requestor")
+    ticket = make_ticket(requestor=requestor, assignee=make_user(role="assignee", department=department),
+                         status="assigned")
+    client = api(requestor)
+    first = client.post(f"tickets/{ticket.id}/messages", {"body": "one", "client_id": "a"})
+    assert first.status_code == 201 and first.json()["seq"] == 1
+    # auth user, ticket, participant, savepoint, room locked, client_id check, room update, insert,
+    # release (was 11: the room looked up before locking, the client_id checked before and under the lock)
+    with django_assert_num_queries(9):
+        second = client.post(f"tickets/{ticket.id}/messages", {"body": "two", "client_id": "b"})
+    assert second.status_code == 201 and second.json()["seq"] == 2
+    again = client.post(f"tickets/{ticket.id}/messages", {"body": "two", "client_id": "b"})
+    assert again.json()["id"] == second.json()["id"] and again.json()["seq"] == 2
