@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -334,7 +334,8 @@ def _as_loaded(ticket: Ticket) -> Ticket:
     database normalises (the amount's scale, ``due_at`` in UTC) normalised the same way, and no
     sub-tickets yet."""
     if ticket.amount is not None:
-        ticket.amount = Decimal(ticket.amount).quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
+        # PostgreSQL's numeric rounds ties away from zero, as ROUND_HALF_UP does.
+        ticket.amount = Decimal(str(ticket.amount)).quantize(Decimal(1).scaleb(-AMOUNT_PLACES), rounding=ROUND_HALF_UP)
     if ticket.due_at is not None:
         due_at = ticket.due_at
         if timezone.is_naive(due_at):

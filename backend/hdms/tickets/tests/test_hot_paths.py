@@ -121,3 +121,14 @@ def test_cached_sla_configuration_follows_every_write(desk):
     DeskSettings.objects.filter(singleton=True).first().save()  # any ORM save drops the entry too
     Holiday.objects.create(date=day, name="Direct")
     assert day in selectors.work_calendar().holidays
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", [None, "10", "10.5", "10.125", "0.005", "99999.995"])
+@pytest.mark.parametrize("due_at", [None, datetime(2027, 5, 1, 10, 0, 0, 123456),
+                                    datetime(2027, 5, 1, 10, 0, tzinfo=UTC) + timedelta(hours=0)])
+def test_created_ticket_is_what_a_reread_from_the_database_gives(desk, amount, due_at):
+    created = services.ticket_create(requestor=desk.requestor, title="Chairs", department_id=desk.it.id,
+                                     amount=Decimal(amount) if amount else None, due_at=due_at)
+    reread = selectors.with_subticket_progress([selectors.ticket_base_qs().get(id=created.id)])[0]
+    assert selectors.ticket_payload(created) == selectors.ticket_payload(reread)
