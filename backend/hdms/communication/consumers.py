@@ -16,16 +16,21 @@ Frames are JSON objects with a ``type``:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
 import time
+import uuid
 from datetime import datetime
 from typing import Any
 
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import close_old_connections, connections
 
@@ -97,7 +102,8 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
         self._slot = True
         self._groups = groups
         for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+            async with relay().layer_slots:
+                await self.channel_layer.group_add(group, self.channel_name)
         return True
 
     async def _accept(self) -> None:
@@ -130,7 +136,11 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         for group in self._groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                async with relay().layer_slots:
+                    await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # the membership expires with the layer's group_expiry anyway
+                logger.warning("Leaving %s failed", group, exc_info=True)
         if self._slot:
             await registry().release(str(self.user.id), self.channel_name)
             self._slot = False
@@ -169,6 +179,19 @@ class ChatConsumer(_CountedConsumer):
     _last_typing = 0.0
     _in_room = False
     _relay_group: str | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """As channels' consumer, minus the socket's own channel-layer channel: room events come
+        from the relay (relay.py) and nothing sends to a chat socket directly, so listening on a
+        channel of its own only cost a pending layer receive and a task per socket (memory), and
+        a Redis read timeout in the shared receive loop closed the socket that held it.
+        ``channel_name`` stays as the socket's identity (presence entries, typing's sender)."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = f"chat.ws!{uuid.uuid4().hex}"
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive], self.dispatch)
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")

@@ -28,6 +28,8 @@ RENEW_SECONDS = 3600
 # the layer's Redis pool.
 ANNOUNCE_SECONDS = 0.1
 
+LAYER_CONCURRENCY = 32
+
 # Presence changes are coalesced per room for this long: 500 people arriving at 9:00 become a
 # few frames per socket instead of 500 (one per arrival), the difference between O(n) and O(n²).
 PRESENCE_BATCH_SECONDS = 0.5
@@ -72,6 +74,10 @@ class RoomRelay:
         self._rooms: dict[str, _Room] = {}
         self._lock = asyncio.Lock()
         self._outbox: dict[str, _Outbox] = {}
+        # Bounds the channel-layer group_add/group_discard calls in flight: thousands of sockets
+        # closing at once (a network blip, a restart) exhausted channels-redis's connection pool,
+        # and the failed discard skipped the rest of the disconnect.
+        self.layer_slots = asyncio.Semaphore(LAYER_CONCURRENCY)
 
     def announce(self, layer: Any, group: str, kind: str, user: dict) -> None:
         """Queue ``user``'s arrival (``kind`` "joined") or departure ("left") for the room's group."""

@@ -52,6 +52,9 @@ class TopologyPlan:
     frontend: str | None = None              # "127.0.0.1:3000" to proxy the Next.js server
     asgi_server: str = "granian"             # chosen by measurement (deploy/README.md)
     asgi_workers: int = 1                    # processes behind each port (uvicorn --workers)
+    # The WebSocket process runs uvicorn: 42 vs 173 KiB per socket and half the CPU per fan-out
+    # frame of granian, measured (bench/README-ws.md, "Choosing the WebSocket server").
+    ws_asgi_server: str = "uvicorn"
     host: str = "127.0.0.1"                  # where the service processes listen
     gateway_host: str = "127.0.0.1"          # where nginx listens (0.0.0.0 in production)
 
@@ -92,7 +95,8 @@ class Supervisor:
             for index, port in enumerate(plan.ports(service)):
                 procs.append(Proc(f"{service}-{index + 1}", self._serve(service, port), port))
         for index, port in enumerate(plan.ports("communication_ws")):
-            procs.append(Proc(f"communication_ws-{index + 1}", self._serve("communication", port), port))
+            procs.append(Proc(f"communication_ws-{index + 1}",
+                              self._serve("communication", port, server=plan.ws_asgi_server), port))
         for queues in plan.worker_queues:
             label = "-".join(queues)
             procs.append(Proc(
@@ -106,9 +110,9 @@ class Supervisor:
                                                    str(self.run_dir / "celerybeat-schedule")), health_path=None))
         return procs
 
-    def _serve(self, service: str, port: int) -> list[str]:
+    def _serve(self, service: str, port: int, server: str | None = None) -> list[str]:
         return self._manage("serve", service, "--host", self.plan.host, "--port", str(port),
-                            "--server", self.plan.asgi_server, "--workers", str(self.plan.asgi_workers))
+                            "--server", server or self.plan.asgi_server, "--workers", str(self.plan.asgi_workers))
 
     def gateway_config(self) -> Gateway:
         plan = self.plan

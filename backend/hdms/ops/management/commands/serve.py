@@ -24,7 +24,11 @@ def server_argv(server: str, *, host: str, port: int, workers: int, access_log: 
     python = sys.executable
     if server == "uvicorn":
         argv = [python, "-m", "uvicorn", APP, "--host", host, "--port", str(port), "--lifespan", "off",
-                "--loop", "uvloop", "--http", "httptools", "--ws", "websockets",
+                "--loop", "uvloop", "--http", "httptools",
+                # WebSocket: the sans-I/O websockets protocol without permessage-deflate, measured
+                # best for the communication WebSocket process (bench/README-ws.md): compressing
+                # every frame of a room's fan-out costs more CPU than the bytes are worth on a LAN.
+                "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
                 "--timeout-keep-alive", "75", "--timeout-graceful-shutdown", "20"]
         if workers > 1:
             argv += ["--workers", str(workers)]
