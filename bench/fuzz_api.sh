@@ -22,7 +22,7 @@ server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
   psql -h 127.0.0.1 -U root -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
-  cp "$data_dir/server.log" "${report%.txt}-server.log" 2>/dev/null || true
+  grep -v "^{" "$data_dir/server.log" > "${report%.txt}-server-errors.log" 2>/dev/null || true
   rm -rf "$data_dir"
 }
 trap cleanup EXIT
