@@ -2,7 +2,7 @@
 # Schemathesis against the whole API (DESIGN §7 "Bad input"): a fresh desk on PostgreSQL with
 # demo data, every operation, every default check, as admin (who may call every operation).
 #   bench/fuzz_api.sh [max examples per operation, default 1000] [extra schemathesis args...]
-# Writes bench/reports/fuzz-<date>.txt. The expected statuses it allows are in
+# Writes bench/reports/fuzz-<date>.txt (and the server's error lines beside it). The expected statuses it allows are in
 # bench/schemathesis.toml, each with its reason.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,7 +22,7 @@ server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
   psql -h 127.0.0.1 -U root -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null || true
-  grep -v "^{" "$data_dir/server.log" > "${report%.txt}-server-errors.log" 2>/dev/null || true
+  grep -E "\"levelname\": \"(ERROR|CRITICAL)\"|Traceback" "$data_dir/server.log" > "${report%.txt}-server-errors.log" 2>/dev/null || true
   rm -rf "$data_dir"
 }
 trap cleanup EXIT
