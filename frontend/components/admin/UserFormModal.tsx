@@ -12,6 +12,7 @@ import { useDepartments, useSaveUser } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import { userSchema, type UserValues } from "@/lib/validation";
 import { ROLES, type User } from "@/types/user";
+import { DepartmentOptions } from "@/components/common/SelectOptions";
 
 export function UserFormModal({ user, open, onOpenChange }: { user: User | null; open: boolean; onOpenChange: (open: boolean) => void }) {
   const { t } = useI18n();
@@ -80,11 +81,7 @@ export function UserFormModal({ user, open, onOpenChange }: { user: User | null;
             <Field id="user-department" label={t("common.department")}>
               <Select {...form.register("department_id")}>
                 <option value="">—</option>
-                {departments.data?.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name}
-                  </option>
-                ))}
+                <DepartmentOptions departments={departments.data} />
               </Select>
             </Field>
           </div>

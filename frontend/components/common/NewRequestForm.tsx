@@ -19,6 +19,7 @@ import { newTicketSchema, type NewTicketValues } from "@/lib/validation";
 import { CATEGORIES, DRAFT_STORAGE_KEY } from "@/lib/constants";
 import { routes } from "@/config/routes";
 import { PRIORITIES, type Ticket } from "@/types/ticket";
+import { DepartmentOptions } from "@/components/common/SelectOptions";
 
 const EMPTY: NewTicketValues = { title: "", description: "", department_id: "", category: "", priority: "medium", amount: "" };
 
@@ -89,11 +90,7 @@ export function NewRequestForm() {
             <Field id="department_id" label={t("common.department")}>
               <Select {...form.register("department_id")}>
                 <option value="">—</option>
-                {departments.data?.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name}
-                  </option>
-                ))}
+                <DepartmentOptions departments={departments.data} />
               </Select>
             </Field>
             <Field id="category" label={t("common.category")}>

@@ -11,6 +11,7 @@ import { useI18n } from "@/hooks/useI18n";
 import { useSession } from "@/hooks/useAuth";
 import { ticketHref } from "@/config/routes";
 import { PRIORITIES, TICKET_STATUSES, type TicketFilters } from "@/types/ticket";
+import { DepartmentOptions } from "@/components/common/SelectOptions";
 
 /** Filters, search, and cursor pagination over GET /tickets. */
 export function TicketListPanel({
@@ -87,11 +88,7 @@ export function TicketListPanel({
               <Label htmlFor="filter-department">{t("common.department")}</Label>
               <Select id="filter-department" value={filters.department ?? ""} onChange={(e) => set({ department: e.target.value || undefined })}>
                 <option value="">{t("common.all")}</option>
-                {departments.data?.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name}
-                  </option>
-                ))}
+                <DepartmentOptions departments={departments.data} />
               </Select>
             </div>
           )}

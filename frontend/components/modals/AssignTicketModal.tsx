@@ -8,6 +8,7 @@ import { Field } from "@/components/ui/field";
 import { useDepartments, useUsers } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import { assignSchema, type AssignValues } from "@/lib/validation";
+import { DepartmentOptions, AssigneeOptions } from "@/components/common/SelectOptions";
 
 /** Assign (department + assignee) or, with `reassign`, pick a new assignee in the same department. */
 export function AssignTicketModal({
@@ -43,23 +44,13 @@ export function AssignTicketModal({
           <Field id="assign-department" label={t("common.department")} error={form.formState.errors.department_id?.message}>
             <Select {...form.register("department_id", { onChange: () => form.setValue("assignee_id", "") })}>
               <option value="">—</option>
-              {departments.data?.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
+              <DepartmentOptions departments={departments.data} />
             </Select>
           </Field>
           <Field id="assign-assignee" label={t("common.assignee")} error={form.formState.errors.assignee_id?.message}>
             <Select {...form.register("assignee_id")} disabled={!departmentId}>
               <option value="">—</option>
-              {assignees.data?.items
-                .filter((u) => u.department_id === departmentId || !u.department_id)
-                .map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.full_name} ({u.employee_code})
-                  </option>
-                ))}
+              <AssigneeOptions users={assignees.data?.items} departmentId={departmentId} />
             </Select>
           </Field>
           <DialogFooter>

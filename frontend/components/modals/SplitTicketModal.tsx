@@ -11,7 +11,7 @@ import { InlineError } from "@/components/common/States";
 import { useDepartments, useUsers } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import { splitSchema, type SplitValues } from "@/lib/validation";
-import type { Department } from "@/types/user";
+import { DepartmentOptions, AssigneeOptions } from "@/components/common/SelectOptions";
 
 function AssigneeSelect({ index, departmentId, register }: { index: number; departmentId: string; register: ReturnType<typeof useForm<SplitValues>>["register"] }) {
   const { t } = useI18n();
@@ -20,13 +20,7 @@ function AssigneeSelect({ index, departmentId, register }: { index: number; depa
     <Field id={`split-assignee-${index}`} label={`${t("common.assignee")} ${index + 1}`}>
       <Select {...register(`items.${index}.assignee_id`)} disabled={!departmentId}>
         <option value="">—</option>
-        {assignees.data?.items
-          .filter((u) => u.department_id === departmentId || !u.department_id)
-          .map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.full_name} ({u.employee_code})
-            </option>
-          ))}
+        <AssigneeOptions users={assignees.data?.items} departmentId={departmentId} />
       </Select>
     </Field>
   );
@@ -73,11 +67,7 @@ export function SplitTicketModal({
               >
                 <Select {...form.register(`items.${index}.department_id`, { onChange: () => form.setValue(`items.${index}.assignee_id`, "") })}>
                   <option value="">—</option>
-                  {departments.data?.map((d: Department) => (
-                    <option key={d.id} value={d.id}>
-                      {d.name}
-                    </option>
-                  ))}
+                  <DepartmentOptions departments={departments.data} />
                 </Select>
               </Field>
               <AssigneeSelect index={index} departmentId={items?.[index]?.department_id ?? ""} register={form.register} />
