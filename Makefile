@@ -3,9 +3,12 @@ SHELL := /bin/bash
 VENV ?= $(CURDIR)/.venv
 PYTHON ?= python3
 
-.PHONY: run test setup backend-setup frontend-setup lint test-backend test-frontend e2e migrate demo clean
+.PHONY: run test setup system-setup backend-setup frontend-setup lint test-backend test-frontend e2e migrate demo clean
 
-setup: backend-setup frontend-setup
+setup: system-setup backend-setup frontend-setup
+
+system-setup:
+	scripts/setup-system.sh
 
 backend-setup: $(VENV)/.installed
 
