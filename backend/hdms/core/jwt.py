@@ -1,12 +1,16 @@
-"""Access-token encoding and verification, shared by every service process.
+"""Token signing and verification, shared by every service process.
 
-Refresh tokens are the user service's business (``hdms.users.auth_services``); every
+Every token names its signing key in the ``kid`` header; ``settings.JWT_KEYS`` holds every key
+that verifies and ``settings.JWT_SIGNING_KID`` the one that signs (hdms/settings/signing.py), so a
+new key can sign while tokens of the previous one stay valid until they expire. Refresh tokens
+are the user service's business (``hdms.users.auth_services``, through ``sign``/``verify``); every
 service only needs to verify the short-lived, stateless access token.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 from django.conf import settings
@@ -21,6 +25,25 @@ class AccessClaims:
     expires_at: datetime
 
 
+def sign(payload: dict[str, Any]) -> str:
+    """The payload signed with the current signing key, its kid in the header."""
+    kid = settings.JWT_SIGNING_KID
+    return jwt.encode(payload, settings.JWT_KEYS[kid], algorithm=settings.JWT_ALGORITHM, headers={"kid": kid})
+
+
+def verify(token: str, *, require: list[str], detail: str | None = None) -> dict[str, Any]:
+    """The verified payload, or ``TokenInvalid`` (no kid, a kid not configured, a bad signature,
+    an expired token or a missing claim)."""
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        key = settings.JWT_KEYS.get(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise TokenInvalid(detail)
+        return jwt.decode(token, key, algorithms=[settings.JWT_ALGORITHM], options={"require": require})
+    except jwt.PyJWTError as exc:
+        raise TokenInvalid(detail) from exc
+
+
 def encode_access(*, user_id: str, role: str) -> tuple[str, datetime]:
     now = datetime.now(UTC)
     expires_at = now + settings.ACCESS_TOKEN_LIFETIME
@@ -32,19 +55,11 @@ def encode_access(*, user_id: str, role: str) -> tuple[str, datetime]:
         "exp": int(expires_at.timestamp()),
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(payload, settings.JWT_SIGNING_KEY, algorithm=settings.JWT_ALGORITHM), expires_at
+    return sign(payload), expires_at
 
 
 def decode_access(token: str) -> AccessClaims:
-    try:
-        payload = jwt.decode(
-            token,
-            settings.JWT_SIGNING_KEY,
-            algorithms=[settings.JWT_ALGORITHM],
-            options={"require": ["exp", "sub", "type"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise TokenInvalid() from exc
+    payload = verify(token, require=["exp", "sub", "type"])
     if payload.get("type") != "access":
         raise TokenInvalid()
     return AccessClaims(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from hdms.settings.signing import jwt_keys
+
 BACKEND_DIR = Path(__file__).resolve().parent.parent.parent
 REPO_DIR = BACKEND_DIR.parent
 
@@ -135,7 +137,13 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "files"
 
 # Auth (DESIGN §4)
-JWT_SIGNING_KEY = env.str("HDMS_JWT_KEY", default=SECRET_KEY)
+# Several keys verify, one signs; each token names its key in the `kid` header (settings/signing.py).
+JWT_KEYS, JWT_SIGNING_KID = jwt_keys(
+    keys_text=env.str("HDMS_JWT_KEYS", default=""),
+    keys_file=env.str("HDMS_JWT_KEYS_FILE", default=""),
+    single_key=env.str("HDMS_JWT_KEY", default="") or SECRET_KEY,
+    signing_kid=env.str("HDMS_JWT_SIGNING_KID", default=""),
+)
 JWT_ALGORITHM = "HS256"
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=env.int("HDMS_ACCESS_MINUTES", default=15))
 REFRESH_TOKEN_LIFETIME = timedelta(days=env.int("HDMS_REFRESH_DAYS", default=7))

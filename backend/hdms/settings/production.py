@@ -3,10 +3,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from hdms.settings.base import *  # noqa: F403
-from hdms.settings.base import DEFAULT_SECRET_KEY, SECRET_KEY, env
+from hdms.settings.base import DEFAULT_SECRET_KEY, JWT_KEYS, SECRET_KEY, env
+from hdms.settings.signing import weak_jwt_keys
 
 if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("HDMS_SECRET_KEY must be set to a random value of at least 32 characters.")
+if weak := weak_jwt_keys(JWT_KEYS, refused={DEFAULT_SECRET_KEY}):
+    raise ImproperlyConfigured(f"JWT keys {', '.join(weak)} must be random values of at least 32 characters.")
 
 DEBUG = False
 HDMS_DEMO = False

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-import jwt
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
@@ -16,7 +15,7 @@ from django.utils import timezone
 
 from hdms.audit.services import audit_record
 from hdms.core.errors import NotAuthenticated, TokenInvalid
-from hdms.core.jwt import encode_access
+from hdms.core.jwt import encode_access, sign, verify
 from hdms.users.models import OtpChallenge, RefreshToken, User
 
 logger = logging.getLogger("hdms.auth")
@@ -47,17 +46,12 @@ def _encode_refresh(token: RefreshToken) -> str:
         "iat": int(token.created_at.timestamp()),
         "exp": int(token.expires_at.timestamp()),
     }
-    return jwt.encode(payload, settings.JWT_SIGNING_KEY, algorithm=settings.JWT_ALGORITHM)
+    return sign(payload)
 
 
 def _decode_refresh(raw: str) -> dict:
-    try:
-        payload = jwt.decode(
-            raw, settings.JWT_SIGNING_KEY, algorithms=[settings.JWT_ALGORITHM],
-            options={"require": ["exp", "sub", "jti", "fam", "type"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise TokenInvalid("The refresh token is invalid or expired.") from exc
+    payload = verify(raw, require=["exp", "sub", "jti", "fam", "type"],
+                     detail="The refresh token is invalid or expired.")
     if payload.get("type") != "refresh":
         raise TokenInvalid("The refresh token is invalid or expired.")
     return payload
