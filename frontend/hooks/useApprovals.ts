@@ -13,8 +13,8 @@ export function useApprovals(enabled = true) {
 export function useDecideApproval() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (args: { id: string; decision: "approve" | "reject"; reason?: string; version?: number }) =>
-      approvalService.decideApproval(args.id, args.decision, args.reason, args.version),
+    mutationFn: (args: { id: string; decision: "approve" | "reject"; version: number; reason?: string }) =>
+      approvalService.decideApproval(args.id, args.decision, args.version, args.reason),
     onSuccess: (_data, args) => {
       toast.success(translate(useUiStore.getState().locale, args.decision === "approve" ? "history.approve" : "history.reject"));
       void queryClient.invalidateQueries({ queryKey: queryKeys.approvals });

@@ -77,8 +77,13 @@ export function useUpdateTicket(ticketId: string) {
 
 export function useCreateSubtickets(ticketId: string) {
   const queryClient = useQueryClient();
+  const onConflict = useConflictHandler();
   return useMutation({
-    mutationFn: (items: SubticketItem[]) => ticketService.createSubtickets(ticketId, items),
+    mutationFn: ({ items, version }: { items: SubticketItem[]; version: number }) =>
+      ticketService.createSubtickets(ticketId, version, items),
+    onError: async (error) => {
+      await onConflict(error, ticketId);
+    },
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.subtickets(ticketId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.detail(ticketId) });

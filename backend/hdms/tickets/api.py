@@ -125,7 +125,7 @@ def subticket_create(request: HttpRequest, ticket_id: uuid.UUID, payload: SplitI
     selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     data = payload.dict()
     created = services.ticket_split(ticket_id=ticket_id, by=request.auth, items=data["items"],
-                                    version=data.get("version"))
+                                    version=data["version"])
     return 201, [selectors.ticket_payload(sub) for sub in created]
 
 

@@ -111,6 +111,13 @@ class Ticket(BaseModel):
             models.Index(fields=["resolved_at"], name="ticket_resolved_open", condition=Q(status="resolved")),
             models.Index(fields=["status", "resolution_warn_at"], name="ticket_sla_scan"),
         ]
+        constraints = [
+            # DESIGN §3: one sub-ticket per department; a done one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["parent", "department"], name="ticket_one_open_subticket_per_department",
+                condition=Q(parent__isnull=False, is_deleted=False) & ~Q(status__in=SUBTICKET_DONE_STATUSES),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

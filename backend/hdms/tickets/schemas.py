@@ -175,8 +175,8 @@ class SubticketItemIn(StrictIn):
 
 
 class SplitIn(StrictIn):
+    version: int = Field(..., ge=1, description="The parent ticket's version.")
     items: list[SubticketItemIn] = Field(..., min_length=1, max_length=20)
-    version: int | None = Field(None, ge=1)
 
 
 class ParticipantOut(Schema):
@@ -215,8 +215,8 @@ class ApprovalPage(Schema):
 
 
 class DecisionIn(StrictIn):
+    version: int = Field(..., ge=1, description="The ticket's version.")
     reason: str | None = Field(None, max_length=2000)
-    version: int | None = Field(None, ge=1, description="The ticket's version, checked when given.")
 
 
 # ---------------------------------------------------------------- SLA and desk settings

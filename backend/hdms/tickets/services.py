@@ -519,8 +519,7 @@ def _approval_reject(ticket: Ticket, step: ApprovalStep, *, by: Any, reason: str
 
 
 @transaction.atomic
-def approval_decide(*, approval_id: Any, by: Any, decision: str, reason: str = "",
-                    version: int | None = None) -> ApprovalStep:
+def approval_decide(*, approval_id: Any, by: Any, decision: str, version: int, reason: str = "") -> ApprovalStep:
     """Approve or reject the pending step ``approval_id``; every step is recorded."""
     step = ApprovalStep.objects.filter(id=approval_id).first()
     if step is None:
@@ -528,8 +527,7 @@ def approval_decide(*, approval_id: Any, by: Any, decision: str, reason: str = "
     ticket = _lock(step.ticket_id)
     step = ApprovalStep.objects.select_for_update().get(id=step.id)
     _require(_may_decide(by, step), "This approval is not waiting on you.")
-    if version is not None:
-        _check_version(ticket, version)
+    _check_version(ticket, version)
     if step.status != ApprovalStatus.PENDING or ticket.status != S.PENDING_APPROVAL:
         raise InvalidTransition("This approval step is not pending.", state=ticket.status)
     if decision == "reject":
@@ -650,8 +648,12 @@ def ticket_resume(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     return _finish(ticket, action="resume", by=by, before=before)
 
 
+def _open_subtickets_of(ticket: Ticket) -> Any:
+    return Ticket.objects.filter(parent_id=ticket.id).exclude(status__in=SUBTICKET_DONE_STATUSES)
+
+
 def _open_subtickets(ticket: Ticket) -> int:
-    return Ticket.objects.filter(parent_id=ticket.id).exclude(status__in=SUBTICKET_DONE_STATUSES).count()
+    return _open_subtickets_of(ticket).count()
 
 
 def _do_resolve(ticket: Ticket, resolution: str, at: datetime) -> None:
@@ -703,6 +705,9 @@ def ticket_reopen(*, ticket_id: Any, by: Any, version: int, reason: str) -> Tick
     parent = _lock(ticket.parent_id) if ticket.parent_id else None
     if parent is not None and parent.status in (S.CLOSED, S.WITHDRAWN, S.REJECTED):
         raise InvalidTransition("The parent ticket is finished; open a new ticket.", state=ticket.status)
+    if parent is not None and _open_subtickets_of(parent).filter(department_id=ticket.department_id).exists():
+        raise InvalidTransition("Another sub-ticket of this department is open on the parent; work there.",
+                                state=ticket.status)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.reopen, "reopen")
     ticket.resolved_at, ticket.auto_close_warned_at = None, None
@@ -756,14 +761,14 @@ def ticket_rate(*, ticket_id: Any, by: Any, version: int, score: int, comment: s
 # ---------------------------------------------------------------- sub-tickets
 
 @transaction.atomic
-def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], version: int | None = None) -> list[Ticket]:
+def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], version: int) -> list[Ticket]:
     """A moderator splits a submitted (or approved) ticket into one sub-ticket per department, each
     assigned; the parent moves to in_progress owned by the moderator. An already split parent that
-    its owner works on (in_progress) can get more sub-tickets."""
+    its owner works on (in_progress) can get more sub-tickets, never a second open one for a
+    department (a database constraint as well: ``ticket_one_open_subticket_per_department``)."""
     parent = _lock(ticket_id)
     _require(_is_staff(by), "Only moderators split tickets.")
-    if version is not None:
-        _check_version(parent, version)
+    _check_version(parent, version)
     if parent.parent_id is not None:
         raise InvalidTransition("A sub-ticket cannot be split again.", state=parent.status)
     if not items:
@@ -772,6 +777,12 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
     if len(set(departments)) != len(departments):
         raise ValidationFailed("One sub-ticket per department.",
                                errors=[{"loc": ["body", "items"], "msg": "duplicate department"}])
+    already_open = {str(d) for d in _open_subtickets_of(parent).values_list("department_id", flat=True)}
+    for index, department_id in enumerate(departments):
+        if department_id in already_open:
+            raise ValidationFailed("This ticket already has an open sub-ticket for that department.",
+                                   errors=[{"loc": ["body", "items", index, "department_id"],
+                                            "msg": "open sub-ticket exists"}])
     resolved_items = []
     for index, item in enumerate(items):
         department = _department_or_error(item["department_id"], field=f"items.{index}.department_id")

@@ -87,7 +87,10 @@ export function ActionButtons({ ticket }: { ticket: Ticket }) {
         error={split.error}
         onConfirm={(v) =>
           split.mutate(
-            v.items.map((i) => ({ department_id: i.department_id, assignee_id: i.assignee_id, ...(i.title ? { title: i.title } : {}) })),
+            {
+              version: ticket.version,
+              items: v.items.map((i) => ({ department_id: i.department_id, assignee_id: i.assignee_id, ...(i.title ? { title: i.title } : {}) })),
+            },
             { onSuccess: () => setModal(null) },
           )
         }

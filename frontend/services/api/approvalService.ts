@@ -7,11 +7,10 @@ export async function listApprovals(): Promise<Approval[]> {
   return toPage(data, toApproval).items;
 }
 
-/** `version` is the ticket's: a stale one gets 409 version_conflict, like every other ticket write. */
-export async function decideApproval(id: string, decision: "approve" | "reject", reason?: string, version?: number): Promise<Approval> {
-  const body: { reason?: string; version?: number } = {};
+/** `version` is the ticket's (required): a stale one gets 409 version_conflict, like every other ticket write. */
+export async function decideApproval(id: string, decision: "approve" | "reject", version: number, reason?: string): Promise<Approval> {
+  const body: { version: number; reason?: string } = { version };
   if (reason) body.reason = reason;
-  if (version !== undefined) body.version = version;
   const { data } = await api.post(`/approvals/${id}/${decision}`, body);
   return toApproval((data ?? {}) as Record<string, unknown>);
 }

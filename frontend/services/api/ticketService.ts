@@ -68,8 +68,9 @@ export async function listSubtickets(id: string): Promise<Ticket[]> {
   return toPage(data, toTicket).items;
 }
 
-export async function createSubtickets(id: string, items: SubticketItem[]): Promise<Ticket[]> {
-  const { data } = await api.post(`/tickets/${id}/subtickets`, { items });
+/** `version` is the parent's: of two moderators splitting at once, the second gets 409 version_conflict. */
+export async function createSubtickets(id: string, version: number, items: SubticketItem[]): Promise<Ticket[]> {
+  const { data } = await api.post(`/tickets/${id}/subtickets`, { version, items });
   return toPage(data, toTicket).items;
 }
 

@@ -67,3 +67,24 @@ def test_fifty_parallel_patches_with_one_version_give_one_200_and_49_conflicts(p
     assert codes.count(200) == 1 and codes.count(409) == 49
     assert all(r.json()["code"] == "version_conflict" for r in responses if r.status_code == 409)
     assert Ticket.objects.get(id=ticket.id).version == ticket.version + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_identical_parallel_splits_create_one_subticket(postgres_only, desk):
+    """Issue 10 item 11: five moderators' clients split the same ticket at once with one version."""
+    from hdms.testing.factories_tickets import submitted_ticket
+
+    parent = submitted_ticket(desk.requestor)
+    body = {"version": parent.version,
+            "items": [{"department_id": str(desk.it.id), "assignee_id": str(desk.assignee.id)}]}
+    clients = [ApiClient(desk.moderator) for _ in range(5)]
+    responses = _race([lambda c=client: c.post(f"tickets/{parent.id}/subtickets", body) for client in clients])
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201, 409, 409, 409, 409], [r.json() for r in responses]
+    assert all(r.json()["code"] == "version_conflict" for r in responses if r.status_code == 409)
+    assert Ticket.objects.filter(parent_id=parent.id).count() == 1
+    # Without a version the same five are refused before anything is locked.
+    body.pop("version")
+    responses = _race([lambda c=client: c.post(f"tickets/{parent.id}/subtickets", body) for client in clients])
+    assert [r.status_code for r in responses] == [422] * 5
+    assert Ticket.objects.filter(parent_id=parent.id).count() == 1

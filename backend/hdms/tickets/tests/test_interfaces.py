@@ -69,7 +69,7 @@ def test_room_participants_are_requestor_assignee_and_acting_moderator_never_adm
 @pytest.mark.django_db
 def test_subticket_people_join_the_parent_room(desk):
     parent = submitted_ticket(desk.requestor)
-    subs = services.ticket_split(ticket_id=parent.id, by=desk.moderator, items=[
+    subs = services.ticket_split(ticket_id=parent.id, by=desk.moderator, version=parent.version, items=[
         {"department_id": desk.it.id, "assignee_id": desk.assignee.id},
         {"department_id": desk.mnt.id, "assignee_id": desk.mnt_assignee.id},
     ])

@@ -27,7 +27,7 @@ def _pending(desk, amount="500.00"):
 def _approved(desk):
     ticket = _pending(desk)
     step = ticket.approval_steps.get(step=1)
-    services.approval_decide(approval_id=step.id, by=desk.finance, decision="approve")
+    services.approval_decide(approval_id=step.id, by=desk.finance, decision="approve", version=ticket.version)
     return Ticket.objects.get(id=ticket.id)
 
 

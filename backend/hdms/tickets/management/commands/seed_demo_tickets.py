@@ -63,7 +63,7 @@ class Command(BaseCommand):
         t = new(req2, "Science lab equipment purchase", "Microscopes for grade 9.", amount=Decimal("350000"))
         services.ticket_request_approval(ticket_id=t.id, by=mod, version=t.version)
         t = new(req1, "New classroom setup", "Projector, fans and lights for room 12.", priority="high")
-        services.ticket_split(ticket_id=t.id, by=mod, items=[
+        services.ticket_split(ticket_id=t.id, by=mod, version=t.version, items=[
             {"department_id": it.id, "assignee_id": it1.id, "title": "Room 12: projector"},
             {"department_id": mnt.id, "assignee_id": mnt1.id, "title": "Room 12: fans and lights"},
         ])

@@ -62,10 +62,10 @@ export default function ApprovalsPage() {
                     {a.ticket && <StatusTag status={a.ticket.status} />}
                   </div>
                   <div className="flex gap-2">
-                    <Button size="sm" disabled={decide.isPending} onClick={() => decide.mutate({ id: a.id, decision: "approve", version: a.ticket?.version })}>
+                    <Button size="sm" disabled={decide.isPending || !a.ticket} onClick={() => a.ticket && decide.mutate({ id: a.id, decision: "approve", version: a.ticket.version })}>
                       {t("action.approve")}
                     </Button>
-                    <Button size="sm" variant="destructive" disabled={decide.isPending} onClick={() => setRejecting(a.id)}>
+                    <Button size="sm" variant="destructive" disabled={decide.isPending || !a.ticket} onClick={() => setRejecting(a.id)}>
                       {t("action.reject")}
                     </Button>
                   </div>
@@ -82,13 +82,11 @@ export default function ApprovalsPage() {
         confirmLabel={t("action.reject")}
         destructive
         pending={decide.isPending}
-        onConfirm={(reason) =>
-          rejecting &&
-          decide.mutate(
-            { id: rejecting, decision: "reject", reason, version: approvals.data?.find((x) => x.id === rejecting)?.ticket?.version },
-            { onSuccess: () => setRejecting(null) },
-          )
-        }
+        onConfirm={(reason) => {
+          const version = approvals.data?.find((x) => x.id === rejecting)?.ticket?.version;
+          if (rejecting && version !== undefined)
+            decide.mutate({ id: rejecting, decision: "reject", reason, version }, { onSuccess: () => setRejecting(null) });
+        }}
       />
     </PageWrapper>
   );

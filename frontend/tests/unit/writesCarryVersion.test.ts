@@ -1,0 +1,37 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+// Every ticket write carries the ticket's `version` (issue 10 item 11): the server refuses one without.
+const posts: { url: string; body: Record<string, unknown> }[] = [];
+vi.mock("@/services/api/axiosClient", () => {
+  const record = async (url: string, body: Record<string, unknown>) => {
+    posts.push({ url, body });
+    return { data: url.endsWith("/subtickets") ? [] : { id: "x", ticket_id: "t1" } };
+  };
+  return { api: { post: record, patch: record } };
+});
+
+import { decideApproval } from "@/services/api/approvalService";
+import { createSubtickets, runTicketAction, updateTicket } from "@/services/api/ticketService";
+
+describe("ticket writes send the version", () => {
+  beforeEach(() => {
+    posts.length = 0;
+  });
+
+  it("split sends the parent's version with the items", async () => {
+    await createSubtickets("t1", 4, [{ department_id: "d1", assignee_id: "u1" }]);
+    expect(posts).toEqual([{ url: "/tickets/t1/subtickets", body: { version: 4, items: [{ department_id: "d1", assignee_id: "u1" }] } }]);
+  });
+
+  it("approve and reject send the ticket's version", async () => {
+    await decideApproval("a1", "approve", 7);
+    await decideApproval("a1", "reject", 8, "No budget");
+    expect(posts.map((p) => p.body)).toEqual([{ version: 7 }, { version: 8, reason: "No budget" }]);
+  });
+
+  it("actions and edits send the version", async () => {
+    await runTicketAction("t1", "start", 3);
+    await updateTicket("t1", { version: 5, priority: "high" });
+    expect(posts.map((p) => p.body.version)).toEqual([3, 5]);
+  });
+});
