@@ -7,12 +7,13 @@ belongs to that same type: a renamed executable (content not allowed) and a PNG-
 
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import magic
+from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from hdms.core.archives import ArchiveRefused, NotAZip, ZipLimits, open_zip
 from hdms.core.errors import UnsupportedFileType, ValidationFailed
 from hdms.files.models import IMAGE_KINDS, FileKind
 
@@ -40,6 +41,8 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
 }
 ALLOWED_EXTENSIONS = sorted(ext for _, exts, _ in ALLOWED.values() for ext in exts)
 _OOXML_MAIN_PART = {FileKind.DOCX: "word/document.xml", FileKind.XLSX: "xl/workbook.xml"}
+# A real [Content_Types].xml is a few KB; it is scanned in chunks, never held whole.
+_CONTENT_TYPES_MAX_BYTES = 4 * 1024 * 1024
 _PIL_FORMAT = {FileKind.JPG: "JPEG", FileKind.PNG: "PNG", FileKind.GIF: "GIF"}
 
 _MAX_NAME = 200
@@ -69,17 +72,29 @@ def _refuse(detail: str, detected: str) -> UnsupportedFileType:
     )
 
 
-def _ooxml_kind(path: Path) -> str | None:
-    """DOCX / XLSX that libmagic calls a plain zip; macro-enabled documents are not either."""
+def _archive_limits() -> ZipLimits:
+    return ZipLimits(
+        max_entries=settings.FILES_ARCHIVE_MAX_ENTRIES,
+        max_entry_bytes=settings.FILES_ARCHIVE_MAX_ENTRY_BYTES,
+        max_total_bytes=settings.FILES_ARCHIVE_MAX_TOTAL_BYTES,
+        max_ratio=settings.FILES_ARCHIVE_MAX_RATIO,
+    )
+
+
+def _ooxml_kind(path: Path, detected: str) -> str | None:
+    """DOCX / XLSX (whether or not libmagic named it), checked as an archive first (zip bombs:
+    ``hdms.core.archives``); macro-enabled documents are neither. ``None``: not an OOXML file."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names:
+        with open_zip(path, _archive_limits()) as archive:
+            if "[Content_Types].xml" not in archive.names:
                 return None
-            content_types = archive.read("[Content_Types].xml")[:1_000_000].lower()
-    except (zipfile.BadZipFile, OSError, KeyError):
+            macros = archive.part_contains("[Content_Types].xml", b"macroenabled", max_bytes=_CONTENT_TYPES_MAX_BYTES)
+            names = archive.names
+    except NotAZip:
         return None
-    if b"macroenabled" in content_types or "word/vbaProject.bin" in names or "xl/vbaProject.bin" in names:
+    except ArchiveRefused as exc:
+        raise _refuse(f"{exc}", detected) from exc
+    if macros or "word/vbaProject.bin" in names or "xl/vbaProject.bin" in names:
         return None
     for kind, part in _OOXML_MAIN_PART.items():
         if part in names:
@@ -93,8 +108,12 @@ def detect_kind(*, path: Path, name: str) -> tuple[str, str]:
     if detected in ("application/x-empty", "inode/x-empty"):
         raise ValidationFailed("The file is empty.", errors=[{"loc": ["body", "file"], "msg": "empty file"}])
     kind = next((k for k, (mimes, _, _) in ALLOWED.items() if detected in mimes), None)
-    if kind is None and detected in ("application/zip", "application/octet-stream"):
-        kind = _ooxml_kind(path)
+    if kind in _OOXML_MAIN_PART or (kind is None and detected in ("application/zip", "application/octet-stream")):
+        ooxml = _ooxml_kind(path, detected)
+        if ooxml is None and kind is not None:
+            raise _refuse("This Office document carries macros or is damaged; save it as a plain DOCX or XLSX.",
+                          detected)
+        kind = ooxml
     if kind is None:
         raise _refuse(f"This file's content ({detected}) is not an allowed type.", detected)
     extension = extension_of(name)

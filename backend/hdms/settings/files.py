@@ -54,6 +54,15 @@ FILES_FFMPEG_TIMEOUT = env.int("HDMS_FFMPEG_TIMEOUT", default=1800)
 # Images larger than this many pixels are not decoded (decompression bombs).
 FILES_MAX_IMAGE_PIXELS = env.int("HDMS_FILES_MAX_IMAGE_PIXELS", default=80_000_000)
 
+# Hostile input (issue 10, docs/decisions.md "Bombs"). DOCX and XLSX are zip archives: before
+# anything is inflated, the archive may hold at most this many entries, no entry may unpack past
+# FILES_ARCHIVE_MAX_ENTRY_BYTES or (above 1 MiB) past FILES_ARCHIVE_MAX_RATIO times its packed
+# size, and all of them together past FILES_ARCHIVE_MAX_TOTAL_BYTES. Parts are read in chunks.
+FILES_ARCHIVE_MAX_ENTRIES = env.int("HDMS_FILES_ARCHIVE_MAX_ENTRIES", default=10_000)
+FILES_ARCHIVE_MAX_ENTRY_BYTES = env.int("HDMS_FILES_ARCHIVE_MAX_ENTRY_BYTES", default=512 * _MB)
+FILES_ARCHIVE_MAX_TOTAL_BYTES = env.int("HDMS_FILES_ARCHIVE_MAX_TOTAL_BYTES", default=1024 * _MB)
+FILES_ARCHIVE_MAX_RATIO = env.int("HDMS_FILES_ARCHIVE_MAX_RATIO", default=200)
+
 # Production runs only with a scanner (DESIGN §6). The production settings module is the one that
 # sets DJANGO_SETTINGS_MODULE; HDMS_REQUIRE_SCANNER overrides the guess either way.
 FILES_REQUIRE_SCANNER = env.bool(

@@ -155,3 +155,113 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
         elif attachment.status in (AttachmentStatus.PENDING, AttachmentStatus.SCANNING):
             quarantine_path(attachment.stored_name).write_bytes(data)
         return attachment
+
+
+# ---------------------------------------------------------------- hostile files (issue 10)
+
+GIB = 1024 * 1024 * 1024
+
+
+def _bomb_entry(archive: zipfile.ZipFile, name: str, *, head: bytes, tail: bytes, inflated: int) -> None:
+    """One deflated entry of ``inflated`` bytes, mostly spaces, written in 1 MiB pieces (the test
+    never holds it whole); deflate packs it about 1,000 to 1."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    block = b" " * (1024 * 1024)
+    with archive.open(info, "w") as part:
+        part.write(head)
+        left = inflated - len(head) - len(tail)
+        while left > 0:
+            piece = block if left >= len(block) else block[:left]
+            part.write(piece)
+            left -= len(piece)
+        part.write(tail)
+
+
+def _ooxml_with(parts: dict[str, bytes], *, bomb: str, inflated: int, first: str | None = None) -> bytes:
+    """The parts of a real OOXML file, with ``bomb`` replaced by an entry inflating to ``inflated``;
+    ``first`` is the entry to put first (libmagic names the format from it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(parts, key=lambda name: name != first):
+            if name == bomb:
+                head, _, tail = parts[name].rpartition(b"<")
+                _bomb_entry(archive, name, head=head, tail=b"<" + tail, inflated=inflated)
+            else:
+                archive.writestr(name, parts[name])
+    return out.getvalue()
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+_BOMBS: dict[str, bytes] = {}
+
+
+def docx_bomb_bytes(inflated: int = GIB, *, named_by_libmagic: bool = False) -> bytes:
+    """A DOCX (under 1 MiB) whose ``[Content_Types].xml`` inflates to ``inflated`` bytes (1 GiB).
+    With that part first libmagic names it a DOCX; otherwise (the default, the case issue 10
+    reported) libmagic sees a plain zip and the desk looks inside to tell."""
+    key = f"docx-{inflated}-{named_by_libmagic}"
+    if key not in _BOMBS:
+        first = "[Content_Types].xml" if named_by_libmagic else "_rels/.rels"
+        _BOMBS[key] = _ooxml_with(_parts(docx_bytes()), bomb="[Content_Types].xml", inflated=inflated, first=first)
+    return _BOMBS[key]
+
+
+def xlsx_bomb_bytes(inflated: int = GIB) -> bytes:
+    """A real openpyxl workbook whose first sheet inflates to ``inflated`` bytes (1 GiB)."""
+    key = f"xlsx-{inflated}"
+    if key not in _BOMBS:
+        _BOMBS[key] = _ooxml_with(_parts(xlsx_bytes()), bomb="xl/worksheets/sheet1.xml", inflated=inflated)
+    return _BOMBS[key]
+
+
+def docx_with_many_entries(entries: int = 20_000) -> bytes:
+    """A valid DOCX padded with ``entries`` empty parts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in _parts(docx_bytes()).items():
+            archive.writestr(name, data)
+        for number in range(entries):
+            archive.writestr(f"word/media/e{number}.xml", b"")
+    return out.getvalue()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_bomb_bytes(width: int = 12_000, height: int = 12_000) -> bytes:
+    """A real, decodable RGB PNG of ``width`` x ``height`` black pixels (432 MB once decoded at
+    the default 12,000 x 12,000) in a file of about 400 KB: rows are streamed into the encoder."""
+    import struct
+    import zlib
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" + b"\x00" * (width * 3)  # filter byte "none", then black pixels
+    rows_per_block = max(1, (4 * 1024 * 1024) // len(row))
+    idat = []
+    for start in range(0, height, rows_per_block):
+        idat.append(packer.compress(row * min(rows_per_block, height - start)))
+    idat.append(packer.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", b"".join(idat))
+            + _png_chunk(b"IEND", b""))
+
+
+def gif_bomb_bytes(width: int = 12_000, height: int = 12_000) -> bytes:
+    """A GIF whose logical screen is ``width`` x ``height`` (144 million pixels by default) holding
+    one 1 x 1 frame: 35 bytes that a decoder would blow up to the whole screen."""
+    import struct
+
+    return (b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80, 0, 0)  # global colour table, 2 colours
+            + b"\x00\x00\x00\xff\xff\xff"
+            + b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)  # one 1 x 1 image at the origin
+            + b"\x02\x02\x44\x01\x00"  # LZW minimum code size 2; clear, index 0, end
+            + b"\x3b")

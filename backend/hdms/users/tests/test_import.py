@@ -1,6 +1,7 @@
 """Users import from CSV and XLSX (hdms.users.importing), and its endpoint POST users/import."""
 
 import io
+import zipfile
 from collections.abc import Callable
 
 import openpyxl
@@ -356,3 +357,27 @@ def test_blank_rows_above_the_header_are_skipped(admin, departments):
     data = b"\n,,\nemployee_code,full_name,role\nT001,A,requestor\nT002,B,nope\n"
     report = run(admin, "staff.csv", data)
     assert [(r["row"], r["result"]) for r in report["rows"]] == [(4, "created"), (5, "refused")]
+
+
+@pytest.mark.django_db
+def test_an_xlsx_inflated_in_one_call_or_with_too_many_parts_is_refused_before_openpyxl(admin, departments):
+    """Zip bombs (issue 10): only stored or deflated parts (zipfile inflates lzma in one call),
+    at most 1,000 parts; nothing is imported."""
+    normal = xlsx_bytes([["T001", "Amina Khan", "requestor", "", "IT", "", ""]])
+    with zipfile.ZipFile(io.BytesIO(normal)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    lzma, crowded = io.BytesIO(), io.BytesIO()
+    with zipfile.ZipFile(lzma, "w", zipfile.ZIP_LZMA) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with zipfile.ZipFile(crowded, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        for number in range(1_500):
+            archive.writestr(f"xl/media/e{number}.bin", b"")
+
+    with pytest.raises(ValidationFailed, match="compression method"):
+        run(admin, "staff.xlsx", lzma.getvalue())
+    with pytest.raises(ValidationFailed, match="at most 1,000"):
+        run(admin, "staff.xlsx", crowded.getvalue())
+    assert not User.objects.filter(employee_code="T001").exists()
