@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Serves the desk on one machine: API on 127.0.0.1:${HDMS_API_PORT:-8000}, web app on
-# 127.0.0.1:${HDMS_WEB_PORT:-3000}. Embedded default (SQLite, in-memory channel layer,
-# in-process tasks) unless DATABASE_URL / REDIS_URL are set.
+# 127.0.0.1:${HDMS_WEB_PORT:-3000}, which proxies /api/ and /ws/ to the API (one origin, no CORS).
+# Embedded default (SQLite, in-memory channel layer, in-process tasks) unless DATABASE_URL /
+# REDIS_URL are set.
 set -euo pipefail
 set -m  # each background job in its own process group: stopping one stops its children
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,6 +11,10 @@ export HDMS_DATA_DIR="${HDMS_DATA_DIR:-$root/var}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-hdms.settings.embedded}"
 api_port="${HDMS_API_PORT:-8000}"
 web_port="${HDMS_WEB_PORT:-3000}"
+# The API reads HDMS_WEB_PORT for the links it writes (HDMS_FRONTEND_URL's default) and sees
+# clients through the web server's proxy (which sets X-Real-IP; the API listens on loopback only).
+export HDMS_WEB_PORT="$web_port"
+export HDMS_TRUST_PROXY="${HDMS_TRUST_PROXY:-true}"
 mkdir -p "$HDMS_DATA_DIR"
 
 cd "$root/backend"
@@ -33,16 +38,16 @@ pids+=($!)
 
 if [ -f "$root/frontend/package.json" ]; then
   cd "$root/frontend"
-  export NEXT_PUBLIC_API_ORIGIN="${NEXT_PUBLIC_API_ORIGIN:-http://127.0.0.1:$api_port}"
-  if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components services hooks store lib config types -newer .next/BUILD_ID -print -quit 2>/dev/null)" ] \
-     || [ "$(cat .next/hdms-api-origin 2>/dev/null)" != "$NEXT_PUBLIC_API_ORIGIN" ]; then
+  # One build for every port: the app calls /api/v1 and /ws/ on its own origin and server.mjs
+  # proxies them to the API, so only a change of the sources rebuilds.
+  if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components services hooks store lib config types next.config.ts package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
     npm run build
-    echo "$NEXT_PUBLIC_API_ORIGIN" > .next/hdms-api-origin
   fi
-  # next directly (not through npm), so stopping it stops the server itself.
-  ./node_modules/.bin/next start -H 127.0.0.1 -p "$web_port" &
+  # node directly (not through npm), so stopping it stops the server itself.
+  HDMS_WEB_PORT="$web_port" HDMS_API_INTERNAL_URL="${HDMS_API_INTERNAL_URL:-http://127.0.0.1:$api_port}" \
+    node server.mjs &
   pids+=($!)
 fi
 
-echo "HDMS API: http://127.0.0.1:$api_port/api/v1/docs  web app: http://127.0.0.1:$web_port"
+echo "HDMS web app: http://127.0.0.1:$web_port  (API docs: http://127.0.0.1:$web_port/api/v1/docs)"
 wait -n

@@ -1,22 +1,13 @@
-import { z } from "zod";
+// The web app talks to the API on its own origin only: under `make run` its server (server.mjs)
+// proxies /api/ and /ws/ to the API, behind the gateway nginx routes them. Nothing about the
+// API's address is baked into the build, so one build serves every deployment.
+export const API_BASE_PATH = "/api/v1";
 
-const envSchema = z.object({
-  NEXT_PUBLIC_API_ORIGIN: z.string().url().default("http://127.0.0.1:8000"),
-});
-
-// Next inlines NEXT_PUBLIC_* only when referenced literally, so read it by name here.
-const parsed = envSchema.safeParse({
-  NEXT_PUBLIC_API_ORIGIN: process.env.NEXT_PUBLIC_API_ORIGIN || undefined,
-});
-
-if (!parsed.success) {
-  throw new Error(`Invalid frontend environment: ${parsed.error.message}`);
+/** ws(s)://<this origin>: the WebSocket endpoints live beside the page that opens them. */
+export function wsOrigin(location: Pick<Location, "protocol" | "host"> = window.location): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 }
 
-const apiOrigin = parsed.data.NEXT_PUBLIC_API_ORIGIN.replace(/\/+$/, "");
-
 export const env = {
-  apiOrigin,
-  apiBaseUrl: `${apiOrigin}/api/v1`,
-  wsOrigin: apiOrigin.replace(/^http/, "ws"),
+  apiBaseUrl: API_BASE_PATH,
 } as const;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs the browser story against an API and a web app that are already running:
-#   E2E_API_ORIGIN (default http://127.0.0.1:8000), E2E_WEB_ORIGIN (default http://127.0.0.1:3000).
+# Runs the browser story against a desk that is already running, through its web app's origin
+# only (the web app proxies /api/ and /ws/ to the API, as the gateway does):
+#   E2E_WEB_ORIGIN (default http://127.0.0.1:3000); E2E_MAIL_DIR: where the desk writes emails.
 # Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH); never downloads a browser.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/.."
-export E2E_API_ORIGIN="${E2E_API_ORIGIN:-http://127.0.0.1:8000}"
 export E2E_WEB_ORIGIN="${E2E_WEB_ORIGIN:-http://127.0.0.1:3000}"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

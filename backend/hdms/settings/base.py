@@ -171,6 +171,8 @@ EMAIL_HOST_PASSWORD = env.str("HDMS_SMTP_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("HDMS_SMTP_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("HDMS_FROM_EMAIL", default="HDMS <helpdesk@idara.example>")
+# Only read by Django's file-based backend (HDMS_EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_FILE_PATH = env.str("HDMS_EMAIL_FILE_PATH", default=str(DATA_DIR / "mail"))
 
 # School Management System bridge
 SMS_BASE_URL = env.str("HDMS_SMS_BASE_URL", default="")
@@ -192,9 +194,9 @@ HDMS_DOCS_CSP = (
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 HDMS_HSTS_SECONDS = env.int("HDMS_HSTS_SECONDS", default=31536000)
 
-CORS_ALLOWED_ORIGINS = env.list(
-    "HDMS_CORS_ORIGINS", default=["http://127.0.0.1:3000", "http://localhost:3000"]
-)
+# The desk's own web app calls the API on its own origin (its server or the gateway routes /api/
+# and /ws/), so it needs no CORS. HDMS_CORS_ORIGINS is only for third-party browser clients.
+CORS_ALLOWED_ORIGINS = env.list("HDMS_CORS_ORIGINS", default=[])
 CORS_EXPOSE_HEADERS = [
     "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "X-Request-ID",
     "Content-Disposition",

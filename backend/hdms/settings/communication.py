@@ -19,4 +19,8 @@ HDMS_WS_PRESENCE_TTL_SECONDS = env.int("HDMS_WS_PRESENCE_TTL_SECONDS", default=9
 
 # Email: non-urgent notifications wait this long so that a burst becomes one digest.
 HDMS_EMAIL_DIGEST_SECONDS = env.int("HDMS_EMAIL_DIGEST_SECONDS", default=120)
-HDMS_FRONTEND_URL = env.str("HDMS_FRONTEND_URL", default="http://127.0.0.1:3000")
+# Every link the server writes (emails) starts with the web app's address: set it to the public
+# one in production (e.g. https://desk.idara.example); by default the web app of `make run`.
+HDMS_FRONTEND_URL = env.str(
+    "HDMS_FRONTEND_URL", default=f"http://127.0.0.1:{env.int('HDMS_WEB_PORT', default=3000)}"
+).rstrip("/")

@@ -1,7 +1,9 @@
 import { expect, type Browser, type Locator, type Page, type APIRequestContext, request } from "@playwright/test";
 import path from "node:path";
 
-export const API = (process.env.E2E_API_ORIGIN || "http://127.0.0.1:8000").replace(/\/$/, "");
+/** The web app's origin: the browser and the tests' own API calls go through it (same origin). */
+export const WEB = (process.env.E2E_WEB_ORIGIN || "http://127.0.0.1:3000").replace(/\/$/, "");
+export const API = WEB;
 export const PASSWORD = "demo12345";
 export const SCREENSHOTS = path.join(__dirname, "..", "screenshots");
 

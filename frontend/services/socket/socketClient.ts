@@ -1,4 +1,4 @@
-import { env } from "@/config/env";
+import { wsOrigin } from "@/config/env";
 
 export type SocketStatus = "connecting" | "open" | "closed";
 export type SocketFrame = { type: string } & Record<string, unknown>;
@@ -64,7 +64,7 @@ export class ReconnectingSocket {
       this.scheduleReconnect();
       return;
     }
-    const ws = new WebSocket(`${env.wsOrigin}${this.options.path}`, ["bearer", token]);
+    const ws = new WebSocket(`${wsOrigin()}${this.options.path}`, ["bearer", token]);
     this.ws = ws;
     let didOpen = false;
     ws.onopen = () => {
