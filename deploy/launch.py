@@ -4,7 +4,8 @@
 System packages (the distribution's): nginx, PostgreSQL, Redis, clamd, ffmpeg (and pgbouncer if
 used). The rest comes from the project's virtualenv. This script does not install or start
 PostgreSQL, Redis or clamd (the distribution's service manager runs them); it checks they answer,
-migrates, then starts and supervises:
+takes a backup if there is something to migrate (encrypted, copied off the machine: deploy/README.md,
+"Backups"), migrates, then starts and supervises:
 
     user :8001   ticket :8002 (+:8012, :8022 ... with --scale ticket=N)   communication :8003
     communication WebSocket :8004   file :8005   Celery worker per queue (high, default, low) + beat
@@ -30,9 +31,9 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "backend"))
 
-from hdms.ops.launcher import Proc, Supervisor, TopologyPlan  # noqa: E402
+from hdms.ops.launcher import Proc, Supervisor, TopologyPlan, migrate_with_backup  # noqa: E402
 
-REQUIRED_BINARIES = ("nginx", "pg_dump", "ffmpeg")
+REQUIRED_BINARIES = ("nginx", "pg_dump", "ffmpeg", "age", "rclone")
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -84,6 +85,8 @@ def main() -> int:
     parser.add_argument("--frontend", action="store_true", help="run the built web app (npm run start) on :3000")
     parser.add_argument("--run-dir", default=None, help="logs, pid files, nginx prefix (default <data dir>/run)")
     parser.add_argument("--skip-checks", action="store_true")
+    parser.add_argument("--no-backup", action="store_true",
+                        help="migrate without the pre-migrate backup (only for a database you can lose)")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -112,7 +115,17 @@ def main() -> int:
     manage = [sys.executable, str(REPO / "backend" / "manage.py")]
     if args.pgbouncer:
         supervisor.start(Proc("pgbouncer", ["pgbouncer", args.pgbouncer], None, health_path=None))
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True)  # noqa: S603
+    # A backup (encrypted, copied off the machine) before migrate changes anything; if it fails
+    # nothing is migrated and the launcher stops (deploy/README.md, "Backups").
+    try:
+        migrate_with_backup(manage, env, backup=not args.no_backup)
+    except subprocess.CalledProcessError as exc:
+        supervisor.stop_all()
+        if "backup" not in exc.cmd:
+            raise
+        print("Cannot start: the pre-migrate backup failed, so nothing was migrated. Fix the backup "
+              "settings (deploy/README.md, \"Backups\") or pass --no-backup.", file=sys.stderr)
+        return 2
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
     if args.frontend:
         frontend_env = {**env, "HDMS_WEB_PORT": "3000"}

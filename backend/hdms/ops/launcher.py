@@ -258,3 +258,16 @@ def _responds(url: str) -> bool:
         return exc.code not in (502, 504)  # the app's 503 "degraded" still means the process is up
     except OSError:
         return False
+
+
+def migrate_with_backup(manage: list[str], env: dict[str, str], *, backup: bool = True) -> bool:
+    """``migrate``, preceded by a full backup (``manage.py backup --reason pre-migrate``: encrypted,
+    copied off the machine) whenever migrate has something to apply. A failed backup raises
+    ``CalledProcessError`` before anything is migrated. Returns whether a backup was taken."""
+    pending = subprocess.run([*manage, "migrate", "--check"], env=env, capture_output=True)  # noqa: S603
+    took = False
+    if backup and pending.returncode != 0:
+        subprocess.run([*manage, "backup", "--reason", "pre-migrate"], env=env, check=True)  # noqa: S603
+        took = True
+    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True)  # noqa: S603
+    return took

@@ -231,6 +231,7 @@ HDMS_SERVE_STATIC = env.bool("HDMS_SERVE_STATIC", default=True)
 # Each service's own settings live beside this file.
 from hdms.settings.communication import *  # noqa: E402, F403
 from hdms.settings.files import *  # noqa: E402, F403
+from hdms.settings.ops import *  # noqa: E402, F403
 from hdms.settings.tickets import *  # noqa: E402, F403
 
 # Task routes gathered from every service (tasks sent with an explicit queue keep it).

@@ -1,4 +1,5 @@
-"""Backups: compressed pg_dump with retention, and the restore drill (DESIGN §7, issue 7)."""
+"""Backups, the plain pg_dump primitives: dump, restore, checksums, retention (DESIGN §7, issue 7).
+The encrypted nightly sets, rclone and the drill are in test_backup_sets.py."""
 
 import datetime as dt
 import secrets
@@ -25,7 +26,7 @@ def test_restore_drill_gives_identical_counts_and_tickets_checksum(postgres_only
     requestor = UserFactory()
     for index in range(25):
         TicketFactory(requestor=requestor, title=f"Projector {index} flickers")
-    call_command("backup", dir=str(tmp_path), keep_days=30, keep_count=3)
+    backups.backup_create(conn=backups.Connection.from_settings(), directory=tmp_path)
     (dump,) = tmp_path.glob("hdms-*.dump")
     assert dump.stat().st_size > 0
     assert backups.backup_verify(dump)

@@ -1,25 +1,23 @@
-"""``manage.py backup``: compressed pg_dump of the database, then retention."""
+"""``manage.py backup``: the full backup the nightly task runs (encrypted set, off-site copy,
+retention, admins told, audited). Exits 1 when it failed, so the launcher does not migrate."""
 
-from pathlib import Path
+from django.core.management.base import BaseCommand, CommandError
 
-from django.core.management.base import BaseCommand
-
-from hdms.ops import backups
+from hdms.ops import services
 
 
 class Command(BaseCommand):
-    help = "Dump the PostgreSQL database (pg_dump -Fc, compressed) and prune old backups."
+    help = "Encrypted backup of the database and the uploaded files, copied off the machine (deploy/README.md)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--dir", default=None, help="default: $HDMS_BACKUP_DIR or <data dir>/backups")
-        parser.add_argument("--keep-days", type=int, default=30, help="delete backups older than this")
-        parser.add_argument("--keep-count", type=int, default=7, help="but always keep the newest N")
-        parser.add_argument("--compress", type=int, default=6, choices=range(0, 10))
+        parser.add_argument("--reason", default="manual", help="recorded with the run: manual, pre-migrate, ...")
 
     def handle(self, *args: object, **options: object) -> None:
-        directory = Path(str(options["dir"])) if options["dir"] else backups.backup_dir()
-        conn = backups.Connection.from_settings()
-        path = backups.backup_create(conn=conn, directory=directory, compress=int(options["compress"]))  # type: ignore[arg-type]
-        removed = backups.backup_prune(directory=directory, db_name=conn.name, keep_days=int(options["keep_days"]),  # type: ignore[arg-type]
-                                       keep_count=int(options["keep_count"]))  # type: ignore[arg-type]
-        self.stdout.write(f"backup {path} ({path.stat().st_size} bytes); pruned {len(removed)}")
+        try:
+            run = services.backup_run(reason=str(options["reason"]))
+        except Exception as exc:
+            raise CommandError(f"Backup failed: {exc}") from exc
+        if run is None:
+            self.stdout.write("backup done (database not migrated yet: not recorded in ops_backup_run)")
+        else:
+            self.stdout.write(f"backup {run.name}: {run.detail}")
