@@ -1,50 +1,121 @@
-"""Input field types that say exactly what the API accepts (and the OpenAPI schema says)."""
+"""Input field types that say exactly what the API accepts (and the OpenAPI schema says).
+
+Date-times (DESIGN §9): ``parse_datetime_input`` is the one reader of every date-time the API
+takes, in bodies and query filters alike. A value with a zone is taken as is; a value without
+one is read in the desk's time zone; a date alone means the end of that working day (the desk's
+``work_end``). The desk's zone and hours live in the ticket service's settings, which registers
+them here with ``set_desk_clock`` (core depends on no service); until then the project's
+``TIME_ZONE`` and 16:00 stand in. Anything else, or a date that does not exist, is a
+``ValueError``, which the API answers as 422 ``validation_error``.
+"""
 
 import re
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from pydantic import BeforeValidator
+from django.conf import settings
+from pydantic import BeforeValidator, WithJsonSchema
 
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # PostgreSQL keeps offsets up to 15:59; real zones stay within 14:00.
 MAX_UTC_OFFSET = timedelta(hours=14)
 MIN_YEAR, MAX_YEAR = 1900, 9998
 
+# One grammar for the server and the OpenAPI schema (ASCII digits only, days per month). A pattern
+# cannot know leap years: the schema leaves 29 February out, the server takes it in leap years.
+_YEAR = r"(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+_MONTH_DAY = (r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+              r"|02-(0[1-9]|1[0-9]|2[0-8]))")
+_TIME = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+_OFFSET = r"(Z|[+-](0[0-9]|1[0-3]):?[0-5][0-9]|[+-]14:?00)"
+DATE_PATTERN = f"^{_YEAR}-{_MONTH_DAY}$"
+DATETIME_PATTERN = f"^{_YEAR}-{_MONTH_DAY}({_TIME}{_OFFSET}?)?$"
+_DATE_RE = re.compile(DATE_PATTERN)
+_DATETIME_RE = re.compile(DATETIME_PATTERN)
+_LEAP_DAY_RE = re.compile(f"^{_YEAR}-02-29({_TIME}{_OFFSET}?)?$")
 
-def _iso_datetime(value: Any) -> Any:
+
+@dataclass(frozen=True)
+class DeskClock:
+    """What a zone-less date-time needs: the desk's zone and the end of its working day."""
+
+    tz: tzinfo
+    day_end: time
+
+
+def _default_clock() -> DeskClock:
+    return DeskClock(tz=ZoneInfo(settings.TIME_ZONE), day_end=time(16, 0))
+
+
+_desk_clock: Callable[[], DeskClock] = _default_clock
+
+
+def set_desk_clock(provider: Callable[[], DeskClock]) -> None:
+    global _desk_clock
+    _desk_clock = provider
+
+
+def desk_clock() -> DeskClock:
+    return _desk_clock()
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+
+
+def parse_datetime_input(value: Any, *, clock: DeskClock | None = None) -> datetime:
+    """An aware datetime from API input (see the module docstring), or ``ValueError``."""
     if isinstance(value, datetime):
         parsed = value
-    elif isinstance(value, str) and _ISO_DATETIME.match(value.strip()):
+    elif isinstance(value, date):
+        parsed = None
+        day = value
+    elif isinstance(value, str) and (_DATETIME_RE.match(value) or _LEAP_DAY_RE.match(value)):
         try:
-            parsed = datetime.fromisoformat(value.strip())
+            if len(value) == 10:  # a date alone
+                parsed, day = None, date.fromisoformat(value)
+            else:
+                parsed = datetime.fromisoformat(value)
         except ValueError as exc:
-            raise ValueError("not a valid ISO 8601 date-time") from exc
+            raise ValueError("not a valid date or date-time") from exc
     else:
-        raise ValueError("must be an ISO 8601 date-time string, e.g. 2026-11-26T10:00:00+05:00")
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-11-26T10:00:00+05:00 "
+                         "(without a zone: the desk's time zone; a date alone: the end of that working day)")
+    if parsed is None:
+        _check_year(day.year)
+        clock = clock or desk_clock()
+        return datetime.combine(day, clock.day_end, tzinfo=clock.tz)
+    _check_year(parsed.year)
     offset = parsed.utcoffset()
-    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+    if offset is None:
+        return parsed.replace(tzinfo=(clock or desk_clock()).tz)
+    if abs(offset) > MAX_UTC_OFFSET:
         raise ValueError("time zone offset out of range")
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
     return parsed
 
 
 def _iso_date(value: Any) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         parsed = value
-    elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
+    elif isinstance(value, str) and (_DATE_RE.match(value) or _LEAP_DAY_RE.match(value)) and len(value) == 10:
         try:
-            parsed = date.fromisoformat(value.strip())
+            parsed = date.fromisoformat(value)
         except ValueError as exc:
             raise ValueError("not a valid date") from exc
     else:
         raise ValueError("must be an ISO 8601 date string, e.g. 2026-11-26")
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    _check_year(parsed.year)
     return parsed
 
 
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(parse_datetime_input),
+    WithJsonSchema({"type": "string", "pattern": DATETIME_PATTERN, "examples": ["2026-11-26T10:00:00+05:00"],
+                    "description": "ISO 8601. Without a zone: the desk's time zone; a date alone: the end of "
+                                   "that working day."}),
+]
+IsoDate = Annotated[date, BeforeValidator(_iso_date),
+                    WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "examples": ["2026-11-26"]})]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from hdms.core.errors import NotFound, ValidationFailed
 from hdms.core.roles import Role
+from hdms.core.schema_types import DeskClock, parse_datetime_input
 from hdms.tickets.models import (
     DEPARTMENT_QUEUE_STATUSES,
     SUBTICKET_DONE_STATUSES,
@@ -339,7 +341,8 @@ def apply_cursor(qs: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         created, ticket_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        created_at = datetime.fromisoformat(created)
+        created_at = parse_datetime_input(created)
+        ticket_id = uuid.UUID(str(ticket_id))
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValidationFailed("Invalid cursor.", errors=[{"loc": ["query", "cursor"], "msg": "invalid"}]) from exc
     return qs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=ticket_id))
@@ -445,6 +448,12 @@ for _model in (DeskSettings, Holiday, SlaPolicy):
 
 def work_calendar() -> WorkCalendar:
     return _sla_config()["calendar"]
+
+
+def desk_clock() -> DeskClock:
+    """The desk's zone and end of the working day, for reading zone-less date-times (DESIGN §9)."""
+    calendar = work_calendar()
+    return DeskClock(tz=calendar.tz, day_end=calendar.work_end)
 
 
 def sla_policy_for(priority: str) -> SlaPolicy | None:
