@@ -10,6 +10,8 @@ takes a backup if there is something to migrate (encrypted, copied off the machi
     user :8001   ticket :8002 (+:8012, :8022 ... with --scale ticket=N)   communication :8003
     communication WebSocket :8004   file :8005   Celery worker per queue (high, default, low) + beat
     nginx gateway :8080 (rendered from deploy/nginx/hdms.conf.template)   [pgbouncer, web app :3000]
+    with HDMS_TLS_CERTIFICATE and HDMS_TLS_KEY: HTTPS on :8043 (--https-port 443) and the HTTP port
+    (--http-port 80) redirecting to it, HSTS on
 
 If any process dies, everything is stopped and the launcher exits 1, so systemd
 (``Restart=always``) or the container runtime brings the topology back whole.
@@ -55,6 +57,12 @@ def preflight(env: dict[str, str]) -> list[str]:
         problems.append("PostgreSQL (DATABASE_URL) does not answer")
     if env.get("REDIS_URL") and not _reachable(env["REDIS_URL"], 6379):
         problems.append("Redis (REDIS_URL) does not answer")
+    certificate, key = env.get("HDMS_TLS_CERTIFICATE", ""), env.get("HDMS_TLS_KEY", "")
+    if bool(certificate) != bool(key):
+        problems.append("HDMS_TLS_CERTIFICATE and HDMS_TLS_KEY go together: set both or neither")
+    for name, path in (("HDMS_TLS_CERTIFICATE", certificate), ("HDMS_TLS_KEY", key)):
+        if path and not os.access(path, os.R_OK):
+            problems.append(f"{name} {path} is not a readable file")
     clamd = env.get("HDMS_CLAMD_URL", "")
     if not clamd:
         problems.append("HDMS_CLAMD_URL is not set (clamd: unix:///run/clamav/clamd.ctl)")
@@ -83,6 +91,10 @@ def main() -> int:
     parser.add_argument("--single-worker", action="store_true", help="one worker for all queues (small boxes)")
     parser.add_argument("--pgbouncer", metavar="INI", help="also run pgbouncer with this configuration")
     parser.add_argument("--frontend", action="store_true", help="run the built web app (npm run start) on :3000")
+    parser.add_argument("--web-port", type=int, default=3000, help="port of the web app behind the gateway")
+    parser.add_argument("--http-port", type=int, default=None, help="gateway's HTTP port (default base+80)")
+    parser.add_argument("--https-port", type=int, default=None,
+                        help="gateway's HTTPS port with HDMS_TLS_CERTIFICATE/HDMS_TLS_KEY set (default base+43)")
     parser.add_argument("--run-dir", default=None, help="logs, pid files, nginx prefix (default <data dir>/run)")
     parser.add_argument("--skip-checks", action="store_true")
     parser.add_argument("--no-backup", action="store_true",
@@ -110,7 +122,10 @@ def main() -> int:
                         worker_concurrency=args.worker_concurrency,
                         worker_queues=[["high", "default", "low"]] if args.single_worker
                         else [["high"], ["default"], ["low"]],
-                        frontend="127.0.0.1:3000" if args.frontend else None, gateway_host=args.listen)
+                        web_port=args.web_port if args.frontend else None, gateway_host=args.listen,
+                        tls_certificate=env.get("HDMS_TLS_CERTIFICATE") or None,
+                        tls_key=env.get("HDMS_TLS_KEY") or None,
+                        http_port=args.http_port, https_port=args.https_port)
     supervisor = Supervisor(plan, env=env, run_dir=run_dir)
     manage = [sys.executable, str(REPO / "backend" / "manage.py")]
     if args.pgbouncer:
@@ -127,14 +142,8 @@ def main() -> int:
               "settings (deploy/README.md, \"Backups\") or pass --no-backup.", file=sys.stderr)
         return 2
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
-    if args.frontend:
-        frontend_env = {**env, "HDMS_WEB_PORT": "3000"}
-        supervisor.env = frontend_env
-        supervisor.start(Proc("frontend", ["npm", "run", "start", "--prefix", str(REPO / "frontend")], 3000,
-                              health_path="/"))
-        supervisor.env = env
     supervisor.start_all(timeout=120)
-    print(f"HDMS is up: http://{plan.host}:{plan.gateway_port}/ (logs in {run_dir})", flush=True)
+    print(f"HDMS is up: {plan.gateway_origin()}/ (logs in {run_dir})", flush=True)
     return supervisor.run_forever()
 
 

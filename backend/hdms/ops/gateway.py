@@ -26,7 +26,12 @@ class Gateway:
     access_log: bool = True
     worker_processes: str = "auto"
     worker_connections: int = 8192
-    hsts: bool = False                            # only behind TLS
+    hsts: bool = False                            # TLS terminated in front of this gateway
+    # TLS at the gateway: ``listen`` then serves HTTPS with this certificate (PEM, chain first) and
+    # key; ``redirect_listen`` (plain HTTP) answers every request with a redirect to it. HSTS is on.
+    tls_certificate: Path | None = None
+    tls_key: Path | None = None
+    redirect_listen: str | None = None
     mime_types: str = "/etc/nginx/mime.types"
     user: str | None = None                       # worker user when started as root (default www-data)
     extra: dict[str, str] = field(default_factory=dict)
@@ -46,6 +51,49 @@ def _servers(addresses: list[str]) -> str:
     return "\n".join(f"        server {address} max_fails=1 fail_timeout=5s;" for address in addresses)
 
 
+HSTS_HEADER = '        add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+
+
+def _port_of(listen: str) -> int:
+    return int(listen.rsplit(":", 1)[-1])
+
+
+def _tls_directives(gateway: Gateway) -> str:
+    if gateway.tls_certificate is None:
+        return ""
+    return "\n".join(f"        {line}" for line in (
+        f"ssl_certificate {gateway.tls_certificate};",
+        f"ssl_certificate_key {gateway.tls_key};",
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "ssl_prefer_server_ciphers off;",
+        "ssl_session_cache shared:hdms_tls:10m;",
+        "ssl_session_timeout 1d;",
+        "ssl_session_tickets off;",
+        # Cookies any upstream sets (the web app's, the API's) are sent back only over HTTPS.
+        "proxy_cookie_flags ~ secure samesite=lax;",
+    ))
+
+
+def _redirect_server(gateway: Gateway) -> str:
+    """Plain HTTP: every path redirects to the same path over HTTPS (ACME challenges excepted)."""
+    if gateway.tls_certificate is None or gateway.redirect_listen is None:
+        return ""
+    https_port = _port_of(gateway.listen)
+    authority = "$host" if https_port == 443 else f"$host:{https_port}"
+    return f"""    server {{
+        listen {gateway.redirect_listen};
+        server_name _;
+        # certbot --webroot {gateway.prefix}/acme renews certificates through this directory.
+        location /.well-known/acme-challenge/ {{
+            root {gateway.prefix}/acme;
+        }}
+        location / {{
+            return 301 https://{authority}$request_uri;
+        }}
+    }}
+"""
+
+
 def render_text(gateway: Gateway) -> str:
     """The configuration text alone (no file system changes)."""
     log_dir = gateway.log_dir or gateway.prefix / "logs"
@@ -53,6 +101,9 @@ def render_text(gateway: Gateway) -> str:
     worker_user = gateway.user or ("www-data" if os.geteuid() == 0 else None)
     # Started as root, nginx drops its workers to this user; they must own the temp directories.
     user_directive = f"user {worker_user};" if worker_user else ""
+    tls = gateway.tls_certificate is not None
+    if tls and gateway.tls_key is None:
+        raise ValueError("TLS needs both a certificate and a key")
     values = {
         "user_directive": user_directive,
         "prefix": str(gateway.prefix),
@@ -62,10 +113,11 @@ def render_text(gateway: Gateway) -> str:
         "worker_processes": gateway.worker_processes,
         "worker_connections": str(gateway.worker_connections),
         "mime_types": gateway.mime_types,
-        "listen": gateway.listen,
+        "listen": f"{gateway.listen} ssl" if tls else gateway.listen,
+        "tls": _tls_directives(gateway),
+        "http_redirect_server": _redirect_server(gateway),
         "static_root": str(static_root),
-        "hsts": '        add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
-        if gateway.hsts else "",
+        "hsts": HSTS_HEADER if gateway.hsts or tls else "",
         **{f"upstream_{name}": _servers(gateway.upstreams.get(name, []))
            for name in ("user", "ticket", "communication", "communication_ws", "file", "frontend")},
         **gateway.extra,

@@ -9,14 +9,16 @@ topology test, so the two start exactly the same processes:
 - nginx rendered from deploy/nginx/hdms.conf.template (hdms/ops/gateway.py).
 
 Ports come from one base: user base+1, ticket base+2 (extra ticket processes base+12, base+22,
-...), communication base+3, its WebSocket process base+4, file base+5, the gateway base+80. The
-production base is 8000 (so 8001..8005 and 8080, as DESIGN §1 lists).
+...), communication base+3, its WebSocket process base+4, file base+5, the gateway base+80 (with
+TLS: HTTPS on base+43 and base+80 redirecting to it, unless given). The production base is 8000
+(so 8001..8005 and 8080, as DESIGN §1 lists); production with TLS passes 443 and 80.
 """
 
 import contextlib
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -30,6 +32,8 @@ from hdms.ops.gateway import Gateway, render_nginx
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 PORT_OFFSETS = {"user": 1, "ticket": 2, "communication": 3, "communication_ws": 4, "file": 5}
 GATEWAY_OFFSET = 80
+GATEWAY_TLS_OFFSET = 43
+FRONTEND_DIR = BACKEND_DIR.parent / "frontend"
 
 
 @dataclass
@@ -39,6 +43,8 @@ class Proc:
     port: int | None = None
     health_path: str | None = "/api/v1/health"
     popen: subprocess.Popen | None = None
+    env: dict[str, str] | None = None         # added to the supervisor's environment
+    scheme: str = "http"
 
 
 @dataclass
@@ -49,7 +55,7 @@ class TopologyPlan:
     worker_concurrency: int = 2
     beat: bool = True
     gateway: bool = True
-    frontend: str | None = None              # "127.0.0.1:3000" to proxy the Next.js server
+    web_port: int | None = None              # run the built web app (next start) there, behind the gateway
     asgi_server: str = "granian"             # chosen by measurement (deploy/README.md)
     asgi_workers: int = 1                    # processes behind each port (uvicorn --workers)
     # The WebSocket process runs uvicorn: 42 vs 173 KiB per socket and half the CPU per fan-out
@@ -57,14 +63,36 @@ class TopologyPlan:
     ws_asgi_server: str = "uvicorn"
     host: str = "127.0.0.1"                  # where the service processes listen
     gateway_host: str = "127.0.0.1"          # where nginx listens (0.0.0.0 in production)
+    # TLS at the gateway (HDMS_TLS_CERTIFICATE / HDMS_TLS_KEY in deploy/launch.py): HTTPS on
+    # gateway_tls_port, and gateway_port only redirects to it.
+    tls_certificate: str | None = None
+    tls_key: str | None = None
+    http_port: int | None = None             # default base+80
+    https_port: int | None = None            # default base+43
 
     def ports(self, service: str) -> list[int]:
         first = self.base_port + PORT_OFFSETS[service]
         return [first + 10 * index for index in range(self.scale.get(service, 1))]
 
     @property
+    def tls(self) -> bool:
+        return bool(self.tls_certificate)
+
+    @property
     def gateway_port(self) -> int:
-        return self.base_port + GATEWAY_OFFSET
+        """The plain-HTTP port (with TLS on it only redirects)."""
+        return self.http_port or self.base_port + GATEWAY_OFFSET
+
+    @property
+    def gateway_tls_port(self) -> int:
+        return self.https_port or self.base_port + GATEWAY_TLS_OFFSET
+
+    def gateway_origin(self, host: str | None = None) -> str:
+        """Where browsers reach the desk."""
+        host = host or self.host
+        if self.tls:
+            return f"https://{host}" + ("" if self.gateway_tls_port == 443 else f":{self.gateway_tls_port}")
+        return f"http://{host}" + ("" if self.gateway_port == 80 else f":{self.gateway_port}")
 
 
 class Supervisor:
@@ -108,6 +136,10 @@ class Supervisor:
         if plan.beat:
             procs.append(Proc("beat", self._celery("beat", "--loglevel", "INFO", "-s",
                                                    str(self.run_dir / "celerybeat-schedule")), health_path=None))
+        if plan.web_port:
+            # The web app built once (npm run build); it calls the API on its own origin, the gateway's.
+            procs.append(Proc("frontend", ["npm", "run", "start", "--prefix", str(FRONTEND_DIR)], plan.web_port,
+                              health_path="/login", env={"HDMS_WEB_PORT": str(plan.web_port)}))
         return procs
 
     def _serve(self, service: str, port: int, server: str | None = None) -> list[str]:
@@ -117,8 +149,13 @@ class Supervisor:
     def gateway_config(self) -> Gateway:
         plan = self.plan
         upstreams = {name: [f"{plan.host}:{port}" for port in plan.ports(name)] for name in PORT_OFFSETS}
-        upstreams["frontend"] = [plan.frontend] if plan.frontend else []
-        return Gateway(prefix=self.run_dir / "nginx", listen=f"{plan.gateway_host}:{plan.gateway_port}",
+        upstreams["frontend"] = [f"{plan.host}:{plan.web_port}"] if plan.web_port else []
+        http = f"{plan.gateway_host}:{plan.gateway_port}"
+        tls = {}
+        if plan.tls:
+            tls = {"listen": f"{plan.gateway_host}:{plan.gateway_tls_port}", "redirect_listen": http,
+                   "tls_certificate": Path(plan.tls_certificate or ""), "tls_key": Path(plan.tls_key or "")}
+        return Gateway(prefix=self.run_dir / "nginx", **{"listen": http, **tls},
                        upstreams=upstreams, worker_processes="2",
                        static_root=Path(self.env.get("HDMS_DATA_DIR", str(self.run_dir))) / "static")
 
@@ -126,7 +163,8 @@ class Supervisor:
     def start(self, proc: Proc) -> Proc:
         log = (self.run_dir / f"{proc.name}.log").open("ab")
         proc.popen = subprocess.Popen(  # noqa: S603
-            proc.argv, env=self.env, cwd=BACKEND_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            proc.argv, env={**self.env, **(proc.env or {})}, cwd=BACKEND_DIR, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.procs[proc.name] = proc
         return proc
@@ -137,7 +175,11 @@ class Supervisor:
         if self.plan.gateway:
             self.gateway = self.gateway_config()
             render_nginx(self.gateway)
-            self.start(Proc("nginx", self.gateway.command(self.nginx), self.plan.gateway_port))
+            if self.plan.tls:
+                self.start(Proc("nginx", self.gateway.command(self.nginx), self.plan.gateway_tls_port,
+                                health_path="/api/v1/health", scheme="https"))
+            else:
+                self.start(Proc("nginx", self.gateway.command(self.nginx), self.plan.gateway_port))
         self.wait_healthy(timeout=timeout)
         if self.plan.worker_queues:
             self.wait_workers(timeout=timeout)
@@ -167,7 +209,7 @@ class Supervisor:
             path = proc.health_path or "/"
             while True:
                 self.check_alive(proc)
-                if _responds(f"http://{self.plan.host}:{proc.port}{path}"):
+                if _responds(f"{proc.scheme}://{self.plan.host}:{proc.port}{path}"):
                     break
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{proc.name} did not answer on port {proc.port}: {self.tail(proc)}")
@@ -251,8 +293,11 @@ def _accepts(host: str, port: int) -> bool:
 
 
 def _responds(url: str) -> bool:
+    # Whether our own local process is up, not whether its certificate is trusted (it may be the
+    # deployment's real one, issued for the public name, not for 127.0.0.1).
+    context = ssl._create_unverified_context() if url.startswith("https:") else None  # noqa: S323
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local health check
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310
             return response.status < 500
     except urllib.error.HTTPError as exc:
         return exc.code not in (502, 504)  # the app's 503 "degraded" still means the process is up

@@ -191,7 +191,6 @@ HDMS_DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'"
 )
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 HDMS_HSTS_SECONDS = env.int("HDMS_HSTS_SECONDS", default=31536000)
 
 # The desk's own web app calls the API on its own origin (its server or the gateway routes /api/
@@ -225,6 +224,9 @@ LOGGING = {
 }
 
 HDMS_TRUST_PROXY = env.bool("HDMS_TRUST_PROXY", default=False)
+# "This request came over HTTPS" is believed only from the gateway, which sets X-Forwarded-Proto
+# itself (never passing the client's on); a process reached directly ignores the header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HDMS_TRUST_PROXY else None
 STATIC_URL_PATH = "/static/"
 HDMS_SERVE_STATIC = env.bool("HDMS_SERVE_STATIC", default=True)
 

@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -139,9 +142,6 @@ def test_iso_date_time_filters_work(make_user, api):
 
 def test_production_uses_per_request_connections_or_the_psycopg_pool():
     import os
-    import subprocess
-    import sys
-
     code = (
         "import django.conf, hdms.settings.production as s;"
         "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], 'pool' in d.get('OPTIONS', {}))"
@@ -153,3 +153,19 @@ def test_production_uses_per_request_connections_or_the_psycopg_pool():
     pooled = subprocess.run([sys.executable, "-c", code], env={**env, "HDMS_DB_POOL": "true"},
                             capture_output=True, text=True, check=True)
     assert pooled.stdout.split() == ["0", "True"]
+
+
+def test_forwarded_proto_is_believed_only_from_a_trusted_gateway(db):
+    """A client talking to a process directly cannot claim HTTPS; behind the gateway
+    (HDMS_TRUST_PROXY=true, the launcher's setting) nginx's X-Forwarded-Proto is believed."""
+    from django.conf import settings
+
+    assert settings.HDMS_TRUST_PROXY is False and settings.SECURE_PROXY_SSL_HEADER is None
+    spoofed = Client().get("/api/v1/health", HTTP_X_FORWARDED_PROTO="https")
+    assert "Strict-Transport-Security" not in spoofed
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    for trust, expected in (("true", "('HTTP_X_FORWARDED_PROTO', 'https')"), ("false", "None")):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                env={**os.environ, "DJANGO_SETTINGS_MODULE": "hdms.settings.test",
+                                     "HDMS_TRUST_PROXY": trust})
+        assert result.stdout.strip() == expected

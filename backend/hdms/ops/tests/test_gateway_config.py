@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from hdms.ops.gateway import DOCKER_CONF, Gateway, docker_gateway, render_nginx, render_text
@@ -92,3 +93,46 @@ def test_serve_execs_the_asgi_server_with_the_service_set(capsys):
     line = capsys.readouterr().out
     assert "--interface asgi --host 127.0.0.1 --port 18004" in line
     assert line.rstrip().endswith("hdms.asgi:application")
+
+
+def _tls_gateway(tmp_path: Path) -> Gateway:
+    from hdms.ops.tests.topology import make_certificate
+
+    certificate = make_certificate(tmp_path / "tls")
+    return Gateway(prefix=tmp_path, listen="127.0.0.1:18943", redirect_listen="127.0.0.1:18980",
+                   tls_certificate=certificate.certificate, tls_key=certificate.key,
+                   upstreams={"user": ["127.0.0.1:18001"]})
+
+
+def test_tls_config_passes_nginx_t_serves_https_and_redirects_plain_http(tmp_path):
+    gateway = _tls_gateway(tmp_path)
+    conf = render_nginx(gateway)
+    text = conf.read_text()
+    result = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "listen 127.0.0.1:18943 ssl;" in text
+    assert f"ssl_certificate {gateway.tls_certificate};" in text
+    assert "ssl_protocols TLSv1.2 TLSv1.3;" in text
+    redirect = text[text.index("listen 127.0.0.1:18980;"):]
+    redirect = redirect[: redirect.index("\n    }\n")]
+    assert "return 301 https://$host:18943$request_uri;" in redirect
+    assert "proxy_pass" not in redirect  # nothing is served over plain HTTP
+    assert 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;' in text
+    assert "proxy_hide_header Strict-Transport-Security;" in text  # one HSTS header, the gateway's
+    assert "proxy_cookie_flags ~ secure samesite=lax;" in text
+
+
+def test_redirect_to_port_443_names_no_port_and_plain_http_has_no_hsts(tmp_path):
+    gateway = _tls_gateway(tmp_path)
+    gateway.listen, gateway.redirect_listen = "443", "80"
+    assert "return 301 https://$host$request_uri;" in render_text(gateway)
+    plain = render_text(Gateway(prefix=tmp_path, listen="18080", upstreams={}))
+    assert "Strict-Transport-Security \"" not in plain
+    assert " ssl;" not in plain and "return 301" not in plain
+
+
+def test_tls_needs_a_key_with_the_certificate(tmp_path):
+    gateway = _tls_gateway(tmp_path)
+    gateway.tls_key = None
+    with pytest.raises(ValueError, match="certificate and a key"):
+        render_text(gateway)

@@ -35,3 +35,24 @@ def test_ports_follow_the_design_and_scale_in_steps_of_ten():
     assert plan.ports("communication_ws") == [8004]
     assert plan.ports("file") == [8005]
     assert plan.gateway_port == 8080
+
+
+def test_tls_moves_the_gateway_to_https_and_keeps_http_for_the_redirect(tmp_path):
+    plan = TopologyPlan(base_port=8000, tls_certificate="/etc/hdms/tls.crt", tls_key="/etc/hdms/tls.key",
+                        web_port=3000)
+    assert (plan.gateway_tls_port, plan.gateway_port) == (8043, 8080)
+    assert plan.gateway_origin("desk.idara.example") == "https://desk.idara.example:8043"
+    gateway = Supervisor(plan, env={}, run_dir=tmp_path).gateway_config()
+    assert gateway.listen == "127.0.0.1:8043" and gateway.redirect_listen == "127.0.0.1:8080"
+    assert gateway.upstreams["frontend"] == ["127.0.0.1:3000"]
+    public = TopologyPlan(tls_certificate="c", tls_key="k", https_port=443, http_port=80)
+    assert public.gateway_origin("desk.idara.example") == "https://desk.idara.example"
+    assert TopologyPlan().gateway_origin() == "http://127.0.0.1:8080"
+
+
+def test_the_web_app_is_a_supervised_process_on_its_port(tmp_path):
+    procs = {proc.name: proc for proc in Supervisor(TopologyPlan(web_port=19690), env={}, run_dir=tmp_path).planned()}
+    web = procs["frontend"]
+    assert web.port == 19690 and web.env == {"HDMS_WEB_PORT": "19690"}
+    assert web.argv[:3] == ["npm", "run", "start"]
+    assert "frontend" not in {proc.name for proc in Supervisor(TopologyPlan(), env={}, run_dir=tmp_path).planned()}

@@ -1,89 +1,31 @@
-"""TOPOLOGY TEST (DESIGN §1, issue 7): the desk as separate processes behind the nginx gateway.
+"""TOPOLOGY TEST (DESIGN §1, issues 7 and 11): the desk as separate processes behind the nginx gateway.
 
-On PostgreSQL and Redis it starts nginx, TWO ticket-service processes, one process of each other
-service (communication twice: HTTP and WebSocket), a Celery worker and beat, in a database of its
-own (created, migrated with ``manage.py migrate`` and dropped at the end). Everything the test does
-goes through the gateway, as the web app would.
+On PostgreSQL and Redis it starts nginx with TLS (a certificate made for the test), TWO ticket-service
+processes, one process of each other service (communication twice: HTTP and WebSocket), a Celery
+worker and beat, and the built web app, in a database of its own (created, migrated with
+``manage.py migrate`` and dropped at the end; conftest.py). Everything the test does goes through
+the gateway's HTTPS origin, as the web app would.
 """
 
 import json
-import os
 import re
 import secrets
-import shutil
+import ssl
 import threading
 import time
-from urllib.parse import urlsplit, urlunsplit
+import urllib.error
+import urllib.request
 
 import pytest
 from websockets.sync.client import connect
 
-from hdms.files.tests.clamd_server import running_clamd
-from hdms.ops.tests.topology import (
-    PASSWORD,
-    Gateway,
-    free_base_port,
-    make_supervisor,
-    manage,
-    postgres_admin_url,
-    psql,
-    topology_env,
-    with_database,
-)
+from hdms.ops.tests.topology import Gateway, manage, psql
 
-pytestmark = pytest.mark.timeout(240)
-
-SEED = f"""
-from hdms.core.roles import Role
-from hdms.users import services
-it = services.department_create(by=None, code="IT", name="IT")
-services.department_create(by=None, code="FIN", name="Finance")
-for code, role in [("topo-req", Role.REQUESTOR), ("topo-mod", Role.MODERATOR), ("topo-it", Role.ASSIGNEE),
-                   ("topo-admin", Role.ADMIN)]:
-    services.user_create(by=None, employee_code=code, full_name=code, password="{PASSWORD}",
-                         email=code + "@idara.example",
-                         role=role, department_id=it.id, is_approver=False, approver_kind=None)
-print("seeded")
-"""
-
-
-def _redis_url() -> str:
-    """The suite's Redis server, on a database number of its own: other tests flush theirs."""
-    parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
-    return urlunsplit(parts._replace(path="/" + os.environ.get("HDMS_TOPOLOGY_REDIS_DB", "15")))
-
-
-@pytest.fixture(scope="module")
-def topology(tmp_path_factory):
-    if shutil.which("nginx") is None:
-        raise RuntimeError("The topology test needs nginx (apt-get install nginx).")
-    admin_url = postgres_admin_url()
-    db_name = f"hdms_topology_{secrets.token_hex(4)}"
-    database_url = with_database(admin_url, db_name)
-    run_dir = tmp_path_factory.mktemp("topology")
-    redis_url = _redis_url()
-    env = topology_env(database_url=database_url, redis_url=redis_url, data_dir=run_dir / "data")
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
-    supervisor = make_supervisor(env, run_dir, free_base_port())
-    clamd = running_clamd()
-    env["HDMS_CLAMD_URL"] = clamd.__enter__()
-    try:
-        psql(with_database(admin_url, "postgres"), f"CREATE DATABASE {db_name}")
-        manage(env, "migrate", "--noinput")
-        assert "seeded" in manage(env, "shell", stdin=SEED)
-        supervisor.start_all(timeout=90)
-        gateway = Gateway(f"http://127.0.0.1:{supervisor.plan.gateway_port}")
-        yield supervisor, gateway, database_url
-    finally:
-        supervisor.stop_all()
-        clamd.__exit__(None, None, None)
-        psql(with_database(admin_url, "postgres"), f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
-
+# The first test also waits for the session's topology: the web build and every process.
+pytestmark = pytest.mark.timeout(600)
 
 def test_every_service_answers_its_health_through_the_gateway(topology):
-    _supervisor, gateway, _ = topology
+    _supervisor, gateway, _, _ = topology
     for service in ("user", "ticket", "communication", "file"):
         # The workers check is one broadcast ping with a 0.5 s window, which a busy 2-core box can
         # miss once; database and Redis must be ok on every answer.
@@ -100,7 +42,7 @@ def test_every_service_answers_its_health_through_the_gateway(topology):
 
 
 def test_gateway_sets_request_id_security_headers_and_hides_metrics(topology):
-    _, gateway, _ = topology
+    _, gateway, _, _ = topology
     generated = gateway.request("GET", "/api/v1/health")
     assert re.fullmatch(r"[0-9a-f]{32}", generated.headers["X-Request-ID"])
     kept = gateway.request("GET", "/api/v1/health", headers={"X-Request-ID": "client-chosen-id-1"})
@@ -111,8 +53,35 @@ def test_gateway_sets_request_id_security_headers_and_hides_metrics(topology):
     assert gateway.request("GET", "/metrics").status == 404
 
 
+def test_plain_http_redirects_every_path_to_https(topology):
+    supervisor, _, _, _ = topology
+    plain = Gateway(f"http://127.0.0.1:{supervisor.plan.gateway_port}")
+    https_origin = f"https://127.0.0.1:{supervisor.plan.gateway_tls_port}"
+    page = plain.request("GET", "/requestor/dashboard?tab=open")
+    assert page.status == 301
+    assert page.headers["Location"] == f"{https_origin}/requestor/dashboard?tab=open"
+    # Credentials are never served in the clear: the sign-in is redirected, not answered.
+    login = plain.request("POST", "/api/v1/auth/login", {"employee_code": "topo-req", "password": "x"})
+    assert login.status == 301 and login.headers["Location"] == f"{https_origin}/api/v1/auth/login"
+    assert b"access" not in login.body
+    assert "Strict-Transport-Security" not in page.headers  # HSTS only means something over HTTPS
+
+
+def test_https_answers_carry_one_hsts_header_and_a_certificate_for_the_host(topology):
+    _, gateway, _, _ = topology
+    # The client trusts only the test's certificate and checks the host name against it.
+    for path in ("/api/v1/health", "/login", "/api/v1/no-such-route"):
+        response = gateway.request("GET", path)
+        assert response.status in (200, 404, 503), (path, response.status)
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains", path
+        assert response.header_count("Strict-Transport-Security") == 1, path
+    wrong_trust = ssl.create_default_context()  # the system's CAs: the self-signed certificate fails
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(gateway.base_url + "/api/v1/health", context=wrong_trust, timeout=10)
+
+
 def test_each_process_mounts_only_its_own_service(topology):
-    _, gateway, _ = topology
+    _, gateway, _, _ = topology
     # /api/v1/openapi.json through the gateway comes from the user service: no ticket routes there.
     paths = gateway.request("GET", "/api/v1/openapi.json").json()["paths"]
     assert any(path.startswith("/api/v1/auth/") for path in paths)
@@ -120,7 +89,7 @@ def test_each_process_mounts_only_its_own_service(topology):
 
 
 def test_process_metrics_count_requests_and_queue_lengths(topology):
-    supervisor, gateway, _ = topology
+    supervisor, gateway, _, _ = topology
     token = gateway.login("topo-admin")
     assert gateway.request("GET", "/api/v1/auth/me", token=token).status == 200
     user_port = supervisor.procs["user-1"].port
@@ -132,7 +101,7 @@ def test_process_metrics_count_requests_and_queue_lengths(topology):
 
 
 def test_request_id_reaches_celery_tasks(topology):
-    supervisor, _, database_url = topology
+    supervisor, _, database_url, _ = topology
     key = f"probe-{secrets.token_hex(4)}"
     code = (
         "from hdms.core.context import request_id_var, user_id_var\n"
@@ -170,7 +139,7 @@ def _wait_for_frame(socket, kind: str, predicate, timeout: float = 10.0) -> dict
 def test_story_survives_killing_one_ticket_process(topology):
     """login, create, assign, chat over WebSocket, attachment, resolve; one ticket process is
     killed with SIGKILL in the middle, while readers keep listing tickets through the gateway."""
-    supervisor, gateway, database_url = topology
+    supervisor, gateway, database_url, certificate = topology
     requestor, moderator, assignee = (gateway.login(code) for code in ("topo-req", "topo-mod", "topo-it"))
     assignee_id = gateway.request("GET", "/api/v1/auth/me", token=assignee).json()["id"]
     departments = gateway.request("GET", "/api/v1/departments", token=requestor).json()
@@ -212,11 +181,12 @@ def test_story_survives_killing_one_ticket_process(topology):
         assert assigned.json()["status"] == "assigned"
 
         # Chat over the gateway's WebSocket route: the requestor writes, the assignee's socket hears it.
-        ws_base = gateway.base_url.replace("http://", "ws://")
+        ws_base = gateway.base_url.replace("https://", "wss://")
         origin = gateway.base_url
         url = f"{ws_base}/ws/chat/{ticket['id']}/"
-        with connect(url, subprotocols=["bearer", assignee], origin=origin, open_timeout=10) as listener, \
-                connect(url, subprotocols=["bearer", requestor], origin=origin, open_timeout=10) as writer:
+        tls = certificate.client_context()
+        with connect(url, subprotocols=["bearer", assignee], origin=origin, open_timeout=10, ssl=tls) as listener, \
+                connect(url, subprotocols=["bearer", requestor], origin=origin, open_timeout=10, ssl=tls) as writer:
             assert writer.subprotocol == "bearer"
             client_id = secrets.token_hex(8)
             writer.send(json.dumps({"type": "message.send", "client_id": client_id, "body": "Still flickering."}))
