@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from hdms.core.api import router as core_router
 from hdms.core.auth import JWTBearer
 from hdms.core.errors import DomainError
+from hdms.core.faults import missing_part, response_for_failure
 from hdms.core.responses import domain_error_response, error_response
 from hdms.topology import modules_for
 
@@ -148,8 +149,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
-    logger.exception("Unhandled error on %s %s", request.method, request.path)
-    return error_response("Internal server error.", "server_error", status=500)
+    if missing_part(exc) is None:
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return response_for_failure(exc)
 
 
 api.add_router("", core_router)

@@ -1,7 +1,10 @@
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from hdms.api import api
+from hdms.core.faults import response_for_failure
 from hdms.core.responses import error_response
 from hdms.ops.metrics import metrics_view
 
@@ -21,7 +24,9 @@ def _json_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def _json_500(request: HttpRequest) -> HttpResponse:
-    return error_response("Internal server error.", "server_error", status=500)
+    # Django calls this inside its ``except`` block, also for failures in middleware (a Redis
+    # or database outage there is a 503 service_unavailable, not a 500).
+    return response_for_failure(sys.exc_info()[1])
 
 
 handler400 = _json_400

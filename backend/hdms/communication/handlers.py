@@ -1,7 +1,10 @@
-"""Subscribers to the other services' domain events (hdms.core.events), wired in apps.py.
+"""Subscribers to the domain events (hdms.core.events), wired in apps.py.
 
 Room events become channel-layer group sends to ``ticket.<room id>``; notification requests
 become stored notifications (through a Celery task, so the publishing request stays fast).
+Events come through the outbox, at least once: a redelivery repeats a group send (clients key
+frames by id) and carries the same ``event_id``, which makes the notification task skip the
+users it already notified.
 """
 
 from typing import Any
@@ -21,9 +24,17 @@ def on_attachment_ready(*, room_id: Any, attachment: dict, **_: Any) -> None:
     group_send(room_group(room_id), {"type": "attachment.ready", "attachment": attachment})
 
 
+def on_message_created(*, room_id: Any, message: dict, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "message.new", "message": message})
+
+
+def on_message_edited(*, room_id: Any, message: dict, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "message.edited", "message": message})
+
+
 def on_notification_requested(
     *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
-    urgent: bool = False, actor_id: Any = None, **_: Any,
+    urgent: bool = False, actor_id: Any = None, event_id: str = "", **_: Any,
 ) -> None:
     from hdms.communication.tasks import notification_create_task
 
@@ -33,7 +44,8 @@ def on_notification_requested(
         return
     notification_create_task.apply_async(
         kwargs={"user_ids": recipients, "kind": kind, "title": title, "body": body or "",
-                "ticket_id": str(ticket_id) if ticket_id else None, "urgent": bool(urgent)},
+                "ticket_id": str(ticket_id) if ticket_id else None, "urgent": bool(urgent),
+                "dedupe_key": event_id},
         queue="high" if urgent else "default",
     )
 
@@ -45,3 +57,5 @@ def subscribe_all() -> None:
     subscribe("subticket.created", on_subticket_created)
     subscribe("attachment.ready", on_attachment_ready)
     subscribe("notification.requested", on_notification_requested)
+    subscribe("message.created", on_message_created)
+    subscribe("message.edited", on_message_edited)

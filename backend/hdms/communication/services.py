@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from hdms.communication import presence
 from hdms.communication.models import ChatRoom, Message, Notification, NotificationPreference
-from hdms.communication.realtime import group_send, room_group, user_group
+from hdms.communication.realtime import group_send, user_group
 from hdms.communication.selectors import (
     RoomAccess,
     message_get_visible,
@@ -34,7 +34,9 @@ from hdms.communication.selectors import (
     notification_unread_counts,
 )
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed
-from hdms.core.events import publish
+from hdms.core.events import publish_on_commit
+from hdms.core.faults import REDIS_ERRORS
+from hdms.core.outbox import outbox_task
 
 logger = logging.getLogger("hdms.communication")
 
@@ -132,21 +134,17 @@ def message_create(
         )
         message.author = author
         payload = message_payload(message)
-        transaction.on_commit(lambda: _after_message_created(payload))
+        # Through the outbox: stored with the message, so Redis being down loses no broadcast.
+        publish_on_commit("message.created", room_id=payload["room_id"], message=payload)
+        from hdms.communication.tasks import message_notify
+
+        outbox_task(message_notify, args=[payload["id"]], queue="default")
     return message, True
 
 
 def _message_by_client_id(*, author: Any, room_id: str, client_id: str) -> Message | None:
     return (Message.objects.select_related("author")
             .filter(author_id=author.id, room_id=room_id, client_id=client_id).first())
-
-
-def _after_message_created(payload: dict[str, Any]) -> None:
-    group_send(room_group(payload["room_id"]), {"type": "message.new", "message": payload})
-    publish("message.created", room_id=payload["room_id"], message=payload)
-    from hdms.communication.tasks import message_notify
-
-    message_notify.apply_async(args=[payload["id"]], queue="default")
 
 
 def message_edit(*, user: Any, access: RoomAccess, message_id: Any, body: str) -> Message:
@@ -166,9 +164,7 @@ def message_edit(*, user: Any, access: RoomAccess, message_id: Any, body: str) -
             message.version += 1
             message.save(update_fields=["body", "edited_at", "version", "updated_at"])
             payload = message_payload(message)
-            transaction.on_commit(
-                lambda: group_send(room_group(payload["room_id"]), {"type": "message.edited", "message": payload})
-            )
+            publish_on_commit("message.edited", room_id=payload["room_id"], message=payload)
     return message
 
 
@@ -247,35 +243,44 @@ def notification_create(
             for user_id in user_ids
         ]
         created = Notification.objects.bulk_create(rows)
-        transaction.on_commit(lambda: _after_notifications_created(created))
+        _queue_notification_emails(created)
+        transaction.on_commit(lambda: _push_new_notifications(created), robust=True)
     return created
 
 
-def _after_notifications_created(notifications: list[Notification]) -> None:
+def _queue_notification_emails(notifications: list[Notification]) -> None:
+    """In the notifications' transaction, through the outbox: an email is never lost to an outage
+    (and ``communication.email_pending_sweep`` flushes what a failed flush left pending)."""
     from hdms.communication.tasks import notification_email_flush
 
-    # One query for every recipient's unread count and one event loop for all the sends (each
-    # separate async_to_sync call would set up its own loop and Redis connection).
-    unread = notification_unread_counts(user_ids=[n.user_id for n in notifications])
-    group_send_all([
-        (user_group(notification.user_id), {
-            "type": "notification.new",
-            "notification": notification_payload(notification),
-            "unread": unread[str(notification.user_id)],
-        })
-        for notification in notifications
-    ])
     for notification in notifications:
         if not notification.email_pending:
             continue
         user_id = str(notification.user_id)
         if notification.urgent:
-            notification_email_flush.apply_async(args=[user_id], queue="high")
+            outbox_task(notification_email_flush, args=[user_id], queue="high")
         elif cache.add(f"hdms:email-digest:{user_id}", 1, timeout=settings.HDMS_EMAIL_DIGEST_SECONDS + 60):
             # The first notification of a burst schedules one flush; the rest ride along.
-            notification_email_flush.apply_async(
-                args=[user_id], queue="default", countdown=settings.HDMS_EMAIL_DIGEST_SECONDS
-            )
+            outbox_task(notification_email_flush, args=[user_id], queue="default",
+                        countdown=settings.HDMS_EMAIL_DIGEST_SECONDS)
+
+
+def _push_new_notifications(notifications: list[Notification]) -> None:
+    """Live badge pushes; best effort: the rows are stored and a client reloads them on connect."""
+    # One query for every recipient's unread count and one event loop for all the sends (each
+    # separate async_to_sync call would set up its own loop and Redis connection).
+    unread = notification_unread_counts(user_ids=[n.user_id for n in notifications])
+    try:
+        group_send_all([
+            (user_group(notification.user_id), {
+                "type": "notification.new",
+                "notification": notification_payload(notification),
+                "unread": unread[str(notification.user_id)],
+            })
+            for notification in notifications
+        ])
+    except REDIS_ERRORS as exc:
+        logger.warning("Live notification push skipped: %s: %s", type(exc).__name__, exc)
 
 
 def group_send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
@@ -292,9 +297,13 @@ def group_send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 def _push_unread(user_id: Any, **fields: Any) -> None:
-    group_send(user_group(user_id), {
-        "type": "notification.read", "unread": notification_unread_count(user_id=user_id), **fields,
-    })
+    """Best effort, like ``_push_new_notifications``: the read state is stored."""
+    try:
+        group_send(user_group(user_id), {
+            "type": "notification.read", "unread": notification_unread_count(user_id=user_id), **fields,
+        })
+    except REDIS_ERRORS as exc:
+        logger.warning("Live unread-count push skipped: %s: %s", type(exc).__name__, exc)
 
 
 def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
@@ -308,7 +317,7 @@ def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
             notification.version += 1
             notification.save(update_fields=["read_at", "email_pending", "version", "updated_at"])
         ids = [str(notification.id)]
-        transaction.on_commit(lambda: _push_unread(user.id, ids=ids))
+        transaction.on_commit(lambda: _push_unread(user.id, ids=ids), robust=True)
     return notification
 
 
@@ -317,7 +326,7 @@ def notification_mark_all_read(*, user: Any) -> int:
         count = Notification.objects.filter(user=user, read_at__isnull=True).update(
             read_at=timezone.now(), email_pending=False, updated_at=timezone.now()
         )
-        transaction.on_commit(lambda: _push_unread(user.id, all=True))
+        transaction.on_commit(lambda: _push_unread(user.id, all=True), robust=True)
     return count
 
 
@@ -372,6 +381,19 @@ def notification_email_flush(*, user_id: Any) -> int:
         if to_send:
             _send_notification_email(user=user, notifications=to_send)
     return len(to_send)
+
+
+def notification_email_sweep() -> int:
+    """Queue a flush for every user whose emails are still pending well after their digest was due
+    (the flush failed for good while SMTP was down). Returns how many users were queued."""
+    from hdms.communication.tasks import notification_email_flush
+
+    due = timezone.now() - timedelta(seconds=settings.HDMS_EMAIL_DIGEST_SECONDS + 120)
+    user_ids = list(Notification.objects.filter(email_pending=True, created_at__lt=due)
+                    .values_list("user_id", flat=True).distinct()[:500])
+    for user_id in user_ids:
+        outbox_task(notification_email_flush, args=[str(user_id)], queue="default")
+    return len(user_ids)
 
 
 def _send_notification_email(*, user: Any, notifications: list[Notification]) -> None:

@@ -33,3 +33,10 @@ def notification_email_flush(user_id: str) -> Any:
     from hdms.communication.services import notification_email_flush as flush
 
     return flush(user_id=user_id)
+
+
+@app.task(name="communication.email_pending_sweep", acks_late=True)
+def email_pending_sweep() -> int:
+    from hdms.communication.services import notification_email_sweep
+
+    return notification_email_sweep()

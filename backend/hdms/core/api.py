@@ -10,9 +10,11 @@ class HealthOut(Schema):
     status: str
     service: str
     checks: dict[str, str]
+    down: list[str]
 
 
 @router.get("/health", auth=None, response={200: HealthOut, 503: HealthOut})
 def health(request: HttpRequest) -> tuple[int, dict]:
+    """200 when every part is up; 503 with the same body when one is down (``down`` names it)."""
     report = health_report()
     return (200 if report["status"] == "ok" else 503), report

@@ -3,6 +3,9 @@
 A service publishes an event after its transaction commits; other services subscribe in their
 ``AppConfig.ready``. Handlers do the cross-process part themselves (channel layer group sends,
 Celery tasks), so a process serving only one service still reaches the others.
+``publish_on_commit`` writes the event to the transactional outbox (``hdms.core.outbox``) in the
+caller's transaction: it is delivered after commit, or later if Redis is down then, at least once
+(handlers are idempotent; a redelivery carries the same ``event_id``).
 
 Published events and their payloads (keyword arguments):
 
@@ -20,8 +23,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
-
-from django.db import transaction
 
 logger = logging.getLogger("hdms.events")
 
@@ -42,6 +43,24 @@ def publish(event_type: str, **payload: Any) -> None:
             logger.exception("Subscriber %s failed on %s", getattr(handler, "__name__", handler), event_type)
 
 
+class DeliveryFailed(Exception):
+    """At least one subscriber failed; the outbox delivers the event again later."""
+
+
+def deliver(event_type: str, payload: dict[str, Any]) -> None:
+    """Deliver to every subscriber; raise ``DeliveryFailed`` (from the first failure) if any failed."""
+    failures: list[BaseException] = []
+    for handler in list(_subscribers[event_type]):
+        try:
+            handler(**payload)
+        except Exception as exc:  # noqa: BLE001 - the others still get the event
+            failures.append(exc)
+    if failures:
+        raise DeliveryFailed(f"{len(failures)} subscriber(s) of {event_type} failed") from failures[0]
+
+
 def publish_on_commit(event_type: str, **payload: Any) -> None:
-    """Deliver once the current transaction commits (immediately outside one)."""
-    transaction.on_commit(lambda: publish(event_type, **payload))
+    """Deliver once the current transaction commits (immediately outside one), through the outbox."""
+    from hdms.core.outbox import outbox_event
+
+    outbox_event(event_type, payload)

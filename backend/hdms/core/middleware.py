@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 
 from hdms.core.context import client_ip_var, request_id_var, user_id_var
 from hdms.core.errors import DomainError
+from hdms.core.faults import missing_part, response_for_failure
 from hdms.core.responses import domain_error_response, error_response
 
 logger = logging.getLogger("hdms.request")
@@ -86,8 +87,9 @@ class ApiErrorMiddleware:
             return None
         if isinstance(exception, DomainError):
             return domain_error_response(exception)
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_response("Internal server error.", "server_error", status=500)
+        if missing_part(exception) is None:
+            logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return response_for_failure(exception)
 
 
 def _contains_nul(value: bytes) -> bool:

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F
 
@@ -38,3 +39,29 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
+
+
+class OutboxMessage(models.Model):
+    """A side effect (a domain event or a Celery task) written in the same transaction as the write
+    that causes it, so a committed write never loses it; ``hdms.core.outbox`` delivers it after
+    commit and, while Redis is down, later (docs/decisions.md, "Transactional outbox")."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event"
+        TASK = "task"
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    attempts = models.PositiveIntegerField(default=0)
+    # Claimed rows move this into the future (a lease); failed ones, by the retry backoff.
+    available_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name} #{self.id}"

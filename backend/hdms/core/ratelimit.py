@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from hdms.core.errors import TokenInvalid
+from hdms.core.faults import REDIS_ERRORS, Outage
 from hdms.core.jwt import decode_access
 from hdms.core.middleware import client_ip, is_api_path
 from hdms.core.redis import get_redis
@@ -103,13 +104,39 @@ class LocalBuckets:
             self._state.clear()
 
 
-_buckets: RedisBuckets | LocalBuckets | None = None
+class ResilientBuckets:
+    """The Redis buckets; while Redis is unreachable, this process's own buckets (DESIGN §7
+    "Faults": limits still hold per process, the outage is logged once, not per request)."""
+
+    def __init__(self) -> None:
+        self.shared = RedisBuckets()
+        self.local = LocalBuckets()
+        self.outage = Outage("redis", "rate limits fall back to per-process token buckets")
+
+    def take(self, key: str, capacity: int, per_minute: int) -> BucketResult:
+        try:
+            result = self.shared.take(key, capacity, per_minute)
+        except REDIS_ERRORS as exc:
+            self.outage.failed(exc)
+            return self.local.take(key, capacity, per_minute)
+        self.outage.recovered()
+        return result
+
+    def reset(self) -> None:
+        self.local.reset()
+        try:
+            self.shared.reset()
+        except REDIS_ERRORS as exc:
+            self.outage.failed(exc)
 
 
-def get_buckets() -> RedisBuckets | LocalBuckets:
+_buckets: ResilientBuckets | LocalBuckets | None = None
+
+
+def get_buckets() -> ResilientBuckets | LocalBuckets:
     global _buckets
     if _buckets is None:
-        _buckets = RedisBuckets() if settings.USE_REDIS else LocalBuckets()
+        _buckets = ResilientBuckets() if settings.USE_REDIS else LocalBuckets()
     return _buckets
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from hdms.audit.services import audit_record
 from hdms.core.errors import DomainError, FileTooLarge, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
+from hdms.core.outbox import outbox_task
 from hdms.files import convert
 from hdms.files.detect import clean_original_name, detect_kind
 from hdms.files.models import (
@@ -180,8 +181,7 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
                     after={"ticket_id": str(ticket.id), "name": name, "size": upload.size, "kind": kind,
                            "sha256": upload.sha256},
                 )
-                attachment_id = str(attachment.id)
-                transaction.on_commit(lambda: _enqueue_scan(attachment_id))
+                _enqueue_scan(str(attachment.id))
         except DomainError as exc:
             if upload is not None:
                 upload.discard()
@@ -197,9 +197,10 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
 
 
 def _enqueue_scan(attachment_id: str) -> None:
+    """In the upload's transaction, through the outbox: the scan is queued even if Redis is down."""
     from hdms.files.tasks import scan_attachment
 
-    scan_attachment.apply_async(args=[attachment_id], queue="high")
+    outbox_task(scan_attachment, args=[attachment_id], queue="high")
 
 
 # ---------------------------------------------------------------- scan
@@ -319,7 +320,7 @@ def _release(attachment: Attachment, *, status: str, scan_result: str) -> None:
         attachment_id = str(attachment.id)
         kind = attachment.kind
         transaction.on_commit(lambda: discard(source))
-        transaction.on_commit(lambda: _enqueue_conversion(attachment_id, kind))
+        _enqueue_conversion(attachment_id, kind)
         _publish_ready(attachment_id)
     logger.info("attachment released", extra={"event": f"attachment.{status}", "attachment_id": attachment_id,
                                                "scan_result": scan_result})
@@ -329,9 +330,9 @@ def _enqueue_conversion(attachment_id: str, kind: str) -> None:
     from hdms.files.tasks import convert_image, transcode_video
 
     if kind in IMAGE_KINDS:
-        convert_image.apply_async(args=[attachment_id], queue="default")
+        outbox_task(convert_image, args=[attachment_id], queue="default")
     elif kind in VIDEO_KINDS:
-        transcode_video.apply_async(args=[attachment_id], queue="low")
+        outbox_task(transcode_video, args=[attachment_id], queue="low")
 
 
 def _publish_ready(attachment_id: str) -> None:

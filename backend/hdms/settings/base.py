@@ -78,6 +78,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("HDMS_DB_CONN_MAX_AGE", default=0)
+    # A connection kept across requests is checked before reuse: after a PostgreSQL restart the
+    # request in flight fails (503 service_unavailable) and the next one reconnects.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PgBouncer in transaction pooling mode cannot keep server-side cursors.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("HDMS_PGBOUNCER", default=False)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
@@ -97,7 +100,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 USE_REDIS = bool(REDIS_URL)
 
 if USE_REDIS:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Degrades to "every read a miss" while Redis is down (hdms/core/cache.py).
+    CACHES = {"default": {
+        "BACKEND": "hdms.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 5},
+    }}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -126,6 +133,17 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Karachi"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# The transactional outbox (hdms/core/outbox.py): after a failed delivery a process leaves new
+# rows to the drain for this long; beat sends the drain this often (dropped if not run in time).
+HDMS_OUTBOX_RETRY_SECONDS = env.float("HDMS_OUTBOX_RETRY_SECONDS", default=5.0)
+HDMS_CORE_BEAT_SCHEDULE = {
+    "core-outbox-drain": {
+        "task": "core.outbox_drain",
+        "schedule": env.int("HDMS_OUTBOX_DRAIN_SECONDS", default=10),
+        "options": {"queue": "high", "expires": 30},
+    },
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "Asia/Karachi"

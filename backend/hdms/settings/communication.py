@@ -24,3 +24,13 @@ HDMS_EMAIL_DIGEST_SECONDS = env.int("HDMS_EMAIL_DIGEST_SECONDS", default=120)
 HDMS_FRONTEND_URL = env.str(
     "HDMS_FRONTEND_URL", default=f"http://127.0.0.1:{env.int('HDMS_WEB_PORT', default=3000)}"
 ).rstrip("/")
+
+# Emails a failed flush left pending (SMTP was down past the task's retries) are flushed again by
+# this beat job; an email is retried until SMTP takes it, never dropped.
+HDMS_COMMUNICATION_BEAT_SCHEDULE = {
+    "communication-email-pending-sweep": {
+        "task": "communication.email_pending_sweep",
+        "schedule": env.int("HDMS_EMAIL_SWEEP_SECONDS", default=300),
+        "options": {"queue": "default", "expires": 240},
+    },
+}

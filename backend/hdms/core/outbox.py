@@ -1,0 +1,168 @@
+"""The transactional outbox: events and tasks that survive a Redis outage (DESIGN §7 "Faults").
+
+A write calls ``outbox_event`` / ``outbox_task`` inside its transaction; the row commits or rolls
+back with the write. After commit the same process delivers it (publishes the event to its
+subscribers, or sends the task to Celery) and deletes the row. If delivery fails (Redis, the
+broker and channel layer, is down) the row stays, this process stops trying for a few seconds
+(requests stay fast during an outage), and ``outbox_drain`` delivers it later: run every few
+seconds by beat in a worker (``core.outbox_drain``), by the embedded scheduler, and by a process
+whose delivery works again after it saw a failure.
+
+Delivery is at least once. A row is claimed before it is delivered (after commit, a conditional
+update of a row never tried; in the drain, ``SELECT ... FOR UPDATE SKIP LOCKED`` of due rows that
+moves ``available_at`` past a lease), so
+two processes never deliver one row at the same time; a process that dies between delivering and
+deleting leaves the row to be delivered again after the lease. Tasks are idempotent (STYLE.md) and
+event handlers get ``event_id`` (the same on every delivery of the row) to make theirs so.
+"""
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from hdms.core.events import deliver
+from hdms.core.faults import Outage
+from hdms.core.models import OutboxMessage
+
+logger = logging.getLogger("hdms.outbox")
+
+LEASE = timedelta(seconds=60)
+BATCH = 50
+
+_outage = Outage("redis", "events and tasks wait in the outbox until it is back")
+_paused_until = 0.0
+_pause_lock = threading.Lock()
+
+
+def outbox_event(event_type: str, payload: dict[str, Any]) -> OutboxMessage:
+    """Record ``event_type`` in the current transaction; delivered to its subscribers after commit."""
+    row = OutboxMessage.objects.create(kind=OutboxMessage.Kind.EVENT, name=event_type, payload=payload,
+                                       available_at=timezone.now())
+    transaction.on_commit(lambda: _deliver_fresh(row), robust=True)
+    return row
+
+
+def outbox_task(task: Any, *, args: list | tuple = (), kwargs: dict[str, Any] | None = None,
+                queue: str | None = None, countdown: float | None = None) -> OutboxMessage:
+    """Record a Celery task in the current transaction; sent to the broker after commit."""
+    now = timezone.now()
+    eta = (now + timedelta(seconds=countdown)).isoformat() if countdown else None
+    row = OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.TASK, name=task.name, available_at=now,
+        payload={"args": list(args), "kwargs": dict(kwargs or {}), "queue": queue, "eta": eta},
+    )
+    transaction.on_commit(lambda: _deliver_fresh(row), robust=True)
+    return row
+
+
+def outbox_pending_count() -> int:
+    return OutboxMessage.objects.count()
+
+
+def outbox_drain(*, limit: int = 1000) -> int:
+    """Deliver the rows that are due, oldest first; stops at the first failure. Returns how many."""
+    delivered = 0
+    while delivered < limit:
+        rows = _claim_batch(min(BATCH, limit - delivered))
+        if not rows:
+            break
+        for index, row in enumerate(rows):
+            if not _deliver_claimed(row):
+                _release([r.id for r in rows[index + 1:]])
+                return delivered
+            delivered += 1
+    return delivered
+
+
+# ------------------------------------------------------------------------------------- internals
+
+
+def _paused() -> bool:
+    return time.monotonic() < _paused_until
+
+
+def _pause() -> None:
+    global _paused_until
+    with _pause_lock:
+        _paused_until = time.monotonic() + settings.HDMS_OUTBOX_RETRY_SECONDS
+
+
+def _deliver_fresh(row: OutboxMessage) -> None:
+    """Right after commit: deliver this row unless this process just saw the broker down."""
+    if _paused():
+        return
+    try:
+        # Never tried yet (a drain that got here first counted its try): no clock is compared, so
+        # processes whose clocks differ never both take it.
+        claimed = OutboxMessage.objects.filter(id=row.id, attempts=0).update(
+            available_at=timezone.now() + LEASE, attempts=1)
+    except Exception:
+        logger.warning("Outbox row %s not claimed after commit", row.id, exc_info=True)
+        return
+    if not claimed:
+        return  # a drain took it
+    row.attempts += 1
+    was_down = _outage.down
+    if _deliver_claimed(row) and was_down:
+        outbox_drain(limit=200)  # this process left rows behind during the outage
+
+
+def _claim_batch(size: int) -> list[OutboxMessage]:
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(OutboxMessage.objects.select_for_update(skip_locked=True)
+                    .filter(available_at__lte=now).order_by("id")[:size])
+        if rows:
+            OutboxMessage.objects.filter(id__in=[r.id for r in rows]).update(
+                available_at=now + LEASE, attempts=F("attempts") + 1)
+    for row in rows:
+        row.attempts += 1
+    return rows
+
+
+def _release(ids: list[int]) -> None:
+    if ids:
+        OutboxMessage.objects.filter(id__in=ids).update(available_at=timezone.now())
+
+
+def _deliver_claimed(row: OutboxMessage) -> bool:
+    try:
+        _send(row)
+    except Exception as failure:  # noqa: BLE001 - any failure leaves the row for a later try
+        exc = failure.__cause__ or failure  # DeliveryFailed says which subscriber's error it was
+        _outage.failed(exc)
+        _pause()
+        delay = min(60, 2 ** min(row.attempts, 6))
+        OutboxMessage.objects.filter(id=row.id).update(
+            available_at=timezone.now() + timedelta(seconds=delay),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        return False
+    _outage.recovered()
+    OutboxMessage.objects.filter(id=row.id).delete()
+    return True
+
+
+def _send(row: OutboxMessage) -> None:
+    if row.kind == OutboxMessage.Kind.EVENT:
+        deliver(row.name, {**row.payload, "event_id": f"outbox:{row.id}"})
+        return
+    from hdms.celery import app
+
+    payload = row.payload
+    eta: datetime | None = parse_datetime(payload["eta"]) if payload.get("eta") else None
+    options: dict[str, Any] = {"queue": payload.get("queue") or None,
+                               "eta": eta if eta and eta > timezone.now() else None}
+    task = app.tasks.get(row.name)
+    if task is None:  # a process that never imported the task's module
+        app.send_task(row.name, args=payload["args"], kwargs=payload["kwargs"], retry=False, **options)
+    else:
+        # No publish retries here: the outbox is the retry.
+        task.apply_async(args=payload["args"], kwargs=payload["kwargs"], retry=False, **options)

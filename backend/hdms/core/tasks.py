@@ -1,0 +1,10 @@
+"""Celery tasks of core: the outbox drain, sent by beat every few seconds (hdms.core.outbox)."""
+
+from hdms.celery import app
+
+
+@app.task(name="core.outbox_drain", acks_late=True, ignore_result=True)
+def outbox_drain_task() -> int:
+    from hdms.core.outbox import outbox_drain
+
+    return outbox_drain()
