@@ -16,6 +16,7 @@ from django.utils import timezone
 from hdms.audit.services import audit_record
 from hdms.core.errors import NotAuthenticated, TokenInvalid
 from hdms.core.jwt import encode_access, sign, verify
+from hdms.core.outbox import outbox_task
 from hdms.users.models import OtpChallenge, RefreshToken, User
 
 logger = logging.getLogger("hdms.auth")
@@ -94,14 +95,25 @@ def _otp_send(user: User) -> uuid.UUID:
         user=user, code_hash=make_password(code), expires_at=timezone.now() + settings.OTP_LIFETIME
     )
     minutes = int(settings.OTP_LIFETIME.total_seconds() // 60)
-    send_mail(
+    _send_email(
         subject="Your HDMS sign-in code",
         message=f"Your HDMS sign-in code is {code}. It expires in {minutes} minutes.\n"
         "If you did not try to sign in, tell the help desk.",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
+        to=user.email,
     )
     return challenge.id
+
+
+def _send_email(*, subject: str, message: str, to: str) -> None:
+    """Send now; if SMTP refuses or is down, the ``users.send_email`` task retries it later
+    (through the outbox), so the caller never fails because of mail (DESIGN §7 "Faults")."""
+    try:
+        send_mail(subject=subject, message=message, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[to])
+    except OSError as exc:  # smtplib's errors and a refused connection are OSErrors
+        logger.warning("Email to %s not sent now (%s: %s); queued to retry", to, type(exc).__name__, exc)
+        from hdms.users.tasks import send_email
+
+        outbox_task(send_email, kwargs={"subject": subject, "message": message, "to": to}, queue="high")
 
 
 def auth_otp_verify(*, challenge_id: uuid.UUID, code: str) -> TokenPair:

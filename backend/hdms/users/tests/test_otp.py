@@ -85,3 +85,29 @@ def test_expired_otp_is_refused(make_user, api, smtp_server, time_machine):
     response = api().post("auth/otp/verify", {"challenge_id": challenge_id, "code": code})
     assert response.status_code == 401
     assert response.json()["code"] == "token_invalid"
+
+
+def test_otp_login_with_smtp_down_answers_and_the_code_is_mailed_when_smtp_is_back(
+        make_user, api, smtp_server, settings):
+    from hdms.core.models import OutboxMessage
+    from hdms.core.outbox import outbox_drain
+
+    make_user(employee_code="otp4", otp_enabled=True, email="otp4@idara.example")
+    up_port = settings.EMAIL_PORT
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    settings.EMAIL_PORT = closed.getsockname()[1]  # bound, not listening: connections are refused
+    try:
+        first = api().post("auth/login", {"employee_code": "otp4", "password": PASSWORD})
+    finally:
+        closed.close()
+    assert first.status_code == 200, first.content
+    assert first.json()["otp_required"] is True
+    assert smtp_server.messages == []
+    assert OutboxMessage.objects.filter(name="users.send_email").exists()  # kept to retry, not lost
+    settings.EMAIL_PORT = up_port
+    OutboxMessage.objects.update(available_at="2000-01-01T00:00:00Z")
+    assert outbox_drain() >= 1
+    code = _code_from(_wait_for_mail(smtp_server))
+    verified = api().post("auth/otp/verify", {"challenge_id": first.json()["challenge_id"], "code": code})
+    assert verified.status_code == 200, verified.content
