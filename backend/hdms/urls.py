@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -9,6 +10,11 @@ from hdms.core.responses import error_response
 from hdms.ops.metrics import metrics_view
 
 urlpatterns = [path("api/v1/", api.urls), path("metrics", metrics_view)]
+
+if "debug_toolbar" in settings.INSTALLED_APPS:  # development settings only (settings/embedded.py)
+    from debug_toolbar.toolbar import debug_toolbar_urls
+
+    urlpatterns += debug_toolbar_urls()
 
 
 def _json_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
