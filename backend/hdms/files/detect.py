@@ -7,6 +7,7 @@ belongs to that same type: a renamed executable (content not allowed) and a PNG-
 
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import magic
@@ -14,8 +15,9 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 from hdms.core.archives import ArchiveRefused, NotAZip, ZipLimits, open_zip
-from hdms.core.errors import UnsupportedFileType, ValidationFailed
-from hdms.files.models import IMAGE_KINDS, FileKind
+from hdms.core.errors import ServiceUnavailable, UnsupportedFileType, ValidationFailed
+from hdms.files.convert import ConversionFailed, ToolMissing, check_video, probe_video
+from hdms.files.models import IMAGE_KINDS, VIDEO_KINDS, FileKind
 
 # kind -> (content types libmagic reports for it, extensions allowed for it, the type we serve it as)
 ALLOWED: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
@@ -122,15 +124,41 @@ def detect_kind(*, path: Path, name: str) -> tuple[str, str]:
         raise _refuse(f"The file's name ({shown}) does not match its content ({kind.upper()}).", detected)
     if kind in IMAGE_KINDS:
         _check_image(path, kind, detected)
+    elif kind in VIDEO_KINDS:
+        _check_video(path, kind, detected)
     return kind, ALLOWED[kind][2]
 
 
 def _check_image(path: Path, kind: str, detected: str) -> None:
-    """The bytes after the header must be a real image too (a PNG header glued to a script is not)."""
+    """The bytes after the header must be a real image too (a PNG header glued to a script is
+    not), and its size, read from the header before any pixel is decoded, within the limit."""
+    limit = settings.FILES_MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limit
+    too_large = "The image is {w:,} x {h:,} pixels; at most {limit:,} pixels are accepted."
     try:
-        with Image.open(path) as image:
-            if image.format != _PIL_FORMAT[kind]:
-                raise _refuse("The image's content does not match its type.", detected)
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked just below
+            with Image.open(path) as image:
+                if image.format != _PIL_FORMAT[kind]:
+                    raise _refuse("The image's content does not match its type.", detected)
+                width, height = image.size
+                if width * height > limit:
+                    raise _refuse(too_large.format(w=width, h=height, limit=limit), detected)
+                image.verify()
+    except Image.DecompressionBombError as exc:
+        raise _refuse(f"The image has more than {limit:,} pixels; it is not accepted.", detected) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise _refuse("The file claims to be an image but is not a valid one.", detected) from exc
+
+
+def _check_video(path: Path, kind: str, detected: str) -> None:
+    """ffprobe, bounded (``hdms.files.convert.probe_video``), must read a picture of a size and
+    length the desk will transcode; anything else is refused now rather than failing later."""
+    try:
+        reason = check_video(probe_video(source=path, kind=kind))
+    except ToolMissing as exc:
+        raise ServiceUnavailable("Videos cannot be checked right now; try again later.") from exc
+    except ConversionFailed as exc:
+        raise _refuse(f"The file claims to be a video but it cannot be read safely ({exc}).", detected) from exc
+    if reason:
+        raise _refuse(reason, detected)

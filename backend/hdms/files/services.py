@@ -349,11 +349,12 @@ def _variant_key(attachment: Attachment, variant_kind: str) -> str:
     return storage_key(attachment.stored_name, suffix)
 
 
-def _make_variant(attachment: Attachment, variant_kind: str, make: Callable[[Path], Any]) -> None:
-    """Run ``make(target_path)``, store the result, record it; a failure marks only this variant."""
+def _make_variant(attachment: Attachment, variant_kind: str, make: Callable[[Path], Any]) -> str | None:
+    """Run ``make(target_path)``, store the result, record it; a failure marks only this variant
+    and is returned (the reason), so the caller can tell the uploader."""
     variant = AttachmentVariant.objects.filter(attachment_id=attachment.id, kind=variant_kind).first()
     if variant is None or variant.status == VariantStatus.READY:
-        return
+        return None
     target = quarantine_dir() / f"{attachment.stored_name}.{variant_kind}.tmp"
     try:
         made = make(target)
@@ -371,8 +372,27 @@ def _make_variant(attachment: Attachment, variant_kind: str, make: Callable[[Pat
         )
         logger.warning("variant failed: %s", exc, extra={"event": "attachment.variant_failed",
                                                           "attachment_id": str(attachment.id), "variant": variant_kind})
+        return str(exc)
     finally:
         discard(target)
+    return None
+
+
+def _tell_uploader_conversion_failed(attachment: Attachment, reason: str) -> None:
+    """A file that could not be converted (a bomb past the upload checks, a decoder that gave up)
+    keeps its original; the uploader hears why it shows no preview."""
+    what = "video" if attachment.kind in VIDEO_KINDS else "image"
+    publish_on_commit(
+        "notification.requested",
+        user_ids=[str(attachment.uploader_id)],
+        kind="attachment.conversion_failed",
+        title=f"Your {what} could not be converted",
+        body=(f"“{attachment.original_name}” could not be converted for viewing in the browser ({reason[:200]}). "
+              "The file itself is kept and can be downloaded."),
+        ticket_id=str(attachment.ticket_id),
+        urgent=False,
+        actor_id=None,
+    )
 
 
 def _released_or_none(attachment_id: Any) -> Attachment | None:
@@ -390,10 +410,13 @@ def attachment_convert_image(*, attachment_id: Any) -> None:
     if attachment is None or attachment.kind not in IMAGE_KINDS:
         return
     with local_copy(storage_key(attachment.stored_name)) as source:
-        _make_variant(attachment, VariantKind.WEBP, lambda t: convert.make_webp(source=source, target=t))
-        _make_variant(attachment, VariantKind.THUMBNAIL, lambda t: convert.make_thumbnail(source=source, target=t))
+        failed = _make_variant(attachment, VariantKind.WEBP, lambda t: convert.make_webp(source=source, target=t))
+        failed = _make_variant(attachment, VariantKind.THUMBNAIL,
+                               lambda t: convert.make_thumbnail(source=source, target=t)) or failed
     with transaction.atomic():
         _publish_ready(str(attachment.id))
+        if failed:
+            _tell_uploader_conversion_failed(attachment, failed)
 
 
 def attachment_transcode_video(*, attachment_id: Any) -> None:
@@ -405,12 +428,14 @@ def attachment_transcode_video(*, attachment_id: Any) -> None:
         return
     kind = attachment.kind
     with local_copy(storage_key(attachment.stored_name)) as source:
-        _make_variant(attachment, VariantKind.MP4,
-                      lambda t: convert.transcode_mp4(source=source, target=t, kind=kind))
-        _make_variant(attachment, VariantKind.THUMBNAIL,
-                      lambda t: convert.video_thumbnail(source=source, target=t, kind=kind))
+        failed = _make_variant(attachment, VariantKind.MP4,
+                               lambda t: convert.transcode_mp4(source=source, target=t, kind=kind))
+        failed = _make_variant(attachment, VariantKind.THUMBNAIL,
+                               lambda t: convert.video_thumbnail(source=source, target=t, kind=kind)) or failed
     with transaction.atomic():
         _publish_ready(str(attachment.id))
+        if failed:
+            _tell_uploader_conversion_failed(attachment, failed)
 
 
 # ---------------------------------------------------------------- download

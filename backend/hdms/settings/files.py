@@ -62,6 +62,23 @@ FILES_ARCHIVE_MAX_ENTRIES = env.int("HDMS_FILES_ARCHIVE_MAX_ENTRIES", default=10
 FILES_ARCHIVE_MAX_ENTRY_BYTES = env.int("HDMS_FILES_ARCHIVE_MAX_ENTRY_BYTES", default=512 * _MB)
 FILES_ARCHIVE_MAX_TOTAL_BYTES = env.int("HDMS_FILES_ARCHIVE_MAX_TOTAL_BYTES", default=1024 * _MB)
 FILES_ARCHIVE_MAX_RATIO = env.int("HDMS_FILES_ARCHIVE_MAX_RATIO", default=200)
+# Images: FILES_MAX_IMAGE_PIXELS above is checked from the header, at upload (415) and again
+# before a conversion decodes anything. Videos: ffprobe reads the upload with bounded probing
+# (bytes read, stream time analysed, wall-clock and CPU seconds); one larger than these, or
+# longer, is refused at upload (415) and never transcoded.
+FILES_FFPROBE = env.str("HDMS_FFPROBE", default="ffprobe")
+FILES_FFPROBE_TIMEOUT = env.float("HDMS_FFPROBE_TIMEOUT", default=20.0)
+FILES_FFPROBE_PROBESIZE = env.int("HDMS_FFPROBE_PROBESIZE", default=5_000_000)
+FILES_FFPROBE_ANALYZEDURATION_US = env.int("HDMS_FFPROBE_ANALYZEDURATION_US", default=5_000_000)
+FILES_VIDEO_MAX_SIDE = env.int("HDMS_FILES_VIDEO_MAX_SIDE", default=4096)
+FILES_VIDEO_MAX_PIXELS = env.int("HDMS_FILES_VIDEO_MAX_PIXELS", default=4096 * 2304)
+FILES_VIDEO_MAX_SECONDS = env.int("HDMS_FILES_VIDEO_MAX_SECONDS", default=4 * 3600)
+# Every decoder (ffprobe, ffmpeg, the Pillow converter) runs as a child process with these
+# limits (RLIMIT_AS, RLIMIT_FSIZE; RLIMIT_CPU from its timeout): a bomb costs the child, which
+# fails the conversion cleanly, never the worker or the API process.
+FILES_CONVERT_MAX_MEMORY_BYTES = env.int("HDMS_FILES_CONVERT_MAX_MEMORY_BYTES", default=2048 * _MB)
+FILES_CONVERT_MAX_OUTPUT_BYTES = env.int("HDMS_FILES_CONVERT_MAX_OUTPUT_BYTES", default=2048 * _MB)
+FILES_IMAGE_CONVERT_TIMEOUT = env.int("HDMS_FILES_IMAGE_CONVERT_TIMEOUT", default=120)
 
 # Production runs only with a scanner (DESIGN §6). The production settings module is the one that
 # sets DJANGO_SETTINGS_MODULE; HDMS_REQUIRE_SCANNER overrides the guess either way.

@@ -265,3 +265,26 @@ def gif_bomb_bytes(width: int = 12_000, height: int = 12_000) -> bytes:
             + b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0)  # one 1 x 1 image at the origin
             + b"\x02\x02\x44\x01\x00"  # LZW minimum code size 2; clear, index 0, end
             + b"\x3b")
+
+
+def huge_video(folder: Path, *, side: int = 12_000, name: str = "huge.mkv") -> Path:
+    """A Matroska file of one small raw frame whose header claims ``side`` x ``side`` pixels
+    (12,000 squared: a 216 MB frame for any decoder that believes it). ffmpeg writes 256 x 256,
+    then the PixelWidth (0xB0) and PixelHeight (0xBA) elements are patched in place."""
+    made = folder / f"small-{name}"
+    subprocess.run(  # noqa: S603 - test helper, fixed arguments
+        [shutil.which("ffmpeg") or "/usr/bin/ffmpeg", "-nostdin", "-loglevel", "error", "-y",
+         "-f", "lavfi", "-i", "color=c=black:size=256x256:rate=10:duration=0.1",
+         "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-f", "matroska", str(made)],
+        check=True, capture_output=True,
+    )
+    data = made.read_bytes()
+    claimed = side.to_bytes(2, "big")
+    for element in (b"\xb0", b"\xba"):
+        original = element + b"\x82\x01\x00"
+        assert data.count(original) == 1, f"element {element!r} not found once"
+        data = data.replace(original, element + b"\x82" + claimed)
+    target = folder / name
+    target.write_bytes(data)
+    made.unlink()
+    return target

@@ -3,8 +3,9 @@
     python -m hdms.files.tests.rss_probe CHECK PATH NAME [WARMUP_PATH]
 
 CHECK is ``detect`` (what the upload runs), ``webp`` or ``thumbnail`` (image conversion) or
-``mp4`` (video transcoding). WARMUP_PATH, a small valid file, is run through the same check first
-so that what any first call loads (libmagic's database, Pillow's plugins) counts as idle.
+``mp4`` (video transcoding). WARMUP_PATH, a small valid file (its own name tells its type), is
+run through the same check first so that what any first call loads (libmagic's database,
+Pillow's plugins) counts as idle.
 Prints one JSON object: ``idle_kib`` (VmRSS before the check), ``peak_kib`` (VmHWM, the kernel's
 high-water mark, after it), ``outcome`` (``ok`` or the exception's class) and ``detail``.
 Used by the tests of issue 10 and by ``bench/upload_memory.py``.
@@ -50,7 +51,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         if warmup is not None:
-            run_check(check, warmup, name, work)
+            run_check(check, warmup, warmup.name, work)
         idle = status_kib("VmRSS")
         outcome, detail = "ok", ""
         try:

@@ -12,11 +12,19 @@ from pathlib import Path
 import pytest
 
 from hdms.audit.models import AuditEntry
-from hdms.files.models import Attachment
+from hdms.files import convert
+from hdms.files.models import Attachment, AttachmentVariant, VariantStatus
+from hdms.files.services import attachment_convert_image, attachment_transcode_video
 from hdms.testing.factories_files import (
+    AttachmentFactory,
     docx_bomb_bytes,
     docx_bytes,
     docx_with_many_entries,
+    ffmpeg_video,
+    gif_bomb_bytes,
+    huge_video,
+    png_bomb_bytes,
+    png_bytes,
     xlsx_bomb_bytes,
 )
 
@@ -121,3 +129,126 @@ def test_detecting_an_xlsx_bomb_stays_within_100_mb(tmp_path):
 
     assert report["outcome"] == "UnsupportedFileType", report
     assert report["growth_kib"] < HOSTILE_BAR_KIB, report
+
+
+# ---------------------------------------------------------------- image decompression bombs
+
+@pytest.mark.parametrize(("name", "make"), [("poster.png", png_bomb_bytes), ("banner.gif", gif_bomb_bytes)])
+def test_an_image_declaring_144_million_pixels_is_refused(desk, upload, disk, name, make):
+    bomb = make()
+    assert len(bomb) < MB
+
+    detail = _assert_refused(upload(desk.requestor, desk.ticket.id, name, bomb), disk)
+
+    assert "12,000 x 12,000 pixels" in detail
+
+
+@pytest.mark.parametrize(("name", "make"), [("poster.png", png_bomb_bytes), ("banner.gif", gif_bomb_bytes)])
+def test_detecting_an_image_bomb_stays_within_100_mb(tmp_path, name, make):
+    bomb, normal = tmp_path / name, tmp_path / "normal.png"
+    bomb.write_bytes(make())
+    normal.write_bytes(png_bytes())
+
+    report = measure("detect", bomb, name, warmup=normal)
+
+    assert report["outcome"] == "UnsupportedFileType", report
+    assert report["growth_kib"] < HOSTILE_BAR_KIB, report
+
+
+def test_converting_an_image_bomb_fails_cleanly_within_100_mb(tmp_path):
+    """What a worker runs if a bomb got past the upload (limits changed since): the pixels are
+    counted from the header, nothing is decoded, the worker process does not grow."""
+    bomb, normal = tmp_path / "poster.png", tmp_path / "normal.png"
+    bomb.write_bytes(png_bomb_bytes())
+    normal.write_bytes(png_bytes())
+
+    report = measure("webp", bomb, "poster.png", warmup=normal)
+
+    assert report["outcome"] == "ConversionFailed", report
+    assert "12000 x 12000 pixels" in report["detail"]
+    assert report["growth_kib"] < HOSTILE_BAR_KIB, report
+
+
+def test_an_image_bomb_in_storage_fails_its_conversion_and_the_uploader_is_told(db, published,
+                                                                                django_capture_on_commit_callbacks):
+    attachment = AttachmentFactory(content=png_bomb_bytes(), kind="png", content_type="image/png",
+                                   original_name="poster.png")
+    for kind in ("webp", "thumbnail"):
+        AttachmentVariant.objects.create(attachment=attachment, kind=kind, content_type="image/webp")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment_convert_image(attachment_id=attachment.id)
+
+    variants = {v.kind: v for v in AttachmentVariant.objects.filter(attachment=attachment)}
+    assert {v.status for v in variants.values()} == {VariantStatus.FAILED}
+    assert "pixels" in variants["webp"].error
+    told = [p for kind, p in published if kind == "notification.requested"]
+    assert len(told) == 1
+    assert told[0]["user_ids"] == [str(attachment.uploader_id)]
+    assert told[0]["kind"] == "attachment.conversion_failed"
+    assert "poster.png" in told[0]["body"]
+
+
+# ---------------------------------------------------------------- hostile videos
+
+def test_a_video_declaring_12000_by_12000_pixels_is_refused(desk, upload, disk, tmp_path):
+    video = huge_video(tmp_path)
+
+    detail = _assert_refused(upload(desk.requestor, desk.ticket.id, "clip.mkv", video.read_bytes()), disk)
+
+    assert "12,000 x 12,000 pixels" in detail
+
+
+def test_a_video_ffprobe_cannot_finish_in_time_is_refused(desk, upload, disk, tmp_path, settings):
+    settings.FILES_FFPROBE_TIMEOUT = 0.001
+    video = ffmpeg_video(tmp_path, name="clip.mp4")
+
+    detail = _assert_refused(upload(desk.requestor, desk.ticket.id, "clip.mp4", video.read_bytes()), disk)
+
+    assert "took longer than" in detail
+
+
+def test_a_video_longer_than_the_limit_is_refused(desk, upload, disk, tmp_path, settings):
+    settings.FILES_VIDEO_MAX_SECONDS = 1
+    video = ffmpeg_video(tmp_path, name="clip.avi", seconds=2.0)
+
+    detail = _assert_refused(upload(desk.requestor, desk.ticket.id, "clip.avi", video.read_bytes()), disk)
+
+    assert "hours are accepted" in detail
+
+
+def test_probing_a_hostile_video_stays_within_100_mb(tmp_path):
+    bomb, normal = huge_video(tmp_path), ffmpeg_video(tmp_path, name="normal.mkv")
+
+    report = measure("detect", bomb, "clip.mkv", warmup=normal)
+
+    assert report["outcome"] == "UnsupportedFileType", report
+    assert report["growth_kib"] < HOSTILE_BAR_KIB, report
+
+
+def test_a_hostile_video_in_storage_fails_its_conversion_and_the_uploader_is_told(
+        db, published, tmp_path, django_capture_on_commit_callbacks):
+    attachment = AttachmentFactory(content=huge_video(tmp_path).read_bytes(), kind="mkv",
+                                   content_type="video/x-matroska", original_name="clip.mkv")
+    AttachmentVariant.objects.create(attachment=attachment, kind="mp4", content_type="video/mp4")
+    AttachmentVariant.objects.create(attachment=attachment, kind="thumbnail", content_type="image/webp")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment_transcode_video(attachment_id=attachment.id)
+
+    variants = {v.kind: v for v in AttachmentVariant.objects.filter(attachment=attachment)}
+    assert {v.status for v in variants.values()} == {VariantStatus.FAILED}
+    assert "12,000 x 12,000 pixels" in variants["mp4"].error
+    told = [p for kind, p in published if kind == "notification.requested"]
+    assert [p["kind"] for p in told] == ["attachment.conversion_failed"]
+    assert "clip.mkv" in told[0]["body"]
+
+
+def test_a_decoder_over_its_memory_limit_fails_the_conversion_not_the_worker(tmp_path, settings):
+    """RLIMIT_AS on the child: a legitimate but large image with a small allowance fails cleanly."""
+    settings.FILES_CONVERT_MAX_MEMORY_BYTES = 200 * MB
+    big = tmp_path / "big.png"
+    big.write_bytes(png_bomb_bytes(8_000, 8_000))  # 64 million pixels, 192 MB decoded: under the pixel limit
+
+    with pytest.raises(convert.ConversionFailed, match="needs more memory to convert than a conversion may use"):
+        convert.make_webp(source=big, target=tmp_path / "big.webp")
