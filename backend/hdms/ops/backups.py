@@ -650,7 +650,7 @@ def restore_drill(*, config: BackupConfig, remote: Remote, conn: Connection, wor
 
     timings: dict[str, float] = {}
     started = time.monotonic()
-    name = name or latest_remote_set(remote, None)
+    name = name or latest_remote_set(remote, conn.name)
     result = DrillResult(name=name, ok=False, problems=[], seconds=timings)
     local = work_dir / name
     shutil.rmtree(local, ignore_errors=True)

@@ -166,6 +166,10 @@ def test_monthly_drill_restores_the_newest_set_and_matches_its_manifest(postgres
     services.backup_run(reason="scheduled", now=dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
     TicketFactory(requestor=admin, title="Newest")
     newest = services.backup_run(reason="scheduled")
+    # Another database's set on the same remote, newer still, is not this desk's to drill.
+    other = backup_setup["remote"] / "full" / "hdms-otherdesk-29991231T235959Z"
+    other.mkdir()
+    (other / "manifest.json").write_text("{}")
 
     assert tasks.restore_drill.apply().get() == f"ok {newest.name}"
 
