@@ -2,6 +2,7 @@
 # Browser tests: a fresh desk started exactly as `make run` starts it (scripts/run.sh: embedded,
 # demo data, the built web app proxying /api/ and /ws/ to the API) on spare, non-default ports,
 # then the Playwright story in real Chromium against the web app's origin only.
+# Arguments go to Playwright (e.g. scripts/e2e.sh tests/email-links.spec.ts).
 set -euo pipefail
 set -m  # each background job in its own process group: stopping one stops its children
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,4 +48,4 @@ wait_for "http://127.0.0.1:$web_port/api/v1/health" "the API through the web app
 wait_for "http://127.0.0.1:$web_port/login" "the web app"
 
 E2E_WEB_ORIGIN="http://127.0.0.1:$web_port" E2E_MAIL_DIR="$data_dir/mail" \
-  bash "$root/frontend/e2e/run.sh"
+  bash "$root/frontend/e2e/run.sh" "$@"

@@ -1,7 +1,11 @@
-import type { Role } from "@/types/user";
+import type { Role, User } from "@/types/user";
 
 export const routes = {
   login: "/login",
+  // One link per ticket for every role (emails); the page resolves the viewer's view.
+  ticket: (id: string) => `/tickets/${id}`,
+  myNotifications: () => `/notifications`,
+  notificationSettings: () => `/settings/notifications`,
   dashboard: (role: Role) => `/${role}/dashboard`,
   newRequest: (role: Role) => `/${role}/new-request`,
   requests: (role: Role) => `/${role}/requests`,
@@ -28,4 +32,20 @@ export function ticketHref(role: Role, id: string): string {
   if (role === "moderator" || role === "admin") return routes.review(id);
   if (role === "assignee") return routes.taskDetail(id);
   return routes.requestDetail(role, id);
+}
+
+/**
+ * Where `/tickets/<id>` takes a viewer: the requestor's view to whoever filed the ticket (whatever
+ * their role), the staff view (review, task) to everyone else the API lets see it.
+ */
+export function ticketViewHref(user: Pick<User, "id" | "role">, ticket: { id: string; requestor_id: string }): string {
+  if (ticket.requestor_id === user.id) return routes.requestDetail(user.role, ticket.id);
+  return ticketHref(user.role, ticket.id);
+}
+
+/** A `?next=` target after sign-in: a path of this app only (never another origin). */
+export function safeNextPath(next: string | null | undefined): string | null {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return null;
+  if (next === routes.login || next.startsWith(`${routes.login}?`)) return null;
+  return next;
 }

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useAuthStore } from "@/store/authStore";
 import * as authService from "@/services/api/authService";
 import { abandonSession, completeRelogin } from "@/services/api/session";
-import { routes } from "@/config/routes";
+import { routes, safeNextPath } from "@/config/routes";
 import type { LoginResult } from "@/types/user";
 
 /** True once the session was read from storage (never during server rendering). */
@@ -41,7 +41,8 @@ export function useSignIn(mode: "page" | "relogin" = "page") {
       if (mode === "relogin") abandonSession();
       setSession({ user: result.user, access: result.tokens.access, refresh: result.tokens.refresh });
       queryClient.clear();
-      router.replace(routes.dashboard(result.user.role));
+      const next = mode === "page" ? safeNextPath(new URLSearchParams(window.location.search).get("next")) : null;
+      router.replace(next ?? routes.dashboard(result.user.role));
     }
     return result;
   };

@@ -8,7 +8,7 @@ import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosCl
 import { queryKeys } from "@/services/api/queryKeys";
 import { toNotification } from "@/services/api/mappers";
 import { SOCKET_PATHS } from "@/config/socketEvents";
-import type { NotificationPage } from "@/types/notification";
+import type { NotificationPage, NotificationPreferences } from "@/types/notification";
 
 export function useNotificationList(enabled = true) {
   return useQuery({
@@ -32,6 +32,18 @@ export function useMarkAllNotificationsRead() {
   return useMutation({
     mutationFn: () => notificationService.markAllNotificationsRead(),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.notifications }),
+  });
+}
+
+export function useNotificationPreferences() {
+  return useQuery({ queryKey: queryKeys.notificationPreferences, queryFn: notificationService.getNotificationPreferences });
+}
+
+export function useUpdateNotificationPreferences() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (change: Partial<NotificationPreferences>) => notificationService.updateNotificationPreferences(change),
+    onSuccess: (prefs) => queryClient.setQueryData(queryKeys.notificationPreferences, prefs),
   });
 }
 

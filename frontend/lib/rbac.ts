@@ -1,8 +1,12 @@
 import type { Role, User } from "@/types/user";
 import type { Ticket, TicketAction } from "@/types/ticket";
 
+/** Sections every signed-in person may open: the links the server writes (emails) land there. */
+export const SHARED_SECTIONS = ["tickets", "notifications", "settings"] as const;
+
 /** Which route sections a role may open. `[role]` pages need the user's own role. */
 export function canOpenSection(user: User, section: string): boolean {
+  if ((SHARED_SECTIONS as readonly string[]).includes(section)) return true;
   switch (section) {
     case "admin":
       return user.role === "admin";

@@ -14,3 +14,9 @@ export interface NotificationPage {
   next: string | null;
   unread: number;
 }
+
+/** `GET|PATCH notifications/preferences`: which notifications also come by email. */
+export interface NotificationPreferences {
+  email_enabled: boolean;
+  email_kinds: Record<string, boolean>;
+}

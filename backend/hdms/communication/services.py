@@ -22,7 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hdms.communication import presence
+from hdms.communication import links, presence
 from hdms.communication.models import ChatRoom, Message, Notification, NotificationPreference
 from hdms.communication.realtime import group_send, user_group
 from hdms.communication.selectors import (
@@ -397,16 +397,18 @@ def notification_email_sweep() -> int:
 
 
 def _send_notification_email(*, user: Any, notifications: list[Notification]) -> None:
-    base = settings.HDMS_FRONTEND_URL.rstrip("/")
     items = [
         {
             "title": n.title, "body": n.body, "kind": n.kind, "urgent": n.urgent,
             "created_at": timezone.localtime(n.created_at),
-            "url": f"{base}/tickets/{n.ticket_id}" if n.ticket_id else f"{base}/notifications",
+            "url": links.ticket_url(n.ticket_id) if n.ticket_id else links.notifications_url(),
         }
         for n in notifications
     ]
-    context = {"user": user, "items": items, "digest": len(items) > 1, "site_url": base}
+    context = {
+        "user": user, "items": items, "digest": len(items) > 1,
+        "site_url": links.web_url(""), "settings_url": links.notification_settings_url(),
+    }
     subject = f"[HDMS] {items[0]['title']}" if len(items) == 1 else f"[HDMS] {len(items)} new notifications"
     text = render_to_string("communication/email/notifications.txt", context)
     html = render_to_string("communication/email/notifications.html", context)

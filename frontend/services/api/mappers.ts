@@ -5,7 +5,7 @@
 import type { Ticket, Paginated, Attachment, Approval, HistoryEntry, Sla } from "@/types/ticket";
 import type { User, Department } from "@/types/user";
 import type { ChatMessage } from "@/types/chat";
-import type { AppNotification, NotificationPage } from "@/types/notification";
+import type { AppNotification, NotificationPage, NotificationPreferences } from "@/types/notification";
 import type {
   AnalyticsSummary,
   AuditEntry,
@@ -186,6 +186,13 @@ export function toNotification(raw: Raw): AppNotification {
     read_at: strOrNull(raw.read_at),
     created_at: str(raw.created_at),
   };
+}
+
+export function toNotificationPreferences(raw: unknown): NotificationPreferences {
+  const o = asObj(raw) ?? {};
+  const kinds: Record<string, boolean> = {};
+  for (const [k, v] of Object.entries(asObj(o.email_kinds) ?? {})) kinds[k] = v === true;
+  return { email_enabled: o.email_enabled !== false, email_kinds: kinds };
 }
 
 export function toNotificationPage(raw: unknown): NotificationPage {

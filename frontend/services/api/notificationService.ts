@@ -1,6 +1,6 @@
 import { api } from "./axiosClient";
-import { toNotificationPage } from "./mappers";
-import type { NotificationPage } from "@/types/notification";
+import { toNotificationPage, toNotificationPreferences } from "./mappers";
+import type { NotificationPage, NotificationPreferences } from "@/types/notification";
 
 export async function listNotifications(): Promise<NotificationPage> {
   const { data } = await api.get("/notifications", { params: { page_size: 50 } });
@@ -13,4 +13,16 @@ export async function markNotificationRead(id: string): Promise<void> {
 
 export async function markAllNotificationsRead(): Promise<void> {
   await api.post(`/notifications/read-all`);
+}
+
+export async function getNotificationPreferences(): Promise<NotificationPreferences> {
+  const { data } = await api.get("/notifications/preferences");
+  return toNotificationPreferences(data);
+}
+
+export async function updateNotificationPreferences(
+  change: Partial<NotificationPreferences>,
+): Promise<NotificationPreferences> {
+  const { data } = await api.patch("/notifications/preferences", change);
+  return toNotificationPreferences(data);
 }

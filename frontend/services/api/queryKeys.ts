@@ -17,6 +17,7 @@ export const queryKeys = {
   usersAll: ["users"] as const,
   departments: ["departments"] as const,
   notifications: ["notifications"] as const,
+  notificationPreferences: ["notification-preferences"] as const,
   analytics: (scope: string) => ["analytics", scope] as const,
   audit: (filters: AuditFilters) => ["audit", filters] as const,
   sla: ["sla"] as const,

@@ -7,7 +7,8 @@ import { EmptyState, ErrorState } from "@/components/common/States";
 import { useMarkAllNotificationsRead, useMarkNotificationRead, useNotificationList } from "@/hooks/useNotifications";
 import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
-import { ticketHref } from "@/config/routes";
+import Link from "next/link";
+import { routes, ticketHref } from "@/config/routes";
 
 export default function NotificationsPage() {
   const { t } = useI18n();
@@ -20,9 +21,14 @@ export default function NotificationsPage() {
     <PageWrapper
       title={t("notifications.title")}
       actions={
-        <Button variant="outline" size="sm" onClick={() => markAll.mutate()} disabled={!list.data?.unread || markAll.isPending}>
-          {t("notifications.markAll")}
-        </Button>
+        <div className="flex gap-2">
+          <Button asChild variant="ghost" size="sm">
+            <Link href={routes.notificationSettings()}>{t("settings.notifications.open")}</Link>
+          </Button>
+          <Button variant="outline" size="sm" onClick={() => markAll.mutate()} disabled={!list.data?.unread || markAll.isPending}>
+            {t("notifications.markAll")}
+          </Button>
+        </div>
       }
     >
       {list.isLoading ? (
