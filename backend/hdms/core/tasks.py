@@ -8,3 +8,10 @@ def outbox_drain_task() -> int:
     from hdms.core.outbox import outbox_drain
 
     return outbox_drain()
+
+
+@app.task(name="core.idempotency_purge", acks_late=True, ignore_result=True)
+def idempotency_purge_task() -> int:
+    from hdms.core.idempotency import idempotency_key_purge
+
+    return idempotency_key_purge()

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "hdms.core.middleware.ApiErrorMiddleware",
     "hdms.core.middleware.RejectNulMiddleware",
     "hdms.core.ratelimit.RateLimitMiddleware",
+    "hdms.core.idempotency.IdempotencyMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 
@@ -143,6 +144,12 @@ HDMS_CORE_BEAT_SCHEDULE = {
         "schedule": env.int("HDMS_OUTBOX_DRAIN_SECONDS", default=10),
         "options": {"queue": "high", "expires": 30},
     },
+    # Idempotency-Key answers are kept 24 hours (DESIGN §9).
+    "core-idempotency-purge": {
+        "task": "core.idempotency_purge",
+        "schedule": 3600,
+        "options": {"queue": "low", "expires": 1800},
+    },
 }
 
 LANGUAGE_CODE = "en"
@@ -216,9 +223,11 @@ HDMS_HSTS_SECONDS = env.int("HDMS_HSTS_SECONDS", default=31536000)
 CORS_ALLOWED_ORIGINS = env.list("HDMS_CORS_ORIGINS", default=[])
 CORS_EXPOSE_HEADERS = [
     "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "X-Request-ID",
-    "Content-Disposition",
+    "Content-Disposition", "Idempotent-Replayed",
 ]
-CORS_ALLOW_HEADERS = ["authorization", "content-type", "x-request-id", "accept", "accept-language"]
+CORS_ALLOW_HEADERS = [
+    "authorization", "content-type", "x-request-id", "accept", "accept-language", "idempotency-key",
+]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
