@@ -31,6 +31,7 @@ from hdms.ops.gateway import Gateway, render_nginx
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 PORT_OFFSETS = {"user": 1, "ticket": 2, "communication": 3, "communication_ws": 4, "file": 5}
+WORKER_METRICS_OFFSET = 7                    # each Celery worker's /metrics: base+7, base+17, ...
 GATEWAY_OFFSET = 80
 GATEWAY_TLS_OFFSET = 43
 FRONTEND_DIR = BACKEND_DIR.parent / "frontend"
@@ -73,6 +74,9 @@ class TopologyPlan:
     def ports(self, service: str) -> list[int]:
         first = self.base_port + PORT_OFFSETS[service]
         return [first + 10 * index for index in range(self.scale.get(service, 1))]
+
+    def worker_metrics_port(self, index: int) -> int:
+        return self.base_port + WORKER_METRICS_OFFSET + 10 * index
 
     @property
     def tls(self) -> bool:
@@ -125,13 +129,16 @@ class Supervisor:
         for index, port in enumerate(plan.ports("communication_ws")):
             procs.append(Proc(f"communication_ws-{index + 1}",
                               self._serve("communication", port, server=plan.ws_asgi_server), port))
-        for queues in plan.worker_queues:
+        for index, queues in enumerate(plan.worker_queues):
             label = "-".join(queues)
             procs.append(Proc(
                 f"worker-{label}",
                 self._celery("worker", "-Q", ",".join(queues), "-c", str(plan.worker_concurrency),
                              "-n", f"{label}@%h", "--loglevel", "INFO", "--without-gossip", "--without-mingle"),
                 health_path=None,
+                # Task metrics of every pool process, served by the worker (hdms/ops/celery_metrics.py).
+                env={"PROMETHEUS_MULTIPROC_DIR": str(self.run_dir / "metrics" / f"worker-{label}"),
+                     "HDMS_WORKER_METRICS_PORT": str(plan.worker_metrics_port(index))},
             ))
         if plan.beat:
             procs.append(Proc("beat", self._celery("beat", "--loglevel", "INFO", "-s",
@@ -162,6 +169,11 @@ class Supervisor:
     # -- running --------------------------------------------------------------------------
     def start(self, proc: Proc) -> Proc:
         log = (self.run_dir / f"{proc.name}.log").open("ab")
+        metrics_dir = (proc.env or {}).get("PROMETHEUS_MULTIPROC_DIR")
+        if metrics_dir:  # multiprocess metrics start empty: old files would add an earlier run's counts
+            Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+            for stale in Path(metrics_dir).glob("*.db"):
+                stale.unlink()
         proc.popen = subprocess.Popen(  # noqa: S603
             proc.argv, env={**self.env, **(proc.env or {})}, cwd=BACKEND_DIR, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -133,15 +133,19 @@ def _is_private(address: str) -> bool:
     return ip.is_loopback or ip.is_private
 
 
+def scrape_allowed(remote_addr: str, authorization: str) -> bool:
+    """Who may read a process's metrics (the services' and the Celery workers' alike): with
+    ``HDMS_METRICS_TOKEN`` set, only that bearer token; otherwise loopback / private addresses."""
+    token = os.environ.get("HDMS_METRICS_TOKEN", "")
+    if token:
+        return hmac.compare_digest(authorization, f"Bearer {token}")
+    return _is_private(remote_addr)
+
+
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """Prometheus exposition of this process. Allowed from loopback / private networks or with the
     ``HDMS_METRICS_TOKEN`` bearer token; the gateway never forwards ``/metrics``."""
-    token = os.environ.get("HDMS_METRICS_TOKEN", "")
-    if token:
-        allowed = hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}")
-    else:
-        allowed = _is_private(request.META.get("REMOTE_ADDR", ""))
-    if not allowed:
+    if not scrape_allowed(request.META.get("REMOTE_ADDR", ""), request.headers.get("Authorization", "")):
         return HttpResponse("Forbidden.\n", status=403, content_type="text/plain")
     register_collectors()
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

@@ -121,6 +121,36 @@ def test_request_id_reaches_celery_tasks(topology):
     assert lines and '"user_id": "uid-7"' in lines[0]
 
 
+def test_the_worker_serves_task_metrics_of_all_its_pool_processes(topology):
+    """Tasks run in the prefork pool's child processes; the worker's /metrics (multiprocess mode)
+    adds them up. Reachable on loopback only, never through the gateway."""
+    supervisor, gateway, database_url, _ = topology
+    keys = [f"metrics-{secrets.token_hex(4)}" for _ in range(6)]
+    code = "from hdms.ops.tasks import probe_write\n" + "".join(f"probe_write.delay('{key}')\n" for key in keys)
+    manage(supervisor.env, "shell", stdin=code)
+    in_list = ", ".join(f"'{key}'" for key in keys)
+    deadline = time.monotonic() + 30
+    while psql(database_url, f"SELECT count(*) FROM ops_task_probe WHERE key IN ({in_list})") != "6":
+        assert time.monotonic() < deadline, "the worker did not run the probes"
+        time.sleep(0.2)
+    port = supervisor.plan.worker_metrics_port(0)
+    pattern = re.compile(r'^hdms_celery_tasks_total\{state="succeeded",task="hdms.ops.probe_write"\} (\S+)$', re.M)
+    deadline = time.monotonic() + 10
+    while True:  # the task_success signal comes a moment after the row is committed
+        text = Gateway(f"http://127.0.0.1:{port}").request("GET", "/metrics").body.decode()
+        found = pattern.search(text)
+        if (found and float(found.group(1)) >= 6) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert found and float(found.group(1)) >= 6, text[-2000:]
+    count = re.search(r'^hdms_celery_task_duration_seconds_count\{task="hdms.ops.probe_write"\} (\S+)$', text, re.M)
+    assert count and float(count.group(1)) >= 6
+    # The figures come from the pool processes' own files (one per process that ran a task).
+    files = list((supervisor.run_dir / "metrics" / "worker-high-default-low").glob("counter_*.db"))
+    assert len(files) >= 1
+    assert gateway.request("GET", "/metrics").status == 404
+
+
 def _multipart(name: str, content: bytes, content_type: str) -> tuple[bytes, str]:
     boundary = secrets.token_hex(12)
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
