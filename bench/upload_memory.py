@@ -12,6 +12,13 @@ It samples the server's resident memory every 20 ms and reports its peak (VmHWM,
 high-water mark) before and after; then it downloads the file back (streamed) and reports the
 peak while serving it. The bar: under 150 MB.
 
+Then (issue 10, DESIGN §7 "Hostile input") it uploads bombs to the same process: a DOCX whose
+``[Content_Types].xml`` inflates to 1 GiB (as libmagic sees a zip, and as it sees a DOCX), an XLSX
+whose sheet inflates to 1 GiB, a DOCX of 20,000 parts, a PNG and a GIF declaring 12,000 x 12,000
+pixels, and a Matroska video declaring 12,000 x 12,000 pixels. Before each it resets the
+process's VmHWM (``echo 5 > /proc/PID/clear_refs``), so each row's peak is that upload's alone.
+The bar: each refused with 415 and the peak within 100 MB of the idle process.
+
 Example (from the repository root):
 
     .venv/bin/python bench/upload_memory.py --database-url postgres://root@127.0.0.1:5432/hdms_files_bench \
@@ -47,6 +54,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--no-clamd", action="store_true", help="no scanner: the file is released as unscanned")
     p.add_argument("--asgi-server", choices=("uvicorn", "granian"), default="uvicorn",
                    help="granian is what `manage.py serve` starts by default (deploy/README.md)")
+    p.add_argument("--no-bombs", action="store_true", help="skip the hostile uploads (issue 10)")
+    p.add_argument("--bombs-only", action="store_true", help="skip the large upload and download")
     return p.parse_args()
 
 
@@ -211,12 +220,157 @@ def main() -> int:
             server.wait(timeout=20)
 
 
+def machine_line() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:"))
+    return (f"machine: {os.cpu_count()} CPUs ({cpu}), {mem_kib / 1024 / 1024:.0f} GB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}")
+
+
+def reset_peak(pid: int) -> bool:
+    """Reset the kernel's peak-RSS mark (VmHWM) of the server's processes (Linux 4.0+)."""
+    done = False
+    for member in _tree(pid):
+        try:
+            Path(f"/proc/{member}/clear_refs").write_text("5")
+            done = True
+        except OSError:
+            continue
+    return done
+
+
+def hostile_files(folder: Path) -> list[tuple[str, str, bytes]]:
+    """(label, file name, bytes) of each bomb, built by the test factories."""
+    from hdms.testing.factories_files import (
+        docx_bomb_bytes,
+        docx_with_many_entries,
+        gif_bomb_bytes,
+        huge_video,
+        png_bomb_bytes,
+        xlsx_bomb_bytes,
+    )
+
+    return [
+        ("DOCX, [Content_Types].xml inflating to 1 GiB (libmagic: zip)", "contract.docx", docx_bomb_bytes()),
+        ("DOCX, [Content_Types].xml inflating to 1 GiB (libmagic: DOCX)", "contract.docx",
+         docx_bomb_bytes(named_by_libmagic=True)),
+        ("XLSX, sheet1.xml inflating to 1 GiB", "budget.xlsx", xlsx_bomb_bytes()),
+        ("DOCX of 20,000 parts", "letter.docx", docx_with_many_entries(20_000)),
+        ("PNG declaring 12,000 x 12,000 (432 MB decoded)", "poster.png", png_bomb_bytes()),
+        ("GIF declaring a 12,000 x 12,000 screen", "banner.gif", gif_bomb_bytes()),
+        ("MKV declaring 12,000 x 12,000 raw frames", "clip.mkv", huge_video(folder).read_bytes()),
+    ]
+
+
+def warm_up(base: str, ticket_id: str, token: str, folder: Path) -> None:
+    """One normal upload of each kind, so what a first upload loads (libmagic's database, the
+    image and video paths) is part of the idle size the bombs are compared with."""
+    import httpx
+    from hdms.testing.factories_files import docx_bytes, ffmpeg_video, png_bytes, xlsx_bytes
+
+    for name, data in [("warm.docx", docx_bytes()), ("warm.xlsx", xlsx_bytes()), ("warm.png", png_bytes()),
+                       ("warm.mkv", ffmpeg_video(folder, name="warm.mkv").read_bytes())]:
+        response = httpx.post(f"{base}/api/v1/tickets/{ticket_id}/attachments", files={"file": (name, data)},
+                              headers={"Authorization": f"Bearer {token}"}, timeout=300)
+        if response.status_code != 201:
+            raise SystemExit(f"warm-up upload of {name} failed: {response.status_code} {response.text[:300]}")
+
+
+def run_bombs(server, base: str, ticket_id: str, token: str) -> bool:
+    import httpx
+
+    with tempfile.TemporaryDirectory() as folder:
+        warm_up(base, ticket_id, token, Path(folder))
+        bombs = hostile_files(Path(folder))
+        time.sleep(0.5)
+        idle_kib = proc_status_kib(server.pid, "VmRSS")
+        print(f"\nhostile uploads (issue 10): server idle RSS {idle_kib / 1024:.0f} MB after warm-up uploads; "
+              f"bar: each refused, peak < idle + 100 MB")
+        print("| upload | size | HTTP | code | peak RSS (VmHWM) | over idle |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        ok = True
+        for label, name, data in bombs:
+            before_kib = proc_status_kib(server.pid, "VmRSS")
+            exact = reset_peak(server.pid)
+            sampler = Sampler(server.pid)
+            sampler.start()
+            response = httpx.post(f"{base}/api/v1/tickets/{ticket_id}/attachments", files={"file": (name, data)},
+                                  headers={"Authorization": f"Bearer {token}"}, timeout=300)
+            time.sleep(0.1)
+            sampler.stop.set()
+            sampler.join()
+            peak_kib = max(sampler.peak_kib, proc_status_kib(server.pid, "VmHWM") if exact else 0)
+            code = response.json().get("code", "") if response.headers.get("content-type", "").startswith(
+                "application/json") else ""
+            growth_kib = peak_kib - idle_kib
+            row_ok = response.status_code in (413, 415) and growth_kib < 100 * 1024
+            ok = ok and row_ok
+            shown = f"{len(data) / 1024:,.0f} KiB" if len(data) >= 1024 else f"{len(data)} bytes"
+            print(f"| {label} | {shown} | {response.status_code} | `{code}` | "
+                  f"{peak_kib / 1024:.0f} MB | {growth_kib / 1024:+.0f} MB{'' if row_ok else ' FAIL'} |")
+            if before_kib - idle_kib > 50 * 1024:
+                print(f"  (RSS before this upload was already {before_kib / 1024:.0f} MB)")
+            if response.status_code not in (413, 415):
+                print(f"  answer: {response.text[:300]}")
+        print(f"peaks: {'VmHWM reset before each upload' if exact else 'sampled every 20 ms (VmHWM reset refused)'}")
+        ok = run_conversions(Path(folder), bombs) and ok
+        print("PASS (bombs)" if ok else "FAIL (bombs)")
+        return ok
+
+
+def run_conversions(folder: Path, bombs: list[tuple[str, str, bytes]]) -> bool:
+    """A bomb that got past the upload (the limits were raised since, say) reaching a worker's
+    conversion: measured in a fresh process by the tests' ``rss_probe`` (a warm-up file first)."""
+    import json
+
+    from hdms.testing.factories_files import ffmpeg_video, png_bomb_bytes, png_bytes
+
+    normal_png = folder / "normal.png"
+    normal_png.write_bytes(png_bytes())
+    bombs = [*bombs, ("", "large.png", png_bomb_bytes(8_000, 8_000))]
+    normal_mkv = ffmpeg_video(folder, name="normal.mkv")
+    print("\nconversion of a bomb in a worker process (fresh process, rss_probe; decoders run as limited children)")
+    print("| conversion | outcome | idle RSS | peak RSS (VmHWM) | over idle |")
+    print("| --- | --- | --- | --- | --- |")
+    ok = True
+    for label, check, name, warmup, expected in [
+        ("PNG 12,000 x 12,000 -> WebP", "webp", "poster.png", normal_png, "ConversionFailed"),
+        ("GIF 12,000 x 12,000 screen -> thumbnail", "thumbnail", "banner.gif", normal_png, "ConversionFailed"),
+        ("MKV 12,000 x 12,000 -> H.264 MP4", "mp4", "clip.mkv", normal_mkv, "ConversionFailed"),
+        ("PNG 8,000 x 8,000, under the limit (192 MB decoded, in the child) -> WebP", "webp", "large.png",
+         normal_png, "ok"),
+    ]:
+        data = next(content for _, bomb_name, content in bombs if bomb_name == name)
+        path = folder / f"bomb-{name}"
+        path.write_bytes(data)
+        done = subprocess.run([sys.executable, "-m", "hdms.files.tests.rss_probe", check, str(path), name, str(warmup)],
+                              cwd=BACKEND, capture_output=True, timeout=600, check=False)
+        if done.returncode != 0:
+            print(f"| {label} | probe crashed: {done.stderr.decode()[-300:]} | | | FAIL |")
+            ok = False
+            continue
+        report = json.loads(done.stdout.decode().strip().splitlines()[-1])
+        growth = report["peak_kib"] - report["idle_kib"]
+        row_ok = report["outcome"] == expected and growth < 100 * 1024
+        ok = ok and row_ok
+        outcome = f"{report['outcome']}: {report['detail'][:90]}" if report["detail"] else report["outcome"]
+        print(f"| {label} | {outcome} | {report['idle_kib'] / 1024:.0f} MB | "
+              f"{report['peak_kib'] / 1024:.0f} MB | {growth / 1024:+.0f} MB{'' if row_ok else ' FAIL'} |")
+    return ok
+
+
 def run(args, server, port, ticket_id, token, data_dir, clamd_url) -> int:
     import httpx
 
     base = f"http://127.0.0.1:{port}"
     # Warm up: the first request imports and connects everything.
     httpx.get(f"{base}/api/v1/health", timeout=30)
+    if args.bombs_only:
+        print(machine_line())
+        print(f"server: {args.asgi_server}, one worker; scanner: {'clamd ' + clamd_url if clamd_url else 'none'}")
+        return 0 if run_bombs(server, base, ticket_id, token) else 1
     baseline_kib = proc_status_kib(server.pid, "VmRSS")
     sampler = Sampler(server.pid)
     sampler.start()
@@ -261,10 +415,7 @@ def run(args, server, port, ticket_id, token, data_dir, clamd_url) -> int:
         download_line = (f"download: HTTP {download_status}, {received / MB:.0f} MB in {down_elapsed:.1f} s; "
                          f"server RSS peak while streaming {down.peak_kib / 1024:.0f} MB")
     peak_mb = max(sampler.peak_kib, peak_hwm_kib) / 1024
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    print(f"machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
-          f"Python {platform.python_version()}")
+    print(machine_line())
     print(f"server: {args.asgi_server}, one worker")
     print(f"upload: {args.size_mb} MB multipart in {elapsed:.1f} s ({args.size_mb / elapsed:.0f} MB/s) "
           f"-> HTTP {response.status_code}, status after the request: {status_after} "
@@ -277,6 +428,8 @@ def run(args, server, port, ticket_id, token, data_dir, clamd_url) -> int:
     print("PASS" if ok else "FAIL")
     if response.status_code != 201:
         print(response.text[:500])
+    if not args.no_bombs:
+        ok = run_bombs(server, base, ticket_id, token) and ok
     return 0 if ok else 1
 
 
