@@ -7,7 +7,8 @@ routing module exposes ``websocket_urlpatterns``.
 
 SERVICES: dict[str, dict[str, list[str]]] = {
     "user": {"api": ["hdms.users.api"], "ws": []},
-    "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api"], "ws": []},
+    # The dead-letter table belongs to the ticket service's background jobs (hdms.jobs).
+    "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api", "hdms.jobs.api"], "ws": []},
     "communication": {"api": ["hdms.communication.api"], "ws": ["hdms.communication.routing"]},
     "file": {"api": ["hdms.files.api"], "ws": []},
 }

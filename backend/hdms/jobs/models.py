@@ -17,6 +17,9 @@ class DeadLetter(models.Model):
     exception = models.TextField(blank=True)
     traceback = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Replayed by an admin (the admin page, POST jobs/dead-letters/{id}/replay).
+    replayed_at = models.DateTimeField(null=True, blank=True)
+    replayed_by_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ("-failed_at",)

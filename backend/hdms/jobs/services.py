@@ -4,8 +4,13 @@ import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 
+from hdms.audit.services import audit_record
+from hdms.core.errors import InvalidTransition, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
+from hdms.core.outbox import outbox_task
 from hdms.core.roles import Role
 from hdms.jobs.models import DeadLetter
 
@@ -33,4 +38,32 @@ def dead_letter_record(*, task_name: str, task_id: str = "", args: Any = (), kwa
                           title=f"Background task {task_name} failed for good",
                           body=f"{exception[:300]} (after {retries} retries; dead letter {letter.id})",
                           ticket_id=None, urgent=True, actor_id=None)
+    return letter
+
+
+def dead_letter_replay(*, letter_id: Any, by: Any) -> DeadLetter:
+    """Queue the dead task again with its arguments and queue; the letter is marked replayed.
+
+    A letter is replayed at most once (a second replay is 409 ``invalid_transition``: if the
+    replay fails for good it becomes a new letter). The task goes through the outbox, so it is
+    sent after commit, and later if the broker is down.
+    """
+    from celery import current_app
+
+    with transaction.atomic():
+        letter = DeadLetter.objects.select_for_update().filter(id=letter_id).first()
+        if letter is None:
+            raise NotFound("No such dead letter.")
+        if letter.replayed_at is not None:
+            raise InvalidTransition("This dead letter was already replayed.")
+        if letter.task_name not in current_app.tasks:
+            raise ValidationFailed(f"The task {letter.task_name} no longer exists; it cannot be replayed.",
+                                   errors=[{"loc": ["task_name"], "msg": "unknown task"}])
+        now = timezone.now()
+        letter.replayed_at, letter.resolved_at, letter.replayed_by_id = now, now, by.id
+        letter.save(update_fields=["replayed_at", "resolved_at", "replayed_by_id"])
+        audit_record(action="job.dead_letter_replayed", actor=by, object_type="dead_letter", object_id=letter.id,
+                     after={"task_name": letter.task_name, "queue": letter.queue})
+        outbox_task(current_app.tasks[letter.task_name], args=list(letter.args), kwargs=dict(letter.kwargs),
+                    queue=letter.queue or None)
     return letter

@@ -16,7 +16,7 @@ from hdms.testing.client import ApiClient
 from hdms.testing.matrix import ROLES
 from hdms.testing.world import build_world
 
-APPS = ["core", "users", "tickets", "audit", "communication", "files", "ops"]
+APPS = ["core", "users", "tickets", "audit", "communication", "files", "ops", "jobs"]
 
 
 def _case_module(app):

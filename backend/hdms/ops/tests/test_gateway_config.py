@@ -20,6 +20,7 @@ SERVICE_OF_PATH = [
     ("/api/v1/analytics/summary", "ticket"),
     ("/api/v1/audit", "ticket"),
     ("/api/v1/sla/policies", "ticket"),
+    ("/api/v1/jobs/dead-letters", "ticket"),
     ("/api/v1/notifications/read-all", "communication"),
     ("/api/v1/auth/login", "user"),
     ("/api/v1/users/6f1c", "user"),
