@@ -1,8 +1,13 @@
 """Users import from CSV and XLSX (hdms.users.importing), and its endpoint POST users/import."""
 
 import io
+import json
+import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -381,3 +386,63 @@ def test_an_xlsx_inflated_in_one_call_or_with_too_many_parts_is_refused_before_o
     with pytest.raises(ValidationFailed, match="at most 1,000"):
         run(admin, "staff.xlsx", crowded.getvalue())
     assert not User.objects.filter(employee_code="T001").exists()
+
+
+def _shared_strings_bomb(strings: int) -> bytes:
+    """A workbook whose sharedStrings.xml holds ``strings`` short strings (18 bytes of XML each,
+    one Python object each once openpyxl reads them); it packs about 1,000 to 1."""
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "employee_code"
+    out = io.BytesIO()
+    workbook.save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        with archive.open("xl/sharedStrings.xml", "w") as part:
+            part.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                       b'spreadsheetml/2006/main">')
+            block = b"<si><t>aa</t></si>" * 50_000
+            for _ in range(strings // 50_000):
+                part.write(block)
+            part.write(b"</sst>")
+    return bomb.getvalue()
+
+
+def test_reading_a_shared_strings_bomb_stays_within_100_mb(tmp_path):
+    """60 MiB of shared strings in a 70 KB file: under the old 64 MiB limit openpyxl built 3.5
+    million strings. Measured in a fresh process (VmHWM over idle), DESIGN §7's 100 MB."""
+    bomb = tmp_path / "staff.xlsx"
+    bomb.write_bytes(_shared_strings_bomb(3_500_000))
+    assert bomb.stat().st_size < importing.MAX_IMPORT_BYTES
+    script = (
+        "import io, json, sys, django; django.setup()\n"
+        "import openpyxl\n"
+        "from hdms.users.importing import users_import\n"
+        "def kib(field):\n"
+        "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith(field + ':'))\n"
+        "idle = kib('VmRSS')\n"
+        "try:\n"
+        "    users_import(by=None, filename='staff.xlsx', fileobj=open(sys.argv[1], 'rb'), dry_run=True)\n"
+        "    outcome = 'ok'\n"
+        "except Exception as exc:\n"
+        "    outcome = f'{type(exc).__name__}: {exc}'\n"
+        "print(json.dumps({'growth_kib': kib('VmHWM') - idle, 'outcome': outcome}))\n"
+    )
+    backend = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", script, str(bomb)], cwd=backend, capture_output=True, timeout=300,
+                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "hdms.settings.test"},
+                          check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    report = json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+    assert report["outcome"].startswith("ValidationFailed: The file cannot be read"), report
+    assert report["growth_kib"] < 100 * 1024, report
