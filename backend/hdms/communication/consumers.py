@@ -8,9 +8,17 @@ Frames are JSON objects with a ``type``:
   ``typing {user}``, ``presence {users}`` (the snapshot, on connect) and ``presence {joined: [user],
   left: [user]}`` (changes, coalesced over half a second),
   ``ticket.updated {ticket}``, ``subticket.created {subticket}``, ``attachment.ready {attachment}``,
-  ``sync {messages, has_more}``, ``error {code, detail, client_id?}``.
+  ``sync {messages, has_more}``, ``error {code, detail, client_id?, retry_after?}``.
 - ``ws/notifications/`` out: ``notifications.unread {unread}`` (on connect),
   ``notification.new {notification, unread}``, ``notification.read {ids|all, unread}``.
+
+A bad frame (binary, not a JSON object, too large or too deep, unknown type, wrong field types)
+gets an ``error`` frame and the socket stays. A socket keeps only the rights its user still has:
+writes and ``sync`` are checked as an HTTP call would be (rate limit, active user, ticket
+visible), and the socket is closed with ``CLOSE_TOKEN`` / ``CLOSE_ACCESS_LOST`` /
+``CLOSE_TICKET_GONE`` when the token expires, the user is deactivated, loses sight of the ticket
+or the ticket is deleted (docs/realtime.md). The connection slot and presence entry are released
+on every way out (``_cleanup``).
 """
 
 from __future__ import annotations
@@ -38,7 +46,8 @@ from hdms.communication import selectors, services
 from hdms.communication.presence import registry
 from hdms.communication.realtime import room_group, user_group
 from hdms.communication.relay import relay
-from hdms.core.errors import DomainError, NotFound
+from hdms.core.errors import DomainError, NotFound, RateLimited, TokenInvalid, ValidationFailed
+from hdms.core.ratelimit import take_user_token
 from hdms.ops.metrics import websocket_closed, websocket_opened
 
 logger = logging.getLogger("hdms.communication.ws")
@@ -46,6 +55,55 @@ logger = logging.getLogger("hdms.communication.ws")
 SYNC_PAGE = 200
 GROUP_RENEW_SECONDS = 3600
 SYNC_MAX_PAGES = 5
+
+# Close codes (docs/realtime.md). The client refreshes its token and reconnects after
+# CLOSE_TOKEN; after the other two it stops reconnecting and says why.
+CLOSE_TOKEN = 4401  # the access token expired, or no longer names an active user
+CLOSE_ACCESS_LOST = 4403  # the user can no longer see the ticket
+CLOSE_TICKET_GONE = 4404  # the ticket was deleted
+
+# Frames in are small objects: a message.send of the longest body (10,000 characters, each
+# possibly escaped as \uXXXX) fits in well under this many characters; nothing nests deeper
+# than an object holding a list of ids.
+MAX_FRAME_CHARS = 128 * 1024
+MAX_FRAME_DEPTH = 4
+
+
+class _BadFrame(Exception):
+    pass
+
+
+def _depth_ok(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests at most ``limit`` containers deep (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
+
+
+class _AccessEnded(Exception):
+    """The socket's user may no longer use it: close with ``close_code`` after an error frame."""
+
+    def __init__(self, close_code: int, error: DomainError) -> None:
+        super().__init__(error.detail)
+        self.close_code = close_code
+        self.error = error
+
+
+def _token_expired() -> _AccessEnded:
+    return _AccessEnded(CLOSE_TOKEN, TokenInvalid("The access token expired; refresh it and reconnect."))
+
+
+def _ended(exc: DomainError) -> _AccessEnded:
+    if isinstance(exc, TokenInvalid):
+        return _AccessEnded(CLOSE_TOKEN, TokenInvalid("Your session has ended; sign in again."))
+    if isinstance(exc, selectors.TicketGone):
+        return _AccessEnded(CLOSE_TICKET_GONE, exc)
+    return _AccessEnded(CLOSE_ACCESS_LOST, NotFound("You no longer have access to this ticket."))
 
 
 class _KeepAliveDatabaseSyncToAsync(SyncToAsync):
@@ -88,10 +146,33 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
     user: Any = None
     room_id: str | None = None  # presence room refreshed by the heartbeat
     _slot = False
+    _watched = False
+    _ended = False  # closed by the server (or cleaned up): frames in are ignored
+    _cleaned = False
     _heartbeat: asyncio.Task | None = None
     _groups: tuple[str, ...] = ()
+    _background: set[asyncio.Task] | None = None
     metrics_route = "ws"  # the label of the hdms_websocket_connections gauge
     _counted_route: str | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # An exception, a cancelled task or a close without websocket.disconnect: whatever
+            # the way out, the slot and presence entry go (10 crashes used to lock a user out).
+            await self._cleanup()
+
+    async def _watch(self) -> None:
+        """Register for the user's access events (deactivation, role change) before any check."""
+        await relay().access.add(self.channel_layer, self)
+        self._watched = True
+
+    def _token_expires_in(self) -> float:
+        claims = self.scope.get("hdms_claims")
+        if claims is None:
+            return float("inf")
+        return claims.expires_at.timestamp() - time.time()
 
     async def _admit(self, groups: tuple[str, ...]) -> bool:
         """Take a connection slot and join the groups; False (caller closes unaccepted) when full."""
@@ -113,11 +194,20 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
         self._heartbeat = asyncio.create_task(self._beat())
 
     async def _beat(self) -> None:
+        """Refresh the presence entries every heartbeat; close the socket when the token expires."""
         interval = settings.HDMS_WS_HEARTBEAT_SECONDS
         # Spread the beats: sockets opened together must not all hit Redis in the same instant.
-        await asyncio.sleep(random.uniform(0, interval))
+        next_beat = time.monotonic() + random.uniform(0, interval)
         last_renew = time.monotonic()
         while True:
+            expires_in = self._token_expires_in()
+            if expires_in <= 0:
+                await self._end(_token_expired())
+                return
+            await asyncio.sleep(max(0.0, min(next_beat - time.monotonic(), expires_in)))
+            if time.monotonic() < next_beat:
+                continue
+            next_beat = time.monotonic() + interval
             try:
                 await registry().refresh(str(self.user.id), self.channel_name, self.room_id)
                 if time.monotonic() - last_renew > GROUP_RENEW_SECONDS:
@@ -127,14 +217,44 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
                     last_renew = time.monotonic()
             except Exception:
                 logger.exception("WebSocket heartbeat failed")
-            await asyncio.sleep(interval)
+
+    def _in_background(self, coro: Any) -> None:
+        """Run ``coro`` beside the caller: event handlers are called by the relay's pump, which a
+        close (leaving the relay) may cancel, and must not hold up the room's other sockets."""
+        if self._background is None:
+            self._background = set()
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _end(self, ended: _AccessEnded) -> None:
+        """Tell the client why and close with the code; frames in are ignored from now on."""
+        if self._ended:
+            return
+        self._ended = True
+        if self._counted_route:  # accepted: say why before the close (before accept, the close refuses)
+            await self.send_error(ended.error.code, ended.error.detail)
+        with contextlib.suppress(Exception):
+            await self.close(code=ended.close_code, reason=ended.error.code)
+        # The slot and presence go in _cleanup, run by the disconnect that follows the close (or
+        # the finally of __call__): after connect has finished, never in the middle of it.
 
     async def disconnect(self, code: int) -> None:
+        await self._cleanup()
+
+    async def _cleanup(self) -> None:
+        """Idempotent; each step guarded so one failure does not skip the rest."""
+        if self._cleaned:
+            return
+        self._cleaned = self._ended = True
         if self._counted_route:
             websocket_closed(self._counted_route)
             self._counted_route = None
-        if self._heartbeat is not None:
+        if self._heartbeat is not None and self._heartbeat is not asyncio.current_task():
             self._heartbeat.cancel()
+        if self._watched:
+            relay().access.remove(self)
+            self._watched = False
         for group in self._groups:
             try:
                 async with relay().layer_slots:
@@ -142,8 +262,11 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
             except Exception:  # the membership expires with the layer's group_expiry anyway
                 logger.warning("Leaving %s failed", group, exc_info=True)
         if self._slot:
-            await registry().release(str(self.user.id), self.channel_name)
-            self._slot = False
+            try:
+                await registry().release(str(self.user.id), self.channel_name)
+                self._slot = False
+            except Exception:  # the entry expires after HDMS_WS_PRESENCE_TTL_SECONDS anyway
+                logger.warning("Releasing the connection slot of %s failed", self.user.id, exc_info=True)
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False) -> None:
         # A room event can arrive after the client went away and before our disconnect runs.
@@ -162,15 +285,56 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
             text = event["_text"] = json.dumps(frame)
         await self.send(text_data=text)
 
-    @classmethod
-    async def decode_json(cls, text_data: str) -> Any:
-        try:
-            return json.loads(text_data)
-        except ValueError:
-            return None
-
     async def send_error(self, code: str, detail: str, **extra: Any) -> None:
         await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+    async def relay_event(self, event: dict[str, Any]) -> None:
+        """An event from this process's relay (relay.py): handled like a group event."""
+        handler = getattr(self, get_handler_name(event), None)
+        if handler is not None:
+            await handler(event)
+
+    # ---- in ----
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        """Every frame in: parsed and checked here, so no frame can crash the socket."""
+        if self._ended:
+            return
+        if self._token_expires_in() <= 0:
+            await self._end(_token_expired())
+            return
+        try:
+            content = self._parse(text_data)
+            await self.receive_json(content)
+        except _BadFrame as exc:
+            await self.send_error("validation_error", str(exc))
+        except _AccessEnded as ended:
+            await self._end(ended)
+        except DomainError as exc:
+            await self.send_error(exc.code, exc.detail)
+        except Exception:
+            logger.exception("A WebSocket frame failed")
+            await self.send_error("server_error", "The server could not handle this frame; try again.")
+
+    @staticmethod
+    def _parse(text_data: str | None) -> dict[str, Any]:
+        if text_data is None:
+            raise _BadFrame("Frames are JSON text; binary frames are not accepted.")
+        if len(text_data) > MAX_FRAME_CHARS:
+            raise _BadFrame(f"A frame is at most {MAX_FRAME_CHARS} characters.")
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):
+            raise _BadFrame("A frame is a JSON object with a type.") from None
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            raise _BadFrame("A frame is a JSON object with a type.")
+        if not _depth_ok(content, MAX_FRAME_DEPTH):
+            raise _BadFrame("The frame is nested too deeply.")
+        return content
+
+    # ---- access events (relay.AccessWatch) ----
+    async def user_access_changed(self, event: dict[str, Any]) -> None:
+        if not event.get("active", True):
+            self._in_background(self._end(_ended(TokenInvalid())))
 
 
 class ChatConsumer(_CountedConsumer):
@@ -190,8 +354,11 @@ class ChatConsumer(_CountedConsumer):
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.channel_name = f"chat.ws!{uuid.uuid4().hex}"
         self.base_send = send
-        with contextlib.suppress(StopConsumer):
-            await await_many_dispatch([receive], self.dispatch)
+        try:
+            with contextlib.suppress(StopConsumer):
+                await await_many_dispatch([receive], self.dispatch)
+        finally:
+            await self._cleanup()
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
@@ -199,10 +366,13 @@ class ChatConsumer(_CountedConsumer):
             await self.close()  # before accept: the handshake is refused
             return
         ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
+        await self._watch()
         try:
             self.access = await database_sync_to_async(selectors.room_access)(user=self.user, ticket_id=ticket_id)
         except NotFound:
             await self.close()
+            return
+        if self._ended:  # deactivated meanwhile: already closed
             return
         if not await self._admit(()):
             await self.close()
@@ -225,27 +395,53 @@ class ChatConsumer(_CountedConsumer):
         users = await registry().profiles(await registry().room_users(self.access.room_id))
         return json.dumps({"type": "presence", "users": users})
 
-    async def relay_event(self, event: dict[str, Any]) -> None:
-        """A room event from this process's relay (see relay.py): handled like a group event."""
-        handler = getattr(self, get_handler_name(event), None)
-        if handler is not None:
-            await handler(event)
-
-    async def disconnect(self, code: int) -> None:
+    async def _cleanup(self) -> None:
+        if self._cleaned:
+            return
         if self._relay_group:
-            await relay().leave(self.channel_layer, self._relay_group, self)
-            self._relay_group = None
+            group, self._relay_group = self._relay_group, None
+            try:
+                await relay().leave(self.channel_layer, group, self)
+            except Exception:
+                logger.warning("Leaving the relay of %s failed", group, exc_info=True)
         if self._in_room:
             self._in_room = False
-            gone = await registry().room_leave(self.access.room_id, str(self.user.id), self.channel_name)
-            relay().presence_touched(room_group(self.access.room_id))
-            if gone:
-                relay().announce(self.channel_layer, room_group(self.access.room_id), "left", _user_brief(self.user))
-        await super().disconnect(code)
+            try:
+                gone = await registry().room_leave(self.access.room_id, str(self.user.id), self.channel_name)
+                relay().presence_touched(room_group(self.access.room_id))
+                if gone:
+                    relay().announce(self.channel_layer, room_group(self.access.room_id), "left",
+                                     _user_brief(self.user))
+            except Exception:  # the entry expires after HDMS_WS_PRESENCE_TTL_SECONDS anyway
+                logger.warning("Leaving the presence of %s failed", self.access.room_id, exc_info=True)
+        await super()._cleanup()
+
+    # ---- access, as an HTTP call would check it ----
+    def _current_access(self) -> Any:
+        """Re-read the user and their access to the ticket (database thread); ``_AccessEnded`` when gone."""
+        try:
+            user, access = selectors.room_access_current(user_id=self.user.id, ticket_id=self.access.ticket_id)
+        except (TokenInvalid, NotFound) as exc:
+            raise _ended(exc) from None
+        self.user, self.access = user, access
+        return user
+
+    def _take_token(self) -> None:
+        """One token from the user's bucket, the one their HTTP calls take from (DESIGN §4)."""
+        claims = self.scope.get("hdms_claims")
+        result = take_user_token(user_id=str(self.user.id), role=claims.role if claims else self.user.role)
+        if result is not None and not result.allowed:
+            raise RateLimited(f"Rate limit exceeded; retry in {result.retry_after} s.", retry_after=result.retry_after)
+
+    async def _recheck(self) -> None:
+        try:
+            await database_sync_to_async(self._current_access)()
+        except _AccessEnded as ended:
+            await self._end(ended)
 
     # ---- in ----
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        kind = content["type"]
         if kind == "message.send":
             await self._message_send(content)
         elif kind == "typing":
@@ -253,17 +449,23 @@ class ChatConsumer(_CountedConsumer):
         elif kind == "sync":
             await self._catch_up(content)
         else:
-            await self.send_error("validation_error", "Unknown or malformed frame.")
+            raise _BadFrame("Unknown frame type.")
+
+    def _message_create(self, content: dict[str, Any]) -> tuple[Any, bool]:
+        self._take_token()
+        author = self._current_access()
+        return services.message_create(
+            author=author, access=self.access, body=content.get("body"), client_id=content.get("client_id"),
+            attachment_ids=content.get("attachment_ids"),
+        )
 
     async def _message_send(self, content: dict[str, Any]) -> None:
         client_id = content.get("client_id")
+        echo = client_id if isinstance(client_id, str) else None
         try:
-            message, created = await database_sync_to_async(services.message_create)(
-                author=self.user, access=self.access, body=content.get("body"), client_id=client_id,
-                attachment_ids=content.get("attachment_ids"),
-            )
+            message, created = await database_sync_to_async(self._message_create)(content)
         except DomainError as exc:
-            await self.send_error(exc.code, exc.detail, client_id=client_id if isinstance(client_id, str) else None)
+            await self.send_error(exc.code, exc.detail, client_id=echo, **_public_extra(exc))
             return
         if not created:
             # A resend: the room already has it; confirm to this socket only.
@@ -275,19 +477,36 @@ class ChatConsumer(_CountedConsumer):
         if self.access.silent or now - self._last_typing < settings.HDMS_TYPING_INTERVAL:
             return
         self._last_typing = now
+        await database_sync_to_async(self._current_access)()
         await self.channel_layer.group_send(
             room_group(self.access.room_id),
             {"type": "typing", "user": _user_brief(self.user), "sender": self.channel_name},
         )
 
+    def _sync_start(self, after: Any) -> int:
+        self._take_token()
+        self._current_access()
+        if after in (None, ""):
+            return 0
+        return selectors.message_seq_of(access=self.access, message_id=after)
+
     async def _catch_up(self, content: dict[str, Any]) -> None:
         after = content.get("after")
+        if after not in (None, ""):
+            try:
+                after = str(uuid.UUID(after)) if isinstance(after, str) else None
+            except ValueError:
+                after = None
+            if after is None:
+                raise ValidationFailed("'after' is a message id (a UUID) or null.",
+                                       errors=[{"loc": ["after"], "msg": "invalid"}])
         try:
-            seq = 0 if after in (None, "") else await database_sync_to_async(selectors.message_seq_of)(
-                access=self.access, message_id=str(after)
-            )
-        except (DomainError, ValueError):
+            seq = await database_sync_to_async(self._sync_start)(after)
+        except NotFound:
             await self.send_error("not_found", "Unknown message id in 'after'.")
+            return
+        except RateLimited as exc:
+            await self.send_error(exc.code, exc.detail, **_public_extra(exc))
             return
         for _ in range(SYNC_MAX_PAGES):
             rows = await database_sync_to_async(self._sync_page)(seq)
@@ -333,13 +552,39 @@ class ChatConsumer(_CountedConsumer):
     async def attachment_ready(self, event: dict[str, Any]) -> None:
         await self.send_shared(event, {"type": "attachment.ready", "attachment": event["attachment"]})
 
+    async def ticket_deleted(self, event: dict[str, Any]) -> None:
+        if event.get("ticket_id") == self.access.ticket_id:
+            self._in_background(self._end(_ended(selectors.TicketGone("The ticket was deleted."))))
+        else:  # the parent of a sub-ticket: whether the sub-ticket is still visible is the selector's call
+            self._in_background(self._recheck())
+
+    async def ticket_access_changed(self, event: dict[str, Any]) -> None:
+        user_ids = event.get("user_ids")
+        if user_ids is None or str(self.user.id) in user_ids:
+            self._in_background(self._recheck())
+
+    async def user_access_changed(self, event: dict[str, Any]) -> None:
+        if event.get("active", True):  # a new role or department: still allowed here?
+            self._in_background(self._recheck())
+        else:
+            await super().user_access_changed(event)
+
+
+def _public_extra(exc: DomainError) -> dict[str, Any]:
+    """The fields of a domain error a client may see beside code and detail."""
+    return {k: v for k, v in exc.extra.items() if k in ("retry_after", "errors")}
+
 
 class NotificationConsumer(_CountedConsumer):
     metrics_route = "notifications"
+
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         if self.user is None:
             await self.close()
+            return
+        await self._watch()
+        if self._ended:  # deactivated meanwhile: already closed
             return
         if not await self._admit((user_group(self.user.id),)):
             await self.close()
@@ -348,8 +593,8 @@ class NotificationConsumer(_CountedConsumer):
         unread = await database_sync_to_async(selectors.notification_unread_count)(user_id=self.user.id)
         await self.send_json({"type": "notifications.unread", "unread": unread})
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        await self.send_error("validation_error", "This stream is read-only; use the HTTP API.")
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        raise _BadFrame("This stream is read-only; use the HTTP API.")
 
     async def notification_new(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "notification.new", "notification": event["notification"],
@@ -358,5 +603,3 @@ class NotificationConsumer(_CountedConsumer):
     async def notification_read(self, event: dict[str, Any]) -> None:
         frame = {k: v for k, v in event.items() if k != "type"}
         await self.send_json({"type": "notification.read", **frame})
-
-

@@ -1,6 +1,8 @@
 """Subscribers to the domain events (hdms.core.events), wired in apps.py.
 
-Room events become channel-layer group sends to ``ticket.<room id>``; notification requests
+Room events become channel-layer group sends to ``ticket.<room id>`` (deletions and access
+changes too: the room's sockets close or re-check); a user's access change goes to
+``ACCESS_GROUP`` (every server process listens there, relay.AccessWatch); notification requests
 become stored notifications (through a Celery task, so the publishing request stays fast).
 Events come through the outbox, at least once: a redelivery repeats a group send (clients key
 frames by id) and carries the same ``event_id``, which makes the notification task skip the
@@ -9,7 +11,7 @@ users it already notified.
 
 from typing import Any
 
-from hdms.communication.realtime import group_send, room_group
+from hdms.communication.realtime import ACCESS_GROUP, group_send, room_group
 
 
 def on_ticket_updated(*, ticket: dict, room_id: Any, **_: Any) -> None:
@@ -30,6 +32,21 @@ def on_message_created(*, room_id: Any, message: dict, **_: Any) -> None:
 
 def on_message_edited(*, room_id: Any, message: dict, **_: Any) -> None:
     group_send(room_group(room_id), {"type": "message.edited", "message": message})
+
+
+def on_ticket_deleted(*, ticket_id: Any, room_id: Any, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "ticket.deleted", "ticket_id": str(ticket_id)})
+
+
+def on_ticket_access_changed(*, ticket_id: Any, room_id: Any, user_ids: list[Any] | None = None, **_: Any) -> None:
+    group_send(room_group(room_id), {
+        "type": "ticket.access_changed", "ticket_id": str(ticket_id),
+        "user_ids": None if user_ids is None else [str(u) for u in user_ids],
+    })
+
+
+def on_user_access_changed(*, user_id: Any, active: bool, **_: Any) -> None:
+    group_send(ACCESS_GROUP, {"type": "user.access_changed", "user_ids": [str(user_id)], "active": bool(active)})
 
 
 def on_notification_requested(
@@ -59,3 +76,6 @@ def subscribe_all() -> None:
     subscribe("notification.requested", on_notification_requested)
     subscribe("message.created", on_message_created)
     subscribe("message.edited", on_message_edited)
+    subscribe("ticket.deleted", on_ticket_deleted)
+    subscribe("ticket.access_changed", on_ticket_access_changed)
+    subscribe("user.access_changed", on_user_access_changed)

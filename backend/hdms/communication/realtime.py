@@ -14,6 +14,11 @@ def user_group(user_id: Any) -> str:
     return f"user.{user_id}"
 
 
+# Every server process subscribes one channel to this group (relay.AccessWatch); its events name
+# the users whose open sockets must close or re-check their access.
+ACCESS_GROUP = "ws.access"
+
+
 def group_send(group: str, event: dict[str, Any]) -> None:
     """Send from sync code (services, tasks, event handlers) to every socket in ``group``."""
     layer = get_channel_layer()

@@ -30,6 +30,12 @@ ANNOUNCE_SECONDS = 0.1
 
 LAYER_CONCURRENCY = 32
 
+# The access watch's membership of ACCESS_GROUP is renewed by arriving sockets at most once per
+# ACCESS_RESUBSCRIBE_SECONDS (a handful of Redis calls in a burst of 500 handshakes) and every
+# ACCESS_RENEW_SECONDS anyway, so a Redis restart that forgot it heals within a minute.
+ACCESS_RESUBSCRIBE_SECONDS = 1.0
+ACCESS_RENEW_SECONDS = 60
+
 # Presence changes are coalesced per room for this long: 500 people arriving at 9:00 become a
 # few frames per socket instead of 500 (one per arrival), the difference between O(n) and O(n²).
 PRESENCE_BATCH_SECONDS = 0.5
@@ -69,8 +75,81 @@ def _merge(joined: dict[str, dict], left: dict[str, dict], kind: str, user: dict
         left[user["id"]] = user
 
 
+class AccessWatch:
+    """The process's open sockets by user, for events that end or narrow a user's rights.
+
+    One channel per process subscribes to ``ACCESS_GROUP`` (when the first socket registers, for
+    the life of the process, renewed as said above); an event names user ids and reaches only those users' local
+    sockets. Deactivations are rare, so one group for all users costs a process nothing per
+    socket, where a ``user.<id>`` subscription per chat socket would cost a channel-layer call
+    at every handshake and a pending receive per user.
+    """
+
+    def __init__(self) -> None:
+        self._by_user: dict[str, set[Any]] = {}
+        self._lock = asyncio.Lock()
+        self._channel: str | None = None
+        self._subscribed_at = 0.0
+        self._tasks: list[asyncio.Task] = []
+
+    async def add(self, layer: Any, consumer: Any) -> None:
+        self._by_user.setdefault(str(consumer.user.id), set()).add(consumer)
+        if time.monotonic() - self._subscribed_at < ACCESS_RESUBSCRIBE_SECONDS:
+            return
+        async with self._lock:
+            if time.monotonic() - self._subscribed_at >= ACCESS_RESUBSCRIBE_SECONDS:
+                await self._subscribe(layer)
+
+    async def _subscribe(self, layer: Any) -> None:
+        """Join ACCESS_GROUP (again: a Redis restart or flush forgets the membership)."""
+        from hdms.communication.realtime import ACCESS_GROUP
+
+        if self._channel is None:
+            self._channel = await layer.new_channel()
+            self._tasks = [asyncio.create_task(self._pump(layer, self._channel)),
+                           asyncio.create_task(self._renew(layer))]
+        await layer.group_add(ACCESS_GROUP, self._channel)
+        self._subscribed_at = time.monotonic()
+
+    def remove(self, consumer: Any) -> None:
+        user_id = str(consumer.user.id)
+        sockets = self._by_user.get(user_id)
+        if sockets is not None:
+            sockets.discard(consumer)
+            if not sockets:
+                del self._by_user[user_id]
+
+    def sockets_of(self, user_id: str) -> set[Any]:
+        return set(self._by_user.get(user_id, ()))
+
+    async def _pump(self, layer: Any, channel: str) -> None:
+        while True:
+            try:
+                event = await layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a Redis hiccup must not end the process's watch
+                logger.exception("Receiving access events failed")
+                await asyncio.sleep(1)
+                continue
+            for user_id in event.get("user_ids") or ():
+                for consumer in self.sockets_of(str(user_id)):
+                    try:
+                        await consumer.relay_event(event)
+                    except Exception:
+                        logger.exception("Handling %s failed", event.get("type"))
+
+    async def _renew(self, layer: Any) -> None:
+        while True:
+            await asyncio.sleep(ACCESS_RENEW_SECONDS)
+            async with self._lock:
+                with contextlib.suppress(Exception):
+                    await self._subscribe(layer)
+
+
 class RoomRelay:
     def __init__(self) -> None:
+        self.access = AccessWatch()
         self._rooms: dict[str, _Room] = {}
         self._lock = asyncio.Lock()
         self._outbox: dict[str, _Outbox] = {}
@@ -159,7 +238,14 @@ class RoomRelay:
 
     async def _pump(self, layer: Any, room: _Room) -> None:
         while True:
-            event = await layer.receive(room.channel)
+            try:
+                event = await layer.receive(room.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a Redis hiccup must not silence the room for good
+                logger.exception("Receiving the events of a room failed")
+                await asyncio.sleep(1)
+                continue
             kind = event.get("type")
             if kind == "presence.batch":
                 for user in event.get("joined", ()):

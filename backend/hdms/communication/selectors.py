@@ -77,6 +77,28 @@ def room_access(*, user: Any, ticket_id: Any) -> RoomAccess:
     )
 
 
+class TicketGone(NotFound):
+    """The ticket itself was deleted (not only out of the user's sight)."""
+
+
+def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[Any, RoomAccess]:
+    """``(user, access)`` as an HTTP call would find them now, for a socket opened earlier.
+
+    ``TokenInvalid`` when the user is no longer active, ``TicketGone`` when the ticket was
+    deleted, ``NotFound`` when the user can no longer see it.
+    """
+    from hdms.core.auth import active_user
+    from hdms.tickets.selectors import ticket_exists
+
+    user = active_user(user_id)
+    try:
+        return user, room_access(user=user, ticket_id=ticket_id)
+    except NotFound:
+        if not ticket_exists(ticket_id=ticket_id):
+            raise TicketGone("The ticket was deleted.") from None
+        raise
+
+
 def message_visible_qs(*, access: RoomAccess) -> QuerySet[Message]:
     messages = Message.objects.filter(room_id=access.room_id).select_related("author")
     if not access.sees_all and access.joined_at is not None:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -20,14 +21,20 @@ def _claims_for(request: HttpRequest | None, token: str) -> AccessClaims:
     return decode_access(token)
 
 
-def user_for_access_token(token: str, request: HttpRequest | None = None) -> Any:
-    """The active user an access token names, or ``TokenInvalid``."""
-    claims = _claims_for(request, token)
-    user_model = get_user_model()
-    user = user_model.objects.select_related("department").filter(id=claims.user_id, is_active=True).first()
+def active_user(user_id: Any) -> Any:
+    """The user if still active, or ``TokenInvalid``: what every authenticated call rests on."""
+    try:
+        user = get_user_model().objects.select_related("department").filter(id=user_id, is_active=True).first()
+    except (ValueError, TypeError, DjangoValidationError):  # a malformed id is an invalid token
+        user = None
     if user is None:
         raise TokenInvalid()
     return user
+
+
+def user_for_access_token(token: str, request: HttpRequest | None = None) -> Any:
+    """The active user an access token names, or ``TokenInvalid``."""
+    return active_user(_claims_for(request, token).user_id)
 
 
 class JWTBearer(HttpBearer):

@@ -17,6 +17,12 @@ Published events and their payloads (keyword arguments):
   ``actor_id`` (str or None).
 - ``attachment.ready``: ``room_id``, ``attachment`` (API dict).
 - ``message.created``: ``room_id``, ``message`` (API dict).
+- ``ticket.deleted``: ``ticket_id``, ``room_id`` (str): open chat sockets on it are closed.
+- ``ticket.access_changed``: ``ticket_id``, ``room_id``, ``user_ids`` (list of str, or None for
+  everyone in the room): who may see the ticket may have changed (e.g. the old assignee of a
+  reassignment); their open chat sockets re-check their access.
+- ``user.access_changed``: ``user_id`` (str), ``active`` (bool): a deactivation, deletion, role or
+  department change; the user's open sockets are closed (inactive) or re-check their access.
 """
 
 import logging

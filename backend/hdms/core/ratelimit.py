@@ -140,6 +140,21 @@ def get_buckets() -> ResilientBuckets | LocalBuckets:
     return _buckets
 
 
+def user_bucket(*, user_id: str, role: str) -> tuple[str, int | None]:
+    """(bucket key, per-minute limit or None for unlimited) of a signed-in user: the one budget
+    their HTTP calls and their WebSocket writes share (docs/decisions.md)."""
+    limits = settings.RATE_LIMITS
+    return f"user:{user_id}", limits.get(role, limits["anonymous"])
+
+
+def take_user_token(*, user_id: str, role: str) -> BucketResult | None:
+    """Take one token from the user's bucket; None when the user's role is unlimited or limits are off."""
+    key, per_minute = user_bucket(user_id=user_id, role=role)
+    if not settings.RATE_LIMIT_ENABLED or per_minute is None:
+        return None
+    return get_buckets().take(key, capacity=per_minute, per_minute=per_minute)
+
+
 def _bucket_for(request: HttpRequest) -> tuple[str, int | None]:
     """(bucket key, per-minute limit or None for unlimited)."""
     limits = settings.RATE_LIMITS
@@ -155,7 +170,7 @@ def _bucket_for(request: HttpRequest) -> tuple[str, int | None]:
         else:
             # Authentication reuses these verified claims instead of decoding the token again.
             request.hdms_access_claims = (token, claims)  # type: ignore[attr-defined]
-            return f"user:{claims.user_id}", limits.get(claims.role, limits["anonymous"])
+            return user_bucket(user_id=claims.user_id, role=claims.role)
     return f"anon:{client_ip(request)}", limits["anonymous"]
 
 

@@ -1,9 +1,10 @@
 """WebSocket authentication (DESIGN §5).
 
 The client offers the subprotocols ``bearer`` and the access JWT; ``?token=`` is the fallback.
-The middleware puts the user (or ``None``) in ``scope["user"]`` and the chosen subprotocol in
-``scope["hdms_subprotocol"]``; consumers refuse the connection before accepting it when the
-user is missing.
+The middleware puts the user (or ``None``) in ``scope["user"]``, the chosen subprotocol in
+``scope["hdms_subprotocol"]`` and the token's claims (expiry, role) in ``scope["hdms_claims"]``;
+consumers refuse the connection before accepting it when the user is missing, and close it
+when the token expires (docs/realtime.md, close codes).
 """
 
 from typing import Any
@@ -12,8 +13,9 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator
 
-from hdms.core.auth import user_for_access_token
+from hdms.core.auth import active_user
 from hdms.core.errors import TokenInvalid
+from hdms.core.jwt import AccessClaims, decode_access
 
 
 def token_from_scope(scope: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -27,11 +29,12 @@ def token_from_scope(scope: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 @database_sync_to_async
-def _load_user(token: str) -> Any:
+def _load_user(token: str) -> tuple[Any, AccessClaims | None]:
     try:
-        return user_for_access_token(token)
+        claims = decode_access(token)
+        return active_user(claims.user_id), claims
     except TokenInvalid:
-        return None
+        return None, None
 
 
 class JWTWebSocketMiddleware:
@@ -40,8 +43,8 @@ class JWTWebSocketMiddleware:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         token, subprotocol = token_from_scope(scope)
-        user = await _load_user(token) if token else None
-        scope = dict(scope, user=user, hdms_subprotocol=subprotocol)
+        user, claims = await _load_user(token) if token else (None, None)
+        scope = dict(scope, user=user, hdms_claims=claims, hdms_subprotocol=subprotocol)
         return await self.inner(scope, receive, send)
 
 

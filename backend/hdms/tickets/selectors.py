@@ -129,6 +129,15 @@ def ticket_get_visible(*, user: Any, ticket_id: Any) -> Ticket:
     return ticket
 
 
+def ticket_exists(*, ticket_id: Any) -> bool:
+    """Whether the ticket exists and is not deleted, whoever may see it (not for answers to users:
+    it tells an open chat socket "deleted" from "no longer yours", docs/realtime.md)."""
+    try:
+        return Ticket.objects.filter(id=ticket_id).exists()
+    except (ValueError, TypeError, DjangoValidationError):
+        return False
+
+
 # ---------------------------------------------------------------- chat rooms
 
 @dataclass(frozen=True)

@@ -374,6 +374,9 @@ def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, A
         ticket.title = changes["title"].strip()
     if "department_id" in changes:
         ticket.department = _department_or_error(changes["department_id"])
+        if _jsonable(ticket.department_id) != before["department_id"]:  # the department queue's people change
+            publish_on_commit("ticket.access_changed", ticket_id=str(ticket.id), room_id=str(ticket.room_id),
+                              user_ids=None)
     for name in ("description", "category", "amount", "due_at"):
         if name in changes:
             value = changes[name]
@@ -404,6 +407,7 @@ def ticket_delete(*, ticket_id: Any, by: Any) -> None:
     ticket.save()
     audit_record(action="ticket.delete", actor=by, object_type="ticket", object_id=ticket.id, before=before)
     transaction.on_commit(ticket_cache.invalidate_dashboards)
+    publish_on_commit("ticket.deleted", ticket_id=str(ticket.id), room_id=str(ticket.room_id))
 
 
 # ---------------------------------------------------------------- transitions
@@ -598,6 +602,8 @@ def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, 
            body=ticket.title, ticket=ticket, actor=by)
     notify(user_ids=[old_assignee_id], kind="ticket.reassigned", title=f"{ticket.number} was reassigned",
            body=f"Now with {assignee.full_name}", ticket=ticket, actor=by)
+    publish_on_commit("ticket.access_changed", ticket_id=str(ticket.id), room_id=str(ticket.room_id),
+                      user_ids=_user_ids(old_assignee_id))
     return _finish(ticket, action="reassign", by=by, before=before, reason=reason or "",
                    extra_after={"old_assignee_id": _jsonable(old_assignee_id)})
 

@@ -7,8 +7,12 @@ from django.db.models import F
 
 from hdms.audit.services import audit_record
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed, VersionConflict
+from hdms.core.events import publish_on_commit
 from hdms.core.roles import ApproverKind, Role
 from hdms.users.models import Department, User
+
+# A change of one of these may change what the user can see or do (open sockets re-check).
+ACCESS_FIELDS = ("is_active", "role", "department_id", "is_approver", "approver_kind")
 
 USER_AUDIT_FIELDS = ("employee_code", "full_name", "email", "role", "department_id", "is_approver",
                      "approver_kind", "is_active", "otp_enabled")
@@ -170,6 +174,8 @@ def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes:
     action = "user.role_change" if before["role"] != after["role"] or before["is_approver"] != after["is_approver"] \
         else "user.update"
     audit_record(action=action, actor=by, object_type="user", object_id=user.id, before=before, after=after)
+    if any(before[field] != after[field] for field in ACCESS_FIELDS):
+        publish_on_commit("user.access_changed", user_id=str(user.id), active=user.is_active)
     return user
 
 

@@ -4,8 +4,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -77,15 +79,18 @@ def _server_env() -> dict[str, str]:
 
 
 def start_server(port: int, *, env: dict[str, str]) -> subprocess.Popen:
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hdms.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning", "--ws", "websockets"],
-        cwd=BACKEND_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=BACKEND_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read().decode()[-2000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc
@@ -155,3 +160,42 @@ def _close_consumer_database_thread():
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+
+
+# ---- helpers of the real-socket tests (the ``websockets`` client against ``ws_servers``) ----
+
+def ws_connect(base: str, path: str, token: str | None = None, origin: str | None = ORIGIN, **options: Any):
+    import websockets
+
+    return websockets.connect(
+        f"{base}{path}", origin=origin, subprotocols=["bearer", token] if token else None, open_timeout=5,
+        max_size=None, **options,
+    )
+
+
+async def ws_frames_until(ws, kind: str, timeout: float = 3) -> dict:
+    """Frames are read until the first of ``kind``, which is returned."""
+    import asyncio
+    import json
+
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if frame["type"] == kind:
+            return frame
+
+
+async def ws_closed(ws, timeout: float = 10) -> tuple[int | None, list[dict]]:
+    """Wait for the server to close ``ws``: (close code, the frames received before it).
+    ``TimeoutError`` when it stays open."""
+    import asyncio
+    import json
+
+    from websockets.exceptions import ConnectionClosed
+
+    frames = []
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                frames.append(json.loads(await ws.recv()))
+    except ConnectionClosed as closed:
+        return (closed.rcvd.code if closed.rcvd else None), frames
