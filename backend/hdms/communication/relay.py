@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 logger = logging.getLogger("hdms.communication.relay")
 
 # Group membership in the Redis layer expires (group_expiry, a day by default); renew it well before.
@@ -31,9 +33,9 @@ ANNOUNCE_SECONDS = 0.1
 LAYER_CONCURRENCY = 32
 
 # The access watch's membership of ACCESS_GROUP is renewed by arriving sockets at most once per
-# ACCESS_RESUBSCRIBE_SECONDS (a handful of Redis calls in a burst of 500 handshakes) and every
-# ACCESS_RENEW_SECONDS anyway, so a Redis restart that forgot it heals within a minute.
-ACCESS_RESUBSCRIBE_SECONDS = 1.0
+# HDMS_WS_ACCESS_RESUBSCRIBE_SECONDS (1 s: a handful of Redis calls in a burst of 500
+# handshakes) and every ACCESS_RENEW_SECONDS anyway, so a Redis restart that forgot it heals
+# within a minute.
 ACCESS_RENEW_SECONDS = 60
 
 # Presence changes are coalesced per room for this long: 500 people arriving at 9:00 become a
@@ -94,10 +96,11 @@ class AccessWatch:
 
     async def add(self, layer: Any, consumer: Any) -> None:
         self._by_user.setdefault(str(consumer.user.id), set()).add(consumer)
-        if time.monotonic() - self._subscribed_at < ACCESS_RESUBSCRIBE_SECONDS:
+        every = settings.HDMS_WS_ACCESS_RESUBSCRIBE_SECONDS
+        if self._channel is not None and time.monotonic() - self._subscribed_at < every:
             return
         async with self._lock:
-            if time.monotonic() - self._subscribed_at >= ACCESS_RESUBSCRIBE_SECONDS:
+            if self._channel is None or time.monotonic() - self._subscribed_at >= every:
                 await self._subscribe(layer)
 
     async def _subscribe(self, layer: Any) -> None:

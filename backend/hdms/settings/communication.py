@@ -16,6 +16,10 @@ HDMS_TYPING_INTERVAL = env.float("HDMS_TYPING_INTERVAL", default=2.0)
 # towards the per-user limit or towards "online".
 HDMS_WS_HEARTBEAT_SECONDS = env.int("HDMS_WS_HEARTBEAT_SECONDS", default=30)
 HDMS_WS_PRESENCE_TTL_SECONDS = env.int("HDMS_WS_PRESENCE_TTL_SECONDS", default=90)
+# How often at most an arriving socket renews its process's membership of the access-event
+# group (communication/relay.py AccessWatch); 0 renews at every handshake (the tests, which
+# flush Redis between tests).
+HDMS_WS_ACCESS_RESUBSCRIBE_SECONDS = env.float("HDMS_WS_ACCESS_RESUBSCRIBE_SECONDS", default=1.0)
 
 # Email: non-urgent notifications wait this long so that a burst becomes one digest.
 HDMS_EMAIL_DIGEST_SECONDS = env.int("HDMS_EMAIL_DIGEST_SECONDS", default=120)

@@ -73,6 +73,9 @@ def _server_env() -> dict[str, str]:
             f"postgres://{db['USER'] or 'root'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "HDMS_SERVICE": "communication",
+        # The suite flushes Redis before each test (the cache fixture), which forgets the servers'
+        # membership of the access-event group: renew it at every handshake.
+        "HDMS_WS_ACCESS_RESUBSCRIBE_SECONDS": "0",
         "HDMS_LOG_LEVEL": "WARNING",
     })
     return env
