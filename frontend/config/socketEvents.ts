@@ -15,6 +15,16 @@ export const SOCKET_EVENTS = {
   notificationsUnread: "notifications.unread",
 } as const;
 
+/** Close codes the server ends a socket with (docs/realtime.md, "Close codes"). */
+export const SOCKET_CLOSE = {
+  /** The access token expired or no longer names an active user: refresh and reconnect. */
+  tokenInvalid: 4401,
+  /** The user can no longer see the ticket: do not reconnect. */
+  accessLost: 4403,
+  /** The ticket was deleted: do not reconnect. */
+  ticketGone: 4404,
+} as const;
+
 export const SOCKET_PATHS = {
   chat: (ticketId: string) => `/ws/chat/${ticketId}/`,
   notifications: () => `/ws/notifications/`,

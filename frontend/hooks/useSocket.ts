@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
-import { ReconnectingSocket, type SocketStatus } from "@/services/socket/socketClient";
+import { ReconnectingSocket, type SocketEnd, type SocketStatus } from "@/services/socket/socketClient";
 import { applyPresence, handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
 import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosClient";
 import { listMessages, postMessage } from "@/services/api/messageService";
@@ -23,6 +23,7 @@ export function useTicketRoom(roomId: string | undefined) {
   const queryClient = useQueryClient();
   const me = useAuthStore((s) => s.user);
   const [status, setStatus] = useState<SocketStatus>("connecting");
+  const [ended, setEnded] = useState<SocketEnd | null>(null);
   const [typing, setTyping] = useState<Record<string, { name: string | null; until: number }>>({});
   const [presence, setPresence] = useState<Record<string, string>>({});
   const lastMessageId = useRef<string | null>(null);
@@ -48,6 +49,7 @@ export function useTicketRoom(roomId: string | undefined) {
       path: SOCKET_PATHS.chat(roomId),
       getToken: accessTokenForSocket,
       onAuthFailure: forceRefreshAccess,
+      onEnded: setEnded,
       onStatus: setStatus,
       onOpen: () => {
         // Catch up on what was missed while away; the server replies with `sync` frames.
@@ -62,18 +64,20 @@ export function useTicketRoom(roomId: string | undefined) {
             setTyping((prev) => ({ ...prev, [userId]: { name, until: Date.now() + 4000 } }));
           },
           onPresence: (change) => setPresence((prev) => applyPresence(prev, change)),
-          onError: ({ detail, clientId }) => {
+          onError: ({ code, detail, clientId }) => {
             if (clientId) {
               queryClient.setQueryData<ChatMessage[]>(queryKeys.tickets.messages(roomId), (old = []) =>
                 old.map((m) => (m.client_id === clientId && m.pending ? { ...m, failed: true } : m)),
               );
             }
-            toast.error(detail);
+            // An expired token or lost access comes with a close the room reacts to (`ended`).
+            if (code !== "token_invalid" && code !== "not_found") toast.error(detail);
           },
         }),
     });
     socketRef.current = socket;
     socket.start();
+    setEnded(null);
     return () => {
       socket.stop();
       socketRef.current = null;
@@ -150,6 +154,7 @@ export function useTicketRoom(roomId: string | undefined) {
     isLoading: messages.isLoading,
     error: messages.error,
     status,
+    ended,
     typing: Object.values(typing).map((v) => v.name ?? "…"),
     presence: Object.values(presence),
     send,

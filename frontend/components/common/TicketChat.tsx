@@ -34,7 +34,11 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
   return (
     <section aria-label={t("ticket.chat")} className="flex flex-col gap-3" data-testid="ticket-chat">
       <div className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground" aria-live="polite">
-        {room.status === "open" ? (
+        {room.ended ? (
+          <span className="text-destructive" role="status" data-testid="chat-ended">
+            {t(room.ended === "ticket_gone" ? "chat.ticketGone" : "chat.accessLost")}
+          </span>
+        ) : room.status === "open" ? (
           <span className="inline-flex items-center gap-1 text-emerald-700" data-testid="chat-connected">
             <Wifi className="h-3 w-3" aria-hidden /> {t("chat.online")}
           </span>
@@ -83,7 +87,7 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
           {room.typing.join(", ")} {t("chat.typing")}
         </p>
       )}
-      {!readOnly && (
+      {!readOnly && !room.ended && (
         <form
           className="flex items-end gap-2"
           onSubmit={(e) => {

@@ -1,13 +1,18 @@
 import { wsOrigin } from "@/config/env";
+import { SOCKET_CLOSE } from "@/config/socketEvents";
 
 export type SocketStatus = "connecting" | "open" | "closed";
+/** Why the server ended the socket for good (close 4403 / 4404). */
+export type SocketEnd = "access_lost" | "ticket_gone";
 export type SocketFrame = { type: string } & Record<string, unknown>;
 
 export interface SocketOptions {
   path: string;
   getToken: () => Promise<string | null>;
-  /** Called after a handshake failure that may be an expired token. */
+  /** Called after a handshake failure that may be an expired token, and on close 4401. */
   onAuthFailure?: () => Promise<unknown>;
+  /** The server ended the socket for good (4403, 4404): it is not reopened. */
+  onEnded?: (reason: SocketEnd) => void;
   onFrame: (frame: SocketFrame) => void;
   onStatus?: (status: SocketStatus) => void;
   /** Every open after the first: time to catch up on what was missed. */
@@ -18,6 +23,7 @@ export interface SocketOptions {
 /**
  * A WebSocket to the API origin that authenticates with the `bearer` subprotocol (DESIGN §5) and
  * reconnects with backoff. Catch-up after a reconnect is the caller's (re-read over HTTP).
+ * Server closes: 4401 refreshes the token and reconnects; 4403 and 4404 stop for good.
  */
 export class ReconnectingSocket {
   private ws: WebSocket | null = null;
@@ -83,10 +89,21 @@ export class ReconnectingSocket {
         // Not JSON: ignore rather than break the room.
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (event: CloseEvent) => {
       if (this.ws === ws) this.ws = null;
       this.options.onStatus?.("closed");
       if (this.stopped) return;
+      if (event.code === SOCKET_CLOSE.accessLost || event.code === SOCKET_CLOSE.ticketGone) {
+        this.stopped = true; // a new handshake would be refused as well
+        this.options.onEnded?.(event.code === SOCKET_CLOSE.ticketGone ? "ticket_gone" : "access_lost");
+        return;
+      }
+      if (event.code === SOCKET_CLOSE.tokenInvalid) {
+        this.attempts = 0;
+        const refreshed = this.options.onAuthFailure?.() ?? Promise.resolve();
+        void refreshed.catch(() => undefined).finally(() => this.scheduleReconnect());
+        return;
+      }
       if (!didOpen && this.options.onAuthFailure && this.attempts >= 1) {
         void this.options.onAuthFailure().catch(() => undefined).finally(() => this.scheduleReconnect());
         return;
