@@ -33,7 +33,8 @@ export function useAttachments(id: string) {
 export function useCreateTicket() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: NewTicketInput) => ticketService.createTicket(input),
+    /** `key`: the form's creation intent, the same for the user's retries of it. */
+    mutationFn: ({ input, key }: { input: NewTicketInput; key?: string }) => ticketService.createTicket(input, key),
     onSuccess: (ticket) => {
       queryClient.setQueryData(queryKeys.tickets.detail(ticket.id), ticket);
       void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
@@ -44,8 +45,8 @@ export function useCreateTicket() {
 export function useUploadAttachment() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (args: { ticketId: string; file: File; onProgress?: (f: number) => void; signal?: AbortSignal }) =>
-      ticketService.uploadAttachment(args.ticketId, args.file, args.onProgress, args.signal),
+    mutationFn: (args: { ticketId: string; file: File; onProgress?: (f: number) => void; signal?: AbortSignal; key?: string }) =>
+      ticketService.uploadAttachment(args.ticketId, args.file, args.onProgress, args.signal, args.key),
     onSuccess: (_attachment, args) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.attachments(args.ticketId) });
     },
@@ -60,7 +61,8 @@ export function useDownloadAttachment() {
 export function useSubmitDraft() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (ticket: { id: string; version: number }) => ticketService.runTicketAction(ticket.id, "submit", ticket.version),
+    mutationFn: (ticket: { id: string; version: number; key?: string }) =>
+      ticketService.runTicketAction(ticket.id, "submit", ticket.version, {}, ticket.key),
     onSuccess: (ticket) => {
       queryClient.setQueryData(queryKeys.tickets.detail(ticket.id), ticket);
       void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });

@@ -10,6 +10,7 @@ import { useI18n } from "@/hooks/useI18n";
 import { checkUploadFile } from "@/lib/validation";
 import { formatBytes, newClientId } from "@/lib/helpers";
 import { toApiError } from "@/lib/errors";
+import { newIdempotencyKey } from "@/services/api/idempotency";
 
 export interface QueuedFile {
   key: string;
@@ -100,13 +101,19 @@ export function UploadList({ files, onRemove }: { files: QueuedFile[]; onRemove?
 export function useQueuedUploads() {
   const upload = useUploadAttachment();
   const [files, setFiles] = useState<QueuedFile[]>([]);
-  const run = async (ticketId: string): Promise<boolean> => {
+  // One Idempotency-Key per queued file, kept for every retry of it (a lost answer is not a second copy).
+  const keys = useRef(new Map<string, string>());
+  /** Uploads the files not yet stored; `keyFor` gives each file's key (default: one per file, kept here). */
+  const run = async (ticketId: string, keyFor?: (fileKey: string) => string): Promise<boolean> => {
     let ok = true;
     for (const queued of files) {
       if (queued.done) continue;
+      const key = keyFor?.(queued.key) ?? keys.current.get(queued.key) ?? newIdempotencyKey();
+      keys.current.set(queued.key, key);
       try {
         await upload.mutateAsync({
           ticketId,
+          key,
           file: queued.file,
           onProgress: (progress) => setFiles((prev) => prev.map((f) => (f.key === queued.key ? { ...f, progress } : f))),
         });

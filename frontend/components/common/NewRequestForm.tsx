@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useRef } from "react";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -18,7 +18,8 @@ import { useI18n } from "@/hooks/useI18n";
 import { newTicketSchema, type NewTicketValues } from "@/lib/validation";
 import { CATEGORIES, DRAFT_STORAGE_KEY } from "@/lib/constants";
 import { routes } from "@/config/routes";
-import { PRIORITIES, type Ticket } from "@/types/ticket";
+import { PRIORITIES, type NewTicketInput } from "@/types/ticket";
+import { fileRequest, forgetIntent, loadIntent, saveIntent, uploadKeyFor, type RequestIntent } from "@/lib/newRequestFlow";
 import { DepartmentOptions } from "@/components/common/SelectOptions";
 
 const EMPTY: NewTicketValues = { title: "", description: "", department_id: "", category: "", priority: "medium", amount: "" };
@@ -31,7 +32,9 @@ export function NewRequestForm() {
   const create = useCreateTicket();
   const submitDraft = useSubmitDraft();
   const uploads = useQueuedUploads();
-  const [created, setCreated] = useState<Ticket | null>(null);
+  // The one intent of filing this request, kept across the user's retries and a reload (lib/newRequestFlow.ts).
+  const intent = useRef<RequestIntent | null>(null);
+  const currentIntent = () => (intent.current ??= loadIntent(DRAFT_STORAGE_KEY));
   const form = useForm<NewTicketValues>({ resolver: zodResolver(newTicketSchema), defaultValues: EMPTY });
 
   // What the user typed survives a reload or an expired session.
@@ -56,27 +59,26 @@ export function NewRequestForm() {
     });
 
   const persist = async (values: NewTicketValues, submit: boolean) => {
-      // A ticket already created (uploads failed last time) is not created twice.
-      let ticket = created;
-      if (!ticket) {
-        ticket = await create.mutateAsync({
-          title: values.title,
-          description: values.description,
-          priority: values.priority,
-          ...(values.department_id ? { department_id: values.department_id } : {}),
-          ...(values.category ? { category: values.category } : {}),
-          ...(values.amount ? { amount: values.amount } : {}),
-          submit: submit && uploads.files.length === 0,
-        });
-        setCreated(ticket);
-      }
-      const uploaded = await uploads.run(ticket.id);
-      if (!uploaded) return;
-      if (submit && ticket.status === "draft") {
-        ticket = await submitDraft.mutateAsync(ticket);
-      }
-      localStorage.removeItem(DRAFT_STORAGE_KEY);
-      if (user) router.push(routes.requestDetail(user.role, ticket.id));
+    const current = currentIntent();
+    const input: NewTicketInput = {
+      title: values.title,
+      description: values.description,
+      priority: values.priority,
+      ...(values.department_id ? { department_id: values.department_id } : {}),
+      ...(values.category ? { category: values.category } : {}),
+      ...(values.amount ? { amount: values.amount } : {}),
+    };
+    const { ticket, filed } = await fileRequest(current, input, submit, uploads.files.some((f) => !f.done), {
+      create: (body, key) => create.mutateAsync({ input: body, key }),
+      uploadPending: (ticketId) => uploads.run(ticketId, (fileKey) => uploadKeyFor(current, fileKey)),
+      submitDraft: (draft, key) => submitDraft.mutateAsync({ ...draft, key }),
+      remember: (changed) => saveIntent(DRAFT_STORAGE_KEY, changed),
+    });
+    if (!filed) return;
+    localStorage.removeItem(DRAFT_STORAGE_KEY);
+    forgetIntent(DRAFT_STORAGE_KEY);
+    intent.current = null;
+    if (user) router.push(routes.requestDetail(user.role, ticket.id));
   };
 
   return (

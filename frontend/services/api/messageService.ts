@@ -1,6 +1,7 @@
 import { api } from "./axiosClient";
 import { nextPageUrl } from "./pagination";
 import { toPage, toMessage } from "./mappers";
+import { sendWithIntent } from "./idempotency";
 import type { ChatMessage } from "@/types/chat";
 
 const MAX_CATCH_UP_PAGES = 5;
@@ -18,7 +19,9 @@ export async function listMessages(ticketId: string): Promise<ChatMessage[]> {
   return all;
 }
 
+/** The message's `clientId` is its intent: the same key for every resend of it. */
 export async function postMessage(ticketId: string, body: string, clientId: string): Promise<ChatMessage> {
-  const { data } = await api.post(`/tickets/${ticketId}/messages`, { body, client_id: clientId });
+  const { data } = await sendWithIntent(`message-${clientId}`, (headers) =>
+    api.post(`/tickets/${ticketId}/messages`, { body, client_id: clientId }, { headers }));
   return toMessage(data as Record<string, unknown>);
 }

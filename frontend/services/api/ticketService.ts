@@ -5,6 +5,7 @@ import { toPage, toTicket, toHistory, toAttachment } from "./mappers";
 import { PAGE_SIZE } from "@/lib/constants";
 import { nextPageUrl } from "./pagination";
 import { withBlobErrorBody } from "@/lib/errors";
+import { newIdempotencyKey, sendWithIntent, type RetryOptions } from "./idempotency";
 import type {
   ActionPayload,
   Attachment,
@@ -43,8 +44,9 @@ export async function getTicket(id: string): Promise<Ticket> {
   return toTicket(data);
 }
 
-export async function createTicket(input: NewTicketInput): Promise<Ticket> {
-  const { data } = await api.post<Raw>("/tickets", input);
+/** `key` names this creation (keep it for the user's retries of it): the server creates one ticket. */
+export async function createTicket(input: NewTicketInput, key: string = newIdempotencyKey(), retry?: RetryOptions): Promise<Ticket> {
+  const { data } = await sendWithIntent(key, (headers) => api.post<Raw>("/tickets", input, { headers }), retry);
   return toTicket(data);
 }
 
@@ -53,8 +55,10 @@ export async function updateTicket(id: string, changes: Partial<Pick<Ticket, "ti
   return toTicket(data);
 }
 
-export async function runTicketAction(id: string, action: TicketAction, version: number, payload: ActionPayload = {}): Promise<Ticket> {
-  const { data } = await api.post<Raw>(`/tickets/${id}/actions/${action}`, { version, ...payload });
+export async function runTicketAction(id: string, action: TicketAction, version: number, payload: ActionPayload = {},
+  key: string = newIdempotencyKey(), retry?: RetryOptions): Promise<Ticket> {
+  const { data } = await sendWithIntent(key, (headers) =>
+    api.post<Raw>(`/tickets/${id}/actions/${action}`, { version, ...payload }, { headers }), retry);
   return toTicket(data);
 }
 
@@ -79,16 +83,19 @@ export async function listAttachments(id: string): Promise<Attachment[]> {
   return toPage(data, toAttachment).items;
 }
 
-export async function uploadAttachment(ticketId: string, file: File, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<Attachment> {
+/** `key` names this file's upload: a retry after a lost answer stores the file once. */
+export async function uploadAttachment(ticketId: string, file: File, onProgress?: (fraction: number) => void, signal?: AbortSignal,
+  key: string = newIdempotencyKey(), retry?: RetryOptions): Promise<Attachment> {
   const form = new FormData();
   form.append("file", file);
-  const { data } = await api.post<Raw>(`/tickets/${ticketId}/attachments`, form, {
+  const { data } = await sendWithIntent(key, (headers) => api.post<Raw>(`/tickets/${ticketId}/attachments`, form, {
+    headers,
     signal,
     timeout: 0,
     onUploadProgress: (event) => {
       if (onProgress && event.total) onProgress(event.loaded / event.total);
     },
-  });
+  }), retry);
   return toAttachment(data);
 }
 
