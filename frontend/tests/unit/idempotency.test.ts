@@ -78,7 +78,7 @@ describe("filing a new request when an upload fails", () => {
 
   it("creates the ticket once and retries only the failed upload, with the same keys", async () => {
     const intent = newRequestIntent();
-    const create = vi.fn(async (_input: NewTicketInput, _key: string) => ticket("draft"));
+    const create = vi.fn<(input: NewTicketInput, key: string) => Promise<Ticket>>(async () => ticket("draft"));
     const submitDraft = vi.fn(async () => ticket("submitted", 2));
     const sent: { file: string; key: string }[] = [];
     const stored = new Set<string>();

@@ -136,3 +136,33 @@ def test_message_search_finds_tickets_by_words_in_their_chat(people, ticket, mak
     post_message(author=other.requestor, ticket=other, body="Projector bulb")
     assert list(message_ticket_ids_matching(q="toner empty")) == [ticket.id]
     assert list(message_ticket_ids_matching(q="")) == []
+
+
+def test_email_refused_while_smtp_is_down_is_sent_by_the_sweep_once_it_is_back(smtp_server, settings, people,
+                                                                               ticket):
+    import socket
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hdms.communication.services import notification_email_sweep
+
+    up_port = settings.EMAIL_PORT
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    settings.EMAIL_PORT = closed.getsockname()[1]  # bound, not listening: SMTP refuses connections
+    try:
+        publish("notification.requested", user_ids=[str(people["requestor"].id)], kind="approval.requested",
+                title="Approval needed for HD-000010", body="Chairs", ticket_id=str(ticket.id), urgent=True,
+                actor_id=None)
+    finally:
+        closed.close()
+    notification = Notification.objects.get(user=people["requestor"])
+    assert notification.email_pending is True and notification.emailed_at is None  # kept, not dropped
+    assert smtp_server.messages == []
+    settings.EMAIL_PORT = up_port
+    Notification.objects.filter(id=notification.id).update(created_at=timezone.now() - timedelta(hours=1))
+    assert notification_email_sweep() == 1
+    assert len(smtp_server.messages) == 1
+    assert smtp_server.messages[0]["message"]["Subject"] == "[HDMS] Approval needed for HD-000010"
+    assert notification_email_sweep() == 0  # sent once
