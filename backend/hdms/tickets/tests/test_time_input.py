@@ -66,9 +66,9 @@ def test_a_malformed_until_is_a_validation_error_and_changes_nothing(desk, api, 
 
 @pytest.mark.django_db
 def test_postpone_without_until_or_in_the_past_is_a_validation_error(desk, api):
-    ticket, response = _postpone(api, desk, None)
+    _ticket, response = _postpone(api, desk, None)
     assert response.status_code == 422
-    ticket, response = _postpone(api, desk, "2020-01-01")
+    _ticket, response = _postpone(api, desk, "2020-01-01")
     assert response.status_code == 422 and response.json()["errors"][0]["loc"] == ["body", "until"]
 
 
