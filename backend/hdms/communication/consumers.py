@@ -165,8 +165,8 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
 
     async def _watch(self) -> None:
         """Register for the user's access events (deactivation, role change) before any check."""
-        self._watched = True  # first: a failed subscription must still be undone by _cleanup
         await relay().access.add(self.channel_layer, self)
+        self._watched = True
 
     def _token_expires_in(self) -> float:
         claims = self.scope.get("hdms_claims")
@@ -544,10 +544,15 @@ class ChatConsumer(_CountedConsumer):
         await self.send_shared(event, {"type": "presence", "joined": event["joined"], "left": event["left"]})
 
     async def ticket_updated(self, event: dict[str, Any]) -> None:
-        await self.send_shared(event, {"type": "ticket.updated", "ticket": event["ticket"]})
+        # Each reader gets their own allowed_actions/editable_fields, from the facts the event
+        # carries (no query). Whether they may still post is re-read with every message.
+        await self.send_json({"type": "ticket.updated",
+                              "ticket": selectors.ticket_for_reader(event["ticket"], event.get("facts"), self.user)})
 
     async def subticket_created(self, event: dict[str, Any]) -> None:
-        await self.send_shared(event, {"type": "subticket.created", "subticket": event["subticket"]})
+        await self.send_json({"type": "subticket.created",
+                              "subticket": selectors.ticket_for_reader(event["subticket"], event.get("facts"),
+                                                                       self.user)})
 
     async def attachment_ready(self, event: dict[str, Any]) -> None:
         await self.send_shared(event, {"type": "attachment.ready", "attachment": event["attachment"]})

@@ -14,12 +14,12 @@ from typing import Any
 from hdms.communication.realtime import ACCESS_GROUP, group_send, room_group
 
 
-def on_ticket_updated(*, ticket: dict, room_id: Any, **_: Any) -> None:
-    group_send(room_group(room_id), {"type": "ticket.updated", "ticket": ticket})
+def on_ticket_updated(*, ticket: dict, room_id: Any, facts: dict | None = None, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "ticket.updated", "ticket": ticket, "facts": facts})
 
 
-def on_subticket_created(*, room_id: Any, subticket: dict, **_: Any) -> None:
-    group_send(room_group(room_id), {"type": "subticket.created", "subticket": subticket})
+def on_subticket_created(*, room_id: Any, subticket: dict, facts: dict | None = None, **_: Any) -> None:
+    group_send(room_group(room_id), {"type": "subticket.created", "subticket": subticket, "facts": facts})
 
 
 def on_attachment_ready(*, room_id: Any, attachment: dict, **_: Any) -> None:

@@ -9,33 +9,26 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from hdms.communication.models import Message, Notification, NotificationPreference
-from hdms.core.errors import NotFound, ValidationFailed
+from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 
 # ---------------------------------------------------------------------------------------------
 # Search (provided to the ticket service for the ticket list's ``q``)
 # ---------------------------------------------------------------------------------------------
 
 
-def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None) -> QuerySet:
+def message_ticket_ids_matching(*, q: str) -> QuerySet:
     """Ids of the tickets a matching message was posted on, as a one-column queryset.
 
     Usable as a subquery: ``Ticket.objects.filter(Q(id__in=message_ticket_ids_matching(q=q)))``.
     PostgreSQL: full-text search (``simple`` config, GIN index from migration 0002, every word
     must match); SQLite: a case-insensitive substring match.
-
-    ``joins`` applies the visibility rule of DESIGN §5 for a caller who does not see every message:
-    the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
-    (when they joined). Only messages posted in one of those rooms from that moment on count, so a
-    search never tells what was said before someone joined. ``None``: every message (moderators, admins).
     """
     q = (q or "").strip()
     messages = Message.objects.all()
-    if joins is not None:
-        messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
     if not q:
         return messages.none().values_list("ticket_id", flat=True)
     if connection.vendor == "postgresql":
@@ -65,9 +58,17 @@ class RoomAccess:
     sees_all: bool
     silent: bool
     joined_at: datetime | None
+    post_refusal: tuple[str, str] | None = None  # (code, detail): why this user may not post now
 
     def can_see(self, created_at: datetime) -> bool:
         return self.sees_all or self.joined_at is None or created_at >= self.joined_at
+
+    def ensure_may_post(self) -> None:
+        """403 ``forbidden`` for an admin (they observe silently), 409 ``invalid_transition`` on a
+        finished ticket (its chat is read-only): the ticket service's policy decides."""
+        if self.post_refusal is not None:
+            code, detail = self.post_refusal
+            raise (Forbidden if code == Forbidden.code else InvalidTransition)(detail)
 
 
 def room_access(*, user: Any, ticket_id: Any) -> RoomAccess:
@@ -81,6 +82,7 @@ def room_access(*, user: Any, ticket_id: Any) -> RoomAccess:
         sees_all=bool(access.sees_all),
         silent=bool(access.silent),
         joined_at=access.joined_at,
+        post_refusal=access.post_refusal,
     )
 
 
@@ -106,16 +108,18 @@ def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[Any, RoomAcces
         raise
 
 
+def ticket_for_reader(ticket: dict[str, Any], facts: dict[str, Any] | None, user: Any) -> dict[str, Any]:
+    """A ticket event's payload with ``user``'s allowed_actions and editable_fields."""
+    from hdms.tickets.selectors import event_payload_for
+
+    return event_payload_for(ticket, facts, user)
+
+
 def message_visible_qs(*, access: RoomAccess) -> QuerySet[Message]:
     messages = Message.objects.filter(room_id=access.room_id).select_related("author")
     if not access.sees_all and access.joined_at is not None:
         messages = messages.filter(created_at__gte=access.joined_at)
     return messages
-
-
-def message_in_room(*, room_id: Any, message_id: Any) -> bool:
-    """Whether ``message_id`` is a message of the room (a ticket's conversation)."""
-    return Message.objects.filter(id=message_id, room_id=room_id).exists()
 
 
 def message_get_visible(*, access: RoomAccess, message_id: Any) -> Message:

@@ -60,24 +60,25 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilters], page: Query
             qs = selectors.apply_cursor(qs, data["cursor"])
         rows = list(qs[: page.page_size + 1])
         more, rows = len(rows) > page.page_size, rows[: page.page_size]
-        items = [selectors.ticket_payload(t) for t in selectors.with_subticket_progress(rows)]
+        items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(rows)]
         cursor_next = next_url(request, cursor=selectors.encode_cursor(rows[-1])) if more and rows else None
         return render.ticket_page_response(items, None, cursor_next)
     result = paginate(request, qs, page)
-    items = [selectors.ticket_payload(t) for t in selectors.with_subticket_progress(result["items"])]
+    items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(result["items"])]
     return render.ticket_page_response(items, result["count"], result["next"])
 
 
 @tickets_router.post("", response={201: TicketOut})
 def ticket_create(request: HttpRequest, payload: TicketIn) -> HttpResponse:
     ticket = services.ticket_create(requestor=request.auth, **payload.dict())
-    return render.ticket_response(selectors.ticket_payload(ticket), status=201)
+    return render.ticket_response(selectors.ticket_payload_for(ticket, request.auth), status=201)
 
 
 @tickets_router.get("/{ticket_id}", response=TicketOut)
 def ticket_detail(request: HttpRequest, ticket_id: uuid.UUID) -> HttpResponse:
     return render.ticket_response(
-        selectors.ticket_payload(selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)))
+        selectors.ticket_payload_for(selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id),
+                                     request.auth))
 
 
 @tickets_router.patch("/{ticket_id}", response=TicketOut)
@@ -86,7 +87,7 @@ def ticket_update(request: HttpRequest, ticket_id: uuid.UUID, payload: TicketPat
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     ticket = services.ticket_update(ticket_id=ticket_id, by=request.auth, version=version, changes=changes)
-    return selectors.ticket_payload(ticket)
+    return selectors.ticket_payload_for(ticket, request.auth)
 
 
 @tickets_router.delete("/{ticket_id}", response={204: None})
@@ -104,7 +105,7 @@ def ticket_action(request: HttpRequest, ticket_id: uuid.UUID, action: ActionName
     version = fields.pop("version")
     ticket = services.ticket_act(ticket_id=ticket_id, by=request.auth, action=action, version=version,
                                  fields=fields)
-    return render.ticket_response(selectors.ticket_payload(ticket))
+    return render.ticket_response(selectors.ticket_payload_for(ticket, request.auth))
 
 
 @tickets_router.get("/{ticket_id}/history", response=HistoryPage)
@@ -117,7 +118,7 @@ def ticket_history(request: HttpRequest, ticket_id: uuid.UUID, page: Query[PageP
 def subticket_list(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
     ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     subs = selectors.with_subticket_progress(list(selectors.subticket_list(ticket=ticket)))
-    return [selectors.ticket_payload(sub) for sub in subs]
+    return [selectors.ticket_payload_for(sub, request.auth) for sub in subs]
 
 
 @tickets_router.post("/{ticket_id}/subtickets", response={201: list[TicketOut]})
@@ -126,7 +127,7 @@ def subticket_create(request: HttpRequest, ticket_id: uuid.UUID, payload: SplitI
     data = payload.dict()
     created = services.ticket_split(ticket_id=ticket_id, by=request.auth, items=data["items"],
                                     version=data["version"])
-    return 201, [selectors.ticket_payload(sub) for sub in created]
+    return 201, [selectors.ticket_payload_for(sub, request.auth) for sub in selectors.with_subticket_progress(created)]
 
 
 def _participant_out(participant: Any) -> dict:
@@ -163,7 +164,8 @@ def approval_list(request: HttpRequest, page: Query[PageParams]) -> dict:
     result = paginate(request, selectors.approval_waiting_for(user=request.auth), page)
     steps = result["items"]
     with_progress = selectors.with_subticket_progress([step.ticket for step in steps])
-    result["items"] = [{**selectors.approval_payload(step), "ticket": selectors.ticket_payload(ticket)}
+    result["items"] = [{**selectors.approval_payload(step),
+                        "ticket": selectors.ticket_payload_for(ticket, request.auth)}
                        for step, ticket in zip(steps, with_progress, strict=True)]
     return result
 

@@ -34,8 +34,10 @@ S = TicketStatus
 OPEN_STATUSES = (S.SUBMITTED, S.PENDING_APPROVAL, S.APPROVED, S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED)
 # The SLA clock is paused in these.
 PAUSED_STATUSES = (S.POSTPONED, S.PENDING_APPROVAL)
+# Nothing happens to a ticket in these any more (its chat is read-only).
+TERMINAL_STATUSES = (S.CLOSED, S.WITHDRAWN, S.REJECTED)
 # A sub-ticket in one of these no longer blocks its parent from resolving.
-SUBTICKET_DONE_STATUSES = (S.RESOLVED, S.CLOSED, S.WITHDRAWN, S.REJECTED)
+SUBTICKET_DONE_STATUSES = (S.RESOLVED, *TERMINAL_STATUSES)
 # Statuses in which the ticket sits in its department's queue (visible to that department's assignees).
 DEPARTMENT_QUEUE_STATUSES = (S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED, S.RESOLVED, S.CLOSED)
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from hdms.core.errors import NotFound, ValidationFailed
 from hdms.core.roles import Role
 from hdms.core.schema_types import DeskClock, parse_datetime_input
+from hdms.tickets import policy
 from hdms.tickets.models import (
     DEPARTMENT_QUEUE_STATUSES,
     SUBTICKET_DONE_STATUSES,
@@ -115,7 +116,8 @@ def ticket_can_see(*, user: Any, ticket: Ticket) -> bool:
 
 
 def ticket_base_qs() -> QuerySet[Ticket]:
-    return Ticket.objects.select_related("requestor", "assignee", "department", "owner")
+    return (Ticket.objects.select_related("requestor", "assignee", "department", "owner")
+            .annotate(parent_status=F("parent__status")))
 
 
 def ticket_get_visible(*, user: Any, ticket_id: Any) -> Ticket:
@@ -146,6 +148,14 @@ class ChatAccess:
     sees_all: bool
     silent: bool
     joined_at: datetime | None
+    post_refusal: tuple[str, str] | None  # (code, detail) when ``user`` may not post: policy.Action.MESSAGE
+
+
+def chat_post_refusal(*, user: Any, facts: policy.TicketFacts) -> tuple[str, str] | None:
+    """Why ``user`` may not post in the ticket's room now (admins observe silently; a finished
+    ticket's chat is read-only), or None."""
+    decision = policy.decide(user, facts, policy.Action.MESSAGE)
+    return None if decision.allowed else (decision.code, decision.detail)
 
 
 def chat_access(*, user: Any, ticket_id: Any) -> ChatAccess:
@@ -158,14 +168,17 @@ def chat_access(*, user: Any, ticket_id: Any) -> ChatAccess:
     """
     ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
     room_id = ticket.parent_id or ticket.id
+    refusal = chat_post_refusal(user=user, facts=policy_facts(ticket, action=policy.Action.MESSAGE))
     if is_staff(user):
-        return ChatAccess(room_id=str(room_id), sees_all=True, silent=user.role == Role.ADMIN, joined_at=None)
+        return ChatAccess(room_id=str(room_id), sees_all=True, silent=user.role == Role.ADMIN, joined_at=None,
+                          post_refusal=refusal)
     participant = TicketParticipant.objects.filter(ticket_id=room_id, user_id=user.id).first()
     if participant is None:
         from hdms.tickets.services import participant_ensure
 
         participant = participant_ensure(room_id=room_id, user=user, added_by=None)
-    return ChatAccess(room_id=str(room_id), sees_all=False, silent=False, joined_at=participant.joined_at)
+    return ChatAccess(room_id=str(room_id), sees_all=False, silent=False, joined_at=participant.joined_at,
+                      post_refusal=refusal)
 
 
 def room_participant_ids(*, room_id: Any) -> list[str]:
@@ -272,12 +285,7 @@ DEFAULT_ORDERING = "-created_at"
 MESSAGE_MATCH_LIMIT = 5000
 
 
-def room_joins(*, user: Any) -> QuerySet[TicketParticipant]:
-    """The rooms ``user`` is in and since when (``room``, ``since``): what they may read of each chat."""
-    return TicketParticipant.objects.filter(user_id=user.id).annotate(room=F("ticket_id"), since=F("joined_at"))
-
-
-def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
+def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     q = q.strip()
     if not q:
         return qs
@@ -297,8 +305,7 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     if message_ticket_ids_matching is not None:
         # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
         # other indexed conditions, and keeps working whatever SQL the other service builds.
-        ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user))
-                   [:MESSAGE_MATCH_LIMIT])
+        ids = list(message_ticket_ids_matching(q=q)[:MESSAGE_MATCH_LIMIT])
         if ids:
             match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)
@@ -328,9 +335,10 @@ def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     if filters.get("sla_breached") is not None:
         qs = qs.filter(sla_breached=filters["sla_breached"])
     if filters.get("q"):
-        qs = _search(qs, filters["q"], user=user)
+        qs = _search(qs, filters["q"])
     ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
-    return qs.select_related("requestor", "assignee", "department").order_by(*ordering)
+    return (qs.select_related("requestor", "assignee", "department").annotate(parent_status=F("parent__status"))
+            .order_by(*ordering))
 
 
 def with_subticket_progress(tickets: list[Ticket]) -> list[Ticket]:
@@ -343,7 +351,86 @@ def with_subticket_progress(tickets: list[Ticket]) -> list[Ticket]:
         counts = {row["parent_id"]: (row["total"], row["done"]) for row in rows}
     for ticket in tickets:
         ticket.sub_total, ticket.sub_done = counts.get(ticket.id, (0, 0))
+    return with_policy_facts(tickets)
+
+
+def with_policy_facts(tickets: list[Ticket]) -> list[Ticket]:
+    """Attach what the rules (``policy.TicketFacts``) read beyond the row, for a page at once: the
+    pending approval step's kind (one query when the page has tickets pending approval) and, for
+    resolved sub-tickets, whether their department has another open sub-ticket (one query when the
+    page has any). The parent's status comes with the row (``parent_status`` annotation)."""
+    pending = [t.id for t in tickets if t.status == TicketStatus.PENDING_APPROVAL]
+    kinds: dict[Any, str] = {}
+    if pending:
+        for ticket_id, kind in (ApprovalStep.objects.filter(ticket_id__in=pending, status=ApprovalStatus.PENDING)
+                                .order_by("ticket_id", "-round", "step").values_list("ticket_id", "approver_kind")):
+            kinds.setdefault(ticket_id, kind)
+    resolved_subs = [t for t in tickets if t.parent_id is not None and t.status == TicketStatus.RESOLVED]
+    open_pairs: set[tuple[Any, Any]] = set()
+    if resolved_subs:
+        open_pairs = set(Ticket.objects.filter(parent_id__in={t.parent_id for t in resolved_subs})
+                         .exclude(status__in=SUBTICKET_DONE_STATUSES).values_list("parent_id", "department_id"))
+    for ticket in tickets:
+        ticket.pending_approver_kind = kinds.get(ticket.id)
+        ticket.sibling_open = (ticket.parent_id, ticket.department_id) in open_pairs
     return tickets
+
+
+_UNSET = object()
+
+
+def policy_facts(ticket: Ticket, *, action: str | None = None) -> policy.TicketFacts:
+    """The facts the rules read about ``ticket`` (``policy.TicketFacts``); what a page loader did
+    not attach is queried here. With ``action``, only what that action's rule reads is loaded
+    (the others are left empty): a service acting spends no query on facts it does not need."""
+    reads = policy.READS.get(action, frozenset()) if action is not None else None
+
+    def needs(name: str) -> bool:
+        return reads is None or name in reads
+
+    if needs("open_subtickets"):
+        progress = subticket_progress(ticket)
+        open_subtickets = progress["total"] - progress["done"]
+    else:
+        open_subtickets = 0
+    kind = getattr(ticket, "pending_approver_kind", _UNSET)
+    if kind is _UNSET:
+        kind = None
+        if ticket.status == TicketStatus.PENDING_APPROVAL and needs("pending_approver_kind"):
+            kind = (ApprovalStep.objects.filter(ticket_id=ticket.id, status=ApprovalStatus.PENDING)
+                    .order_by("-round", "step").values_list("approver_kind", flat=True).first())
+    parent_status = getattr(ticket, "parent_status", _UNSET)
+    if parent_status is _UNSET:
+        parent_status = (Ticket.objects.filter(id=ticket.parent_id).values_list("status", flat=True).first()
+                         if ticket.parent_id and needs("parent_status") else None)
+    sibling_open = getattr(ticket, "sibling_open", _UNSET)
+    if sibling_open is _UNSET:
+        sibling_open = needs("sibling_open") and bool(ticket.parent_id) and ticket.status == TicketStatus.RESOLVED and (
+            Ticket.objects.filter(parent_id=ticket.parent_id, department_id=ticket.department_id)
+            .exclude(id=ticket.id).exclude(status__in=SUBTICKET_DONE_STATUSES).exists())
+    return policy.TicketFacts(
+        status=str(ticket.status), requestor_id=str(ticket.requestor_id),
+        assignee_id=str(ticket.assignee_id) if ticket.assignee_id else None,
+        owner_id=str(ticket.owner_id) if ticket.owner_id else None,
+        parent_id=str(ticket.parent_id) if ticket.parent_id else None,
+        rated=ticket.rating is not None, open_subtickets=open_subtickets,
+        pending_approver_kind=kind, parent_status=str(parent_status) if parent_status else None,
+        sibling_open=bool(sibling_open),
+    )
+
+
+def ticket_payload_for(ticket: Ticket, user: Any) -> dict[str, Any]:
+    """``ticket_payload`` with what ``user`` may do with it now (DESIGN §9)."""
+    return {**ticket_payload(ticket), **policy.caller_fields(user, policy_facts(ticket))}
+
+
+def event_payload_for(payload: dict[str, Any], facts: dict[str, Any] | None, user: Any) -> dict[str, Any]:
+    """A ``ticket.updated``/``subticket.created`` event's ticket as ``user`` reads it: the facts the
+    event carries (``policy_facts(...).as_dict()``) give their ``allowed_actions`` and
+    ``editable_fields`` without a query."""
+    if facts is None:
+        return payload
+    return {**payload, **policy.caller_fields(user, policy.facts_from(facts))}
 
 
 def encode_cursor(ticket: Ticket) -> str:

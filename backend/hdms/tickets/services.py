@@ -25,9 +25,8 @@ from hdms.audit.services import audit_record
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from hdms.core.events import publish_on_commit
 from hdms.core.roles import ApproverKind, Role
-from hdms.core.text import clean_line, clean_text
 from hdms.tickets import cache as ticket_cache
-from hdms.tickets import selectors
+from hdms.tickets import policy, selectors
 from hdms.tickets.models import (
     OPEN_STATUSES,
     PAUSED_STATUSES,
@@ -42,6 +41,7 @@ from hdms.tickets.models import (
     TicketParticipant,
     TicketStatus,
 )
+from hdms.tickets.policy import Action
 from hdms.tickets.sla import add_working_minutes, working_minutes_between
 
 S = TicketStatus
@@ -87,12 +87,8 @@ def _fsm(ticket: Ticket, method: Callable[[], None], action: str) -> None:
     method()
 
 
-def _is_staff(user: Any) -> bool:
-    return user is not None and user.role in (Role.MODERATOR, Role.ADMIN)
-
-
-def _is_admin(user: Any) -> bool:
-    return user is not None and user.role == Role.ADMIN
+_is_staff = policy.is_staff
+_is_admin = policy.is_admin
 
 
 def _require(condition: bool, detail: str = "You are not allowed to do this.") -> None:
@@ -100,9 +96,10 @@ def _require(condition: bool, detail: str = "You are not allowed to do this.") -
         raise Forbidden(detail)
 
 
-def _is_worker(user: Any, ticket: Ticket) -> bool:
-    """The person doing the work: the assignee, a split parent's owner, or an admin."""
-    return user is not None and (user.id in (ticket.assignee_id, ticket.owner_id) or _is_admin(user))
+def _permit(ticket: Ticket, by: Any, action: Action) -> policy.Permit:
+    """Ask the policy (tickets/policy.py) whether ``by`` may take ``action`` on the locked ticket:
+    403 ``forbidden`` or 409 ``invalid_transition`` (ticket unchanged) when not."""
+    return policy.permit(by, ticket, action, selectors.policy_facts(ticket, action=action))
 
 
 def _reason(reason: str | None, field: str = "reason") -> str:
@@ -161,7 +158,9 @@ def _finish(ticket: Ticket, *, action: str, by: Any, before: dict[str, Any], rea
     # Sub-ticket progress counted once, for the event here and for the API's response.
     selectors.with_subticket_progress([fresh])
     payload = selectors.ticket_payload(fresh)
-    publish_on_commit("ticket.updated", ticket=payload, room_id=payload["room_id"], action=action,
+    # The room's readers each get their own allowed_actions, computed by the consumer from these facts.
+    publish_on_commit("ticket.updated", ticket=payload, facts=selectors.policy_facts(fresh).as_dict(),
+                      room_id=payload["room_id"], action=action,
                       actor_id=str(by.id) if by is not None else None,
                       from_status=before.get("status"), to_status=ticket.status)
     transaction.on_commit(ticket_cache.invalidate_dashboards)
@@ -307,9 +306,11 @@ def ticket_create(
     submit: bool = False,
 ) -> Ticket:
     _check_priority(priority)
-    title = clean_line(title, field="title")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("A title is required.", errors=[{"loc": ["body", "title"], "msg": "required"}])
     ticket = Ticket(
-        number=_next_number(), title=title, description=clean_text(description),
+        number=_next_number(), title=title, description=description or "",
         department=_department_or_error(department_id), category=category or "",
         priority=priority or Priority.MEDIUM, requestor=requestor, amount=amount, due_at=due_at,
     )
@@ -344,33 +345,19 @@ def _as_loaded(ticket: Ticket) -> Ticket:
     return ticket
 
 
-EDITABLE_BY_REQUESTOR = ("title", "description", "department_id", "category", "priority", "amount", "due_at")
-EDITABLE_BY_STAFF = ("priority", "category", "due_at")
-
-
 @transaction.atomic
 def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, Any]) -> Ticket:
     """PATCH: the requestor edits their own draft; moderators and admins set priority, category and
     due date on any ticket that is still open."""
     ticket = _lock(ticket_id)
-    if ticket.status == S.DRAFT and by.id == ticket.requestor_id:
-        allowed = EDITABLE_BY_REQUESTOR
-    elif _is_staff(by):
-        allowed = EDITABLE_BY_STAFF
-    else:
-        raise Forbidden("Only the author can edit a draft; moderators set priority.")
-    unknown = [name for name in changes if name not in allowed]
-    if unknown:
-        raise Forbidden(f"You cannot change {', '.join(sorted(unknown))} here.")
+    policy.permit_edit(by, ticket, changes, selectors.policy_facts(ticket, action=policy.EDIT))
     _check_version(ticket, version)
-    if _is_staff(by) and ticket.status not in (S.DRAFT, *OPEN_STATUSES):
-        raise InvalidTransition("A finished ticket cannot be edited.", state=ticket.status)
     _check_priority(changes.get("priority"))
     before = ticket_snapshot(ticket)
     if "title" in changes:
-        ticket.title = clean_line(changes["title"], field="title")
-    if "description" in changes:
-        changes["description"] = clean_text(changes["description"])
+        if not (changes["title"] or "").strip():
+            raise ValidationFailed("A title is required.", errors=[{"loc": ["body", "title"], "msg": "required"}])
+        ticket.title = changes["title"].strip()
     if "department_id" in changes:
         ticket.department = _department_or_error(changes["department_id"])
         if _jsonable(ticket.department_id) != before["department_id"]:  # the department queue's people change
@@ -396,10 +383,7 @@ def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, A
 def ticket_delete(*, ticket_id: Any, by: Any) -> None:
     """Soft delete: the requestor deletes their own draft; admins may delete any ticket."""
     ticket = _lock(ticket_id)
-    if not _is_admin(by):
-        _require(by.id == ticket.requestor_id)
-        if ticket.status != S.DRAFT:
-            raise InvalidTransition("Only drafts can be deleted; withdraw the ticket instead.", state=ticket.status)
+    _permit(ticket, by, Action.DELETE)
     before = ticket_snapshot(ticket)
     ticket.is_deleted = True
     ticket.version += 1
@@ -425,7 +409,7 @@ def _do_submit(ticket: Ticket, *, by: Any) -> None:
 def ticket_submit(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(by.id == ticket.requestor_id, "Only the requestor submits their draft.")
+    _permit(ticket, by, Action.SUBMIT)
     before = ticket_snapshot(ticket)
     _do_submit(ticket, by=by)
     return _finish(ticket, action="submit", by=by, before=before)
@@ -435,7 +419,7 @@ def ticket_submit(*, ticket_id: Any, by: Any, version: int) -> Ticket:
 def ticket_withdraw(*, ticket_id: Any, by: Any, version: int, reason: str = "") -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor withdraws a ticket.")
+    _permit(ticket, by, Action.WITHDRAW)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.withdraw, "withdraw")
     ticket.sla_paused_at = None
@@ -450,11 +434,12 @@ def ticket_reject(*, ticket_id: Any, by: Any, version: int, reason: str) -> Tick
     """A moderator rejects a submitted ticket; an approver rejects one waiting on them."""
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
+    _permit(ticket, by, Action.REJECT)
     if ticket.status == S.PENDING_APPROVAL:
         step = _pending_step(ticket)
-        _require(step is not None and _may_decide(by, step), "Only the pending approver can reject now.")
+        if step is None:  # the permit saw one; a concurrent decision took it under our lock
+            raise InvalidTransition("This approval step is not pending.", state=ticket.status)
         return _approval_reject(ticket, step, by=by, reason=reason)
-    _require(_is_staff(by), "Only moderators reject tickets.")
     reason = _reason(reason)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.reject, "reject")
@@ -473,7 +458,7 @@ def ticket_request_approval(*, ticket_id: Any, by: Any, version: int, reason: st
     """Send for approval: Finance first, then the CEO when the amount is above the desk threshold."""
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(_is_staff(by), "Only moderators send tickets for approval.")
+    _permit(ticket, by, Action.REQUEST_APPROVAL)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.request_approval, "request approval for")
     now = _now()
@@ -500,7 +485,7 @@ def _pending_step(ticket: Ticket) -> ApprovalStep | None:
 
 
 def _may_decide(user: Any, step: ApprovalStep) -> bool:
-    return _is_admin(user) or (getattr(user, "is_approver", False) and user.approver_kind == step.approver_kind)
+    return policy.may_decide_approval(user, step.approver_kind)
 
 
 def _approval_reject(ticket: Ticket, step: ApprovalStep, *, by: Any, reason: str) -> Ticket:
@@ -537,6 +522,23 @@ def approval_decide(*, approval_id: Any, by: Any, decision: str, version: int, r
         _approval_reject(ticket, step, by=by, reason=reason)
         step.refresh_from_db()
         return step
+    _approval_approve(ticket, step, by=by, reason=reason)
+    return step
+
+
+@transaction.atomic
+def ticket_approve(*, ticket_id: Any, by: Any, version: int, reason: str = "") -> Ticket:
+    """``POST tickets/{id}/actions/approve``: approve the step waiting now (as ``approvals/{id}/approve``)."""
+    ticket = _lock(ticket_id)
+    _check_version(ticket, version)
+    _permit(ticket, by, Action.APPROVE)
+    step = _pending_step(ticket)
+    if step is None:  # the permit saw one; a concurrent decision took it under our lock
+        raise InvalidTransition("This approval step is not pending.", state=ticket.status)
+    return _approval_approve(ticket, step, by=by, reason=reason)
+
+
+def _approval_approve(ticket: Ticket, step: ApprovalStep, *, by: Any, reason: str) -> Ticket:
     now = _now()
     before = ticket_snapshot(ticket)
     step.status, step.decided_by, step.decided_at, step.reason = ApprovalStatus.APPROVED, by, now, reason or ""
@@ -557,16 +559,15 @@ def approval_decide(*, approval_id: Any, by: Any, decision: str, version: int, r
         notify(user_ids=_user_ids(ticket.requestor_id, *_moderator_ids()), kind="approval.approved",
                title=f"{ticket.number} was approved", body=reason or ticket.title, ticket=ticket, urgent=True,
                actor=by)
-    _finish(ticket, action="approve", by=by, before=before, reason=reason or "",
-            extra_after={"approval_step": step.step, "approver_kind": step.approver_kind})
-    return step
+    return _finish(ticket, action="approve", by=by, before=before, reason=reason or "",
+                   extra_after={"approval_step": step.step, "approver_kind": step.approver_kind})
 
 
 @transaction.atomic
 def ticket_assign(*, ticket_id: Any, by: Any, version: int, department_id: Any, assignee_id: Any) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(_is_staff(by), "Only moderators assign tickets.")
+    _permit(ticket, by, Action.ASSIGN)
     department = _department_or_error(department_id)
     if department is None:
         raise ValidationFailed("A department is required.", errors=[{"loc": ["body", "department_id"],
@@ -589,7 +590,7 @@ def ticket_assign(*, ticket_id: Any, by: Any, version: int, department_id: Any, 
 def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, reason: str = "") -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(_is_staff(by), "Only moderators reassign tickets.")
+    _permit(ticket, by, Action.REASSIGN)
     assignee = _assignee_or_error(assignee_id, ticket.department)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.reassign, "reassign")
@@ -611,7 +612,7 @@ def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, 
 def ticket_start(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(_is_worker(by, ticket), "Only the assignee starts work.")
+    _permit(ticket, by, Action.START)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.start, "start")
     _first_response(ticket, _now())
@@ -624,7 +625,7 @@ def ticket_start(*, ticket_id: Any, by: Any, version: int) -> Ticket:
 def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until: datetime) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(_is_worker(by, ticket), "Only the assignee postpones work.")
+    _permit(ticket, by, Action.POSTPONE)
     reason = _reason(reason)
     now = _now()
     if until is None or until <= now:
@@ -643,7 +644,7 @@ def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until
 def ticket_resume(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(_is_worker(by, ticket), "Only the assignee resumes work.")
+    _permit(ticket, by, Action.RESUME)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.resume, "resume")
     _sla_resume(ticket, _now())
@@ -680,9 +681,7 @@ def _do_resolve(ticket: Ticket, resolution: str, at: datetime) -> None:
 def ticket_resolve(*, ticket_id: Any, by: Any, version: int, resolution: str = "") -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(_is_worker(by, ticket), "Only the assignee resolves a ticket.")
-    if ticket.status == S.IN_PROGRESS and _open_subtickets(ticket):
-        raise InvalidTransition("Every sub-ticket must be resolved or closed first.", state=ticket.status)
+    _permit(ticket, by, Action.RESOLVE)
     before = ticket_snapshot(ticket)
     _do_resolve(ticket, resolution or "", _now())
     fresh = _finish(ticket, action="resolve", by=by, before=before, reason=resolution or "")
@@ -705,14 +704,9 @@ def _parent_resolve_if_done(parent_id: Any) -> None:
 def ticket_reopen(*, ticket_id: Any, by: Any, version: int, reason: str) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor reopens a ticket.")
+    parent = _lock(ticket.parent_id) if ticket.parent_id else None  # locked before the policy reads it
+    _permit(ticket, by, Action.REOPEN)
     reason = _reason(reason)
-    parent = _lock(ticket.parent_id) if ticket.parent_id else None
-    if parent is not None and parent.status in (S.CLOSED, S.WITHDRAWN, S.REJECTED):
-        raise InvalidTransition("The parent ticket is finished; open a new ticket.", state=ticket.status)
-    if parent is not None and _open_subtickets_of(parent).filter(department_id=ticket.department_id).exists():
-        raise InvalidTransition("Another sub-ticket of this department is open on the parent; work there.",
-                                state=ticket.status)
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.reopen, "reopen")
     ticket.resolved_at, ticket.auto_close_warned_at = None, None
@@ -737,7 +731,7 @@ def _do_close(ticket: Ticket, at: datetime) -> None:
 def ticket_close(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(by.id == ticket.requestor_id or _is_admin(by), "Only the requestor closes a ticket.")
+    _permit(ticket, by, Action.CLOSE)
     before = ticket_snapshot(ticket)
     _do_close(ticket, _now())
     notify(user_ids=_user_ids(ticket.assignee_id, ticket.owner_id), kind="ticket.closed",
@@ -749,11 +743,7 @@ def ticket_close(*, ticket_id: Any, by: Any, version: int) -> Ticket:
 def ticket_rate(*, ticket_id: Any, by: Any, version: int, score: int, comment: str = "") -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
-    _require(by.id == ticket.requestor_id, "Only the requestor rates the service.")
-    if ticket.status != S.CLOSED:
-        raise InvalidTransition("Only a closed ticket can be rated.", state=ticket.status)
-    if ticket.rating is not None:
-        raise InvalidTransition("This ticket is already rated.", state=ticket.status)
+    _permit(ticket, by, Action.RATE)
     if not 1 <= int(score) <= 5:
         raise ValidationFailed(errors=[{"loc": ["body", "score"], "msg": "must be 1 to 5"}])
     before = ticket_snapshot(ticket)
@@ -772,10 +762,8 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
     its owner works on (in_progress) can get more sub-tickets, never a second open one for a
     department (a database constraint as well: ``ticket_one_open_subticket_per_department``)."""
     parent = _lock(ticket_id)
-    _require(_is_staff(by), "Only moderators split tickets.")
+    _permit(parent, by, Action.SPLIT)
     _check_version(parent, version)
-    if parent.parent_id is not None:
-        raise InvalidTransition("A sub-ticket cannot be split again.", state=parent.status)
     if not items:
         raise ValidationFailed("Give at least one sub-ticket.", errors=[{"loc": ["body", "items"], "msg": "empty"}])
     departments = [str(item["department_id"]) for item in items]
@@ -796,9 +784,6 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
     before = ticket_snapshot(parent)
     if parent.status in (S.SUBMITTED, S.APPROVED):
         _fsm(parent, parent.split, "split")
-    elif not (parent.status == S.IN_PROGRESS and parent.owner_id is not None):
-        raise InvalidTransition(f"Cannot split a ticket that is {parent.status.replace('_', ' ')}.",
-                                state=parent.status)
     now = _now()
     _first_response(parent, now)
     parent.owner = by
@@ -806,9 +791,8 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
     created = []
     for item, department, assignee in resolved_items:
         sub = Ticket(
-            number=_next_number(),
-            title=clean_line(item.get("title") or f"{parent.title} ({department.name})", field="title")[:200],
-            description=clean_text(item.get("description")) or parent.description, department=department,
+            number=_next_number(), title=(item.get("title") or f"{parent.title} ({department.name})")[:200],
+            description=item.get("description") or parent.description, department=department,
             category=parent.category, priority=parent.priority, requestor_id=parent.requestor_id,
             assignee=assignee, parent=parent, status=S.ASSIGNED, submitted_at=now, first_responded_at=now,
         )
@@ -820,7 +804,7 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
         sub = selectors.ticket_base_qs().get(id=sub.id)
         sub.sub_total, sub.sub_done = 0, 0
         publish_on_commit("subticket.created", room_id=str(parent.id), subticket=selectors.ticket_payload(sub),
-                          actor_id=str(by.id))
+                          facts=selectors.policy_facts(sub).as_dict(), actor_id=str(by.id))
         notify(user_ids=[assignee.id], kind="ticket.assigned", title=f"{sub.number} was assigned to you",
                body=sub.title, ticket=sub, actor=by)
         created.append(sub)
@@ -860,6 +844,7 @@ def ticket_act(*, ticket_id: Any, by: Any, action: str, version: int, fields: di
         "close": lambda: ticket_close(ticket_id=ticket_id, by=by, version=version),
         "rate": lambda: ticket_rate(ticket_id=ticket_id, by=by, version=version, score=f.get("score") or 0,
                                     comment=f.get("comment") or ""),
+        "approve": lambda: ticket_approve(ticket_id=ticket_id, by=by, version=version, reason=f.get("reason") or ""),
     }
     if action not in handlers:
         raise NotFound(f"Unknown action {action!r}.")

@@ -3,16 +3,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, EmailStr, StrictBool
-
-from hdms.core.text import VisibleLine, visible_line_field
-
-
-class StrictIn(Schema):
-    """Input that names an unknown field is refused (422), as the OpenAPI schema says."""
-
-    model_config = ConfigDict(extra="forbid")
-
+from pydantic import EmailStr, StrictBool
 
 RoleName = Literal["requestor", "moderator", "assignee", "admin"]
 ApproverKindName = Literal["finance", "ceo"]
@@ -27,12 +18,12 @@ class DepartmentOut(Schema):
     version: int
 
 
-class DepartmentIn(StrictIn):
+class DepartmentIn(Schema):
     code: str = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(..., min_length=1, max_length=120)
 
 
-class DepartmentPatch(StrictIn):
+class DepartmentPatch(Schema):
     code: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     name: str | None = Field(None, min_length=1, max_length=120)
     is_active: StrictBool | None = None
@@ -58,9 +49,9 @@ class UserOut(Schema):
     last_login: datetime | None
 
 
-class UserIn(StrictIn):
+class UserIn(Schema):
     employee_code: str = EmployeeCode
-    full_name: VisibleLine = visible_line_field(..., max_length=150)
+    full_name: str = Field(..., min_length=1, max_length=150)
     password: str | None = Field(None, min_length=8, max_length=128)
     email: EmailStr | Literal[""] = ""
     phone: str = Field("", max_length=32)
@@ -71,8 +62,8 @@ class UserIn(StrictIn):
     otp_enabled: StrictBool = False
 
 
-class UserPatch(StrictIn):
-    full_name: VisibleLine | None = visible_line_field(None, max_length=150)
+class UserPatch(Schema):
+    full_name: str | None = Field(None, min_length=1, max_length=150)
     password: str | None = Field(None, min_length=8, max_length=128)
     email: EmailStr | Literal[""] | None = None
     phone: str | None = Field(None, max_length=32)
@@ -100,7 +91,7 @@ class UserPage(Schema):
     next: str | None
 
 
-class LoginIn(StrictIn):
+class LoginIn(Schema):
     employee_code: str = Field(..., min_length=1, max_length=64)
     password: str = Field(..., min_length=1, max_length=256)
 
@@ -117,12 +108,12 @@ class OtpRequiredOut(Schema):
     challenge_id: uuid.UUID
 
 
-class OtpVerifyIn(StrictIn):
+class OtpVerifyIn(Schema):
     challenge_id: uuid.UUID
     code: str = Field(..., min_length=6, max_length=6, pattern=r"^\d{6}$")
 
 
-class RefreshIn(StrictIn):
+class RefreshIn(Schema):
     refresh: str = Field(..., min_length=1, max_length=2048)
 
 

@@ -14,7 +14,8 @@ from hdms.communication.tests.conftest import ORIGIN, token_for
 from hdms.core.events import publish
 from hdms.testing.factories import DepartmentFactory, UserFactory
 from hdms.testing.factories_communication import add_participant, make_ticket, post_message
-from hdms.testing.factories_tickets import assigned_ticket
+from hdms.testing.factories_tickets import assigned_ticket, resolved_ticket
+from hdms.tickets import services as ticket_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -312,3 +313,53 @@ async def test_open_sockets_are_counted_in_the_metrics_gauge(world):
     assert gauge._value.get() == before + 1
     await comm.disconnect()
     assert gauge._value.get() == before
+
+
+async def test_an_admins_message_over_the_socket_is_refused(world):
+    people, ticket = world
+    admin, _ = await join(people["admin"], ticket)
+    await admin.send_json_to({"type": "message.send", "client_id": "a1", "body": "hello"})
+    error, _ = await frames_until(admin, "error")
+    assert error["code"] == "forbidden" and error["client_id"] == "a1"
+    assert not await database_sync_to_async(Message.objects.filter(room_id=ticket.id).exists)()
+    await admin.disconnect()
+
+
+async def test_a_closed_tickets_chat_is_read_only_over_the_socket(world):
+    people, ticket = world
+    await database_sync_to_async(type(ticket).objects.filter(id=ticket.id).update)(status="closed")
+    requestor, _ = await join(people["requestor"], ticket)
+    await requestor.send_json_to({"type": "message.send", "client_id": "c1", "body": "hello"})
+    error, _ = await frames_until(requestor, "error")
+    assert error["code"] == "invalid_transition"
+    assert not await database_sync_to_async(Message.objects.filter(room_id=ticket.id).exists)()
+    await requestor.disconnect()
+
+
+async def test_ticket_updated_frames_carry_each_readers_allowed_actions_and_closing_stops_posting(world):
+    people, _ = world
+    ticket = await database_sync_to_async(_resolved_for)(people)
+    requestor, _ = await join(people["requestor"], ticket)
+    assignee, _ = await join(people["assignee"], ticket)
+    await database_sync_to_async(_close)(ticket, people["requestor"])
+    for_requestor, _ = await frames_until(requestor, "ticket.updated")
+    for_assignee, _ = await frames_until(assignee, "ticket.updated")
+    assert for_requestor["ticket"]["status"] == "closed"
+    assert for_requestor["ticket"]["allowed_actions"] == ["rate"]
+    assert for_assignee["ticket"]["allowed_actions"] == []
+    assert "facts" not in for_requestor and "facts" not in for_requestor["ticket"]
+    # The open socket learnt the room is read-only now.
+    await assignee.send_json_to({"type": "message.send", "client_id": "late", "body": "one more"})
+    error, _ = await frames_until(assignee, "error")
+    assert error["code"] == "invalid_transition"
+    await requestor.disconnect()
+    await assignee.disconnect()
+
+
+def _resolved_for(people):
+    return resolved_ticket(people["requestor"], people["moderator"], people["assignee"])
+
+
+def _close(ticket, requestor):
+    ticket.refresh_from_db()
+    ticket_services.ticket_close(ticket_id=ticket.id, by=requestor, version=ticket.version)

@@ -48,8 +48,10 @@ def test_fast_ticket_rendering_is_byte_for_byte_what_ninja_renders(desk):
     tickets = selectors.with_subticket_progress(list(selectors.ticket_base_qs().filter(
         id__in=[parent.id, plain.id]).order_by("created_at")))
     child = selectors.ticket_base_qs().get(parent_id=parent.id)
-    payloads = [selectors.ticket_payload(t) for t in [*tickets, child]]
+    payloads = [selectors.ticket_payload_for(t, desk.requestor) for t in [*tickets, child]]
     assert payloads[0]["subtickets"] == {"total": 1, "done": 1} and payloads[0]["amount"] == "1234.50"
+    assert payloads[1]["allowed_actions"] == ["submit", "withdraw", "delete", "message"]
+    assert "title" in payloads[1]["editable_fields"]
     for payload in payloads:
         ninja = _ninja_bytes(f"/api/v1/tickets/{payload['id']}", "GET", payload)
         assert render.ticket_response(payload).content == ninja

@@ -1,0 +1,180 @@
+"""The payload's ``allowed_actions`` and ``editable_fields`` agree with what the services accept
+(DESIGN §9): for every state of test_state_machine's table and every role, an action is listed
+exactly when its service takes it, and a field is listed exactly when PATCH takes it. Each attempt
+runs in a savepoint rolled back afterwards, so one ticket serves every action of a (state, role)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from hdms.communication import selectors as chat_selectors
+from hdms.communication import services as chat_services
+from hdms.core.errors import DomainError, NotFound
+from hdms.testing.factories_tickets import in_progress_ticket, submitted_ticket
+from hdms.tickets import selectors, services
+from hdms.tickets.models import Ticket
+from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
+from hdms.tickets.tests.test_state_machine import ROLES, SETUPS, _bodies
+
+
+def _attempt(desk, user, ticket: Ticket, action: str) -> bool:
+    """Whether the service accepts ``action`` by ``user`` now (rolled back either way)."""
+    bodies = _bodies(desk)
+    try:
+        with transaction.atomic():
+            if action in STATE_ACTIONS:
+                fields = dict(bodies.get(action, {}))
+                if "until" in fields:
+                    fields["until"] = timezone.now() + timedelta(days=5)
+                services.ticket_act(ticket_id=ticket.id, by=user, action=action, version=ticket.version,
+                                    fields=fields)
+            elif action == Action.SPLIT:
+                services.ticket_split(ticket_id=ticket.id, by=user, version=ticket.version,
+                                      items=[{"department_id": desk.mnt.id, "assignee_id": desk.mnt_assignee.id}])
+            elif action == Action.DELETE:
+                services.ticket_delete(ticket_id=ticket.id, by=user)
+            elif action == Action.MESSAGE:
+                access = chat_selectors.room_access(user=user, ticket_id=ticket.id)
+                chat_services.message_create(author=user, access=access, body="Hello")
+            else:
+                raise AssertionError(action)
+            transaction.set_rollback(True)
+        return True
+    except DomainError as error:
+        assert error.code in ("forbidden", "invalid_transition"), (action, error.code, error.detail)
+        return False
+
+
+EDIT_VALUES = {"title": "New title", "description": "More", "department_id": None, "category": "hw",
+               "priority": "high", "amount": Decimal("5.00"), "due_at": None}
+
+
+def _edit_accepted(desk, user, ticket: Ticket, field: str) -> bool:
+    value = desk.mnt.id if field == "department_id" else EDIT_VALUES[field]
+    if field == "due_at":
+        value = timezone.now() + timedelta(days=3)
+    try:
+        with transaction.atomic():
+            services.ticket_update(ticket_id=ticket.id, by=user, version=ticket.version, changes={field: value})
+            transaction.set_rollback(True)
+        return True
+    except DomainError as error:
+        assert error.code in ("forbidden", "invalid_transition"), (field, error.code, error.detail)
+        return False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(SETUPS))
+def test_allowed_actions_and_editable_fields_are_what_the_services_accept(desk, state):
+    ticket = Ticket.objects.get(id=SETUPS[state](desk).id)
+    checked = 0
+    for role in ROLES:
+        user = getattr(desk, role)
+        try:
+            shown = selectors.ticket_payload_for(selectors.ticket_get_visible(user=user, ticket_id=ticket.id), user)
+        except NotFound:
+            continue  # an invisible ticket has no payload (and every action is a 404)
+        for action in Action:
+            accepted = _attempt(desk, user, ticket, action.value)
+            assert (action.value in shown["allowed_actions"]) == accepted, (state, role, action.value, accepted)
+            checked += accepted
+        for field in EDITABLE_BY_REQUESTOR:
+            accepted = _edit_accepted(desk, user, ticket, field)
+            assert (field in shown["editable_fields"]) == accepted, (state, role, field, accepted)
+        after = Ticket.objects.get(id=ticket.id)
+        assert (after.status, after.version) == (ticket.status, ticket.version)  # every attempt rolled back
+    assert checked  # someone may do something in every state (at least an observer's message)
+
+
+# (state, role) -> the allowed_actions a reader of the payload sees: DESIGN §3 as the web app gets it.
+EXPECTED = [
+    ("draft", "requestor", ["submit", "withdraw", "delete", "message"]),
+    ("submitted", "requestor", ["withdraw", "message"]),
+    ("submitted", "moderator", ["reject", "request_approval", "assign", "split", "message"]),
+    ("submitted", "admin", ["withdraw", "reject", "request_approval", "assign", "split", "delete"]),
+    ("pending_approval", "finance", ["reject", "approve", "message"]),
+    ("pending_approval", "moderator", ["message"]),
+    ("approved", "moderator", ["assign", "split", "message"]),
+    ("assigned", "assignee", ["start", "message"]),
+    ("assigned", "assignee2", ["message"]),
+    ("in_progress", "assignee", ["postpone", "resolve", "message"]),
+    ("in_progress", "moderator", ["reassign", "message"]),
+    ("postponed", "assignee", ["resume", "message"]),
+    ("resolved", "requestor", ["reopen", "close", "message"]),
+    ("closed", "requestor", ["rate"]),
+    ("closed", "assignee", []),
+    ("rejected", "requestor", []),
+    ("withdrawn", "requestor", []),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("state", "role", "expected"), EXPECTED, ids=[f"{s}-{r}" for s, r, _ in EXPECTED])
+def test_allowed_actions_over_the_api(desk, api, state, role, expected):
+    ticket = SETUPS[state](desk)
+    body = api(getattr(desk, role)).get(f"tickets/{ticket.id}").json()
+    assert body["allowed_actions"] == expected
+    listed = api(getattr(desk, role)).get("tickets").json()["items"]
+    assert [item["allowed_actions"] for item in listed if item["id"] == str(ticket.id)] == [expected]
+
+
+@pytest.mark.django_db
+def test_editable_fields_over_the_api(desk, api):
+    draft = services.ticket_create(requestor=desk.requestor, title="Draft")
+    assert api(desk.requestor).get(f"tickets/{draft.id}").json()["editable_fields"] == list(EDITABLE_BY_REQUESTOR)
+    ticket = submitted_ticket(desk.requestor)
+    assert api(desk.requestor).get(f"tickets/{ticket.id}").json()["editable_fields"] == []
+    assert api(desk.moderator).get(f"tickets/{ticket.id}").json()["editable_fields"] == ["priority", "category",
+                                                                                         "due_at"]
+
+
+@pytest.mark.django_db
+def test_a_moderator_changes_priority_with_the_fields_they_may_edit(desk, api):
+    ticket = submitted_ticket(desk.requestor)
+    client = api(desk.moderator)
+    shown = client.get(f"tickets/{ticket.id}").json()
+    response = client.patch(f"tickets/{ticket.id}", {"version": shown["version"], "priority": "urgent"})
+    assert response.status_code == 200 and response.json()["priority"] == "urgent"
+    # Sending a field they may not edit (as the web app's old form did) changes nothing.
+    again = client.patch(f"tickets/{ticket.id}", {"version": response.json()["version"], "priority": "low",
+                                                  "title": "Other"})
+    assert again.status_code == 403 and again.json()["code"] == "forbidden"
+    assert Ticket.objects.get(id=ticket.id).priority == "urgent"
+
+
+@pytest.mark.django_db
+def test_rating_a_resolved_ticket_is_refused_and_offered_only_once_closed(desk, api):
+    ticket = SETUPS["resolved"](desk)
+    client = api(desk.requestor)
+    assert "rate" not in client.get(f"tickets/{ticket.id}").json()["allowed_actions"]
+    response = client.post(f"tickets/{ticket.id}/actions/rate", {"version": ticket.version, "score": 5})
+    assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
+    assert Ticket.objects.get(id=ticket.id).rating is None
+
+
+@pytest.mark.django_db
+def test_approve_through_the_actions_route_is_the_approvals_route(desk, api):
+    ticket = SETUPS["pending_approval"](desk)
+    response = api(desk.moderator).post(f"tickets/{ticket.id}/actions/approve", {"version": ticket.version})
+    assert response.status_code == 403
+    response = api(desk.finance).post(f"tickets/{ticket.id}/actions/approve", {"version": ticket.version})
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert ticket.approval_steps.get(step=1).decided_by_id == desk.finance.id
+
+
+@pytest.mark.django_db
+def test_split_is_offered_on_an_in_progress_parent_its_owner_split(desk, api):
+    ticket = submitted_ticket(desk.requestor)
+    response = api(desk.moderator).post(f"tickets/{ticket.id}/subtickets", {
+        "version": ticket.version, "items": [{"department_id": str(desk.it.id), "assignee_id": str(desk.assignee.id)}]})
+    assert response.status_code == 201
+    parent = api(desk.moderator).get(f"tickets/{ticket.id}").json()
+    assert parent["status"] == "in_progress" and "split" in parent["allowed_actions"]
+    assert "resolve" not in parent["allowed_actions"]  # its sub-ticket is open
+    sub = api(desk.moderator).get(f"tickets/{response.json()[0]['id']}").json()
+    assert "split" not in sub["allowed_actions"]
+    plain = in_progress_ticket(desk.requestor, desk.moderator, desk.assignee)
+    assert "split" not in api(desk.moderator).get(f"tickets/{plain.id}").json()["allowed_actions"]
