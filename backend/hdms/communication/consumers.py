@@ -165,8 +165,8 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
 
     async def _watch(self) -> None:
         """Register for the user's access events (deactivation, role change) before any check."""
+        self._watched = True  # first: a failed subscription must still be undone by _cleanup
         await relay().access.add(self.channel_layer, self)
-        self._watched = True
 
     def _token_expires_in(self) -> float:
         claims = self.scope.get("hdms_claims")

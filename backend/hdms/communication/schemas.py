@@ -1,10 +1,11 @@
 """Input and output shapes of the communication API (DESIGN §4)."""
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StrictBool
+from pydantic import ConfigDict, StrictBool, StringConstraints
 
 
 class MessageIn(Schema):
@@ -82,8 +83,13 @@ class PreferencesOut(Schema):
     email_kinds: dict[str, bool]
 
 
+NOTIFICATION_KIND_PATTERN = r"^[a-z0-9_.]{1,40}$"
+NotificationKind = Annotated[str, StringConstraints(pattern=NOTIFICATION_KIND_PATTERN)]
+
+
 class PreferencesIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     email_enabled: StrictBool | None = None
-    email_kinds: dict[str, StrictBool] | None = Field(None, max_length=40)
+    email_kinds: dict[NotificationKind, StrictBool] | None = Field(
+        None, max_length=40, json_schema_extra={"propertyNames": {"pattern": NOTIFICATION_KIND_PATTERN}})

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from hdms.communication.models import Message, Notification, NotificationPreference
@@ -20,15 +20,22 @@ from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationF
 # ---------------------------------------------------------------------------------------------
 
 
-def message_ticket_ids_matching(*, q: str) -> QuerySet:
+def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None) -> QuerySet:
     """Ids of the tickets a matching message was posted on, as a one-column queryset.
 
     Usable as a subquery: ``Ticket.objects.filter(Q(id__in=message_ticket_ids_matching(q=q)))``.
     PostgreSQL: full-text search (``simple`` config, GIN index from migration 0002, every word
     must match); SQLite: a case-insensitive substring match.
+
+    ``joins`` applies the visibility rule of DESIGN §5 for a caller who does not see every message:
+    the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
+    (when they joined). Only messages posted in one of those rooms from that moment on count, so a
+    search never tells what was said before someone joined. ``None``: every message (moderators, admins).
     """
     q = (q or "").strip()
     messages = Message.objects.all()
+    if joins is not None:
+        messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
     if not q:
         return messages.none().values_list("ticket_id", flat=True)
     if connection.vendor == "postgresql":
@@ -120,6 +127,11 @@ def message_visible_qs(*, access: RoomAccess) -> QuerySet[Message]:
     if not access.sees_all and access.joined_at is not None:
         messages = messages.filter(created_at__gte=access.joined_at)
     return messages
+
+
+def message_in_room(*, room_id: Any, message_id: Any) -> bool:
+    """Whether ``message_id`` is a message of the room (a ticket's conversation)."""
+    return Message.objects.filter(id=message_id, room_id=room_id).exists()
 
 
 def message_get_visible(*, access: RoomAccess, message_id: Any) -> Message:

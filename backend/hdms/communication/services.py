@@ -97,6 +97,18 @@ def _clean_attachment_ids(attachment_ids: Any) -> list[str]:
                                errors=[{"loc": ["attachment_ids"], "msg": "invalid"}]) from exc
 
 
+def _check_attachments_belong(*, author: Any, access: RoomAccess, attachment_ids: list[str]) -> None:
+    """A message points only at files of its own ticket's conversation that its author can see."""
+    if not attachment_ids:
+        return
+    from hdms.files.selectors import attachment_ids_usable_in_room
+
+    usable = attachment_ids_usable_in_room(user=author, room_id=access.room_id, attachment_ids=attachment_ids)
+    if set(attachment_ids) - usable:
+        raise ValidationFailed("attachment_ids must name files of this ticket.",
+                               errors=[{"loc": ["attachment_ids"], "msg": "not an attachment of this ticket"}])
+
+
 # ---------------------------------------------------------------------------------------------
 # Messages
 # ---------------------------------------------------------------------------------------------
@@ -115,6 +127,7 @@ def message_create(
     client_id = _clean_client_id(client_id)
     clean = _clean_body(body)
     attachments = _clean_attachment_ids(attachment_ids)
+    _check_attachments_belong(author=author, access=access, attachment_ids=attachments)
     with transaction.atomic():
         # The room row lock orders inserts: seq order is commit order (exact catch-up). The room
         # usually exists: lock it straight away, and create it only the first time.

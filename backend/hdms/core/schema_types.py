@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -119,3 +120,33 @@ IsoDateTime = Annotated[
 ]
 IsoDate = Annotated[date, BeforeValidator(_iso_date),
                     WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "examples": ["2026-11-26"]})]
+
+
+# Money: a decimal string with at most two decimals ("15000.50"), or a whole JSON number. Binary
+# fractions (12.3 as a JSON float) are refused: they are not the amount a person typed.
+MAX_MONEY_UNITS = 999_999_999_999
+MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+_MONEY_RE = re.compile(MONEY_PATTERN)
+
+
+def _money(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("an amount is a decimal string such as \"15000.50\" or a whole number")
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        if 0 <= value <= MAX_MONEY_UNITS:
+            return Decimal(int(value))
+        raise ValueError(f"an amount is between 0 and {MAX_MONEY_UNITS}")
+    if isinstance(value, str) and _MONEY_RE.match(value):
+        return Decimal(value)
+    raise ValueError("an amount is a decimal string with at most two decimals, such as \"15000.50\", "
+                     "or a whole number")
+
+
+Money = Annotated[
+    Decimal, BeforeValidator(_money),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_MONEY_UNITS},
+                              {"type": "string", "pattern": MONEY_PATTERN}],
+                    "examples": ["15000.50"]}),
+]

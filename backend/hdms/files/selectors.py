@@ -57,6 +57,19 @@ def attachment_get_visible(*, user: Any, attachment_id: Any) -> Attachment:
     return attachment
 
 
+def attachment_ids_usable_in_room(*, user: Any, room_id: Any, attachment_ids: list[str]) -> set[str]:
+    """Those of ``attachment_ids`` that belong to the room's ticket (or one of its sub-tickets) and
+    whose ticket ``user`` can see: what a message in that room may point to."""
+    found = set()
+    for attachment in Attachment.objects.filter(id__in=attachment_ids, room_id=room_id):
+        try:
+            _visible_ticket(user=user, ticket_id=attachment.ticket_id)
+        except NotFound:
+            continue
+        found.add(str(attachment.id))
+    return found
+
+
 def attachment_list(*, user: Any, ticket_id: Any, message_id: UUID | None = None) -> QuerySet[Attachment]:
     """A visible ticket's attachments, oldest first; ``NotFound`` if the ticket is not visible."""
     ticket = _visible_ticket(user=user, ticket_id=ticket_id)

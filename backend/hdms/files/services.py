@@ -115,6 +115,17 @@ def _parse_message_id(raw: str) -> UUID | None:
         ) from None
 
 
+def _check_message_belongs(*, ticket: Any, message_id: UUID | None) -> None:
+    """An upload may name a message of its own ticket's conversation only."""
+    if message_id is None:
+        return
+    from hdms.communication.selectors import message_in_room
+
+    if not message_in_room(room_id=ticket.parent_id or ticket.id, message_id=message_id):
+        raise ValidationFailed("message_id must name a message of this ticket.",
+                               errors=[{"loc": ["body", "message_id"], "msg": "not a message of this ticket"}])
+
+
 def _record_refusal(*, user: Any, ticket_id: Any, upload: ReceivedUpload | None, exc: DomainError) -> None:
     details = {
         "ticket_id": str(ticket_id),
@@ -152,6 +163,7 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
             upload = receive(max_bytes, limit_detail)
             _refuse_unknown_fields(upload.fields)
             message_id = _parse_message_id(upload.fields.get("message_id", ""))
+            _check_message_belongs(ticket=ticket, message_id=message_id)
             name = clean_original_name(upload.client_name)
             kind, content_type = detect_kind(path=upload.path, name=name)
             with transaction.atomic():

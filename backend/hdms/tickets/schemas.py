@@ -8,7 +8,8 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool
 
-from hdms.core.schema_types import IsoDate, IsoDateTime
+from hdms.core.schema_types import IsoDate, IsoDateTime, Money
+from hdms.core.text import VisibleLine, visible_line_field
 from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
 
 PriorityName = Literal["low", "medium", "high", "urgent"]
@@ -16,7 +17,6 @@ StatusName = Literal["draft", "submitted", "pending_approval", "approved", "reje
                      "postponed", "resolved", "closed", "withdrawn"]
 OrderingName = Literal["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority",
                        "resolution_due", "-resolution_due", "number", "-number"]
-Amount = Field(None, ge=0, max_digits=14, decimal_places=2)
 EditableField = Literal[EDITABLE_BY_REQUESTOR]  # type: ignore[valid-type]  # the widest set; policy decides per caller
 
 
@@ -102,24 +102,24 @@ class TicketPage(Schema):
 
 
 class TicketIn(StrictIn):
-    title: str = Field(..., min_length=1, max_length=200)
+    title: VisibleLine = visible_line_field(..., max_length=200)
     description: str = Field("", max_length=20000)
     department_id: uuid.UUID | None = None
     category: str = Field("", max_length=64)
     priority: PriorityName | None = None
-    amount: Decimal | None = Amount
+    amount: Money | None = None
     due_at: IsoDateTime | None = None
     submit: StrictBool = False
 
 
 class TicketPatch(StrictIn):
     version: int = Field(..., ge=1)
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: VisibleLine | None = visible_line_field(None, max_length=200)
     description: str | None = Field(None, max_length=20000)
     department_id: uuid.UUID | None = None
     category: str | None = Field(None, max_length=64)
     priority: PriorityName | None = None
-    amount: Decimal | None = Amount
+    amount: Money | None = None
     due_at: IsoDateTime | None = None
 
 
@@ -177,7 +177,7 @@ class HistoryPage(Schema):
 class SubticketItemIn(StrictIn):
     department_id: uuid.UUID
     assignee_id: uuid.UUID
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: VisibleLine | None = visible_line_field(None, max_length=200)
     description: str | None = Field(None, max_length=20000)
 
 
@@ -292,7 +292,7 @@ class DeskSettingsPatch(StrictIn):
     work_days: list[int] | None = Field(None, min_length=1, max_length=7)
     work_start: time | None = None
     work_end: time | None = None
-    ceo_approval_threshold: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    ceo_approval_threshold: Money | None = None
     auto_close_days: int | None = Field(None, ge=2, le=60)
     reminder_days: int | None = Field(None, ge=1, le=60)
 

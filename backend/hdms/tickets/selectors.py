@@ -285,7 +285,12 @@ DEFAULT_ORDERING = "-created_at"
 MESSAGE_MATCH_LIMIT = 5000
 
 
-def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
+def room_joins(*, user: Any) -> QuerySet[TicketParticipant]:
+    """The rooms ``user`` is in and since when (``room``, ``since``): what they may read of each chat."""
+    return TicketParticipant.objects.filter(user_id=user.id).annotate(room=F("ticket_id"), since=F("joined_at"))
+
+
+def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     q = q.strip()
     if not q:
         return qs
@@ -305,7 +310,8 @@ def _search(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     if message_ticket_ids_matching is not None:
         # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
         # other indexed conditions, and keeps working whatever SQL the other service builds.
-        ids = list(message_ticket_ids_matching(q=q)[:MESSAGE_MATCH_LIMIT])
+        ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user))
+                   [:MESSAGE_MATCH_LIMIT])
         if ids:
             match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)
@@ -335,7 +341,7 @@ def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     if filters.get("sla_breached") is not None:
         qs = qs.filter(sla_breached=filters["sla_breached"])
     if filters.get("q"):
-        qs = _search(qs, filters["q"])
+        qs = _search(qs, filters["q"], user=user)
     ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
     return (qs.select_related("requestor", "assignee", "department").annotate(parent_status=F("parent__status"))
             .order_by(*ordering))

@@ -25,6 +25,7 @@ from hdms.audit.services import audit_record
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from hdms.core.events import publish_on_commit
 from hdms.core.roles import ApproverKind, Role
+from hdms.core.text import clean_line, clean_text
 from hdms.tickets import cache as ticket_cache
 from hdms.tickets import policy, selectors
 from hdms.tickets.models import (
@@ -306,11 +307,9 @@ def ticket_create(
     submit: bool = False,
 ) -> Ticket:
     _check_priority(priority)
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed("A title is required.", errors=[{"loc": ["body", "title"], "msg": "required"}])
+    title = clean_line(title, field="title")
     ticket = Ticket(
-        number=_next_number(), title=title, description=description or "",
+        number=_next_number(), title=title, description=clean_text(description),
         department=_department_or_error(department_id), category=category or "",
         priority=priority or Priority.MEDIUM, requestor=requestor, amount=amount, due_at=due_at,
     )
@@ -355,9 +354,9 @@ def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, A
     _check_priority(changes.get("priority"))
     before = ticket_snapshot(ticket)
     if "title" in changes:
-        if not (changes["title"] or "").strip():
-            raise ValidationFailed("A title is required.", errors=[{"loc": ["body", "title"], "msg": "required"}])
-        ticket.title = changes["title"].strip()
+        ticket.title = clean_line(changes["title"], field="title")
+    if "description" in changes:
+        changes["description"] = clean_text(changes["description"])
     if "department_id" in changes:
         ticket.department = _department_or_error(changes["department_id"])
         if _jsonable(ticket.department_id) != before["department_id"]:  # the department queue's people change
@@ -791,8 +790,9 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
     created = []
     for item, department, assignee in resolved_items:
         sub = Ticket(
-            number=_next_number(), title=(item.get("title") or f"{parent.title} ({department.name})")[:200],
-            description=item.get("description") or parent.description, department=department,
+            number=_next_number(),
+            title=clean_line(item.get("title") or f"{parent.title} ({department.name})", field="title")[:200],
+            description=clean_text(item.get("description")) or parent.description, department=department,
             category=parent.category, priority=parent.priority, requestor_id=parent.requestor_id,
             assignee=assignee, parent=parent, status=S.ASSIGNED, submitted_at=now, first_responded_at=now,
         )

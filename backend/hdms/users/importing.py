@@ -24,6 +24,7 @@ from hdms.audit.services import audit_record
 from hdms.core.archives import ArchiveRefused, NotAZip, ZipLimits, open_zip
 from hdms.core.errors import DomainError, FileTooLarge, ValidationFailed
 from hdms.core.roles import ApproverKind, Role
+from hdms.core.text import is_blank, strip_bidi_controls
 from hdms.users.models import Department, User
 from hdms.users.services import user_create, user_update
 
@@ -246,9 +247,11 @@ def _validate_row(row: _Row, *, departments: dict[str, Department], existing: Us
     elif not EMPLOYEE_CODE_RE.match(code):
         errors.append("employee_code: 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit")
 
-    full_name = row.get("full_name")
+    full_name = strip_bidi_controls(row.get("full_name") or "").strip()
     if not full_name:
         errors.append("full_name: required")
+    elif is_blank(full_name):
+        errors.append("full_name: only invisible characters")
     elif len(full_name) > 150:
         errors.append("full_name: at most 150 characters")
     else:

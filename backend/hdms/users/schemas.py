@@ -3,7 +3,16 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import EmailStr, StrictBool
+from pydantic import ConfigDict, EmailStr, StrictBool
+
+from hdms.core.text import VisibleLine, visible_line_field
+
+
+class StrictIn(Schema):
+    """Input that names an unknown field is refused (422), as the OpenAPI schema says."""
+
+    model_config = ConfigDict(extra="forbid")
+
 
 RoleName = Literal["requestor", "moderator", "assignee", "admin"]
 ApproverKindName = Literal["finance", "ceo"]
@@ -18,12 +27,12 @@ class DepartmentOut(Schema):
     version: int
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(StrictIn):
     code: str = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(..., min_length=1, max_length=120)
 
 
-class DepartmentPatch(Schema):
+class DepartmentPatch(StrictIn):
     code: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
     name: str | None = Field(None, min_length=1, max_length=120)
     is_active: StrictBool | None = None
@@ -49,9 +58,9 @@ class UserOut(Schema):
     last_login: datetime | None
 
 
-class UserIn(Schema):
+class UserIn(StrictIn):
     employee_code: str = EmployeeCode
-    full_name: str = Field(..., min_length=1, max_length=150)
+    full_name: VisibleLine = visible_line_field(..., max_length=150)
     password: str | None = Field(None, min_length=8, max_length=128)
     email: EmailStr | Literal[""] = ""
     phone: str = Field("", max_length=32)
@@ -62,8 +71,8 @@ class UserIn(Schema):
     otp_enabled: StrictBool = False
 
 
-class UserPatch(Schema):
-    full_name: str | None = Field(None, min_length=1, max_length=150)
+class UserPatch(StrictIn):
+    full_name: VisibleLine | None = visible_line_field(None, max_length=150)
     password: str | None = Field(None, min_length=8, max_length=128)
     email: EmailStr | Literal[""] | None = None
     phone: str | None = Field(None, max_length=32)
@@ -91,7 +100,7 @@ class UserPage(Schema):
     next: str | None
 
 
-class LoginIn(Schema):
+class LoginIn(StrictIn):
     employee_code: str = Field(..., min_length=1, max_length=64)
     password: str = Field(..., min_length=1, max_length=256)
 
@@ -108,12 +117,12 @@ class OtpRequiredOut(Schema):
     challenge_id: uuid.UUID
 
 
-class OtpVerifyIn(Schema):
+class OtpVerifyIn(StrictIn):
     challenge_id: uuid.UUID
     code: str = Field(..., min_length=6, max_length=6, pattern=r"^\d{6}$")
 
 
-class RefreshIn(Schema):
+class RefreshIn(StrictIn):
     refresh: str = Field(..., min_length=1, max_length=2048)
 
 

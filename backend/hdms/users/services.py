@@ -9,6 +9,7 @@ from hdms.audit.services import audit_record
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed, VersionConflict
 from hdms.core.events import publish_on_commit
 from hdms.core.roles import ApproverKind, Role
+from hdms.core.text import clean_line
 from hdms.users.models import Department, User
 
 # A change of one of these may change what the user can see or do (open sockets re-check).
@@ -123,7 +124,7 @@ def user_create(
         )
     user = User(
         employee_code=employee_code,
-        full_name=full_name.strip(),
+        full_name=clean_line(full_name, field="full_name"),
         email=email.strip(),
         role=role,
         department=_department_or_error(department_id),
@@ -159,6 +160,8 @@ def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes:
     if "department_id" in changes:
         user.department = _department_or_error(changes.pop("department_id"))
     password = changes.pop("password", None)
+    if changes.get("full_name") is not None:
+        changes["full_name"] = clean_line(changes["full_name"], field="full_name")
     for field in ("full_name", "email", "phone", "role", "is_approver", "approver_kind", "is_active",
                   "otp_enabled", "language", "sms_external_id"):
         if field in changes and (changes[field] is not None or field == "approver_kind"):

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from hdms.audit.services import audit_record
 from hdms.core.errors import DomainError, ServiceUnavailable
 from hdms.core.roles import Role
+from hdms.core.text import is_blank, strip_bidi_controls
 from hdms.users.importing import users_bulk_write_lock
 from hdms.users.models import Department, User
 from hdms.users.services import user_create, user_update
@@ -187,7 +188,7 @@ def _parse_employee(record: Any) -> tuple[SmsEmployee | None, list[str]]:
         employee = SmsEmployee(
             id=_text(record.get("id"), 64),
             employee_code=_text(record.get("employee_code"), 33),
-            full_name=_text(record.get("full_name"), 151),
+            full_name=strip_bidi_controls(_text(record.get("full_name"), 151)).strip(),
             email=_text(record.get("email"), 255),
             department_code=_text(record.get("department_code"), 33).upper(),
             status=_text(record.get("status"), 16).lower(),
@@ -204,6 +205,8 @@ def _parse_employee(record: Any) -> tuple[SmsEmployee | None, list[str]]:
         errors.append("employee_code: at most 32 characters")
     if not employee.full_name:
         errors.append("full_name: required")
+    elif is_blank(employee.full_name):
+        errors.append("full_name: only invisible characters")
     elif len(employee.full_name) > 150:
         errors.append("full_name: at most 150 characters")
     if employee.status not in (STATUS_ACTIVE, STATUS_INACTIVE):

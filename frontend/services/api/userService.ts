@@ -16,8 +16,10 @@ export async function createUser(input: Partial<User> & { password?: string }): 
   return toUser(data);
 }
 
+/** The employee code is fixed once the user exists; the server refuses fields it does not take. */
 export async function updateUser(id: string, changes: Partial<User> & { password?: string }): Promise<User> {
-  const { data } = await api.patch<Raw>(`/users/${id}`, changes);
+  const editable = Object.fromEntries(Object.entries(changes).filter(([key]) => key !== "employee_code"));
+  const { data } = await api.patch<Raw>(`/users/${id}`, editable);
   return toUser(data);
 }
 

@@ -12,6 +12,7 @@ vi.mock("@/services/api/axiosClient", () => {
 
 import { decideApproval } from "@/services/api/approvalService";
 import { createSubtickets, runTicketAction, updateTicket } from "@/services/api/ticketService";
+import { updateUser } from "@/services/api/userService";
 
 describe("ticket writes send the version", () => {
   beforeEach(() => {
@@ -33,5 +34,10 @@ describe("ticket writes send the version", () => {
     await runTicketAction("t1", "start", 3);
     await updateTicket("t1", { version: 5, priority: "high" });
     expect(posts.map((p) => p.body.version)).toEqual([3, 5]);
+  });
+
+  it("a user edit sends only fields the server takes (the employee code is fixed)", async () => {
+    await updateUser("u1", { employee_code: "T001", full_name: "Amina Khan", role: "assignee" });
+    expect(posts).toEqual([{ url: "/users/u1", body: { full_name: "Amina Khan", role: "assignee" } }]);
   });
 });

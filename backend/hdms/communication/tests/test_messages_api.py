@@ -148,6 +148,29 @@ def test_unknown_fields_and_overlong_bodies_are_refused(api, people, ticket):
     assert client.post(url(ticket), {"body": "x" * 10_001}).status_code == 422
 
 
+def _attachment(ticket, uploader):
+    from hdms.files.models import Attachment
+
+    return Attachment.objects.create(ticket_id=ticket.id, room_id=ticket.parent_id or ticket.id, uploader=uploader,
+                                     original_name="a.pdf", stored_name=f"s{Attachment.objects.count()}", size=10,
+                                     kind="pdf", content_type="application/pdf", sha256="0" * 64)
+
+
+def test_a_message_may_only_point_at_files_of_its_own_ticket(api, people, ticket):
+    """Issue 10 item 12: attachment_ids of another ticket (even one the author sees) or unknown ids are 422."""
+    own = _attachment(ticket, people["requestor"])
+    other_ticket = make_ticket(requestor=people["requestor"], title="Another of mine")
+    elsewhere = _attachment(other_ticket, people["requestor"])
+    hidden = _attachment(make_ticket(requestor=people["stranger"]), people["stranger"])
+    client = api(people["requestor"])
+    for ids in ([str(elsewhere.id)], [str(hidden.id)], [str(own.id), "7d3c1a52-5b0b-4c38-9a25-2a4f4f7b1c11"]):
+        response = client.post(url(ticket), {"body": "see attached", "attachment_ids": ids})
+        assert response.status_code == 422 and response.json()["code"] == "validation_error", ids
+    assert not Message.objects.exists()
+    response = client.post(url(ticket), {"body": "see attached", "attachment_ids": [str(own.id)]})
+    assert response.status_code == 201 and response.json()["attachment_ids"] == [str(own.id)]
+
+
 def test_an_admin_observes_silently_and_cannot_post(api, people, ticket):
     response = api(people["admin"]).post(url(ticket), {"body": "I am here"})
     assert response.status_code == 403 and response.json()["code"] == "forbidden"

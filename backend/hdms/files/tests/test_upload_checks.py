@@ -8,6 +8,7 @@ import pytest
 from hdms.audit.models import AuditEntry
 from hdms.files.detect import clean_original_name
 from hdms.files.models import Attachment, AttachmentStatus
+from hdms.testing.client import ApiClient
 from hdms.testing.factories_files import docx_bytes, exe_bytes, gif_bytes, jpeg_bytes, pdf_bytes, png_bytes, xlsx_bytes
 from hdms.testing.factories_tickets import TicketFactory
 
@@ -146,8 +147,12 @@ def test_a_bad_message_id_is_422_and_leaves_nothing(desk, upload, disk):
     _assert_refused(response, 422, "validation_error", disk)
 
 
+def _message_on(ticket, author):
+    return ApiClient(author).post(f"tickets/{ticket.id}/messages", {"body": "see the file"}).json()["id"]
+
+
 def test_message_id_is_kept_and_filters_the_list(desk, upload, api):
-    message_id = "7d3c1a52-5b0b-4c38-9a25-2a4f4f7b1c11"
+    message_id = _message_on(desk.ticket, desk.requestor)
     upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), fields={"message_id": message_id})
     upload(desk.requestor, desk.ticket.id, "b.pdf", pdf_bytes())
     listed = api(desk.requestor).get(f"tickets/{desk.ticket.id}/attachments", {"message_id": message_id}).json()
@@ -220,3 +225,13 @@ def test_an_empty_or_null_message_id_means_no_message(desk, upload, value):
     response = upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), fields={"message_id": value})
     assert response.status_code == 201, response.content
     assert response.json()["message_id"] is None
+
+
+def test_a_message_id_of_another_ticket_or_none_at_all_is_422_and_leaves_nothing(desk, upload, disk, other_ticket):
+    """Issue 10 item 12: an upload's message_id must name a message of the same ticket."""
+    elsewhere = _message_on(other_ticket, desk.other_requestor)
+    for message_id in (elsewhere, "7d3c1a52-5b0b-4c38-9a25-2a4f4f7b1c11"):
+        response = upload(desk.requestor, desk.ticket.id, "a.pdf", pdf_bytes(), fields={"message_id": message_id})
+        _assert_refused(response, 422, "validation_error", disk)
+        assert response.json()["errors"][0]["loc"] == ["body", "message_id"]
+    assert not Attachment.objects.exists()

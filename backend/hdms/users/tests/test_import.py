@@ -446,3 +446,13 @@ def test_reading_a_shared_strings_bomb_stays_within_100_mb(tmp_path):
 
     assert report["outcome"].startswith("ValidationFailed: The file cannot be read"), report
     assert report["growth_kib"] < 100 * 1024, report
+
+
+@pytest.mark.django_db
+def test_import_refuses_invisible_names_and_removes_bidi_controls(admin, departments):
+    rows = [["T010", "\u200b\u3164", "requestor", "", "IT", "", ""],
+            ["T011", "Zara \u202eilA\u202c", "requestor", "", "IT", "", ""]]
+    report = run(admin, "staff.csv", csv_bytes(rows))
+    assert [r["result"] for r in report["rows"]] == ["refused", "created"]
+    assert report["rows"][0]["errors"] == ["full_name: only invisible characters"]
+    assert User.objects.get(employee_code="T011").full_name == "Zara ilA"

@@ -133,3 +133,19 @@ def test_booleans_are_not_coerced_from_numbers(make_user, api):
     admin = make_user(role="admin")
     target = make_user()
     assert api(admin).patch(f"users/{target.id}", {"is_approver": 0}).status_code == 422
+
+
+def test_names_of_only_invisible_characters_are_refused_and_bidi_controls_removed(make_user, api):
+    """Issue 10 item 12: the same text rule as ticket titles (hdms.core.text)."""
+    admin = api(make_user(role="admin"))
+    for name in ("\u200b\u200d", " \u3164\u2800 ", "\u202e\u2069"):
+        response = admin.post("users", {"employee_code": "E100", "full_name": name, "role": "requestor"})
+        assert response.status_code == 422 and response.json()["code"] == "validation_error", name
+    assert not User.objects.filter(employee_code="E100").exists()
+    response = admin.post("users", {"employee_code": "E100", "full_name": "Ali \u202enahK\u202c", "role": "requestor"})
+    assert response.status_code == 201 and response.json()["full_name"] == "Ali nahK"
+    user = response.json()
+    response = admin.patch(f"users/{user['id']}", {"version": user["version"], "full_name": "\ufeff\u200b"})
+    assert response.status_code == 422
+    response = admin.patch(f"users/{user['id']}", {"version": user["version"], "full_name": "\u2066Sara\u2069 Ali"})
+    assert response.status_code == 200 and response.json()["full_name"] == "Sara Ali"

@@ -1,0 +1,79 @@
+"""The OpenAPI schema says what validation accepts (issue 10, schemathesis): the patterns the schema
+publishes and the server's own checks agree, and no JSON body takes fields the schema does not name."""
+
+import re
+from datetime import time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hdms.core.schema_types import DATETIME_PATTERN, MONEY_PATTERN, DeskClock, Money, parse_datetime_input
+from hdms.core.text import VISIBLE_LINE_PATTERN, is_blank, strip_bidi_controls
+
+TEXTS = ["a", " a ", "\u200ba", "\u200b", "\u3164", " \u00a0\t", "\u202e\u2066", "\u202ex", "پرنٹر", "\U000e0041",
+         "\U0001f600", "\u2800\u2800", "\u0600", "x\u0000y", ""]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_visible_line_pattern_is_the_server_rule(text):
+    schema_says_valid = re.search(VISIBLE_LINE_PATTERN, text) is not None
+    server_accepts = "\x00" not in text and not is_blank(strip_bidi_controls(text))
+    assert schema_says_valid == server_accepts
+
+
+DATETIMES = ["2026-12-04", "2026-12-04T10:00", "2026-12-04 10:00:59.123456+05:00", "2026-12-04T10:00Z",
+             "2026-12-04T10:00+1400", "2026-12-04T10:00+14:01", "2026-02-28", "2026-02-29", "2026-04-31",
+             "1899-12-31", "9998-12-31T23:59", "9999-01-01", "2026-12-04T24:00", "2026-12-04Z", "20261204",
+             "2026-12-04T10", " 2026-12-04", "2026-12-04T10:00:00.1234567"]
+
+
+@pytest.mark.parametrize("value", DATETIMES)
+def test_the_datetime_pattern_is_the_server_rule(value):
+    schema_says_valid = re.match(DATETIME_PATTERN, value) is not None
+    try:
+        parse_datetime_input(value, clock=DeskClock(tz=ZoneInfo("Asia/Karachi"), day_end=time(16, 0)))
+        server_accepts = True
+    except ValueError:
+        server_accepts = False
+    assert schema_says_valid == server_accepts
+
+
+def test_money_is_a_decimal_string_or_a_whole_number():
+    from pydantic import TypeAdapter
+
+    money = TypeAdapter(Money)
+    for good in ("0", "15000.50", "999999999999.99", 0, 15000, 15000.0):
+        assert money.validate_python(good) >= 0
+        assert isinstance(good, int | float) or re.match(MONEY_PATTERN, good)
+    for bad in ("", "1e5", "12.345", "-1", " 1", "1,000", 12.5, -1, 10**13, True, None):
+        with pytest.raises(ValueError):
+            money.validate_python(bad)
+        assert not (isinstance(bad, str) and re.match(MONEY_PATTERN, bad))
+
+
+@pytest.mark.django_db
+def test_every_json_body_refuses_fields_it_does_not_name(api):
+    schema = api().get("openapi.json").json()
+    components = schema["components"]["schemas"]
+    open_bodies = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is None:
+                continue
+            ref = body["schema"].get("$ref", "")
+            resolved = components[ref.split("/")[-1]] if ref else body["schema"]
+            if resolved.get("additionalProperties") is not False:
+                open_bodies.append(f"{method.upper()} {path}")
+    assert open_bodies == []
+
+
+@pytest.mark.django_db
+def test_an_unknown_field_is_refused_where_it_was_ignored(make_user, api):
+    admin = make_user(role="admin", employee_code="adm9")
+    admin.set_password("a-long-password")
+    admin.save()
+    response = api().post("auth/login", {"employee_code": "adm9", "password": "a-long-password", "remember": True})
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
+    response = api(admin).post("users", {"employee_code": "E200", "full_name": "Ali", "is_active": False})
+    assert response.status_code == 422

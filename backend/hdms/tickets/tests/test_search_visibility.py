@@ -1,0 +1,49 @@
+"""Ticket search (``q=``) obeys the chat visibility rule of DESIGN §5 (issue 10 item 12): a word said
+in a chat before someone joined it must not make the ticket match for them."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from hdms.communication.selectors import room_access
+from hdms.communication.services import message_create
+from hdms.testing.factories_tickets import submitted_ticket
+from hdms.tickets import services
+
+
+def _say(user, ticket, body):
+    message_create(author=user, access=room_access(user=user, ticket_id=ticket.id), body=body)
+
+
+def _found(api, user, q):
+    response = api(user).get("tickets", {"q": q})
+    assert response.status_code == 200
+    return {item["id"] for item in response.json()["items"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_does_not_match_messages_posted_before_the_caller_joined(desk, api):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ticket = submitted_ticket(desk.requestor, title="Laptop is slow")
+        _say(desk.requestor, ticket, "the code for the safe is zanzibar")
+        _say(desk.moderator, ticket, "noted, marmalade")
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        ticket = services.ticket_assign(ticket_id=ticket.id, by=desk.moderator, version=ticket.version,
+                                        department_id=desk.it.id, assignee_id=desk.assignee.id)
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        _say(desk.requestor, ticket, "it got worse, quokka")
+    tid = str(ticket.id)
+    # The assignee joined at assignment: the later word matches, the earlier ones do not.
+    assert _found(api, desk.assignee, "quokka") == {tid}
+    assert _found(api, desk.assignee, "zanzibar") == set()
+    assert _found(api, desk.assignee, "marmalade") == set()
+    assert _found(api, desk.assignee, "laptop") == {tid}  # the ticket itself is visible
+    # A department colleague sees the ticket in the queue but has not joined the chat: no message matches.
+    assert _found(api, desk.assignee2, "quokka") == set()
+    assert _found(api, desk.assignee2, "slow") == {tid}
+    # The requestor was there from the start; moderators and admins see the whole history.
+    for user in (desk.requestor, desk.moderator, desk.admin):
+        assert _found(api, user, "zanzibar") == {tid}, user.role
