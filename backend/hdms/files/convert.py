@@ -51,7 +51,8 @@ class VideoInfo:
 
 
 def _limits(*, memory_bytes: int, cpu_seconds: int, output_bytes: int) -> Callable[[], None]:
-    """What the child sets on itself between fork and exec."""
+    """What the child sets on itself between fork and exec. It only calls setrlimit (no import,
+    no lock another thread could hold), which keeps ``preexec_fn`` safe in a threaded server."""
 
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))

@@ -47,6 +47,10 @@ _OOXML_MAIN_PART = {FileKind.DOCX: "word/document.xml", FileKind.XLSX: "xl/workb
 _CONTENT_TYPES_MAX_BYTES = 4 * 1024 * 1024
 _PIL_FORMAT = {FileKind.JPG: "JPEG", FileKind.PNG: "PNG", FileKind.GIF: "GIF"}
 
+# Pillow only warns between MAX_IMAGE_PIXELS and twice that; every path that opens an image here
+# or in the converter compares the size with the limit itself and refuses, so the warning is noise.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
 _MAX_NAME = 200
 _UNSAFE_IN_NAME = re.compile(r'[<>:"|?*]')
 
@@ -136,15 +140,13 @@ def _check_image(path: Path, kind: str, detected: str) -> None:
     Image.MAX_IMAGE_PIXELS = limit
     too_large = "The image is {w:,} x {h:,} pixels; at most {limit:,} pixels are accepted."
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked just below
-            with Image.open(path) as image:
-                if image.format != _PIL_FORMAT[kind]:
-                    raise _refuse("The image's content does not match its type.", detected)
-                width, height = image.size
-                if width * height > limit:
-                    raise _refuse(too_large.format(w=width, h=height, limit=limit), detected)
-                image.verify()
+        with Image.open(path) as image:
+            if image.format != _PIL_FORMAT[kind]:
+                raise _refuse("The image's content does not match its type.", detected)
+            width, height = image.size
+            if width * height > limit:
+                raise _refuse(too_large.format(w=width, h=height, limit=limit), detected)
+            image.verify()
     except Image.DecompressionBombError as exc:
         raise _refuse(f"The image has more than {limit:,} pixels; it is not accepted.", detected) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
