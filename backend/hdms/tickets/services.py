@@ -359,9 +359,6 @@ def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, A
         changes["description"] = clean_text(changes["description"])
     if "department_id" in changes:
         ticket.department = _department_or_error(changes["department_id"])
-        if _jsonable(ticket.department_id) != before["department_id"]:  # the department queue's people change
-            publish_on_commit("ticket.access_changed", ticket_id=str(ticket.id), room_id=str(ticket.room_id),
-                              user_ids=None)
     for name in ("description", "category", "amount", "due_at"):
         if name in changes:
             value = changes[name]
