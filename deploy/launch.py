@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "backend"))
 
-from hdms.ops.launcher import Proc, Supervisor, TopologyPlan, migrate_with_backup  # noqa: E402
+from hdms.ops.launcher import PRODUCTION_ENV, Proc, Supervisor, TopologyPlan, migrate_with_backup  # noqa: E402
 
 REQUIRED_BINARIES = ("nginx", "pg_dump", "ffmpeg", "age", "rclone")
 
@@ -101,15 +101,7 @@ def main() -> int:
                         help="migrate without the pre-migrate backup (only for a database you can lose)")
     args = parser.parse_args()
 
-    env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.production")
-    env.setdefault("HDMS_TRUST_PROXY", "true")
-    env.setdefault("HDMS_SERVE_STATIC", "false")
-    env.setdefault("HDMS_TASKS_EAGER", "false")
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    # Under ASGI each request runs in a fresh thread, so Django's persistent connections
-    # (CONN_MAX_AGE > 0) are never reused and pile up until PostgreSQL refuses clients.
-    env.setdefault("HDMS_DB_CONN_MAX_AGE", "0")
+    env = {**PRODUCTION_ENV, **os.environ}
     data_dir = Path(env.setdefault("HDMS_DATA_DIR", str(REPO / "var")))
     run_dir = Path(args.run_dir or data_dir / "run")
 
@@ -126,6 +118,9 @@ def main() -> int:
                         tls_certificate=env.get("HDMS_TLS_CERTIFICATE") or None,
                         tls_key=env.get("HDMS_TLS_KEY") or None,
                         http_port=args.http_port, https_port=args.https_port)
+    # Links in emails go to the desk's public address: set HDMS_FRONTEND_URL to it (the default is
+    # the gateway on this machine).
+    env.setdefault("HDMS_FRONTEND_URL", plan.gateway_origin())
     supervisor = Supervisor(plan, env=env, run_dir=run_dir)
     manage = [sys.executable, str(REPO / "backend" / "manage.py")]
     if args.pgbouncer:

@@ -114,5 +114,7 @@ def _on_worker_init(**_: Any) -> None:
             stale.unlink()
     port = os.environ.get("HDMS_WORKER_METRICS_PORT")
     if port:
-        serve_worker_metrics(int(port))
-        logger.info("Worker metrics on 127.0.0.1:%s/metrics", port)
+        # Where the services listen too: loopback on one machine, every interface in a container.
+        host = os.environ.get("HDMS_BIND_HOST", "127.0.0.1")
+        serve_worker_metrics(int(port), host=host)
+        logger.info("Worker metrics on %s:%s/metrics", host, port)

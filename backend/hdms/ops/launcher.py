@@ -36,6 +36,19 @@ GATEWAY_OFFSET = 80
 GATEWAY_TLS_OFFSET = 43
 FRONTEND_DIR = BACKEND_DIR.parent / "frontend"
 
+# Settings every production process gets unless the environment says otherwise (deploy/launch.py;
+# deploy/docker-compose.yml and the Dockerfiles set the same, a test compares them).
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "hdms.settings.production",
+    "HDMS_TRUST_PROXY": "true",
+    "HDMS_SERVE_STATIC": "false",
+    "HDMS_TASKS_EAGER": "false",
+    "PYTHONUNBUFFERED": "1",
+    # Under ASGI each request runs in a fresh thread, so Django's persistent connections
+    # (CONN_MAX_AGE > 0) are never reused and pile up until PostgreSQL refuses clients.
+    "HDMS_DB_CONN_MAX_AGE": "0",
+}
+
 
 @dataclass
 class Proc:
@@ -138,15 +151,18 @@ class Supervisor:
                 health_path=None,
                 # Task metrics of every pool process, served by the worker (hdms/ops/celery_metrics.py).
                 env={"PROMETHEUS_MULTIPROC_DIR": str(self.run_dir / "metrics" / f"worker-{label}"),
-                     "HDMS_WORKER_METRICS_PORT": str(plan.worker_metrics_port(index))},
+                     "HDMS_WORKER_METRICS_PORT": str(plan.worker_metrics_port(index)),
+                     "HDMS_BIND_HOST": plan.host},
             ))
         if plan.beat:
             procs.append(Proc("beat", self._celery("beat", "--loglevel", "INFO", "-s",
                                                    str(self.run_dir / "celerybeat-schedule")), health_path=None))
         if plan.web_port:
             # The web app built once (npm run build); it calls the API on its own origin, the gateway's.
-            procs.append(Proc("frontend", ["npm", "run", "start", "--prefix", str(FRONTEND_DIR)], plan.web_port,
-                              health_path="/login", env={"HDMS_WEB_PORT": str(plan.web_port)}))
+            # Its server (what `npm run start` runs) directly, so stopping it stops the server itself.
+            procs.append(Proc("frontend", ["node", str(FRONTEND_DIR / "server.mjs")], plan.web_port,
+                              health_path="/login",
+                              env={"HDMS_WEB_HOST": plan.host, "HDMS_WEB_PORT": str(plan.web_port)}))
         return procs
 
     def _serve(self, service: str, port: int, server: str | None = None) -> list[str]:

@@ -53,6 +53,6 @@ def test_tls_moves_the_gateway_to_https_and_keeps_http_for_the_redirect(tmp_path
 def test_the_web_app_is_a_supervised_process_on_its_port(tmp_path):
     procs = {proc.name: proc for proc in Supervisor(TopologyPlan(web_port=19690), env={}, run_dir=tmp_path).planned()}
     web = procs["frontend"]
-    assert web.port == 19690 and web.env == {"HDMS_WEB_PORT": "19690"}
-    assert web.argv[:3] == ["npm", "run", "start"]
+    assert web.port == 19690 and web.env == {"HDMS_WEB_HOST": "127.0.0.1", "HDMS_WEB_PORT": "19690"}
+    assert web.argv[0] == "node" and web.argv[1].endswith("frontend/server.mjs")  # what `npm run start` runs
     assert "frontend" not in {proc.name for proc in Supervisor(TopologyPlan(), env={}, run_dir=tmp_path).planned()}
