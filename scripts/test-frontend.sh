@@ -3,6 +3,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/frontend"
+echo "== generated API types are current"
+"$root/scripts/api-types.sh" --check
 echo "== frontend unit tests"
 npm test
 echo "== browser tests"
