@@ -17,6 +17,7 @@ Every answer checked is JSON with a DESIGN §4 code. The shared PostgreSQL and R
 import json
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -289,6 +290,56 @@ def test_postgres_restart_answers_503_then_the_next_request_succeeds(stack):
     assert _json(again)["id"] == ticket["id"]
     assert stack.sql("SELECT count(*) FROM tickets_ticket WHERE title = 'During the restart'") == "0"
     wait_until(stack.healthy, timeout=120, what="health ok after the restart (the worker reconnected)")
+
+
+def test_writes_in_flight_across_a_postgres_restart_are_retried_to_exactly_once(stack):
+    """A client posting messages with one key per message, retrying on 503 or a dropped connection,
+    while PostgreSQL restarts: every answer is 201 or JSON 503, and each message is stored once."""
+    requestor = stack.api.login("f-req")
+    ticket = _json(_create(stack, requestor, "Chat across a restart"))
+    answers: list[tuple[int, str]] = []
+    sent: list[str] = []
+    done = threading.Event()
+
+    def client() -> None:
+        deadline = time.monotonic() + 120
+        n = 0
+        while not done.is_set() and time.monotonic() < deadline:
+            n += 1
+            key = str(uuid.uuid4())
+            while time.monotonic() < deadline:
+                try:
+                    response = stack.api.request("POST", f"/api/v1/tickets/{ticket['id']}/messages",
+                                                 {"body": f"line {n}"}, token=requestor,
+                                                 headers={"Idempotency-Key": key}, timeout=30)
+                except OSError:
+                    answers.append((0, "connection"))
+                    time.sleep(0.2)
+                    continue
+                code = _json(response).get("code", "") if response.status != 201 else ""
+                answers.append((response.status, code))
+                if response.status == 201:
+                    sent.append(f"line {n}")
+                    break
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    try:
+        wait_until(lambda: len(sent) >= 3, timeout=60, what="the client posting")
+        stack.postgres.stop()
+        time.sleep(2)
+        stack.postgres.start()
+        count = len(sent)
+        wait_until(lambda: len(sent) >= count + 3, timeout=60, what="the client posting after the restart")
+    finally:
+        done.set()
+        thread.join(timeout=120)
+    assert {(status, code) for status, code in answers} <= {(201, ""), (503, "service_unavailable"), (0, "connection")}
+    assert (503, "service_unavailable") in answers, "some writes met the restart"
+    stored = stack.sql(f"SELECT body FROM communication_message WHERE ticket_id = '{ticket['id']}' ORDER BY seq")
+    assert stored.splitlines() == sent  # every acknowledged message once, in order, none twice
+    wait_until(stack.healthy, timeout=120, what="health ok after the restart")
 
 
 # ---------------------------------------------------------------------------------------- helpers
