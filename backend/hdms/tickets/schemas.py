@@ -141,19 +141,82 @@ class TicketFilters(Schema):
 
 
 class ActionIn(StrictIn):
-    """Every action's body carries ``version``; the other fields depend on the action."""
+    """``POST tickets/{id}/actions/{action}``: every body carries the ticket's ``version``; each
+    action's schema below adds exactly the fields that action takes (anything else is 422)."""
 
-    version: int = Field(..., ge=1)
-    reason: str | None = Field(None, max_length=2000)
-    department_id: uuid.UUID | None = None
-    assignee_id: uuid.UUID | None = None
-    until: IsoDateTime | None = None
+    version: int = Field(..., ge=1, description="The ticket's version (409 version_conflict when stale).")
+
+
+Reason = Field(None, max_length=2000)
+
+
+class SubmitIn(ActionIn):
+    pass
+
+
+class WithdrawIn(ActionIn):
+    reason: str | None = Reason
+
+
+class RejectIn(ActionIn):
+    reason: str | None = Field(None, max_length=2000, description="Required (422 when empty).")
+
+
+class RequestApprovalIn(ActionIn):
+    reason: str | None = Reason
+
+
+class ApproveIn(ActionIn):
+    reason: str | None = Reason
+
+
+class AssignIn(ActionIn):
+    department_id: uuid.UUID | None = Field(None, description="Required.")
+    assignee_id: uuid.UUID | None = Field(None, description="Required; an assignee of that department.")
+
+
+class ReassignIn(ActionIn):
+    assignee_id: uuid.UUID | None = Field(None, description="Required.")
+    reason: str | None = Reason
+
+
+class StartIn(ActionIn):
+    pass
+
+
+class PostponeIn(ActionIn):
+    reason: str | None = Field(None, max_length=2000, description="Required.")
+    until: IsoDateTime | None = Field(None, description="Required; in the future.")
+
+
+class ResumeIn(ActionIn):
+    pass
+
+
+class ResolveIn(ActionIn):
     resolution: str | None = Field(None, max_length=5000)
-    score: int | None = Field(None, ge=1, le=5)
+
+
+class ReopenIn(ActionIn):
+    reason: str | None = Field(None, max_length=2000, description="Required.")
+
+
+class CloseIn(ActionIn):
+    pass
+
+
+class RateIn(ActionIn):
+    score: int | None = Field(None, ge=1, le=5, description="Required, 1 to 5.")
     comment: str | None = Field(None, max_length=2000)
 
 
-ActionName = Literal[tuple(a.value for a in STATE_ACTIONS)]  # type: ignore[valid-type]  # one list: policy.Action
+# One body schema per action (policy.STATE_ACTIONS); the API mounts one operation per entry.
+ACTION_BODIES: dict[str, type[ActionIn]] = {
+    "submit": SubmitIn, "withdraw": WithdrawIn, "reject": RejectIn, "request_approval": RequestApprovalIn,
+    "approve": ApproveIn, "assign": AssignIn, "reassign": ReassignIn, "start": StartIn, "postpone": PostponeIn,
+    "resume": ResumeIn, "resolve": ResolveIn, "reopen": ReopenIn, "close": CloseIn, "rate": RateIn,
+}
+assert set(ACTION_BODIES) == {a.value for a in STATE_ACTIONS}, "an action without a body schema"
 
 
 class HistoryOut(Schema):

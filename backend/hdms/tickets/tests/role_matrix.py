@@ -1,8 +1,11 @@
 """Role x endpoint cases of the ticket service (see hdms/testing/matrix.py)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
+from hdms.testing.factories_tickets import in_progress_ticket, resolved_ticket
 from hdms.testing.matrix import Case
 from hdms.tickets import services
 from hdms.tickets.models import ApprovalStep, Holiday, SlaPolicy
@@ -32,6 +35,15 @@ def cases(world):
     staff_act = {"requestor": 403, "assignee": 404, "moderator": 200, "admin": 200}
     staff_create = {"requestor": 403, "assignee": 404, "moderator": 201, "admin": 201}
     approver_only = {"requestor": 403, "assignee": 404, "moderator": 403, "admin": 200}
+    worker_act = {"requestor": 403, "assignee": 200, "moderator": 403, "admin": 200}
+    requestor_act = {"requestor": 200, "assignee": 403, "moderator": 403, "admin": 200}
+    working = in_progress_ticket(requestor, moderator, assignee, title="Matrix in progress")
+    postponed = in_progress_ticket(requestor, moderator, assignee, title="Matrix postponed")
+    postponed = services.ticket_postpone(ticket_id=postponed.id, by=assignee, version=postponed.version,
+                                         reason="Parts", until=timezone.now() + timedelta(days=3))
+    resolved = resolved_ticket(requestor, moderator, assignee, title="Matrix resolved")
+    closed = resolved_ticket(requestor, moderator, assignee, title="Matrix closed")
+    closed = services.ticket_close(ticket_id=closed.id, by=requestor, version=closed.version)
     t, s = f"{V}/tickets/{{ticket_id}}", submitted.id
     return [
         Case("GET", f"{V}/tickets", f"{V}/tickets", ALL),
@@ -49,14 +61,38 @@ def cases(world):
              note="moderators set priority; the requestor cannot edit a submitted ticket"),
         Case("DELETE", t, f"{V}/tickets/{draft.id}",
              {"requestor": 204, "assignee": 404, "moderator": 404, "admin": 404}),
-        Case("POST", f"{t}/actions/{{action}}", f"{V}/tickets/{assigned.id}/actions/start",
-             {"requestor": 403, "assignee": 200, "moderator": 403, "admin": 200},
+        Case("POST", f"{t}/actions/start", f"{V}/tickets/{assigned.id}/actions/start", worker_act,
              body={"version": assigned.version}),
-        Case("POST", f"{t}/actions/{{action}}", f"{V}/tickets/{s}/actions/reject", staff_act,
+        Case("POST", f"{t}/actions/reject", f"{V}/tickets/{s}/actions/reject", staff_act,
              body={"version": submitted.version, "reason": "Duplicate"}),
-        Case("POST", f"{t}/actions/{{action}}", f"{V}/tickets/{s}/actions/withdraw",
+        Case("POST", f"{t}/actions/withdraw", f"{V}/tickets/{s}/actions/withdraw",
              {"requestor": 200, "assignee": 404, "moderator": 403, "admin": 200},
              body={"version": submitted.version}),
+        Case("POST", f"{t}/actions/submit", f"{V}/tickets/{draft.id}/actions/submit",
+             {"requestor": 200, "assignee": 404, "moderator": 404, "admin": 404}, body={"version": draft.version},
+             note="drafts are private to their author"),
+        Case("POST", f"{t}/actions/request_approval", f"{V}/tickets/{s}/actions/request_approval", staff_act,
+             body={"version": submitted.version}),
+        Case("POST", f"{t}/actions/approve", f"{V}/tickets/{pending.id}/actions/approve", approver_only,
+             body={"version": pending.version}, note="the pending step's approver (the matrix has none) or an admin"),
+        Case("POST", f"{t}/actions/assign", f"{V}/tickets/{s}/actions/assign", staff_act,
+             body={"version": submitted.version, "department_id": str(it.id), "assignee_id": str(assignee.id)}),
+        Case("POST", f"{t}/actions/reassign", f"{V}/tickets/{assigned.id}/actions/reassign",
+             {"requestor": 403, "assignee": 403, "moderator": 200, "admin": 200},
+             body={"version": assigned.version, "assignee_id": str(moderator.id)}),
+        Case("POST", f"{t}/actions/postpone", f"{V}/tickets/{working.id}/actions/postpone", worker_act,
+             body={"version": working.version, "reason": "Parts", "until": "2031-01-01T10:00:00+05:00"}),
+        Case("POST", f"{t}/actions/resume", f"{V}/tickets/{postponed.id}/actions/resume", worker_act,
+             body={"version": postponed.version}),
+        Case("POST", f"{t}/actions/resolve", f"{V}/tickets/{working.id}/actions/resolve", worker_act,
+             body={"version": working.version, "resolution": "Done"}),
+        Case("POST", f"{t}/actions/reopen", f"{V}/tickets/{resolved.id}/actions/reopen", requestor_act,
+             body={"version": resolved.version, "reason": "Still broken"}),
+        Case("POST", f"{t}/actions/close", f"{V}/tickets/{resolved.id}/actions/close", requestor_act,
+             body={"version": resolved.version}),
+        Case("POST", f"{t}/actions/rate", f"{V}/tickets/{closed.id}/actions/rate",
+             {**requestor_act, "admin": 403}, body={"version": closed.version, "score": 5},
+             note="only the requestor rates the service"),
         Case("GET", f"{t}/history", f"{V}/tickets/{assigned.id}/history", ALL),
         Case("GET", f"{t}/subtickets", f"{V}/tickets/{s}/subtickets", seen_by_requestor_and_staff),
         Case("POST", f"{t}/subtickets", f"{V}/tickets/{s}/subtickets", staff_create,
