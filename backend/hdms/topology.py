@@ -6,7 +6,8 @@ routing module exposes ``websocket_urlpatterns``.
 """
 
 SERVICES: dict[str, dict[str, list[str]]] = {
-    "user": {"api": ["hdms.users.api"], "ws": []},
+    # The user service also answers the gateway's admin check in front of Celery Flower (hdms.ops.api).
+    "user": {"api": ["hdms.users.api", "hdms.ops.api"], "ws": []},
     # The dead-letter table belongs to the ticket service's background jobs (hdms.jobs).
     "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api", "hdms.jobs.api"], "ws": []},
     "communication": {"api": ["hdms.communication.api"], "ws": ["hdms.communication.routing"]},

@@ -56,6 +56,8 @@ def dead_letter_replay(*, letter_id: Any, by: Any) -> DeadLetter:
             raise NotFound("No such dead letter.")
         if letter.replayed_at is not None:
             raise InvalidTransition("This dead letter was already replayed.")
+        # A web process has imported only the task modules it used so far: load them all first.
+        current_app.loader.import_default_modules()
         if letter.task_name not in current_app.tasks:
             raise ValidationFailed(f"The task {letter.task_name} no longer exists; it cannot be replayed.",
                                    errors=[{"loc": ["task_name"], "msg": "unknown task"}])

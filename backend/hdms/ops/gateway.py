@@ -20,7 +20,7 @@ PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
 class Gateway:
     prefix: Path                                  # nginx -p: pid, temp dirs
     listen: str                                   # "8080" or "127.0.0.1:18080"
-    upstreams: dict[str, list[str]]               # user, ticket, communication, communication_ws, file, frontend
+    upstreams: dict[str, list[str]]  # user, ticket, communication, communication_ws, file, frontend, flower
     static_root: Path | None = None
     log_dir: Path | None = None
     access_log: bool = True
@@ -70,7 +70,7 @@ def _tls_directives(gateway: Gateway) -> str:
         "ssl_session_timeout 1d;",
         "ssl_session_tickets off;",
         # Cookies any upstream sets (the web app's, the API's) are sent back only over HTTPS.
-        "proxy_cookie_flags ~ secure samesite=lax;",
+        "proxy_cookie_flags ~ secure;",
     ))
 
 
@@ -119,7 +119,7 @@ def render_text(gateway: Gateway) -> str:
         "static_root": str(static_root),
         "hsts": HSTS_HEADER if gateway.hsts or tls else "",
         **{f"upstream_{name}": _servers(gateway.upstreams.get(name, []))
-           for name in ("user", "ticket", "communication", "communication_ws", "file", "frontend")},
+           for name in ("user", "ticket", "communication", "communication_ws", "file", "frontend", "flower")},
         **gateway.extra,
     }
     text = TEMPLATE.read_text()

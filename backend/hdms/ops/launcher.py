@@ -32,6 +32,7 @@ from hdms.ops.gateway import Gateway, render_nginx
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 PORT_OFFSETS = {"user": 1, "ticket": 2, "communication": 3, "communication_ws": 4, "file": 5}
 WORKER_METRICS_OFFSET = 7                    # each Celery worker's /metrics: base+7, base+17, ...
+FLOWER_OFFSET = 9                            # Celery Flower (loopback; admins reach it at /flower/)
 GATEWAY_OFFSET = 80
 GATEWAY_TLS_OFFSET = 43
 FRONTEND_DIR = BACKEND_DIR.parent / "frontend"
@@ -68,6 +69,7 @@ class TopologyPlan:
     worker_queues: list[list[str]] = field(default_factory=lambda: [["high"], ["default"], ["low"]])
     worker_concurrency: int = 2
     beat: bool = True
+    flower: bool = True                      # Celery Flower behind the gateway's /flower/ (admins)
     gateway: bool = True
     web_port: int | None = None              # run the built web app (next start) there, behind the gateway
     asgi_server: str = "granian"             # chosen by measurement (deploy/README.md)
@@ -87,6 +89,10 @@ class TopologyPlan:
     def ports(self, service: str) -> list[int]:
         first = self.base_port + PORT_OFFSETS[service]
         return [first + 10 * index for index in range(self.scale.get(service, 1))]
+
+    @property
+    def flower_port(self) -> int:
+        return self.base_port + FLOWER_OFFSET
 
     def worker_metrics_port(self, index: int) -> int:
         return self.base_port + WORKER_METRICS_OFFSET + 10 * index
@@ -157,6 +163,11 @@ class Supervisor:
         if plan.beat:
             procs.append(Proc("beat", self._celery("beat", "--loglevel", "INFO", "-s",
                                                    str(self.run_dir / "celerybeat-schedule")), health_path=None))
+        if plan.flower:
+            procs.append(Proc("flower", self._celery(
+                "flower", f"--address={plan.host}", f"--port={plan.flower_port}", "--url_prefix=flower",
+                "--persistent=False", "--purge_offline_workers=300", "--logging=info",
+            ), plan.flower_port, health_path="/flower/healthcheck"))
         if plan.web_port:
             # The web app built once (npm run build); it calls the API on its own origin, the gateway's.
             # Its server (what `npm run start` runs) directly, so stopping it stops the server itself.
@@ -173,6 +184,7 @@ class Supervisor:
         plan = self.plan
         upstreams = {name: [f"{plan.host}:{port}" for port in plan.ports(name)] for name in PORT_OFFSETS}
         upstreams["frontend"] = [f"{plan.host}:{plan.web_port}"] if plan.web_port else []
+        upstreams["flower"] = [f"{plan.host}:{plan.flower_port}"] if plan.flower else []
         http = f"{plan.gateway_host}:{plan.gateway_port}"
         tls = {}
         if plan.tls:

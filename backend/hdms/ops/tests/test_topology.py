@@ -151,6 +151,29 @@ def test_the_worker_serves_task_metrics_of_all_its_pool_processes(topology):
     assert gateway.request("GET", "/metrics").status == 404
 
 
+def test_flower_is_behind_the_gateway_for_admins_only(topology):
+    supervisor, gateway, _, _ = topology
+    assert gateway.request("GET", "/flower/").status == 401
+    requestor = gateway.login("topo-req")
+    assert gateway.request("GET", "/flower/", token=requestor).status == 403
+    admin = gateway.login("topo-admin")
+    page = gateway.request("GET", "/flower/", token=admin)
+    assert page.status == 200 and b"Flower" in page.body
+    # The web app's way: a signed-in admin gets an HttpOnly cookie for /flower/, Secure because the
+    # gateway said the request came over HTTPS (X-Forwarded-Proto, trusted from the gateway only).
+    session = gateway.request("POST", "/api/v1/ops/flower/session", {}, token=admin)
+    assert session.status == 200
+    cookies = [value for name, value in session.header_items if name.lower() == "set-cookie"]
+    flower_cookie = next(c for c in cookies if c.startswith("hdms_flower=") and "Path=/flower/" in c)
+    for attribute in ("HttpOnly", "Secure", "SameSite=Strict", "Max-Age=3600"):
+        assert attribute in flower_cookie, (attribute, flower_cookie)
+    value = flower_cookie.split(";", 1)[0]
+    assert gateway.request("GET", "/flower/", headers={"Cookie": value}).status == 200
+    assert gateway.request("GET", "/flower/", headers={"Cookie": value[:-3] + "xyz"}).status == 401
+    # Flower itself answers on loopback only; its port is not the way in from outside.
+    assert supervisor.procs["flower"].port == supervisor.plan.flower_port
+
+
 def _multipart(name: str, content: bytes, content_type: str) -> tuple[bytes, str]:
     boundary = secrets.token_hex(12)
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
