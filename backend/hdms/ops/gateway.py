@@ -150,7 +150,7 @@ def docker_gateway() -> Gateway:
         static_root=Path("/var/lib/hdms/static"),
         upstreams={"user": ["user:8001"], "ticket": ["ticket:8002"], "communication": ["communication:8003"],
                    "communication_ws": ["communication-ws:8004"], "file": ["file:8005"],
-                   "frontend": ["frontend:3000"]},
+                   "frontend": ["frontend:3000"], "flower": ["flower:8009"]},
     )
 
 

@@ -143,7 +143,7 @@ def test_the_gateway_container_routes_to_the_services_on_the_launchers_ports(com
     assert compose["services"]["gateway"]["ports"] == [f"{plan.gateway_port}:{plan.gateway_port}"]
     assert gateway.listen == str(plan.gateway_port)
     for upstream, servers in gateway.upstreams.items():
-        expected = [plan.web_port] if upstream == "frontend" else plan.ports(upstream)
+        expected = {"frontend": [plan.web_port], "flower": [plan.flower_port]}.get(upstream) or plan.ports(upstream)
         assert [int(s.rsplit(":", 1)[1]) for s in servers] == expected, upstream
         assert {s.rsplit(":", 1)[0] for s in servers} == {upstream.replace("_", "-")}, upstream
         assert upstream.replace("_", "-") in compose["services"]
