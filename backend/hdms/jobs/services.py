@@ -3,7 +3,6 @@
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from hdms.core.events import publish_on_commit
 from hdms.core.outbox import outbox_task
 from hdms.core.roles import Role
 from hdms.jobs.models import DeadLetter
+from hdms.users import selectors as users_selectors
 
 
 def _jsonable(value: Any) -> Any:
@@ -31,8 +31,7 @@ def dead_letter_record(*, task_name: str, task_id: str = "", args: Any = (), kwa
         kwargs=_jsonable(dict(kwargs or {})), queue=queue or "", retries=retries,
         exception=exception[:4000], traceback=traceback[:20000],
     )
-    admins = [str(pk) for pk in get_user_model().objects.filter(role=Role.ADMIN, is_active=True)
-              .values_list("id", flat=True)]
+    admins = users_selectors.user_ids_with_role(roles=[Role.ADMIN])
     if admins:
         publish_on_commit("notification.requested", user_ids=admins, kind="job.dead_letter",
                           title=f"Background task {task_name} failed for good",

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +17,7 @@ from hdms.core.events import publish_on_commit
 from hdms.core.roles import Role
 from hdms.ops import backups
 from hdms.ops.models import BackupRun, TaskProbe
+from hdms.users import selectors as users_selectors
 
 logger = logging.getLogger("hdms.ops.backups")
 
@@ -46,8 +46,7 @@ def _bookkeeping_ready() -> bool:
 
 
 def _tell_admins(*, kind: str, title: str, body: str, urgent: bool) -> None:
-    admins = [str(pk) for pk in get_user_model().objects.filter(role=Role.ADMIN, is_active=True)
-              .values_list("id", flat=True)]
+    admins = users_selectors.user_ids_with_role(roles=[Role.ADMIN])
     if admins:
         publish_on_commit("notification.requested", user_ids=admins, kind=kind, title=title, body=body,
                           ticket_id=None, urgent=urgent, actor_id=None)

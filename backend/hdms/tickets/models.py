@@ -68,7 +68,6 @@ class Ticket(BaseModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)  # the requestor's wished-for date
 

@@ -16,7 +16,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
@@ -47,14 +46,6 @@ STAFF = (Role.MODERATOR, Role.ADMIN)
 
 def is_staff(user: Any) -> bool:
     return getattr(user, "role", None) in STAFF
-
-
-def user_model() -> Any:
-    return get_user_model()
-
-
-def department_model() -> Any:
-    return Ticket._meta.get_field("department").related_model
 
 
 # ---------------------------------------------------------------- visibility

@@ -44,6 +44,7 @@ from hdms.tickets.models import (
 )
 from hdms.tickets.policy import Action
 from hdms.tickets.sla import add_working_minutes, working_minutes_between
+from hdms.users import selectors as users_selectors
 
 S = TicketStatus
 AMOUNT_PLACES = Ticket._meta.get_field("amount").decimal_places
@@ -120,18 +121,16 @@ def _user_ids(*users: Any) -> list[str]:
 
 
 def _moderator_ids() -> list[str]:
-    return [str(i) for i in selectors.user_model().objects.filter(role=Role.MODERATOR, is_active=True)
-            .values_list("id", flat=True)]
-
-
-def _admin_ids() -> list[str]:
-    return [str(i) for i in selectors.user_model().objects.filter(role=Role.ADMIN, is_active=True)
-            .values_list("id", flat=True)]
+    return users_selectors.user_ids_with_role(roles=[Role.MODERATOR])
 
 
 def _approver_ids(kind: str) -> list[str]:
-    return [str(i) for i in selectors.user_model().objects.filter(is_approver=True, approver_kind=kind,
-                                                                   is_active=True).values_list("id", flat=True)]
+    return [str(i) for i in users_selectors.approvers(kind=kind).values_list("id", flat=True)]
+
+
+def _active_user(user_id: Any) -> Any:
+    user = users_selectors.user_get(user_id=user_id)
+    return user if user is not None and user.is_active else None
 
 
 def notify(*, user_ids: Iterable[str], kind: str, title: str, body: str = "", ticket: Ticket | None = None,
@@ -203,7 +202,7 @@ def participant_add(*, ticket_id: Any, by: Any, user_id: Any) -> TicketParticipa
     ticket = Ticket.objects.filter(id=ticket_id).first()
     if ticket is None:
         raise NotFound("Ticket not found.")
-    user = selectors.user_model().objects.filter(id=user_id, is_active=True).first()
+    user = _active_user(user_id)
     if user is None:
         raise ValidationFailed("Unknown user.", errors=[{"loc": ["body", "user_id"], "msg": "not found"}])
     existed = TicketParticipant.objects.filter(ticket_id=ticket.room_id, user_id=user.id).exists()
@@ -269,14 +268,14 @@ def _first_response(ticket: Ticket, at: datetime) -> None:
 def _department_or_error(department_id: Any, field: str = "department_id") -> Any:
     if department_id in (None, ""):
         return None
-    department = selectors.department_model().objects.filter(id=department_id).first()
+    department = users_selectors.department_get(department_id=department_id)
     if department is None:
         raise ValidationFailed("Unknown department.", errors=[{"loc": ["body", field], "msg": "not found"}])
     return department
 
 
 def _assignee_or_error(assignee_id: Any, department: Any, field: str = "assignee_id") -> Any:
-    user = selectors.user_model().objects.filter(id=assignee_id, is_active=True).first()
+    user = _active_user(assignee_id)
     if user is None:
         raise ValidationFailed("Unknown assignee.", errors=[{"loc": ["body", field], "msg": "not found"}])
     if user.role not in (Role.ASSIGNEE, Role.MODERATOR, Role.ADMIN):
@@ -813,10 +812,6 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
 
 
 # ---------------------------------------------------------------- one entry point for actions
-
-ACTIONS = ("submit", "withdraw", "reject", "request_approval", "assign", "reassign", "start", "postpone",
-           "resume", "resolve", "reopen", "close", "rate")
-
 
 def ticket_act(*, ticket_id: Any, by: Any, action: str, version: int, fields: dict[str, Any]) -> Ticket:
     """Dispatch ``POST tickets/{id}/actions/{action}`` to its service."""

@@ -28,10 +28,6 @@ def user_get(*, user_id: Any) -> User | None:
     return User.objects.select_related("department").filter(id=user_id).first()
 
 
-def users_by_ids(*, user_ids: list[Any]) -> QuerySet[User]:
-    return User.objects.filter(id__in=user_ids)
-
-
 def users_by_codes(*, codes: list[str]) -> QuerySet[User]:
     return User.objects.filter(employee_code__in=codes, is_active=True)
 
@@ -52,9 +48,3 @@ def department_list(*, include_inactive: bool = False) -> QuerySet[Department]:
 def department_get(*, department_id: Any) -> Department | None:
     return Department.objects.filter(id=department_id).first()
 
-
-def department_member_ids(*, department_id: Any, role: str | None = None) -> list[str]:
-    members = User.objects.filter(department_id=department_id, is_active=True)
-    if role:
-        members = members.filter(role=role)
-    return [str(pk) for pk in members.values_list("id", flat=True)]
