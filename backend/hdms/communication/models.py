@@ -73,6 +73,36 @@ class Notification(BaseModel):
             models.Index(fields=["user"], condition=Q(email_pending=True), name="notif_user_email_pending"),
             models.Index(fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="notif_dedupe_key"),
         ]
+        constraints = [
+            # One notification per person per producing event or message: a redelivered task
+            # (at-least-once) inserts nothing twice, even when two deliveries race.
+            models.UniqueConstraint(fields=["user", "dedupe_key"], condition=~Q(dedupe_key=""),
+                                    name="notification_user_dedupe_key_unique"),
+        ]
+
+
+class EmailSendStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EmailSend(BaseModel):
+    """One notification email (or digest) to send: written with the claim of its notifications,
+    sent after that commits by whoever moves it from pending to sending (once), outside any
+    transaction. A crash between the SMTP answer and ``sent`` leaves it ``sending``: never sent
+    twice (DESIGN's "emailed at most once"); a refused send is ``failed`` and its notifications
+    pending again, for the retry or the sweep."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notification_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=8, choices=EmailSendStatus.choices, default=EmailSendStatus.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"], name="email_send_status_created")]
 
 
 class NotificationPreference(BaseModel):

@@ -23,7 +23,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hdms.communication import links, presence
-from hdms.communication.models import ChatRoom, Message, Notification, NotificationPreference
+from hdms.communication.models import (
+    ChatRoom,
+    EmailSend,
+    EmailSendStatus,
+    Message,
+    Notification,
+    NotificationPreference,
+)
 from hdms.communication.realtime import group_send, user_group
 from hdms.communication.selectors import (
     RoomAccess,
@@ -257,7 +264,14 @@ def notification_create(
             )
             for user_id in user_ids
         ]
-        created = Notification.objects.bulk_create(rows)
+        if dedupe_key:
+            # A redelivered event or task finds its rows there: insert only the missing ones
+            # (the unique (user, dedupe_key) constraint decides, even between racing deliveries).
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)
+            inserted = set(Notification.objects.filter(id__in=[r.id for r in rows]).values_list("id", flat=True))
+            created = [r for r in rows if r.id in inserted]
+        else:
+            created = Notification.objects.bulk_create(rows)
         _queue_notification_emails(created)
         transaction.on_commit(lambda: _push_new_notifications(created), robust=True)
     return created
@@ -368,8 +382,9 @@ def notification_email_flush(*, user_id: Any) -> int:
     """Email the user's pending notifications: one email, a digest when there are several.
 
     Skipped (and cleared) for a user who is online now, has read them, or opted out of their kind.
-    Idempotent: a notification is emailed at most once (rows are claimed under a row lock).
-    Returns the number of notifications the email carried.
+    The notifications are claimed under a row lock and an ``EmailSend`` record written in one
+    transaction; the email goes out after it commits, with no lock held while SMTP answers
+    (``email_send_deliver``). Returns the number of notifications the email carries.
     """
     from hdms.communication.selectors import notification_wants_email
 
@@ -392,15 +407,45 @@ def notification_email_flush(*, user_id: Any) -> int:
             and notification_wants_email(user_id=user_id, kind=n.kind)
         ]
         Notification.objects.filter(id__in=[n.id for n in pending]).update(email_pending=False)
-        Notification.objects.filter(id__in=[n.id for n in to_send]).update(emailed_at=timezone.now())
         if to_send:
-            _send_notification_email(user=user, notifications=to_send)
+            send = EmailSend.objects.create(user_id=user_id, notification_ids=[str(n.id) for n in to_send])
+            # Not robust: a refused send reaches the caller (the task retries it).
+            transaction.on_commit(lambda: email_send_deliver(send_id=send.id))
     return len(to_send)
+
+
+def email_send_deliver(*, send_id: Any) -> bool:
+    """Send one ``EmailSend`` if nobody has: the move from pending to sending is the claim (one
+    UPDATE, committed before SMTP is spoken to). SMTP refusing it marks it failed and its
+    notifications pending again, and re-raises (the task retries, the sweep picks them up).
+    Returns whether this call sent it."""
+    claimed = EmailSend.objects.filter(id=send_id, status=EmailSendStatus.PENDING).update(
+        status=EmailSendStatus.SENDING, updated_at=timezone.now())
+    if not claimed:
+        return False
+    send = EmailSend.objects.select_related("user").get(id=send_id)
+    notifications = list(Notification.objects.filter(id__in=send.notification_ids).order_by("created_at"))
+    try:
+        _send_notification_email(user=send.user, notifications=notifications)
+    except Exception as exc:
+        with transaction.atomic():
+            EmailSend.objects.filter(id=send_id).update(status=EmailSendStatus.FAILED, error=repr(exc)[:2000],
+                                                        updated_at=timezone.now())
+            Notification.objects.filter(id__in=send.notification_ids, read_at__isnull=True).update(
+                email_pending=True)
+        raise
+    now = timezone.now()
+    with transaction.atomic():
+        EmailSend.objects.filter(id=send_id).update(status=EmailSendStatus.SENT, sent_at=now, updated_at=now)
+        Notification.objects.filter(id__in=send.notification_ids).update(emailed_at=now)
+    return True
 
 
 def notification_email_sweep() -> int:
     """Queue a flush for every user whose emails are still pending well after their digest was due
-    (the flush failed for good while SMTP was down). Returns how many users were queued."""
+    (the flush failed for good while SMTP was down), and the delivery of every send record whose
+    delivery never started (the process ended between commit and send). Returns how many it queued."""
+    from hdms.communication.tasks import email_send_deliver as deliver_task
     from hdms.communication.tasks import notification_email_flush
 
     due = timezone.now() - timedelta(seconds=settings.HDMS_EMAIL_DIGEST_SECONDS + 120)
@@ -408,7 +453,11 @@ def notification_email_sweep() -> int:
                     .values_list("user_id", flat=True).distinct()[:500])
     for user_id in user_ids:
         outbox_task(notification_email_flush, args=[str(user_id)], queue="default")
-    return len(user_ids)
+    send_ids = list(EmailSend.objects.filter(status=EmailSendStatus.PENDING, created_at__lt=due)
+                    .values_list("id", flat=True)[:500])
+    for send_id in send_ids:
+        outbox_task(deliver_task, args=[str(send_id)], queue="default")
+    return len(user_ids) + len(send_ids)
 
 
 def _send_notification_email(*, user: Any, notifications: list[Notification]) -> None:

@@ -35,6 +35,13 @@ def notification_email_flush(user_id: str) -> Any:
     return flush(user_id=user_id)
 
 
+@app.task(name="communication.email_send_deliver", acks_late=True)
+def email_send_deliver(send_id: str) -> bool:
+    from hdms.communication.services import email_send_deliver as deliver
+
+    return deliver(send_id=send_id)
+
+
 @app.task(name="communication.email_pending_sweep", acks_late=True)
 def email_pending_sweep() -> int:
     from hdms.communication.services import notification_email_sweep
