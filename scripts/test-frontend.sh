@@ -5,6 +5,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/frontend"
 echo "== generated API types are current"
 "$root/scripts/api-types.sh" --check
+echo "== type check (the generated contract types included)"
+npm run typecheck
 echo "== frontend unit tests"
 npm test
 echo "== browser tests"

@@ -37,6 +37,11 @@ export const editTicketSchema = z.object({
   priority: z.enum(PRIORITIES),
 });
 export type EditTicketValues = z.infer<typeof editTicketSchema>;
+/** The edit form's rules for the fields it shows (the ticket's editable_fields). */
+export function editTicketSchemaFor(editable: readonly string[]) {
+  const mask = Object.fromEntries(Object.keys(editTicketSchema.shape).filter((k) => editable.includes(k)).map((k) => [k, true]));
+  return editTicketSchema.pick(mask as Partial<Record<keyof EditTicketValues, true>>).partial();
+}
 
 export const reasonSchema = z.object({
   reason: z.string().trim().min(3, "Give a reason (3 characters or more)").max(2000),

@@ -2053,11 +2053,7 @@ export interface components {
             content_type: string;
             /** Sha256 */
             sha256: string;
-            /**
-             * Status
-             * @description pending | scanning | clean | infected | unscanned | failed
-             */
-            status: string;
+            status: components["schemas"]["AttachmentStatus"];
             /**
              * Scanned
              * @description false until the antivirus has checked it; false for `unscanned`
@@ -2087,6 +2083,11 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * AttachmentStatus
+         * @enum {string}
+         */
+        AttachmentStatus: "pending" | "scanning" | "clean" | "infected" | "unscanned" | "failed";
         /** AttachmentVariantOut */
         AttachmentVariantOut: {
             /**
@@ -2094,11 +2095,7 @@ export interface components {
              * @description webp | thumbnail | mp4
              */
             kind: string;
-            /**
-             * Status
-             * @description pending | ready | failed
-             */
-            status: string;
+            status: components["schemas"]["VariantStatus"];
             /** Content Type */
             content_type: string;
             /** Size */
@@ -2110,6 +2107,11 @@ export interface components {
             /** Download Url */
             download_url: string | null;
         };
+        /**
+         * VariantStatus
+         * @enum {string}
+         */
+        VariantStatus: "pending" | "ready" | "failed";
         /** AttachmentListParams */
         AttachmentListParams: {
             /** Message Id */

@@ -1,3 +1,16 @@
+/**
+ * The web app's ticket types. The API's payload types are generated from its OpenAPI schema
+ * (types/api.gen.ts, scripts/api-types.sh); the names below are derived from them, so a status,
+ * action or field the server does not have fails the type check.
+ */
+import type { components } from "@/types/api.gen";
+
+type Schemas = components["schemas"];
+/** Exactly the same union (compile-time check that a list here is the server's, no more, no less). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+export type TicketStatus = NonNullable<Schemas["TicketFilters"]["status"]>[number];
+/** For the status filter: every status the server has, in its order. */
 export const TICKET_STATUSES = [
   "draft",
   "submitted",
@@ -10,28 +23,32 @@ export const TICKET_STATUSES = [
   "resolved",
   "closed",
   "withdrawn",
-] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
+] as const satisfies readonly TicketStatus[];
+const statusesAreTheServers: Same<(typeof TICKET_STATUSES)[number], TicketStatus> = true;
 
-export const PRIORITIES = ["low", "medium", "high", "urgent"] as const;
-export type Priority = (typeof PRIORITIES)[number];
+export type Priority = NonNullable<Schemas["TicketIn"]["priority"]>;
+export const PRIORITIES = ["low", "medium", "high", "urgent"] as const satisfies readonly Priority[];
+const prioritiesAreTheServers: Same<(typeof PRIORITIES)[number], Priority> = true;
+void statusesAreTheServers;
+void prioritiesAreTheServers;
 
-export const TICKET_ACTIONS = [
-  "submit",
-  "withdraw",
-  "reject",
-  "request_approval",
-  "assign",
-  "reassign",
-  "start",
-  "postpone",
-  "resume",
-  "resolve",
-  "reopen",
-  "close",
-  "rate",
-] as const;
-export type TicketAction = (typeof TICKET_ACTIONS)[number];
+/** Every action name the server puts in a ticket's `allowed_actions` (tickets/policy.py). */
+export type ServerAction = Schemas["Action"];
+export const SERVER_ACTIONS = [
+  "submit", "withdraw", "reject", "request_approval", "approve", "assign", "reassign", "start", "postpone",
+  "resume", "resolve", "reopen", "close", "rate", "split", "delete", "message",
+] as const satisfies readonly ServerAction[];
+const actionsAreTheServers: Same<(typeof SERVER_ACTIONS)[number], ServerAction> = true;
+void actionsAreTheServers;
+/** The actions taken with POST tickets/{id}/actions/{action}. */
+export type TicketAction = Exclude<ServerAction, "split" | "delete" | "message">;
+/** The fields PATCH tickets/{id} may accept (the caller's share is the ticket's `editable_fields`). */
+export type EditableField = Schemas["TicketOut"]["editable_fields"][number];
+export const EDITABLE_FIELDS = [
+  "title", "description", "department_id", "category", "priority", "amount", "due_at",
+] as const satisfies readonly EditableField[];
+const fieldsAreTheServers: Same<(typeof EDITABLE_FIELDS)[number], EditableField> = true;
+void fieldsAreTheServers;
 
 export interface Sla {
   first_response_due: string | null;
@@ -77,6 +94,10 @@ export interface Ticket {
   requestor_name?: string | null;
   assignee_name?: string | null;
   department_name?: string | null;
+  /** What the server lets the signed-in person do now (DESIGN §9): the only source of buttons. */
+  allowed_actions: ServerAction[];
+  /** What PATCH accepts from the signed-in person now: the edit form shows only these. */
+  editable_fields: EditableField[];
 }
 
 export interface HistoryEntry {
@@ -102,7 +123,12 @@ export interface Approval {
   ticket?: Ticket | null;
 }
 
-export type AttachmentStatus = "pending" | "scanning" | "clean" | "infected" | "unscanned" | "ready";
+export type AttachmentStatus = Schemas["AttachmentStatus"];
+export const ATTACHMENT_STATUSES = [
+  "pending", "scanning", "clean", "infected", "unscanned", "failed",
+] as const satisfies readonly AttachmentStatus[];
+const attachmentStatusesAreTheServers: Same<(typeof ATTACHMENT_STATUSES)[number], AttachmentStatus> = true;
+void attachmentStatusesAreTheServers;
 
 export interface Attachment {
   id: string;
@@ -110,7 +136,7 @@ export interface Attachment {
   original_name: string;
   size: number;
   content_type: string;
-  status: AttachmentStatus | string;
+  status: AttachmentStatus;
   downloadable?: boolean;
   scan_note?: string | null;
   created_at?: string;

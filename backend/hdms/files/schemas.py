@@ -5,11 +5,12 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from hdms.core.pagination import MAX_PAGE_SIZE
+from hdms.files.models import AttachmentStatus, VariantStatus
 
 
 class AttachmentVariantOut(Schema):
     kind: str = Field(description="webp | thumbnail | mp4")
-    status: str = Field(description="pending | ready | failed")
+    status: VariantStatus
     content_type: str
     size: int | None
     width: int | None
@@ -27,7 +28,7 @@ class AttachmentOut(Schema):
     kind: str = Field(description="pdf | txt | docx | xlsx | jpg | png | gif | mp4 | mov | mkv | avi")
     content_type: str = Field(description="detected from the content, not the name")
     sha256: str
-    status: str = Field(description="pending | scanning | clean | infected | unscanned | failed")
+    status: AttachmentStatus
     scanned: bool = Field(description="false until the antivirus has checked it; false for `unscanned`")
     scan_note: str = Field(description="what the status means, in plain words for the UI")
     downloadable: bool

@@ -7,27 +7,33 @@ import { AssignTicketModal } from "@/components/modals/AssignTicketModal";
 import { SplitTicketModal } from "@/components/modals/SplitTicketModal";
 import { EditTicketModal } from "@/components/modals/EditTicketModal";
 import { useTicketAction, useCreateSubtickets } from "@/hooks/useTicketActions";
-import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
-import { availableActions, type UiAction } from "@/lib/rbac";
-import type { Ticket, TicketAction } from "@/types/ticket";
+import type { ServerAction, Ticket, TicketAction } from "@/types/ticket";
 
 const DIRECT: TicketAction[] = ["submit", "withdraw", "request_approval", "start", "resume", "resolve", "close"];
 type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | null;
+/** Allowed actions offered elsewhere on the page: rating card, chat box, approvals page, (no delete button). */
+const ELSEWHERE: ServerAction[] = ["rate", "message", "approve", "delete"];
+export type BarItem = Exclude<ServerAction, "rate" | "message" | "approve" | "delete"> | "edit";
+
+/** The action bar: exactly the server's allowed_actions (minus those offered elsewhere), plus Edit
+ *  when PATCH accepts a field from this person. The web app decides nothing itself (DESIGN §9). */
+export function actionBarItems(ticket: Pick<Ticket, "allowed_actions" | "editable_fields">): BarItem[] {
+  const items = ticket.allowed_actions.filter((a) => !ELSEWHERE.includes(a)) as BarItem[];
+  return ticket.editable_fields.length ? [...items, "edit"] : items;
+}
 
 export function ActionButtons({ ticket }: { ticket: Ticket }) {
   const { t } = useI18n();
-  const { user } = useSession();
   const action = useTicketAction(ticket);
   const split = useCreateSubtickets(ticket.id);
   const [modal, setModal] = useState<ModalKind>(null);
-  if (!user) return null;
-  const actions = availableActions(ticket, user).filter((a) => a !== "rate");
+  const actions = actionBarItems(ticket);
   if (!actions.length) return null;
 
   const run = (name: TicketAction, payload = {}) =>
     action.mutate({ action: name, payload }, { onSuccess: () => setModal(null) });
-  const onClick = (a: UiAction) => {
+  const onClick = (a: BarItem) => {
     if ((DIRECT as string[]).includes(a)) run(a as TicketAction);
     else setModal(a as ModalKind);
   };

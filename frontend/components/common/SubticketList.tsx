@@ -15,9 +15,9 @@ export function SubticketList({ ticket }: { ticket: Ticket }) {
   const departmentName = useDepartmentNames();
   const subtickets = useSubtickets(ticket.id, !ticket.parent_id);
   const list = subtickets.data ?? [];
-  const total = ticket.subtickets_progress?.total ?? list.length;
-  const resolved =
-    ticket.subtickets_progress?.resolved ?? list.filter((s) => s.status === "resolved" || s.status === "closed").length;
+  // The server counts them (TicketOut.subtickets): done = resolved or closed.
+  const total = ticket.subtickets_progress?.total ?? 0;
+  const resolved = ticket.subtickets_progress?.resolved ?? 0;
   if (ticket.parent_id || (!total && !list.length)) return null;
   return (
     <div className="space-y-3" data-testid="subtickets">

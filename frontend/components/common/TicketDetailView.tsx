@@ -16,7 +16,6 @@ import { useTicket } from "@/hooks/useTickets";
 import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { useDepartmentNames } from "@/hooks/useDepartmentNames";
-import { availableActions } from "@/lib/rbac";
 import { isNotFound } from "@/lib/errors";
 import { formatDateTime, formatNumber } from "@/lib/helpers";
 import { ticketHref } from "@/config/routes";
@@ -47,9 +46,11 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
 
   const ticket = query.data;
   const roomId = ticket.room_id || ticket.parent_id || ticket.id;
-  const canRate = user ? availableActions(ticket, user).includes("rate") : false;
-  const terminal = ["closed", "rejected", "withdrawn"].includes(ticket.status);
-  const isAdminObserver = user?.role === "admin";
+  // The server says what this person may do (allowed_actions): rate a closed ticket, post in its chat.
+  const canRate = ticket.allowed_actions.includes("rate");
+  const canPost = ticket.allowed_actions.includes("message");
+  // Uploads: the files service refuses them on a finished ticket and sends no flag for it yet.
+  const uploadsClosed = ["closed", "rejected", "withdrawn"].includes(ticket.status);
 
   return (
     <article className="space-y-4" data-testid="ticket-detail" data-ticket-id={ticket.id} data-version={ticket.version}>
@@ -82,7 +83,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
               <p className="whitespace-pre-wrap">{ticket.description}</p>
             </CardContent>
           </Card>
-          {!ticket.parent_id && (ticket.subtickets_progress?.total || ["in_progress", "resolved", "closed"].includes(ticket.status)) ? (
+          {!ticket.parent_id && ticket.subtickets_progress?.total ? (
             <Card>
               <CardHeader>
                 <CardTitle>{t("ticket.subtickets")}</CardTitle>
@@ -97,7 +98,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
               <CardTitle>{t("ticket.chat")}</CardTitle>
             </CardHeader>
             <CardContent>
-              <TicketChat roomId={roomId} readOnly={terminal || isAdminObserver} />
+              <TicketChat roomId={roomId} readOnly={!canPost} />
             </CardContent>
           </Card>
         </div>
@@ -174,7 +175,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
               <CardTitle>{t("ticket.attachments")}</CardTitle>
             </CardHeader>
             <CardContent>
-              <AttachmentList ticketId={ticket.id} canUpload={!terminal} />
+              <AttachmentList ticketId={ticket.id} canUpload={!uploadsClosed} />
             </CardContent>
           </Card>
           <Card>

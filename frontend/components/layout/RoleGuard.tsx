@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import { usePathname, useRouter } from "next/navigation";
 import { useSession } from "@/hooks/useAuth";
-import { canOpenSection } from "@/lib/rbac";
+import { canOpenSection } from "@/lib/navigation";
 import { routes } from "@/config/routes";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AppShell } from "./AppShell";

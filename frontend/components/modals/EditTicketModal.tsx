@@ -10,15 +10,32 @@ import { Select } from "@/components/ui/select";
 import { Field } from "@/components/ui/field";
 import { useUpdateTicket } from "@/hooks/useTicketActions";
 import { useI18n } from "@/hooks/useI18n";
-import { editTicketSchema, type EditTicketValues } from "@/lib/validation";
+import { editTicketSchemaFor, type EditTicketValues } from "@/lib/validation";
 import { PRIORITIES, type Ticket } from "@/types/ticket";
 
-/** The version is captured when editing starts: a change made by someone else meanwhile is a 409. */
+/** The fields this form can show, among those the server may accept (`editable_fields`). */
+export const FORM_FIELDS = ["title", "description", "priority"] as const;
+type FormField = (typeof FORM_FIELDS)[number];
+
+/** What PATCH sends: only the fields the server lets this person edit (editable_fields), and only
+ *  those changed; nothing else, so a moderator's priority change is not refused for a title. */
+export function editChanges(ticket: Ticket, values: Partial<EditTicketValues>): Partial<EditTicketValues> {
+  const changes: Partial<Record<FormField, string>> = {};
+  for (const field of FORM_FIELDS) {
+    const value = values[field];
+    if (ticket.editable_fields.includes(field) && value !== undefined && value !== ticket[field]) changes[field] = value;
+  }
+  return changes as Partial<EditTicketValues>;
+}
+
+/** The version is captured when editing starts: a change made by someone else meanwhile is a 409.
+ *  Only the fields in the ticket's editable_fields are shown and sent. */
 export function EditTicketModal({ ticket, open, onOpenChange }: { ticket: Ticket; open: boolean; onOpenChange: (open: boolean) => void }) {
   const { t } = useI18n();
   const update = useUpdateTicket(ticket.id);
   const baseVersion = useRef(ticket.version);
-  const form = useForm<EditTicketValues>({ resolver: zodResolver(editTicketSchema) });
+  const shown = (field: FormField) => ticket.editable_fields.includes(field);
+  const form = useForm<Partial<EditTicketValues>>({ resolver: zodResolver(editTicketSchemaFor(ticket.editable_fields)) });
   useEffect(() => {
     if (open) {
       baseVersion.current = ticket.version;
@@ -37,25 +54,33 @@ export function EditTicketModal({ ticket, open, onOpenChange }: { ticket: Ticket
         </DialogHeader>
         <form
           className="grid gap-4"
-          onSubmit={form.handleSubmit((values) =>
-            update.mutate({ ...values, version: baseVersion.current }, { onSettled: () => onOpenChange(false) }),
-          )}
+          onSubmit={form.handleSubmit((values) => {
+            const changes = editChanges(ticket, values);
+            if (!Object.keys(changes).length) return onOpenChange(false);
+            update.mutate({ ...changes, version: baseVersion.current }, { onSettled: () => onOpenChange(false) });
+          })}
         >
-          <Field id="edit-title" label={t("common.title")} error={form.formState.errors.title?.message}>
-            <Input {...form.register("title")} />
-          </Field>
-          <Field id="edit-description" label={t("common.description")} error={form.formState.errors.description?.message}>
-            <Textarea rows={4} {...form.register("description")} />
-          </Field>
-          <Field id="edit-priority" label={t("common.priority")}>
-            <Select {...form.register("priority")}>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {t(`priority.${p}`)}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          {shown("title") && (
+            <Field id="edit-title" label={t("common.title")} error={form.formState.errors.title?.message}>
+              <Input {...form.register("title")} />
+            </Field>
+          )}
+          {shown("description") && (
+            <Field id="edit-description" label={t("common.description")} error={form.formState.errors.description?.message}>
+              <Textarea rows={4} {...form.register("description")} />
+            </Field>
+          )}
+          {shown("priority") && (
+            <Field id="edit-priority" label={t("common.priority")}>
+              <Select {...form.register("priority")}>
+                {PRIORITIES.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`priority.${p}`)}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
           <DialogFooter>
             <Button variant="outline" onClick={() => onOpenChange(false)}>
               {t("common.cancel")}

@@ -1,9 +1,23 @@
 /**
- * The one place where raw API payloads become the app's types (DESIGN §4). Fields the contract
- * leaves optional get safe defaults, so a backend that omits them does not break a page.
+ * The one place where API payloads become the app's types (DESIGN §4): typed transformations over
+ * the types generated from the API's OpenAPI schema (types/api.gen.ts). Every payload is checked
+ * against its schema first (services/api/contract.ts): an unknown shape fails loudly in development
+ * and tests instead of becoming a silent default.
  */
-import type { Ticket, Paginated, Attachment, Approval, HistoryEntry, Sla } from "@/types/ticket";
-import type { User, Department } from "@/types/user";
+import type { components } from "@/types/api.gen";
+import {
+  ATTACHMENT_STATUSES,
+  EDITABLE_FIELDS,
+  PRIORITIES,
+  SERVER_ACTIONS,
+  TICKET_STATUSES,
+  type Ticket,
+  type Paginated,
+  type Attachment,
+  type Approval,
+  type HistoryEntry,
+} from "@/types/ticket";
+import { ROLES, type User, type Department } from "@/types/user";
 import type { ChatMessage } from "@/types/chat";
 import type { AppNotification, NotificationPage, NotificationPreferences } from "@/types/notification";
 import type {
@@ -16,219 +30,269 @@ import type {
   StatusBreakdown,
   VolumePoint,
 } from "@/types/analytics";
+import { contractBroken, expectArray, expectOneOf, expectShape, type Spec } from "./contract";
 
+type Schemas = components["schemas"];
 type Raw = Record<string, unknown>;
 
-const str = (v: unknown, fallback = ""): string => (v === null || v === undefined ? fallback : String(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined || v === "" ? null : String(v));
-const num = (v: unknown, fallback = 0): number => {
-  const n = typeof v === "number" ? v : Number(v);
-  return Number.isFinite(n) ? n : fallback;
-};
-const asObj = (v: unknown): Raw | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Raw) : null);
-const idOf = (v: unknown): string | null => {
-  const o = asObj(v);
-  if (o) return strOrNull(o.id);
-  return strOrNull(v);
-};
-const nameOf = (v: unknown): string | null => {
-  const o = asObj(v);
-  return o ? strOrNull(o.full_name ?? o.name) : null;
-};
+const PAGE_SPEC: Spec<{ items: unknown; count: unknown; next: unknown }> = { items: "array", count: "number|null?", next: "string|null" };
 
+/** A page `{items, count, next}`, or a plain list (endpoints that return every row). */
 export function toPage<T>(raw: unknown, map: (item: Raw) => T): Paginated<T> {
   if (Array.isArray(raw)) return { items: raw.map((i) => map(i as Raw)), count: raw.length, next: null };
-  const o = asObj(raw) ?? {};
-  const items = Array.isArray(o.items) ? o.items : Array.isArray(o.results) ? o.results : [];
+  const page = expectShape<{ items: Raw[]; count?: number | null; next: string | null }>(raw, PAGE_SPEC, "Page");
+  const items = expectArray(page.items, "Page.items") as Raw[];
+  return { items: items.map((i) => map(i)), count: page.count ?? items.length, next: page.next ?? null };
+}
+
+const TICKET_SPEC: Spec<Schemas["TicketOut"]> = {
+  id: "string", number: "string", title: "string", description: "string", status: "string", priority: "string",
+  category: "string", department_id: "string|null", department: "object|null", requestor_id: "string",
+  requestor: "object|null", assignee_id: "string|null", assignee: "object|null", owner_id: "string|null",
+  parent_id: "string|null", room_id: "string", amount: "string|null", due_at: "string|null", resolution: "string",
+  postponed_until: "string|null", postponed_reason: "string", rating: "number|null", rating_comment: "string",
+  version: "number", created_at: "string", updated_at: "string", submitted_at: "string|null",
+  first_responded_at: "string|null", resolved_at: "string|null", closed_at: "string|null", subtickets: "object",
+  sla: "object", allowed_actions: "array", editable_fields: "array",
+};
+const SLA_SPEC: Spec<Schemas["SlaOut"]> = {
+  started_at: "string|null", first_response_due: "string|null", resolution_due: "string|null",
+  first_response_breached: "boolean", resolution_breached: "boolean", breached: "boolean", paused: "boolean",
+  paused_minutes: "number",
+};
+const PROGRESS_SPEC: Spec<Schemas["ProgressOut"]> = { total: "number", done: "number" };
+
+export function toTicket(raw: unknown): Ticket {
+  const t = expectShape(raw, TICKET_SPEC, "TicketOut");
+  const sla = expectShape(t.sla, SLA_SPEC, "TicketOut.sla");
+  const progress = expectShape(t.subtickets, PROGRESS_SPEC, "TicketOut.subtickets");
   return {
-    items: items.map((i) => map(i as Raw)),
-    count: num(o.count, items.length),
-    next: strOrNull(o.next),
+    id: t.id,
+    number: t.number,
+    title: t.title,
+    description: t.description,
+    status: expectOneOf(t.status, TICKET_STATUSES, "TicketOut.status"),
+    priority: expectOneOf(t.priority, PRIORITIES, "TicketOut.priority"),
+    department_id: t.department_id,
+    requestor_id: t.requestor_id,
+    assignee_id: t.assignee_id,
+    parent_id: t.parent_id,
+    version: t.version,
+    created_at: t.created_at,
+    updated_at: t.updated_at,
+    category: t.category || null,
+    amount: t.amount,
+    sla: {
+      first_response_due: sla.first_response_due,
+      resolution_due: sla.resolution_due,
+      breached: sla.breached,
+      paused: sla.paused,
+    },
+    subtickets_progress: { total: progress.total, resolved: progress.done },
+    room_id: t.room_id,
+    rating: t.rating === null ? null : { score: t.rating, comment: t.rating_comment || null },
+    resolution: t.resolution || null,
+    postponed_until: t.postponed_until,
+    postponed_reason: t.postponed_reason || null,
+    requestor_name: t.requestor?.full_name ?? null,
+    assignee_name: t.assignee?.full_name ?? null,
+    department_name: t.department?.name ?? null,
+    allowed_actions: t.allowed_actions.map((a, i) => expectOneOf(a, SERVER_ACTIONS, `TicketOut.allowed_actions[${i}]`)),
+    editable_fields: t.editable_fields.map((f, i) => expectOneOf(f, EDITABLE_FIELDS, `TicketOut.editable_fields[${i}]`)),
   };
 }
 
-function toSla(raw: unknown): Sla | null {
-  const o = asObj(raw);
-  if (!o) return null;
+const USER_SPEC: Spec<Schemas["UserOut"]> = {
+  id: "string", employee_code: "string", full_name: "string", email: "string", phone: "string", role: "string",
+  department_id: "string|null", department_name: "string|null?", is_approver: "boolean", approver_kind: "string|null",
+  is_active: "boolean", otp_enabled: "boolean", language: "string", version: "number", created_at: "string",
+  last_login: "string|null",
+};
+
+export function toUser(raw: unknown): User {
+  const u = expectShape(raw, USER_SPEC, "UserOut");
   return {
-    first_response_due: strOrNull(o.first_response_due),
-    resolution_due: strOrNull(o.resolution_due),
-    breached: Boolean(o.breached),
-    paused: Boolean(o.paused),
+    id: u.id,
+    employee_code: u.employee_code,
+    full_name: u.full_name,
+    email: u.email,
+    role: expectOneOf(u.role, ROLES, "UserOut.role"),
+    department_id: u.department_id,
+    is_approver: u.is_approver,
+    approver_kind: u.approver_kind === null ? null : expectOneOf(u.approver_kind, ["finance", "ceo"] as const, "UserOut.approver_kind"),
+    is_active: u.is_active,
   };
 }
 
-export function toTicket(raw: Raw): Ticket {
-  const progress = asObj(raw.subtickets_progress) ?? asObj(raw.subtickets);
-  const rating = asObj(raw.rating);
+const DEPARTMENT_SPEC: Spec<Schemas["DepartmentOut"]> = {
+  id: "string", code: "string", name: "string", is_active: "boolean", version: "number",
+};
+
+export function toDepartment(raw: unknown): Department {
+  const d = expectShape(raw, DEPARTMENT_SPEC, "DepartmentOut");
+  return { id: d.id, code: d.code, name: d.name };
+}
+
+const MESSAGE_SPEC: Spec<Schemas["MessageOut"]> = {
+  id: "string", ticket_id: "string", room_id: "string", seq: "number", author_id: "string", author_name: "string",
+  author_code: "string", body: "string", client_id: "string|null", attachment_ids: "array", created_at: "string",
+  edited_at: "string|null",
+};
+
+export function toMessage(raw: unknown): ChatMessage {
+  const m = expectShape(raw, MESSAGE_SPEC, "MessageOut");
   return {
-    id: str(raw.id),
-    number: str(raw.number, str(raw.id).slice(0, 8)),
-    title: str(raw.title),
-    description: str(raw.description),
-    status: str(raw.status, "draft") as Ticket["status"],
-    priority: str(raw.priority, "medium") as Ticket["priority"],
-    department_id: idOf(raw.department_id ?? raw.department),
-    requestor_id: str(idOf(raw.requestor_id ?? raw.requestor)),
-    assignee_id: idOf(raw.assignee_id ?? raw.assignee),
-    parent_id: idOf(raw.parent_id ?? raw.parent),
-    version: num(raw.version, 1),
-    created_at: str(raw.created_at),
-    updated_at: str(raw.updated_at, str(raw.created_at)),
-    category: strOrNull(raw.category),
-    amount: strOrNull(raw.amount),
-    sla: toSla(raw.sla),
-    subtickets_progress: progress ? { total: num(progress.total), resolved: num(progress.resolved ?? progress.done) } : null,
-    room_id: str(raw.room_id ?? idOf(raw.parent_id ?? raw.parent) ?? raw.id),
-    rating:
-      rating && rating.score !== undefined && rating.score !== null
-        ? { score: num(rating.score), comment: strOrNull(rating.comment) }
-        : typeof raw.rating === "number"
-          ? { score: raw.rating, comment: strOrNull(raw.rating_comment) }
-          : null,
-    resolution: strOrNull(raw.resolution),
-    postponed_until: strOrNull(raw.postponed_until),
-    postponed_reason: strOrNull(raw.postponed_reason),
-    requestor_name: strOrNull(raw.requestor_name) ?? nameOf(raw.requestor),
-    assignee_name: strOrNull(raw.assignee_name) ?? nameOf(raw.assignee),
-    department_name: strOrNull(raw.department_name) ?? nameOf(raw.department),
+    id: m.id,
+    ticket_id: m.ticket_id,
+    author_id: m.author_id,
+    author_name: m.author_name || m.author_code,
+    body: m.body,
+    client_id: m.client_id,
+    seq: m.seq,
+    created_at: m.created_at,
+    edited_at: m.edited_at,
   };
 }
 
-export function toUser(raw: Raw): User {
+const ATTACHMENT_SPEC: Spec<Schemas["AttachmentOut"]> = {
+  id: "string", ticket_id: "string", message_id: "string|null", uploader_id: "string", original_name: "string",
+  size: "number", kind: "string", content_type: "string", sha256: "string", status: "string", scanned: "boolean",
+  scan_note: "string", downloadable: "boolean", download_url: "string|null", variants: "array",
+  scanned_at: "string|null", created_at: "string", updated_at: "string",
+};
+
+export function toAttachment(raw: unknown): Attachment {
+  const a = expectShape(raw, ATTACHMENT_SPEC, "AttachmentOut");
   return {
-    id: str(raw.id),
-    employee_code: str(raw.employee_code),
-    full_name: str(raw.full_name, str(raw.employee_code)),
-    email: str(raw.email),
-    role: str(raw.role, "requestor") as User["role"],
-    department_id: idOf(raw.department_id ?? raw.department),
-    is_approver: Boolean(raw.is_approver),
-    approver_kind: (strOrNull(raw.approver_kind) as User["approver_kind"]) ?? null,
-    is_active: raw.is_active === undefined ? true : Boolean(raw.is_active),
+    id: a.id,
+    ticket_id: a.ticket_id,
+    original_name: a.original_name,
+    size: a.size,
+    content_type: a.content_type,
+    status: expectOneOf(a.status, ATTACHMENT_STATUSES, "AttachmentOut.status"),
+    downloadable: a.downloadable,
+    scan_note: a.scan_note || null,
+    created_at: a.created_at,
   };
 }
 
-export function toDepartment(raw: Raw): Department {
-  return { id: str(raw.id), code: str(raw.code), name: str(raw.name, str(raw.code)) };
-}
+const APPROVAL_SPEC: Spec<Schemas["ApprovalOut"]> = {
+  id: "string", ticket_id: "string", step: "number", round: "number", approver_kind: "string", status: "string",
+  decided_by: "string|null", decided_at: "string|null", reason: "string", created_at: "string",
+  ticket: "object|null?",
+};
 
-export function toMessage(raw: Raw): ChatMessage {
+export function toApproval(raw: unknown): Approval {
+  const a = expectShape(raw, APPROVAL_SPEC, "ApprovalOut");
   return {
-    id: str(raw.id),
-    ticket_id: str(raw.ticket_id),
-    author_id: str(idOf(raw.author_id ?? raw.author)),
-    author_name: strOrNull(raw.author_name) ?? nameOf(raw.author),
-    body: str(raw.body),
-    client_id: strOrNull(raw.client_id),
-    seq: raw.seq === undefined || raw.seq === null ? undefined : num(raw.seq),
-    created_at: str(raw.created_at),
-    edited_at: strOrNull(raw.edited_at),
+    id: a.id,
+    ticket_id: a.ticket_id,
+    step: a.step,
+    approver_kind: a.approver_kind,
+    status: a.status,
+    decided_by: a.decided_by,
+    decided_at: a.decided_at,
+    reason: a.reason || null,
+    ticket: a.ticket ? toTicket(a.ticket) : null,
   };
 }
 
-export function toAttachment(raw: Raw): Attachment {
-  return {
-    id: str(raw.id),
-    ticket_id: str(raw.ticket_id),
-    original_name: str(raw.original_name ?? raw.name, "file"),
-    size: num(raw.size),
-    content_type: str(raw.content_type),
-    status: str(raw.status, "pending"),
-    downloadable: raw.downloadable === undefined ? undefined : Boolean(raw.downloadable),
-    scan_note: strOrNull(raw.scan_note),
-    created_at: strOrNull(raw.created_at) ?? undefined,
-  };
-}
+const HISTORY_SPEC: Spec<Schemas["HistoryOut"]> = {
+  id: "string", created_at: "string", actor_id: "string|null", actor_code: "string", actor_name: "string",
+  action: "string", before: "object|null", after: "object|null", reason: "string",
+};
 
-export function toApproval(raw: Raw): Approval {
-  const ticket = asObj(raw.ticket);
+/** GET tickets/{id}/history: audit entries whose action is "ticket.<action>". */
+export function toHistory(raw: unknown): HistoryEntry {
+  const h = expectShape(raw, HISTORY_SPEC, "HistoryOut");
+  const action = h.action.replace(/^ticket\./, "");
+  const fromStatus = typeof h.before?.status === "string" ? h.before.status : null;
+  const toStatus = typeof h.after?.status === "string" ? h.after.status : null;
   return {
-    id: str(raw.id),
-    ticket_id: str(raw.ticket_id ?? (ticket ? ticket.id : "")),
-    step: num(raw.step, 1),
-    approver_kind: str(raw.approver_kind),
-    status: str(raw.status, "pending"),
-    decided_by: strOrNull(raw.decided_by),
-    decided_at: strOrNull(raw.decided_at),
-    reason: strOrNull(raw.reason),
-    ticket: ticket ? toTicket(ticket) : null,
-  };
-}
-
-/** GET tickets/{id}/history: `{id, created_at, actor_id, actor_code, action: "ticket.submit", before, after, reason}`. */
-export function toHistory(raw: Raw): HistoryEntry {
-  const before = asObj(raw.before);
-  const after = asObj(raw.after);
-  const action = str(raw.action ?? raw.event ?? raw.verb, "update").replace(/^ticket\./, "");
-  const fromStatus = strOrNull(raw.from_status ?? raw.from_state ?? before?.status);
-  const toStatus = strOrNull(raw.to_status ?? raw.to_state ?? after?.status);
-  return {
-    id: str(raw.id, `${str(raw.created_at)}-${action}`),
+    id: h.id,
     action,
     from_status: fromStatus,
     // Only a change of status is worth an arrow; an edit keeps the status it had.
     to_status: toStatus && toStatus !== fromStatus ? toStatus : null,
-    actor_id: idOf(raw.actor_id ?? raw.actor),
-    actor_name: strOrNull(raw.actor_name) ?? nameOf(raw.actor) ?? strOrNull(raw.actor_code),
-    reason: strOrNull(raw.reason ?? asObj(raw.data)?.reason ?? after?.reason),
-    created_at: str(raw.created_at ?? raw.at),
+    actor_id: h.actor_id,
+    actor_name: h.actor_name || h.actor_code || null,
+    reason: h.reason || null,
+    created_at: h.created_at,
   };
 }
 
-export function toNotification(raw: Raw): AppNotification {
-  return {
-    id: str(raw.id),
-    kind: str(raw.kind, "info"),
-    title: str(raw.title, str(raw.kind, "Notification")),
-    body: str(raw.body),
-    ticket_id: idOf(raw.ticket_id),
-    read_at: strOrNull(raw.read_at),
-    created_at: str(raw.created_at),
-  };
-}
-
-export function toNotificationPreferences(raw: unknown): NotificationPreferences {
-  const o = asObj(raw) ?? {};
-  const kinds: Record<string, boolean> = {};
-  for (const [k, v] of Object.entries(asObj(o.email_kinds) ?? {})) kinds[k] = v === true;
-  return { email_enabled: o.email_enabled !== false, email_kinds: kinds };
-}
-
-export function toNotificationPage(raw: unknown): NotificationPage {
-  const page = toPage(raw, toNotification);
-  const o = asObj(raw) ?? {};
-  return { ...page, unread: num(o.unread, page.items.filter((n) => !n.read_at).length) };
-}
-
-const numOrNull = (v: unknown): number | null => {
-  if (v === null || v === undefined || v === "") return null;
-  const n = typeof v === "number" ? v : Number(v);
-  return Number.isFinite(n) ? n : null;
+const NOTIFICATION_SPEC: Spec<Schemas["NotificationOut"]> = {
+  id: "string", kind: "string", title: "string", body: "string", ticket_id: "string|null", urgent: "boolean",
+  read_at: "string|null", created_at: "string",
 };
 
-function countMap(raw: unknown): Record<string, number> {
+export function toNotification(raw: unknown): AppNotification {
+  const n = expectShape(raw, NOTIFICATION_SPEC, "NotificationOut");
+  return { id: n.id, kind: n.kind, title: n.title, body: n.body, ticket_id: n.ticket_id, read_at: n.read_at, created_at: n.created_at };
+}
+
+const PREFERENCES_SPEC: Spec<Schemas["PreferencesOut"]> = { email_enabled: "boolean", email_kinds: "object" };
+
+export function toNotificationPreferences(raw: unknown): NotificationPreferences {
+  const p = expectShape(raw, PREFERENCES_SPEC, "PreferencesOut");
+  const kinds: Record<string, boolean> = {};
+  for (const [k, v] of Object.entries(p.email_kinds)) {
+    if (typeof v !== "boolean") contractBroken(`PreferencesOut.email_kinds.${k}: expected boolean`);
+    kinds[k] = v === true;
+  }
+  return { email_enabled: p.email_enabled, email_kinds: kinds };
+}
+
+const NOTIFICATION_PAGE_SPEC: Spec<Schemas["NotificationPageOut"]> = { items: "array", count: "number", next: "string|null", unread: "number" };
+
+export function toNotificationPage(raw: unknown): NotificationPage {
+  const o = expectShape(raw, NOTIFICATION_PAGE_SPEC, "NotificationPageOut");
+  return { items: o.items.map(toNotification), count: o.count, next: o.next, unread: o.unread };
+}
+
+// ---------------------------------------------------------------- analytics (no response schema yet)
+
+type RawObj = Record<string, unknown>;
+const asObj = (v: unknown, name: string): RawObj => {
+  if (!v || typeof v !== "object" || Array.isArray(v)) {
+    contractBroken(`${name}: expected an object`);
+    return {};
+  }
+  return v as RawObj;
+};
+const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined || v === "" ? null : String(v));
+const num = (v: unknown, name: string): number => {
+  if (typeof v !== "number") contractBroken(`${name}: expected a number, got ${JSON.stringify(v)}`);
+  return Number(v);
+};
+
+const numOrNull = (v: unknown, name: string): number | null => (v === null || v === undefined ? null : num(v, name));
+
+function countMap(raw: unknown, name: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(asObj(raw) ?? {})) out[k] = num(v);
+  for (const [k, v] of Object.entries(asObj(raw, name))) out[k] = num(v, `${name}.${k}`);
   return out;
 }
 
 /** GET analytics/summary → the KPI figures (the keys are the API's, see types/analytics). */
 export function toAnalyticsSummary(raw: unknown): AnalyticsSummary {
-  const o = asObj(raw) ?? {};
+  const o = asObj(raw, "AnalyticsSummary");
+  const n = (key: string) => num(o[key], `AnalyticsSummary.${key}`);
+  const nn = (key: string) => numOrNull(o[key], `AnalyticsSummary.${key}`);
   return {
-    scope: str(o.scope, "own"),
-    total: num(o.total),
-    open: num(o.open),
-    breachedOpen: num(o.breached_open),
-    assignedToMeOpen: num(o.assigned_to_me_open),
-    createdLast7Days: num(o.created_last_7_days),
-    resolvedLast7Days: num(o.resolved_last_7_days),
-    avgResolutionHours: numOrNull(o.avg_resolution_hours),
-    slaCompliancePercent: numOrNull(o.sla_compliance_percent),
-    avgRating: numOrNull(o.avg_rating),
-    awaitingMyApproval: num(o.awaiting_my_approval),
-    byStatus: countMap(o.by_status),
+    scope: str(o.scope),
+    total: n("total"),
+    open: n("open"),
+    breachedOpen: n("breached_open"),
+    assignedToMeOpen: n("assigned_to_me_open"),
+    createdLast7Days: n("created_last_7_days"),
+    resolvedLast7Days: n("resolved_last_7_days"),
+    avgResolutionHours: nn("avg_resolution_hours"),
+    slaCompliancePercent: nn("sla_compliance_percent"),
+    avgRating: nn("avg_rating"),
+    awaitingMyApproval: n("awaiting_my_approval"),
+    byStatus: countMap(o.by_status, "AnalyticsSummary.by_status"),
   };
 }
 
@@ -238,58 +302,56 @@ export function periodKey(period: unknown): string {
   return /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : s;
 }
 
+function itemsOf(raw: unknown, name: string): RawObj[] {
+  return expectArray(asObj(raw, name).items, `${name}.items`).map((item, i) => asObj(item, `${name}.items[${i}]`));
+}
+
 /** GET analytics/volume → `{interval, items: [{period, created, resolved}]}`. */
 export function toVolume(raw: unknown): VolumePoint[] {
-  const o = asObj(raw) ?? {};
-  const items = Array.isArray(o.items) ? o.items : Array.isArray(raw) ? raw : [];
-  return items.map((item) => {
-    const p = asObj(item) ?? {};
-    return { key: periodKey(p.period ?? p.date), created: num(p.created ?? p.count), resolved: num(p.resolved) };
-  });
+  return itemsOf(raw, "Volume").map((p) => ({
+    key: periodKey(p.period),
+    created: num(p.created, "Volume.created"),
+    resolved: num(p.resolved, "Volume.resolved"),
+  }));
 }
 
 /** GET analytics/by-department → `{items: [{department_id, code, name, total, open, breached, ...}]}`. */
 export function toDepartmentLoad(raw: unknown): DepartmentLoadPoint[] {
-  const o = asObj(raw) ?? {};
-  const items = Array.isArray(o.items) ? o.items : Array.isArray(raw) ? raw : [];
-  return items.map((item) => {
-    const p = asObj(item) ?? {};
-    return {
-      departmentId: strOrNull(p.department_id),
-      code: strOrNull(p.code),
-      name: strOrNull(p.name),
-      total: num(p.total),
-      open: num(p.open),
-      breached: num(p.breached),
-      avgResolutionHours: numOrNull(p.avg_resolution_hours),
-      avgRating: numOrNull(p.avg_rating),
-    };
-  });
+  return itemsOf(raw, "ByDepartment").map((p) => ({
+    departmentId: strOrNull(p.department_id),
+    code: strOrNull(p.code),
+    name: strOrNull(p.name),
+    total: num(p.total, "ByDepartment.total"),
+    open: num(p.open, "ByDepartment.open"),
+    breached: num(p.breached, "ByDepartment.breached"),
+    avgResolutionHours: numOrNull(p.avg_resolution_hours, "ByDepartment.avg_resolution_hours"),
+    avgRating: numOrNull(p.avg_rating, "ByDepartment.avg_rating"),
+  }));
 }
 
 /** GET analytics/by-status → `{by_status: {status: n}, by_priority: {priority: n}, matrix}`. */
 export function toStatusBreakdown(raw: unknown): StatusBreakdown {
-  const o = asObj(raw) ?? {};
-  return { byStatus: countMap(o.by_status), byPriority: countMap(o.by_priority) };
+  const o = asObj(raw, "ByStatus");
+  return { byStatus: countMap(o.by_status, "ByStatus.by_status"), byPriority: countMap(o.by_priority, "ByStatus.by_priority") };
 }
 
 /** GET analytics/sla-compliance → `{total, breached, compliance_percent, by_priority: [...]}`. */
 export function toSlaCompliance(raw: unknown): SlaCompliance {
-  const o = asObj(raw) ?? {};
-  const rows = Array.isArray(o.by_priority) ? o.by_priority : [];
+  const o = asObj(raw, "SlaCompliance");
+  const rows = expectArray(o.by_priority, "SlaCompliance.by_priority");
   return {
-    total: num(o.total),
-    breached: num(o.breached),
-    percent: numOrNull(o.compliance_percent),
+    total: num(o.total, "SlaCompliance.total"),
+    breached: num(o.breached, "SlaCompliance.breached"),
+    percent: numOrNull(o.compliance_percent, "SlaCompliance.compliance_percent"),
     byPriority: rows.map((item) => {
-      const p = asObj(item) ?? {};
+      const p = asObj(item, "SlaCompliance.by_priority[]");
       return {
         priority: str(p.priority),
-        total: num(p.total),
-        breached: num(p.breached),
-        firstResponseBreached: num(p.first_response_breached),
-        resolutionBreached: num(p.resolution_breached),
-        percent: numOrNull(p.compliance_percent),
+        total: num(p.total, "SlaCompliance.by_priority.total"),
+        breached: num(p.breached, "SlaCompliance.by_priority.breached"),
+        firstResponseBreached: num(p.first_response_breached, "SlaCompliance.by_priority.first_response_breached"),
+        resolutionBreached: num(p.resolution_breached, "SlaCompliance.by_priority.resolution_breached"),
+        percent: numOrNull(p.compliance_percent, "SlaCompliance.by_priority.compliance_percent"),
       };
     }),
   };
@@ -297,42 +359,46 @@ export function toSlaCompliance(raw: unknown): SlaCompliance {
 
 /** GET analytics/satisfaction → `{count, average, distribution: {"1": n, ..., "5": n}}`. */
 export function toSatisfaction(raw: unknown): Satisfaction {
-  const o = asObj(raw) ?? {};
-  const dist = countMap(o.distribution);
+  const o = asObj(raw, "Satisfaction");
+  const dist = countMap(o.distribution, "Satisfaction.distribution");
   return {
-    count: num(o.count),
-    average: numOrNull(o.average),
+    count: num(o.count, "Satisfaction.count"),
+    average: numOrNull(o.average, "Satisfaction.average"),
     distribution: [1, 2, 3, 4, 5].map((score) => ({ score, count: dist[String(score)] ?? 0 })),
   };
 }
 
 /** GET analytics/resolution-time → `{items: [{priority, resolved, avg_hours}]}`. */
 export function toResolutionTime(raw: unknown): ResolutionTimeRow[] {
-  const o = asObj(raw) ?? {};
-  const items = Array.isArray(o.items) ? o.items : [];
-  return items.map((item) => {
-    const p = asObj(item) ?? {};
-    return { priority: str(p.priority), resolved: num(p.resolved), avgHours: numOrNull(p.avg_hours) };
-  });
+  return itemsOf(raw, "ResolutionTime").map((p) => ({
+    priority: str(p.priority),
+    resolved: num(p.resolved, "ResolutionTime.resolved"),
+    avgHours: numOrNull(p.avg_hours, "ResolutionTime.avg_hours"),
+  }));
 }
 
-/** GET audit: `{id, created_at, actor_id, actor_code, action, object_type, object_id, before, after, reason, request_id, ip}`. */
-export function toAuditEntry(raw: Raw): AuditEntry {
-  const before = asObj(raw.before);
-  const after = asObj(raw.after);
+const AUDIT_SPEC: Spec<Schemas["AuditEntryOut"]> = {
+  id: "string", created_at: "string", actor_id: "string|null", actor_code: "string", actor_name: "string",
+  action: "string", object_type: "string", object_id: "string", before: "object|null", after: "object|null",
+  reason: "string", request_id: "string", ip: "string", archived: "boolean",
+};
+
+/** GET audit: one entry of the audit log. */
+export function toAuditEntry(raw: unknown): AuditEntry {
+  const e = expectShape(raw, AUDIT_SPEC, "AuditEntryOut");
   return {
-    id: str(raw.id),
-    actor_id: idOf(raw.actor_id ?? raw.actor),
-    actor_name: strOrNull(raw.actor_name) ?? nameOf(raw.actor) ?? strOrNull(raw.actor_code),
-    action: str(raw.action ?? raw.verb),
-    entity: str(raw.entity ?? raw.entity_type ?? raw.object_type),
-    entity_id: strOrNull(raw.entity_id ?? raw.object_id),
-    created_at: str(raw.created_at ?? raw.at),
-    data: asObj(raw.data ?? raw.changes ?? raw.payload ?? raw.after ?? raw.before),
-    before,
-    after,
-    reason: strOrNull(raw.reason),
-    ip: strOrNull(raw.ip),
+    id: e.id,
+    actor_id: e.actor_id,
+    actor_name: e.actor_name || e.actor_code || null,
+    action: e.action,
+    entity: e.object_type,
+    entity_id: e.object_id || null,
+    created_at: e.created_at,
+    data: e.after ?? e.before,
+    before: e.before,
+    after: e.after,
+    reason: e.reason || null,
+    ip: e.ip || null,
   };
 }
 

@@ -113,11 +113,11 @@ describe("analytics mappers (real API shapes)", () => {
 describe("ticket pages against the real API", () => {
   it("names history actions in words and shows an arrow only when the status changed", () => {
     const submit = toHistory({
-      id: "3cd5", created_at: "2026-11-26T23:06:03.823Z", actor_id: "a31b", actor_code: "req1", action: "ticket.submit",
+      id: "3cd5", created_at: "2026-11-26T23:06:03.823Z", actor_id: "a31b", actor_code: "req1", actor_name: "", action: "ticket.submit",
       before: { status: "draft", version: 1 }, after: { status: "submitted", version: 2 }, reason: "",
     });
     expect(submit).toMatchObject({ action: "submit", from_status: "draft", to_status: "submitted", actor_name: "req1", reason: null });
-    const edit = toHistory({ id: "e", created_at: "x", actor_id: null, actor_code: "req1", action: "ticket.update", before: { status: "draft", title: "a" }, after: { status: "draft", title: "b" }, reason: "" });
+    const edit = toHistory({ id: "e", created_at: "x", actor_id: null, actor_code: "req1", actor_name: "Req One", action: "ticket.update", before: { status: "draft", title: "a" }, after: { status: "draft", title: "b" }, reason: "" });
     expect(edit.to_status).toBeNull();
     const t = (key: string) => translate("en", key);
     expect(historyLabel(t, "submit")).toBe("Submitted");
@@ -131,7 +131,8 @@ describe("ticket pages against the real API", () => {
       id: "e06d", ticket_id: "5140", message_id: null, uploader_id: "a31b", original_name: "notes.txt", size: 12, kind: "txt",
       content_type: "text/plain; charset=utf-8", status: "unscanned", scanned: false,
       scan_note: "Not scanned for viruses: no antivirus scanner is configured on this server.", downloadable: true,
-      download_url: "/api/v1/attachments/e06d/download", variants: [], created_at: "2026-11-26T23:08:19.396Z",
+      download_url: "/api/v1/attachments/e06d/download", variants: [], created_at: "2026-11-26T23:08:19.396Z", sha256: "ab",
+      scanned_at: null, updated_at: "2026-11-26T23:08:19.396Z",
     });
     expect(a).toMatchObject({ status: "unscanned", downloadable: true, original_name: "notes.txt", size: 12 });
     for (const status of ["pending", "scanning", "clean", "infected", "unscanned", "failed", "ready"]) {
@@ -154,7 +155,7 @@ describe("ticket pages against the real API", () => {
 
 describe("audit log", () => {
   const ENTRY = {
-    id: "3cd5", created_at: "2026-11-26T23:06:03.823Z", actor_id: "a31b", actor_code: "req1", action: "ticket.submit",
+    id: "3cd5", created_at: "2026-11-26T23:06:03.823Z", actor_id: "a31b", actor_code: "req1", actor_name: "", action: "ticket.submit",
     object_type: "ticket", object_id: "5140", before: { status: "draft", title: "New classroom setup", version: 1 },
     after: { status: "submitted", title: "New classroom setup", version: 2 }, reason: "", request_id: "b351", ip: "127.0.0.1", archived: false,
   };

@@ -1,3 +1,4 @@
+import { messagePayload, ticketPayload } from "./fixtures";
 import { describe, expect, it } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
 import { applyPresence, toPresenceChange, type PresenceChange, handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
@@ -51,13 +52,13 @@ describe("mergeMessages", () => {
 describe("room frames", () => {
   it("puts message.new into the room's cache and ticket.updated into the ticket's", () => {
     const qc = new QueryClient();
-    handleRoomFrame(qc, "room", { type: "message.new", message: { id: "m1", ticket_id: "room", author_id: "u", body: "x", client_id: null, created_at: "2025-01-01T00:00:00Z", edited_at: null, seq: 1 } });
+    handleRoomFrame(qc, "room", { type: "message.new", message: messagePayload() });
     expect(qc.getQueryData<ChatMessage[]>(queryKeys.tickets.messages("room"))).toHaveLength(1);
     qc.setQueryData(queryKeys.tickets.detail("t1"), { id: "t1", version: 3, status: "assigned" } as Ticket);
-    handleRoomFrame(qc, "room", { type: "ticket.updated", ticket: { id: "t1", version: 4, status: "in_progress" } });
+    handleRoomFrame(qc, "room", { type: "ticket.updated", ticket: ticketPayload({ id: "t1", version: 4, status: "in_progress" }) });
     expect(qc.getQueryData<Ticket>(queryKeys.tickets.detail("t1"))?.status).toBe("in_progress");
     // An older version arriving late does not undo the newer one.
-    handleRoomFrame(qc, "room", { type: "ticket.updated", ticket: { id: "t1", version: 2, status: "assigned" } });
+    handleRoomFrame(qc, "room", { type: "ticket.updated", ticket: ticketPayload({ id: "t1", version: 2, status: "assigned" }) });
     expect(qc.getQueryData<Ticket>(queryKeys.tickets.detail("t1"))?.status).toBe("in_progress");
   });
 

@@ -6,13 +6,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 // second ticket.
 const calls: { url: string; key: string | undefined }[] = [];
 const failures: unknown[] = [];
+const { ticketPayload } = await vi.hoisted(async () => import("./fixtures"));
 vi.mock("@/services/api/axiosClient", () => ({
   api: {
     post: async (url: string, _body: unknown, config?: { headers?: Record<string, string> }) => {
       calls.push({ url, key: config?.headers?.["Idempotency-Key"] });
       const failure = failures.shift();
       if (failure) throw failure;
-      return { data: { id: "t1", number: "HD-1", title: "x", status: "draft", version: 1, ticket_id: "t1" } };
+      return { data: { ...ticketPayload({ id: "t1", number: "HD-1", title: "x", status: "draft", version: 1 }), ticket_id: "t1" } };
     },
   },
 }));

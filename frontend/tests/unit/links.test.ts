@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { routes, safeNextPath, ticketViewHref } from "@/config/routes";
-import { canOpenSection } from "@/lib/rbac";
+import { canOpenSection } from "@/lib/navigation";
 import { toNotificationPreferences } from "@/services/api/mappers";
+import { ContractError } from "@/services/api/contract";
 import type { User } from "@/types/user";
 
 const person = (id: string, role: User["role"]): User =>
@@ -40,11 +41,12 @@ describe("returning after sign-in (?next=)", () => {
 });
 
 describe("notification preferences", () => {
-  it("keeps the API's choices and reads anything but true as off", () => {
-    expect(toNotificationPreferences({ email_enabled: false, email_kinds: { message: true, mention: "yes" } })).toEqual({
+  it("keeps the API's choices and refuses a shape the API does not send", () => {
+    expect(toNotificationPreferences({ email_enabled: false, email_kinds: { message: true, mention: false } })).toEqual({
       email_enabled: false,
       email_kinds: { message: true, mention: false },
     });
-    expect(toNotificationPreferences({}).email_enabled).toBe(true);
+    expect(() => toNotificationPreferences({ email_enabled: false, email_kinds: { mention: "yes" } })).toThrow(ContractError);
+    expect(() => toNotificationPreferences({})).toThrow(ContractError);
   });
 });

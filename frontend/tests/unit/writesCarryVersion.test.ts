@@ -2,10 +2,25 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 // Every ticket write carries the ticket's `version` (issue 10 item 11): the server refuses one without.
 const posts: { url: string; body: Record<string, unknown> }[] = [];
+const { ticketPayload } = await vi.hoisted(async () => import("./fixtures"));
 vi.mock("@/services/api/axiosClient", () => {
+  // Answers shaped as the API's (the mappers refuse anything else).
+  const answer = (url: string) => {
+    if (url.endsWith("/subtickets")) return [];
+    if (url.startsWith("/approvals")) {
+      return { id: "x", ticket_id: "t1", step: 1, round: 1, approver_kind: "finance", status: "approved", decided_by: null,
+        decided_at: null, reason: "", created_at: "2026-12-01T10:00:00Z" };
+    }
+    if (url.startsWith("/users")) {
+      return { id: "x", employee_code: "e1", full_name: "E", email: "", phone: "", role: "requestor", department_id: null,
+        is_approver: false, approver_kind: null, is_active: true, otp_enabled: false, language: "en", version: 2,
+        created_at: "2026-12-01T10:00:00Z", last_login: null };
+    }
+    return ticketPayload({ id: "x" });
+  };
   const record = async (url: string, body: Record<string, unknown>) => {
     posts.push({ url, body });
-    return { data: url.endsWith("/subtickets") ? [] : { id: "x", ticket_id: "t1" } };
+    return { data: answer(url) };
   };
   return { api: { post: record, patch: record } };
 });

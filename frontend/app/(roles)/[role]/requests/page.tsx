@@ -3,7 +3,7 @@ import { PageWrapper } from "@/components/layout/PageWrapper";
 import { TicketListPanel } from "@/components/common/TicketListPanel";
 import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
-import { isStaff } from "@/lib/rbac";
+import { listsEveryTicket } from "@/lib/navigation";
 
 export default function RequestsPage() {
   const { t } = useI18n();
@@ -11,7 +11,7 @@ export default function RequestsPage() {
   if (!user) return null;
   return (
     <PageWrapper title={t("nav.requests")}>
-      <TicketListPanel baseFilters={isStaff(user.role) ? {} : { requestor: user.id, top_level: true }} testId="requests-list" />
+      <TicketListPanel baseFilters={listsEveryTicket(user.role) ? {} : { requestor: user.id, top_level: true }} testId="requests-list" />
     </PageWrapper>
   );
 }
