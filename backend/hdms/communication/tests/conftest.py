@@ -76,6 +76,9 @@ def _server_env() -> dict[str, str]:
         # The suite flushes Redis before each test (the cache fixture), which forgets the servers'
         # membership of the access-event group: renew it at every handshake.
         "HDMS_WS_ACCESS_RESUBSCRIBE_SECONDS": "0",
+        # As in production, the servers queue their Celery tasks (message_notify) in Redis rather
+        # than running them inside the socket's request; the suite flushes the queues between tests.
+        "HDMS_TASKS_EAGER": "false",
         "HDMS_LOG_LEVEL": "WARNING",
     })
     return env
