@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -36,7 +37,7 @@ from hdms.ops.tests.faults import (
     wait_until,
 )
 from hdms.ops.tests.topology import PASSWORD, Gateway, Response, manage, psql, topology_env
-from hdms.testing.factories_files import ffmpeg_video, pdf_bytes
+from hdms.testing.factories_files import pdf_bytes
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -67,7 +68,7 @@ class Stack:
     worker: Service
     beat: Service
     department_id: str
-    folder: object
+    folder: Path
 
     def sql(self, query: str) -> str:
         return psql(self.postgres.url("hdms"), query)
@@ -243,8 +244,6 @@ def test_worker_killed_mid_task_and_while_tasks_wait_loses_nothing(stack):
     requestor = stack.api.login("f-req")
     moderator = stack.api.login("f-mod")
     ticket = _json(_create(stack, requestor, "Video of the noise"))
-    video = ffmpeg_video(stack.folder, name="noise.mp4", seconds=30)  # type: ignore[arg-type]
-    attachment = _upload(stack, requestor, ticket["id"], "noise.mp4", video.read_bytes())
 
     def transcoding_child() -> int | None:
         for child in stack.worker.children():
@@ -254,10 +253,18 @@ def test_worker_killed_mid_task_and_while_tasks_wait_loses_nothing(stack):
                 return child
         return None
 
-    wait_until(lambda: transcoding_child() is not None, timeout=120, what="ffmpeg running in the worker",
-               every=0.05)
-    child = transcoding_child()
-    assert child is not None
+    # A video long enough that its transcode is caught running; a larger one if a fast box finished first.
+    for side in (640, 1280, 1920):
+        video = _video(stack.folder, side)
+        attachment = _upload(stack, requestor, ticket["id"], video.name, video.read_bytes())
+        deadline = time.monotonic() + 120
+        child = None
+        while child is None and time.monotonic() < deadline and not _mp4_ready(stack, requestor, attachment["id"]):
+            child = transcoding_child()
+            time.sleep(0.05)
+        if child is not None:
+            break
+    assert child is not None, "no transcode was caught running"
     subprocess.run(["kill", "-9", str(child)], check=False)  # the pool process dies mid-task
     wait_until(lambda: _mp4_ready(stack, requestor, attachment["id"]), timeout=240,
                what="the transcode redelivered and finished")
@@ -353,6 +360,15 @@ def _upload(stack: Stack, token: str, ticket_id: str, name: str, content: bytes)
                                  content_type=f"multipart/form-data; boundary={boundary}", timeout=120)
     assert response.status == 201, response.body[:500]
     return _json(response)
+
+
+def _video(folder: Path, side: int) -> Path:
+    """20 seconds of ffmpeg's test pattern, ``side`` pixels wide (a few seconds to transcode)."""
+    target = folder / f"noise-{side}.mp4"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
+                    "-i", f"testsrc=duration=20:size={side}x{side * 9 // 16}:rate=25", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(target)], check=True, capture_output=True)
+    return target
 
 
 def _attachment(stack: Stack, token: str, attachment_id: str) -> dict:
