@@ -4,6 +4,7 @@ beat) on a PostgreSQL, a Redis and a clamd of the suite's own, which it stops an
 - Redis stopped: health names it, sign-in and requestor calls answer, writes answer their normal
   success, a retry with the same Idempotency-Key writes nothing twice, and once Redis is back the
   outbox drains and the notification the write asked for is made;
+- six copies of one keyed request at once: one write, six identical answers;
 - the SMS bridge unreachable: sync answers 503 ``service_unavailable``;
 - clamd stopped: uploads fail closed (accepted into quarantine, never downloadable) and are
   released once it is back;
@@ -215,6 +216,29 @@ def test_redis_down_answers_json_keeps_writes_once_and_delivers_their_events_whe
     assert stack.sql(f"SELECT count(*) FROM communication_notification WHERE ticket_id = '{ticket['id']}' "
                      "AND kind = 'ticket.submitted'") == "1"  # once per moderator (one here), not twice
     wait_until(stack.healthy, timeout=60, what="health ok again")
+
+
+def test_parallel_repeats_through_the_server_write_once(stack):
+    """Six copies of one keyed request at once (a client and its retries racing) through uvicorn:
+    one ticket, six identical answers (the later ones wait for the first and replay it)."""
+    requestor = stack.api.login("f-req")
+    key = str(uuid.uuid4())
+    barrier = threading.Barrier(6)
+    answers: list[tuple[int, bytes]] = []
+
+    def send() -> None:
+        barrier.wait()
+        response = _create(stack, requestor, "Six at once", key)
+        answers.append((response.status, response.body))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [status for status, _ in answers] == [201] * 6
+    assert len({body for _, body in answers}) == 1
+    assert stack.sql("SELECT count(*) FROM tickets_ticket WHERE title = 'Six at once'") == "1"
 
 
 def test_sms_bridge_unreachable_is_503_on_sync(stack):
