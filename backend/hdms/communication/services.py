@@ -44,6 +44,7 @@ from hdms.core.errors import Forbidden, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
 from hdms.core.faults import REDIS_ERRORS
 from hdms.core.outbox import outbox_task
+from hdms.users.rules import EMPLOYEE_CODE_BODY
 
 logger = logging.getLogger("hdms.communication")
 
@@ -52,7 +53,7 @@ logger = logging.getLogger("hdms.communication")
 ALLOWED_TAGS = {"a", "b", "strong", "i", "em", "ul", "ol", "li", "code", "pre", "p", "br"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9_.\-]{0,31})")
+MENTION_RE = re.compile(rf"(?<![\w@])@({EMPLOYEE_CODE_BODY})")
 
 
 def sanitize_body(body: str) -> str:

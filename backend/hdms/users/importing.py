@@ -26,6 +26,7 @@ from hdms.core.errors import DomainError, FileTooLarge, ValidationFailed
 from hdms.core.roles import ApproverKind, Role
 from hdms.core.text import is_blank, strip_bidi_controls
 from hdms.users.models import Department, User
+from hdms.users.rules import employee_code_problem
 from hdms.users.services import user_create, user_update
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -44,7 +45,6 @@ REQUIRED_COLUMNS = ("employee_code", "full_name", "role")
 OPTIONAL_COLUMNS = ("email", "department", "is_approver", "approver_kind", "phone", "password", "is_active")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
-EMPLOYEE_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 PHONE_RE = re.compile(r"^[0-9+()\- ]{3,32}$")
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "f"})
@@ -242,10 +242,9 @@ def _validate_row(row: _Row, *, departments: dict[str, Department], existing: Us
             row.cells[name] = value[:MAX_CELL_CHARS]
 
     code = row.get("employee_code") or ""
-    if not code:
-        errors.append("employee_code: required")
-    elif not EMPLOYEE_CODE_RE.match(code):
-        errors.append("employee_code: 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    problem = employee_code_problem(code)
+    if problem:
+        errors.append(f"employee_code: {problem}")
 
     full_name = strip_bidi_controls(row.get("full_name") or "").strip()
     if not full_name:

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, EmailStr, StrictBool
 
 from hdms.core.text import VisibleLine, visible_line_field
+from hdms.users.rules import EMPLOYEE_CODE_MAX, EMPLOYEE_CODE_PATTERN, EMPLOYEE_CODE_RULE, PASSWORD_MAX, PASSWORD_MIN
 
 
 class StrictIn(Schema):
@@ -16,7 +17,8 @@ class StrictIn(Schema):
 
 RoleName = Literal["requestor", "moderator", "assignee", "admin"]
 ApproverKindName = Literal["finance", "ceo"]
-EmployeeCode = Field(..., min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
+EmployeeCode = Field(..., min_length=1, max_length=EMPLOYEE_CODE_MAX, pattern=EMPLOYEE_CODE_PATTERN,
+                     description=EMPLOYEE_CODE_RULE)
 
 
 class DepartmentOut(Schema):
@@ -61,7 +63,7 @@ class UserOut(Schema):
 class UserIn(StrictIn):
     employee_code: str = EmployeeCode
     full_name: VisibleLine = visible_line_field(..., max_length=150)
-    password: str | None = Field(None, min_length=8, max_length=128)
+    password: str | None = Field(None, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
     email: EmailStr | Literal[""] = ""
     phone: str = Field("", max_length=32)
     role: RoleName = "requestor"
@@ -73,7 +75,7 @@ class UserIn(StrictIn):
 
 class UserPatch(StrictIn):
     full_name: VisibleLine | None = visible_line_field(None, max_length=150)
-    password: str | None = Field(None, min_length=8, max_length=128)
+    password: str | None = Field(None, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
     email: EmailStr | Literal[""] | None = None
     phone: str | None = Field(None, max_length=32)
     role: RoleName | None = None

@@ -11,6 +11,7 @@ from hdms.core.events import publish_on_commit
 from hdms.core.roles import ApproverKind, Role
 from hdms.core.text import clean_line
 from hdms.users.models import Department, User
+from hdms.users.rules import employee_code_problem
 
 # A change of one of these may change what the user can see or do (open sockets re-check).
 ACCESS_FIELDS = ("is_active", "role", "department_id", "is_approver", "approver_kind")
@@ -116,6 +117,9 @@ def user_create(
     sms_external_id: str | None = None,
 ) -> User:
     employee_code = employee_code.strip()
+    problem = employee_code_problem(employee_code)
+    if problem:
+        raise ValidationFailed(f"Employee code: {problem}.", errors=[{"loc": ["employee_code"], "msg": problem}])
     _check_role(role)
     _check_approver(is_approver, approver_kind)
     if User.all_objects.filter(employee_code__iexact=employee_code).exists():

@@ -27,6 +27,7 @@ from hdms.core.roles import Role
 from hdms.core.text import is_blank, strip_bidi_controls
 from hdms.users.importing import users_bulk_write_lock
 from hdms.users.models import Department, User
+from hdms.users.rules import employee_code_problem
 from hdms.users.services import user_create, user_update
 
 # Bounds against a misbehaving SMS: a listing never ends, or a page is enormous.
@@ -199,10 +200,9 @@ def _parse_employee(record: Any) -> tuple[SmsEmployee | None, list[str]]:
     errors = []
     if not employee.id:
         errors.append("id: required")
-    if not employee.employee_code:
-        errors.append("employee_code: required")
-    elif len(employee.employee_code) > 32:
-        errors.append("employee_code: at most 32 characters")
+    problem = employee_code_problem(employee.employee_code)
+    if problem:
+        errors.append(f"employee_code: {problem}")
     if not employee.full_name:
         errors.append("full_name: required")
     elif is_blank(employee.full_name):
