@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 
 from hdms.communication.models import Message, Notification, NotificationPreference
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hdms.core.notification_kinds import EMAIL_PREFERENCE_KINDS
 
 # ---------------------------------------------------------------------------------------------
 # Search (provided to the ticket service for the ticket list's ``q``)
@@ -260,15 +261,8 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
     }
 
 
-# Kinds the product produces (the ticket service may add more; unknown kinds email by default).
-NOTIFICATION_KINDS = (
-    "message", "mention",
-    "ticket.submitted", "ticket.assigned", "ticket.reassigned", "ticket.status", "ticket.resolved",
-    "ticket.reopened", "ticket.closed", "ticket.rejected", "ticket.withdrawn", "ticket.rated",
-    "ticket.priority_changed", "ticket.participant_added", "ticket.postponed_reminder",
-    "ticket.auto_close_warning", "approval.requested", "approval.approved", "approval.rejected",
-    "sla.near_breach", "sla.breach",
-)
+# The kinds a person may switch email for (core.notification_kinds; unknown kinds email by default).
+NOTIFICATION_KINDS = tuple(kind.value for kind in EMAIL_PREFERENCE_KINDS)
 
 
 def notification_preferences(*, user: Any) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from hdms.communication.selectors import (
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
 from hdms.core.faults import REDIS_ERRORS
+from hdms.core.notification_kinds import NotificationKind as Kind
 from hdms.core.outbox import outbox_task
 from hdms.users.rules import EMPLOYEE_CODE_BODY
 
@@ -232,12 +233,12 @@ def message_notify_recipients(*, message_id: Any) -> None:
     author_name = message.author.full_name
     if mentioned - already:
         notification_create(
-            user_ids=sorted(mentioned - already), kind="mention", title=f"{author_name} mentioned you on {label}",
+            user_ids=sorted(mentioned - already), kind=Kind.MENTION, title=f"{author_name} mentioned you on {label}",
             body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker,
         )
     if away - already:
         notification_create(
-            user_ids=sorted(away - already), kind="message", title=f"New message from {author_name} on {label}",
+            user_ids=sorted(away - already), kind=Kind.MESSAGE, title=f"New message from {author_name} on {label}",
             body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker,
         )
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from hdms.audit.services import audit_record
 from hdms.core.errors import DomainError, FileTooLarge, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
+from hdms.core.notification_kinds import NotificationKind
 from hdms.core.outbox import outbox_task
 from hdms.files import convert
 from hdms.files.detect import clean_original_name, detect_kind
@@ -51,11 +52,10 @@ from hdms.files.selectors import (
 )
 from hdms.files.storage import discard, quarantine_dir, quarantine_path, storage_key, store_from_path
 from hdms.files.uploads import ReceivedUpload
+from hdms.tickets.selectors import TERMINAL_STATUSES, ticket_get_visible
 
 logger = logging.getLogger("hdms.files")
 
-# Tickets in these statuses take no new files.
-_CLOSED_TICKET_STATUSES = {"closed", "rejected", "withdrawn"}
 _MB = 1024 * 1024
 _UUID_RE = re.compile(UUID_PATTERN)
 
@@ -149,15 +149,13 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
 
     Refusals (413 size, 415 type, 422 form) leave no file behind and are audited.
     """
-    from hdms.tickets.selectors import ticket_get_visible
-
     logger.info("upload attempt", extra={"event": "attachment.attempt", "ticket_id": str(ticket_id)})
     ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
 
     upload: ReceivedUpload | None = None
     try:
         try:
-            if getattr(ticket, "status", "") in _CLOSED_TICKET_STATUSES:
+            if getattr(ticket, "status", "") in TERMINAL_STATUSES:  # finished tickets take no new files
                 raise InvalidTransition(f"Files cannot be added to a {ticket.status} ticket.")
             max_bytes, limit_detail = _upload_budget(ticket_id=ticket.id)
             upload = receive(max_bytes, limit_detail)
@@ -294,7 +292,7 @@ def _destroy_infected(attachment: Attachment, *, signature: str, raw: str) -> No
         publish_on_commit(
             "notification.requested",
             user_ids=[str(attachment.uploader_id)],
-            kind="attachment.infected",
+            kind=NotificationKind.ATTACHMENT_INFECTED,
             title="Your file was refused: a virus was found",
             body=(f"“{attachment.original_name}” contains a virus ({signature}). It was deleted and nobody "
                   "can download it. Check your computer with an antivirus program."),
@@ -397,7 +395,7 @@ def _tell_uploader_conversion_failed(attachment: Attachment, reason: str) -> Non
     publish_on_commit(
         "notification.requested",
         user_ids=[str(attachment.uploader_id)],
-        kind="attachment.conversion_failed",
+        kind=NotificationKind.ATTACHMENT_CONVERSION_FAILED,
         title=f"Your {what} could not be converted",
         body=(f"“{attachment.original_name}” could not be converted for viewing in the browser ({reason[:200]}). "
               "The file itself is kept and can be downloaded."),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from hdms.audit.services import audit_record
 from hdms.core.errors import InvalidTransition, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
+from hdms.core.notification_kinds import NotificationKind
 from hdms.core.outbox import outbox_task
 from hdms.core.roles import Role
 from hdms.jobs.models import DeadLetter
@@ -33,7 +34,7 @@ def dead_letter_record(*, task_name: str, task_id: str = "", args: Any = (), kwa
     )
     admins = users_selectors.user_ids_with_role(roles=[Role.ADMIN])
     if admins:
-        publish_on_commit("notification.requested", user_ids=admins, kind="job.dead_letter",
+        publish_on_commit("notification.requested", user_ids=admins, kind=NotificationKind.JOB_DEAD_LETTER,
                           title=f"Background task {task_name} failed for good",
                           body=f"{exception[:300]} (after {retries} retries; dead letter {letter.id})",
                           ticket_id=None, urgent=True, actor_id=None)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from hdms.audit.services import audit_record
 from hdms.core.context import request_id_var, user_id_var
 from hdms.core.events import publish_on_commit
+from hdms.core.notification_kinds import NotificationKind
 from hdms.core.roles import Role
 from hdms.ops import backups
 from hdms.ops.models import BackupRun, TaskProbe
@@ -65,7 +66,7 @@ def _finish(run: BackupRun | None, *, ok: bool, started: float, name: str, detai
     run.save(update_fields=["status", "name", "detail", "error", "finished_at", "seconds", "updated_at"])
     audit_record(action=action, object_type="backup", object_id=name[:64] or str(run.id),
                  after={"run": str(run.id), "seconds": seconds, **detail}, reason=error[:2000])
-    _tell_admins(kind="ops.backup", title=title, body=body, urgent=not ok)
+    _tell_admins(kind=NotificationKind.OPS_BACKUP, title=title, body=body, urgent=not ok)
 
 
 def backup_run(*, reason: str = "scheduled", now: dt.datetime | None = None) -> BackupRun | None:

@@ -10,11 +10,11 @@ from pydantic import ConfigDict, StrictBool
 
 from hdms.core.schema_types import IsoDate, IsoDateTime, Money
 from hdms.core.text import VisibleLine, visible_line_field
+from hdms.tickets.models import Priority, TicketStatus
 from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
 
-PriorityName = Literal["low", "medium", "high", "urgent"]
-StatusName = Literal["draft", "submitted", "pending_approval", "approved", "rejected", "assigned", "in_progress",
-                     "postponed", "resolved", "closed", "withdrawn"]
+PriorityName = Literal[tuple(Priority.values)]  # type: ignore[valid-type]  # named once: models.Priority
+StatusName = Literal[tuple(TicketStatus.values)]  # type: ignore[valid-type]  # named once: models.TicketStatus
 OrderingName = Literal["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority",
                        "resolution_due", "-resolution_due", "number", "-number"]
 EditableField = Literal[EDITABLE_BY_REQUESTOR]  # type: ignore[valid-type]  # the widest set; policy decides per caller
@@ -59,8 +59,8 @@ class TicketOut(Schema):
     number: str
     title: str
     description: str
-    status: str
-    priority: str
+    status: StatusName
+    priority: PriorityName
     category: str
     department_id: uuid.UUID | None
     department: DepartmentBriefOut | None

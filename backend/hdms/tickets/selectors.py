@@ -39,6 +39,7 @@ from hdms.tickets.models import (
     TicketParticipant,
     TicketStatus,
 )
+from hdms.tickets.models import TERMINAL_STATUSES as TERMINAL_STATUSES  # for other services (files)
 from hdms.tickets.sla import WorkCalendar
 
 STAFF = (Role.MODERATOR, Role.ADMIN)

@@ -24,6 +24,7 @@ from django_fsm import can_proceed
 from hdms.audit.services import audit_record
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from hdms.core.events import publish_on_commit
+from hdms.core.notification_kinds import NotificationKind as Kind
 from hdms.core.roles import ApproverKind, Role
 from hdms.core.text import clean_line, clean_text
 from hdms.tickets import cache as ticket_cache
@@ -133,7 +134,7 @@ def _active_user(user_id: Any) -> Any:
     return user if user is not None and user.is_active else None
 
 
-def notify(*, user_ids: Iterable[str], kind: str, title: str, body: str = "", ticket: Ticket | None = None,
+def notify(*, user_ids: Iterable[str], kind: Kind, title: str, body: str = "", ticket: Ticket | None = None,
            urgent: bool = False, actor: Any = None) -> None:
     """Ask the communication service for a notification (after commit); the actor is left out."""
     actor_id = str(actor.id) if actor is not None else None
@@ -210,7 +211,7 @@ def participant_add(*, ticket_id: Any, by: Any, user_id: Any) -> TicketParticipa
     if not existed:
         audit_record(action="ticket.participant_add", actor=by, object_type="ticket", object_id=ticket.room_id,
                      after={"user_id": str(user.id)})
-        notify(user_ids=[user.id], kind="ticket.participant_added", title=f"You were added to {ticket.number}",
+        notify(user_ids=[user.id], kind=Kind.TICKET_PARTICIPANT_ADDED, title=f"You were added to {ticket.number}",
                body=ticket.title, ticket=ticket, actor=by)
     return participant
 
@@ -369,7 +370,7 @@ def ticket_update(*, ticket_id: Any, by: Any, version: int, changes: dict[str, A
         _join_acting_moderator(ticket, by)
     fresh = _finish(ticket, action="update", by=by, before=before)
     if before["priority"] != fresh.priority and by.id != ticket.requestor_id and ticket.status != S.DRAFT:
-        notify(user_ids=_user_ids(ticket.requestor_id, ticket.assignee_id), kind="ticket.priority_changed",
+        notify(user_ids=_user_ids(ticket.requestor_id, ticket.assignee_id), kind=Kind.TICKET_PRIORITY_CHANGED,
                title=f"{ticket.number} priority is now {ticket.priority}", ticket=ticket, actor=by)
     return fresh
 
@@ -396,7 +397,7 @@ def _do_submit(ticket: Ticket, *, by: Any) -> None:
     now = _now()
     ticket.submitted_at = now
     _sla_start(ticket, now)
-    notify(user_ids=_moderator_ids(), kind="ticket.submitted", title=f"New ticket {ticket.number}",
+    notify(user_ids=_moderator_ids(), kind=Kind.TICKET_SUBMITTED, title=f"New ticket {ticket.number}",
            body=ticket.title, ticket=ticket, actor=by)
 
 
@@ -419,7 +420,7 @@ def ticket_withdraw(*, ticket_id: Any, by: Any, version: int, reason: str = "") 
     _fsm(ticket, ticket.withdraw, "withdraw")
     ticket.sla_paused_at = None
     if before["status"] == S.SUBMITTED:
-        notify(user_ids=_moderator_ids(), kind="ticket.withdrawn", title=f"{ticket.number} was withdrawn",
+        notify(user_ids=_moderator_ids(), kind=Kind.TICKET_WITHDRAWN, title=f"{ticket.number} was withdrawn",
                body=ticket.title, ticket=ticket, actor=by)
     return _finish(ticket, action="withdraw", by=by, before=before, reason=reason or "")
 
@@ -443,7 +444,7 @@ def ticket_reject(*, ticket_id: Any, by: Any, version: int, reason: str) -> Tick
     ticket.sla_paused_at = None
     ticket.resolution = reason
     _join_acting_moderator(ticket, by)
-    notify(user_ids=[ticket.requestor_id], kind="ticket.rejected", title=f"{ticket.number} was rejected",
+    notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_REJECTED, title=f"{ticket.number} was rejected",
            body=reason, ticket=ticket, actor=by)
     return _finish(ticket, action="reject", by=by, before=before, reason=reason)
 
@@ -468,7 +469,7 @@ def ticket_request_approval(*, ticket_id: Any, by: Any, version: int, reason: st
         ApprovalStep.objects.create(ticket=ticket, step=index, approver_kind=kind, round=last_round + 1,
                                     status=ApprovalStatus.PENDING if index == 1 else ApprovalStatus.WAITING)
     _join_acting_moderator(ticket, by)
-    notify(user_ids=_approver_ids(chain[0]), kind="approval.requested",
+    notify(user_ids=_approver_ids(chain[0]), kind=Kind.APPROVAL_REQUESTED,
            title=f"Approval needed for {ticket.number}", body=ticket.title, ticket=ticket, urgent=True, actor=by)
     return _finish(ticket, action="request_approval", by=by, before=before, reason=reason or "",
                    extra_after={"approval_chain": list(chain)})
@@ -495,7 +496,7 @@ def _approval_reject(ticket: Ticket, step: ApprovalStep, *, by: Any, reason: str
         status=ApprovalStatus.CANCELLED)
     _sla_resume(ticket, now)
     ticket.resolution = reason
-    notify(user_ids=_user_ids(ticket.requestor_id, *_moderator_ids()), kind="approval.rejected",
+    notify(user_ids=_user_ids(ticket.requestor_id, *_moderator_ids()), kind=Kind.APPROVAL_REJECTED,
            title=f"{ticket.number} was not approved", body=reason, ticket=ticket, urgent=True, actor=by)
     return _finish(ticket, action="approval_reject", by=by, before=before, reason=reason,
                    extra_after={"approval_step": step.step, "approver_kind": step.approver_kind})
@@ -545,13 +546,13 @@ def _approval_approve(ticket: Ticket, step: ApprovalStep, *, by: Any, reason: st
         following.status = ApprovalStatus.PENDING
         following.version += 1
         following.save()
-        notify(user_ids=_approver_ids(following.approver_kind), kind="approval.requested",
+        notify(user_ids=_approver_ids(following.approver_kind), kind=Kind.APPROVAL_REQUESTED,
                title=f"Approval needed for {ticket.number}", body=ticket.title, ticket=ticket, urgent=True,
                actor=by)
     else:
         _fsm(ticket, ticket.approve_final, "approve")
         _sla_resume(ticket, now)
-        notify(user_ids=_user_ids(ticket.requestor_id, *_moderator_ids()), kind="approval.approved",
+        notify(user_ids=_user_ids(ticket.requestor_id, *_moderator_ids()), kind=Kind.APPROVAL_APPROVED,
                title=f"{ticket.number} was approved", body=reason or ticket.title, ticket=ticket, urgent=True,
                actor=by)
     return _finish(ticket, action="approve", by=by, before=before, reason=reason or "",
@@ -574,9 +575,9 @@ def ticket_assign(*, ticket_id: Any, by: Any, version: int, department_id: Any, 
     ticket.department, ticket.assignee = department, assignee
     participant_ensure(room_id=ticket.room_id, user=assignee, added_by=by)
     _join_acting_moderator(ticket, by)
-    notify(user_ids=[assignee.id], kind="ticket.assigned", title=f"{ticket.number} was assigned to you",
+    notify(user_ids=[assignee.id], kind=Kind.TICKET_ASSIGNED, title=f"{ticket.number} was assigned to you",
            body=ticket.title, ticket=ticket, actor=by)
-    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"{ticket.number} is assigned",
+    notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_STATUS, title=f"{ticket.number} is assigned",
            body=f"{department.name}: {assignee.full_name}", ticket=ticket, actor=by)
     return _finish(ticket, action="assign", by=by, before=before)
 
@@ -593,9 +594,9 @@ def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, 
     ticket.assignee = assignee
     participant_ensure(room_id=ticket.room_id, user=assignee, added_by=by)
     _join_acting_moderator(ticket, by)
-    notify(user_ids=[assignee.id], kind="ticket.assigned", title=f"{ticket.number} was assigned to you",
+    notify(user_ids=[assignee.id], kind=Kind.TICKET_ASSIGNED, title=f"{ticket.number} was assigned to you",
            body=ticket.title, ticket=ticket, actor=by)
-    notify(user_ids=[old_assignee_id], kind="ticket.reassigned", title=f"{ticket.number} was reassigned",
+    notify(user_ids=[old_assignee_id], kind=Kind.TICKET_REASSIGNED, title=f"{ticket.number} was reassigned",
            body=f"Now with {assignee.full_name}", ticket=ticket, actor=by)
     publish_on_commit("ticket.access_changed", ticket_id=str(ticket.id), room_id=str(ticket.room_id),
                       user_ids=_user_ids(old_assignee_id))
@@ -611,7 +612,7 @@ def ticket_start(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     before = ticket_snapshot(ticket)
     _fsm(ticket, ticket.start, "start")
     _first_response(ticket, _now())
-    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"Work started on {ticket.number}",
+    notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_STATUS, title=f"Work started on {ticket.number}",
            body=ticket.title, ticket=ticket, actor=by)
     return _finish(ticket, action="start", by=by, before=before)
 
@@ -630,7 +631,7 @@ def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until
     _fsm(ticket, ticket.postpone, "postpone")
     ticket.postponed_until, ticket.postponed_reason, ticket.last_reminder_at = until, reason, now
     _sla_pause(ticket, now)
-    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"{ticket.number} is postponed",
+    notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_STATUS, title=f"{ticket.number} is postponed",
            body=f"Until {until:%Y-%m-%d}: {reason}", ticket=ticket, actor=by)
     return _finish(ticket, action="postpone", by=by, before=before, reason=reason)
 
@@ -644,7 +645,7 @@ def ticket_resume(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     _fsm(ticket, ticket.resume, "resume")
     _sla_resume(ticket, _now())
     ticket.postponed_until, ticket.last_reminder_at = None, None
-    notify(user_ids=[ticket.requestor_id], kind="ticket.status", title=f"Work resumed on {ticket.number}",
+    notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_STATUS, title=f"Work resumed on {ticket.number}",
            body=ticket.title, ticket=ticket, actor=by)
     return _finish(ticket, action="resume", by=by, before=before)
 
@@ -667,7 +668,7 @@ def _do_resolve(ticket: Ticket, resolution: str, at: datetime) -> None:
     if ticket.resolution_due and at > ticket.resolution_due:
         ticket.resolution_breached = True
         ticket.sla_breached = True
-    notify(user_ids=[ticket.requestor_id], kind="ticket.resolved",
+    notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_RESOLVED,
            title=f"{ticket.number} is resolved: please confirm or reopen",
            body=ticket.resolution or ticket.title, ticket=ticket)
 
@@ -706,7 +707,7 @@ def ticket_reopen(*, ticket_id: Any, by: Any, version: int, reason: str) -> Tick
     _fsm(ticket, ticket.reopen, "reopen")
     ticket.resolved_at, ticket.auto_close_warned_at = None, None
     # A reopened parent goes back to its owner (the splitting moderator); others to their assignee.
-    notify(user_ids=_user_ids(ticket.owner_id or ticket.assignee_id), kind="ticket.reopened",
+    notify(user_ids=_user_ids(ticket.owner_id or ticket.assignee_id), kind=Kind.TICKET_REOPENED,
            title=f"{ticket.number} was reopened", body=reason, ticket=ticket, actor=by)
     fresh = _finish(ticket, action="reopen", by=by, before=before, reason=reason)
     if parent is not None and parent.status == S.RESOLVED:
@@ -729,7 +730,7 @@ def ticket_close(*, ticket_id: Any, by: Any, version: int) -> Ticket:
     _permit(ticket, by, Action.CLOSE)
     before = ticket_snapshot(ticket)
     _do_close(ticket, _now())
-    notify(user_ids=_user_ids(ticket.assignee_id, ticket.owner_id), kind="ticket.closed",
+    notify(user_ids=_user_ids(ticket.assignee_id, ticket.owner_id), kind=Kind.TICKET_CLOSED,
            title=f"{ticket.number} was closed", body=ticket.title, ticket=ticket, actor=by)
     return _finish(ticket, action="close", by=by, before=before)
 
@@ -743,7 +744,7 @@ def ticket_rate(*, ticket_id: Any, by: Any, version: int, score: int, comment: s
         raise ValidationFailed(errors=[{"loc": ["body", "score"], "msg": "must be 1 to 5"}])
     before = ticket_snapshot(ticket)
     ticket.rating, ticket.rating_comment = int(score), comment or ""
-    notify(user_ids=_user_ids(ticket.assignee_id), kind="ticket.rated",
+    notify(user_ids=_user_ids(ticket.assignee_id), kind=Kind.TICKET_RATED,
            title=f"{ticket.number} was rated {score}/5", body=comment or "", ticket=ticket, actor=by)
     return _finish(ticket, action="rate", by=by, before=before)
 
@@ -801,12 +802,12 @@ def ticket_split(*, ticket_id: Any, by: Any, items: list[dict[str, Any]], versio
         sub.sub_total, sub.sub_done = 0, 0
         publish_on_commit("subticket.created", room_id=str(parent.id), subticket=selectors.ticket_payload(sub),
                           facts=selectors.policy_facts(sub).as_dict(), actor_id=str(by.id))
-        notify(user_ids=[assignee.id], kind="ticket.assigned", title=f"{sub.number} was assigned to you",
+        notify(user_ids=[assignee.id], kind=Kind.TICKET_ASSIGNED, title=f"{sub.number} was assigned to you",
                body=sub.title, ticket=sub, actor=by)
         created.append(sub)
     _finish(parent, action="split", by=by, before=before,
             extra_after={"subtickets": [str(sub.id) for sub in created]})
-    notify(user_ids=[parent.requestor_id], kind="ticket.status", title=f"{parent.number} is in progress",
+    notify(user_ids=[parent.requestor_id], kind=Kind.TICKET_STATUS, title=f"{parent.number} is in progress",
            body=f"Split across {len(created)} department(s).", ticket=parent, actor=by)
     return created
 
@@ -856,7 +857,7 @@ def ticket_auto_close(*, ticket_id: Any, now: datetime | None = None) -> bool:
         return False
     before = ticket_snapshot(ticket)
     _do_close(ticket, now)
-    notify(user_ids=_user_ids(ticket.requestor_id, ticket.assignee_id), kind="ticket.closed",
+    notify(user_ids=_user_ids(ticket.requestor_id, ticket.assignee_id), kind=Kind.TICKET_CLOSED,
            title=f"{ticket.number} was closed automatically", body=ticket.title, ticket=ticket)
     _finish(ticket, action="close", by=None, before=before, reason=f"closed automatically {days} days after resolution")
     return True
@@ -872,7 +873,7 @@ def ticket_auto_close_warn(*, ticket_id: Any, now: datetime | None = None) -> bo
             or not ticket.resolved_at or ticket.resolved_at > now - timedelta(days=days - 1):
         return False
     Ticket.objects.filter(id=ticket.id).update(auto_close_warned_at=now)
-    notify(user_ids=[ticket.requestor_id], kind="ticket.auto_close_warning",
+    notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_AUTO_CLOSE_WARNING,
            title=f"{ticket.number} closes automatically tomorrow",
            body="Reopen it if the problem is not solved.", ticket=ticket)
     return True
@@ -889,7 +890,7 @@ def ticket_postponed_remind(*, ticket_id: Any, now: datetime | None = None) -> b
         return False
     Ticket.objects.filter(id=ticket.id).update(last_reminder_at=now)
     notify(user_ids=_user_ids(ticket.assignee_id or ticket.owner_id, ticket.requestor_id),
-           kind="ticket.postponed_reminder", title=f"{ticket.number} is still postponed",
+           kind=Kind.TICKET_POSTPONED_REMINDER, title=f"{ticket.number} is still postponed",
            body=f"Until {ticket.postponed_until:%Y-%m-%d}: {ticket.postponed_reason}" if ticket.postponed_until
            else ticket.postponed_reason, ticket=ticket)
     return True
@@ -928,7 +929,7 @@ def ticket_sla_check(*, ticket_id: Any, now: datetime | None = None) -> list[str
     for event in events:
         breached = event.endswith("_breached")
         what = "first response" if event.startswith("first") else "resolution"
-        notify(user_ids=recipients, kind="sla.breach" if breached else "sla.near_breach",
+        notify(user_ids=recipients, kind=Kind.SLA_BREACH if breached else Kind.SLA_NEAR_BREACH,
                title=f"{ticket.number}: {what} SLA {'breached' if breached else 'at 80 %'}",
                body=ticket.title, ticket=ticket, urgent=True)
         audit_record(action=f"ticket.sla_{'breach' if breached else 'near_breach'}", actor=None,

@@ -89,3 +89,4 @@ def test_the_notification_task_run_twice_notifies_and_emails_once(smtp_server, m
                                dedupe_key="event-1") == []
     assert Notification.objects.filter(dedupe_key="event-1").count() == 2
     assert len(smtp_server.messages) == 2
+
