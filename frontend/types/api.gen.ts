@@ -1310,7 +1310,10 @@ export interface components {
         };
         /** UserIn */
         UserIn: {
-            /** Employee Code */
+            /**
+             * Employee Code
+             * @description 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit
+             */
             employee_code: string;
             /** Full Name */
             full_name: string;
@@ -1549,10 +1552,16 @@ export interface components {
             title: string;
             /** Description */
             description: string;
-            /** Status */
-            status: string;
-            /** Priority */
-            priority: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn";
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "low" | "medium" | "high" | "urgent";
             /** Category */
             category: string;
             /** Department Id */
