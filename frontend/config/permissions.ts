@@ -5,5 +5,5 @@ export const ROLE_SECTIONS: Record<Role, string[]> = {
   requestor: ["dashboard", "new-request", "requests", "notifications"],
   moderator: ["dashboard", "ticket-pool", "assigned-tickets", "requests", "notifications"],
   assignee: ["dashboard", "tasks", "new-request", "requests", "reports", "notifications"],
-  admin: ["dashboard", "ticket-pool", "users", "departments", "settings", "analytics", "reports", "audit", "notifications"],
+  admin: ["dashboard", "ticket-pool", "users", "departments", "settings", "analytics", "reports", "audit", "operations", "notifications"],
 };

@@ -25,6 +25,7 @@ export const routes = {
   adminAnalytics: () => `/admin/analytics`,
   adminReports: () => `/admin/reports`,
   adminAudit: () => `/admin/audit`,
+  adminOperations: () => `/admin/operations`,
 };
 
 /** The page a role opens a ticket on. */

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import {
   LayoutDashboard, FilePlus, ListChecks, Bell, Inbox, ClipboardList, Users, Building2, Settings, BarChart3,
-  FileText, ShieldCheck, Stamp, Wrench,
+  FileText, ShieldCheck, Stamp, Wrench, Activity,
 } from "lucide-react";
 import { ROLE_SECTIONS } from "@/config/permissions";
 import { routes } from "@/config/routes";
@@ -28,6 +28,7 @@ function sectionHref(user: User, section: string): string {
     case "settings": return routes.adminSettings();
     case "analytics": return routes.adminAnalytics();
     case "audit": return routes.adminAudit();
+    case "operations": return routes.adminOperations();
     default: return routes.dashboard(role);
   }
 }
@@ -35,7 +36,7 @@ function sectionHref(user: User, section: string): string {
 const ICONS: Record<string, React.ComponentType<{ className?: string }>> = {
   dashboard: LayoutDashboard, "new-request": FilePlus, requests: ListChecks, notifications: Bell, approvals: Stamp,
   "ticket-pool": Inbox, "assigned-tickets": ClipboardList, tasks: Wrench, reports: FileText, users: Users,
-  departments: Building2, settings: Settings, analytics: BarChart3, audit: ShieldCheck,
+  departments: Building2, settings: Settings, analytics: BarChart3, audit: ShieldCheck, operations: Activity,
 };
 
 export function navSections(user: User): string[] {

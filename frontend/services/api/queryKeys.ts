@@ -20,6 +20,11 @@ export const queryKeys = {
   notificationPreferences: ["notification-preferences"] as const,
   analytics: (scope: string) => ["analytics", scope] as const,
   audit: (filters: AuditFilters) => ["audit", filters] as const,
+  deadLetters: {
+    all: ["dead-letters"] as const,
+    list: (view: string, cursor?: string) => ["dead-letters", "list", view, cursor ?? ""] as const,
+    detail: (id: string) => ["dead-letters", "detail", id] as const,
+  },
   sla: ["sla"] as const,
   settings: ["settings"] as const,
 };

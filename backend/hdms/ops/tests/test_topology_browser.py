@@ -201,3 +201,53 @@ def test_request_filed_assigned_chatted_resolved_and_confirmed_through_the_gatew
     assert psql(database_url, f"SELECT count(*) FROM communication_message WHERE ticket_id = '{ticket_id}' "
                               f"AND body LIKE '%({stamp})%'") == "2"
     assert psql(database_url, f"SELECT status FROM files_attachment WHERE ticket_id = '{ticket_id}'") == "clean"
+
+
+def test_admin_inspects_and_replays_a_dead_letter_and_opens_flower_through_the_gateway(topology, chromium):
+    """Operations you can see (issue 11 item 8): the dead-letter table on the admin page, and Flower."""
+    from hdms.ops.tests.topology import manage, psql
+
+    supervisor, _, database_url, _ = topology
+    origin = supervisor.plan.gateway_origin()
+    key = f"replayed-{int(time.time())}"
+    manage(supervisor.env, "shell", stdin=(
+        "from hdms.jobs.services import dead_letter_record\n"
+        f"dead_letter_record(task_name='hdms.ops.probe_write', args=['{key}'], queue='default', retries=3,\n"
+        "    exception='RuntimeError: disk full',\n"
+        "    traceback='Traceback (most recent call last):\\nRuntimeError: disk full')\n"
+    ))
+    shots = supervisor.run_dir / "screenshots"
+    shots.mkdir(exist_ok=True)
+    admin = Person(chromium, origin, "topo-admin", shots).sign_in()
+    try:
+        page = admin.page
+        page.get_by_role("link", name="Operations").first.click()
+        page.wait_for_url(re.compile(r"/admin/operations$"))
+        row = page.get_by_test_id("dead-letters").locator("tr").filter(has_text="hdms.ops.probe_write")
+        row.first.wait_for()
+        row.first.get_by_role("button", name="Inspect").click()
+        detail = page.get_by_test_id("dead-letter-detail")
+        detail.get_by_test_id("dead-letter-arguments").filter(has_text=key).wait_for()
+        assert "RuntimeError: disk full" in detail.inner_text()
+        detail.get_by_test_id("replay-dead-letter").click()
+        detail.get_by_role("button", name="Replayed").wait_for()
+        admin.shot("gateway-admin-dead-letter-replayed")
+        # The replay went through the outbox to the worker, which ran the task with its arguments.
+        deadline = time.monotonic() + 30
+        while psql(database_url, f"SELECT count(*) FROM ops_task_probe WHERE key = '{key}'") != "1":
+            assert time.monotonic() < deadline, "the replayed task did not run"
+            time.sleep(0.3)
+        assert psql(database_url, "SELECT count(*) FROM jobs_deadletter WHERE replayed_at IS NOT NULL "
+                                  f"AND args::text LIKE '%{key}%'") == "1"
+
+        with admin.context.expect_page() as flower_page:
+            page.get_by_test_id("open-flower").click()
+        flower = flower_page.value
+        flower.wait_for_load_state()
+        assert flower.url.startswith(f"{origin}/flower/"), flower.url
+        assert "Flower" in flower.title()
+    except Exception:
+        admin.shot("failure-topo-admin-operations")
+        raise
+    finally:
+        admin.context.close()
