@@ -112,7 +112,7 @@ if USE_REDIS:
             "CONFIG": {
                 # channels-redis waits 5 s in BZPOPMIN, which is also redis-py's default read
                 # timeout: an idle process's receive then failed every few seconds (docs/realtime.md).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": env.int("HDMS_CHANNEL_SOCKET_TIMEOUT", default=30)}],
+                "hosts": [{"address": REDIS_URL, "socket_timeout": env.int("HDMS_CHANNEL_SOCKET_TIMEOUT", default=10)}],
                 # See docs/realtime.md: a loaded process may fall tens of seconds behind without
                 # losing events (expiry 30 s); past 1000 queued frames a channel is a dead consumer.
                 "capacity": env.int("HDMS_CHANNEL_CAPACITY", default=1000),

@@ -174,12 +174,13 @@ def ws_connect(base: str, path: str, token: str | None = None, origin: str | Non
     import websockets
 
     return websockets.connect(
-        f"{base}{path}", origin=origin, subprotocols=["bearer", token] if token else None, open_timeout=5,
+        # Generous: the suite shares a 2-core machine with much else; a refused handshake still fails at once.
+        f"{base}{path}", origin=origin, subprotocols=["bearer", token] if token else None, open_timeout=20,
         max_size=None, **options,
     )
 
 
-async def ws_frames_until(ws, kind: str, timeout: float = 3) -> dict:
+async def ws_frames_until(ws, kind: str, timeout: float = 10) -> dict:
     """Frames are read until the first of ``kind``, which is returned."""
     import asyncio
     import json
