@@ -11,6 +11,7 @@ tickets and posts messages, as the load run does.
 
 import os
 import random
+import secrets
 import sys
 import time
 import uuid
@@ -20,8 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "backend"))
 OUT = Path(os.environ.get("HDMS_PROFILE_DIR", "/tmp/hdms-perf"))  # noqa: S108
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.production")
-os.environ.setdefault("HDMS_SECRET_KEY", "x" * 48)
-for key, value in {"HDMS_TASKS_EAGER": "false", "HDMS_TRUST_PROXY": "true", "HDMS_SERVE_STATIC": "false",
+os.environ.setdefault("HDMS_SECRET_KEY", secrets.token_urlsafe(48))  # a published key is refused
+for key, value in {"HDMS_TASKS_EAGER": "false", "HDMS_TRUSTED_PROXIES": "127.0.0.1", "HDMS_SERVE_STATIC": "false",
                    "HDMS_LOG_LEVEL": "WARNING", "HDMS_DB_POOL": "true", "HDMS_REQUIRE_SCANNER": "false",
                    "HDMS_DATA_DIR": str(OUT / "data"), "HDMS_ACCESS_MINUTES": "240"}.items():
     os.environ.setdefault(key, value)

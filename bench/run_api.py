@@ -140,7 +140,8 @@ def main() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": args.settings,
            "PYTHONPATH": str(REPO / "bench"),
            "HDMS_SECRET_KEY": os.environ.get("HDMS_SECRET_KEY") or secrets.token_urlsafe(48),
-           "HDMS_ACCESS_MINUTES": "240", "HDMS_TASKS_EAGER": "false", "HDMS_TRUST_PROXY": "true",
+           "HDMS_METRICS_TOKEN": os.environ.get("HDMS_METRICS_TOKEN") or secrets.token_urlsafe(32),
+           "HDMS_ACCESS_MINUTES": "240", "HDMS_TASKS_EAGER": "false", "HDMS_TRUSTED_PROXIES": "127.0.0.1",
            "HDMS_SERVE_STATIC": "false", "HDMS_LOG_LEVEL": "WARNING",
            # Under ASGI every request runs in a fresh thread: persistent connections (CONN_MAX_AGE > 0)
            # pile up until PostgreSQL refuses more. Pooling is PgBouncer's job (deploy/README.md).
@@ -185,7 +186,9 @@ def main() -> None:
         for name, proc in supervisor.procs.items():
             if proc.port and name != "nginx":
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{proc.port}/metrics", timeout=5) as response:
+                    scrape = urllib.request.Request(f"http://127.0.0.1:{proc.port}/metrics",
+                                                    headers={"Authorization": f"Bearer {env['HDMS_METRICS_TOKEN']}"})
+                    with urllib.request.urlopen(scrape, timeout=5) as response:
                         (run_dir / f"metrics-{name}.txt").write_bytes(response.read())
                 except OSError:
                     pass

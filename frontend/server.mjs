@@ -46,9 +46,11 @@ export async function startServer({
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  // xfwd adds X-Forwarded-For/-Proto/-Host; X-Real-IP is what the API reads for the client
-  // address when HDMS_TRUST_PROXY is on (as behind the gateway).
-  const proxy = httpProxy.createProxyServer({ target, xfwd: true, ws: true, proxyTimeout: 120_000 });
+  // X-Real-IP is what the API reads for the client address, only from the proxies it trusts
+  // (HDMS_TRUSTED_PROXIES): scripts/run.sh makes this server connect from its own loopback address
+  // (HDMS_PROXY_SOURCE_ADDRESS, 127.0.0.2) and trusts that one alone. xfwd adds X-Forwarded-For/-Proto/-Host.
+  const localAddress = process.env.HDMS_PROXY_SOURCE_ADDRESS || undefined;
+  const proxy = httpProxy.createProxyServer({ target, xfwd: true, ws: true, proxyTimeout: 120_000, localAddress });
   proxy.on("proxyReq", (proxyReq, req) => proxyReq.setHeader("X-Real-IP", req.socket.remoteAddress ?? ""));
   proxy.on("proxyReqWs", (proxyReq, req) => proxyReq.setHeader("X-Real-IP", req.socket.remoteAddress ?? ""));
   proxy.on("error", (error, _req, res) => badGateway(res, error));

@@ -12,9 +12,12 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-hdms.settings.embedded}
 api_port="${HDMS_API_PORT:-8000}"
 web_port="${HDMS_WEB_PORT:-3000}"
 # The API reads HDMS_WEB_PORT for the links it writes (HDMS_FRONTEND_URL's default) and sees
-# clients through the web server's proxy (which sets X-Real-IP; the API listens on loopback only).
+# clients through the web server's proxy, which sets X-Real-IP from its own peer. The API believes
+# that header only from the proxy's address: on Linux the proxy connects from 127.0.0.2 (all of
+# 127/8 is loopback), so a caller of the API port on 127.0.0.1 cannot name another address.
 export HDMS_WEB_PORT="$web_port"
-export HDMS_TRUST_PROXY="${HDMS_TRUST_PROXY:-true}"
+if [ "$(uname -s)" = Linux ]; then proxy_source="${HDMS_PROXY_SOURCE_ADDRESS:-127.0.0.2}"; else proxy_source="${HDMS_PROXY_SOURCE_ADDRESS:-127.0.0.1}"; fi
+export HDMS_TRUSTED_PROXIES="${HDMS_TRUSTED_PROXIES:-$proxy_source}"
 mkdir -p "$HDMS_DATA_DIR"
 
 cd "$root/backend"
@@ -33,7 +36,9 @@ if [ -n "${REDIS_URL:-}" ] && [ "${HDMS_TASKS_EAGER:-}" != "true" ]; then
   pids+=($!)
 fi
 
-"$venv/bin/uvicorn" hdms.asgi:application --host 127.0.0.1 --port "$api_port" --lifespan off &
+# The same server command as every deployment (hdms/ops/management/commands/serve.py): uvicorn
+# that trusts no X-Forwarded-For (client addresses: HDMS_TRUSTED_PROXIES, empty here).
+"$venv/bin/python" manage.py serve all --server uvicorn --host 127.0.0.1 --port "$api_port" --access-log &
 pids+=($!)
 
 if [ -f "$root/frontend/package.json" ]; then
@@ -45,7 +50,7 @@ if [ -f "$root/frontend/package.json" ]; then
   fi
   # node directly (not through npm), so stopping it stops the server itself.
   HDMS_WEB_PORT="$web_port" HDMS_API_INTERNAL_URL="${HDMS_API_INTERNAL_URL:-http://127.0.0.1:$api_port}" \
-    node server.mjs &
+    HDMS_PROXY_SOURCE_ADDRESS="$proxy_source" node server.mjs &
   pids+=($!)
 fi
 

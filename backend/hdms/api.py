@@ -4,6 +4,7 @@ import importlib
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -14,6 +15,7 @@ from hdms.core.api import router as core_router
 from hdms.core.auth import JWTBearer
 from hdms.core.errors import DomainError
 from hdms.core.faults import missing_part, response_for_failure
+from hdms.core.middleware import body_too_large_response
 from hdms.core.responses import domain_error_response, error_response
 from hdms.topology import modules_for
 
@@ -25,7 +27,7 @@ ERROR_RESPONSES = {
     "403": "Visible resource, action not allowed for this role (forbidden)",
     "404": "Absent or not visible (not_found)",
     "409": "Stale version or action not allowed in this state (version_conflict, invalid_transition)",
-    "413": "File too large (file_too_large)",
+    "413": "File too large (file_too_large), or a body over the size limit (validation_error)",
     "415": "File type not allowed (unsupported_file_type)",
     "422": "Invalid input (validation_error)",
     "429": "Rate limited (rate_limited); Retry-After is set",
@@ -129,6 +131,11 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 @api.exception_handler(MultiPartParserError)
 def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     return error_response(f"The multipart body cannot be read: {exc}", "validation_error", status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return body_too_large_response()
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,8 +12,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from hdms.core.http_body import ChunkedBodyLimit  # noqa: E402
+from hdms.core.logging import install_token_redaction  # noqa: E402
 from hdms.core.ws_auth import JWTWebSocketMiddleware, OriginCheck  # noqa: E402
 from hdms.topology import modules_for  # noqa: E402
+
+# The ASGI server configured its loggers before importing this module: no access log line of it
+# (nor of Django) ever holds a ``?token=`` WebSocket token.
+install_token_redaction()
 
 websocket_urlpatterns = [
     pattern
@@ -22,7 +28,7 @@ websocket_urlpatterns = [
 ]
 
 # Behind the gateway nginx serves static files; alone (embedded mode) the process does.
-http_app = ASGIStaticFilesHandler(django_http) if settings.HDMS_SERVE_STATIC else django_http
+http_app = ChunkedBodyLimit(ASGIStaticFilesHandler(django_http) if settings.HDMS_SERVE_STATIC else django_http)
 
 application = ProtocolTypeRouter(
     {

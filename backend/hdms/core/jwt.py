@@ -44,6 +44,17 @@ def verify(token: str, *, require: list[str], detail: str | None = None) -> dict
         raise TokenInvalid(detail) from exc
 
 
+def is_uuid(value: object) -> bool:
+    """A token's ids are UUID strings; anything else in a validly signed token is still invalid."""
+    if not isinstance(value, str):
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def encode_access(*, user_id: str, role: str) -> tuple[str, datetime]:
     now = datetime.now(UTC)
     expires_at = now + settings.ACCESS_TOKEN_LIFETIME
@@ -60,10 +71,10 @@ def encode_access(*, user_id: str, role: str) -> tuple[str, datetime]:
 
 def decode_access(token: str) -> AccessClaims:
     payload = verify(token, require=["exp", "sub", "type"])
-    if payload.get("type") != "access":
+    if payload.get("type") != "access" or not is_uuid(payload["sub"]):
         raise TokenInvalid()
     return AccessClaims(
-        user_id=str(payload["sub"]),
+        user_id=str(uuid.UUID(payload["sub"])),
         role=str(payload.get("role", "")),
         expires_at=datetime.fromtimestamp(payload["exp"], UTC),
     )

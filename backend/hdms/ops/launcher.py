@@ -41,7 +41,8 @@ FRONTEND_DIR = BACKEND_DIR.parent / "frontend"
 # deploy/docker-compose.yml and the Dockerfiles set the same, a test compares them).
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "hdms.settings.production",
-    "HDMS_TRUST_PROXY": "true",
+    # The gateway runs on this host: only it speaks for the client's address (X-Real-IP, -Proto).
+    "HDMS_TRUSTED_PROXIES": "127.0.0.1,::1",
     "HDMS_SERVE_STATIC": "false",
     "HDMS_TASKS_EAGER": "false",
     "PYTHONUNBUFFERED": "1",

@@ -1,7 +1,7 @@
 """Prometheus metrics of one process (DESIGN §7, technical architecture §23).
 
-Every service process exposes ``GET /metrics`` on its own port; Prometheus scrapes each process
-(the gateway refuses ``/metrics`` from outside). Names:
+Every service process exposes ``GET /metrics`` on its own port to a scraper holding
+``HDMS_METRICS_TOKEN``; Prometheus scrapes each process (the gateway refuses ``/metrics``). Names:
 
 - ``hdms_http_requests_total{service,method,route,status}``   request rate and status classes
 - ``hdms_http_request_duration_seconds{service,method,route}`` latency histogram
@@ -25,6 +25,8 @@ from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from hdms.core.responses import error_response
 
 QUEUES = ("high", "default", "low")  # DESIGN §1
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -134,8 +136,8 @@ def _is_private(address: str) -> bool:
 
 
 def scrape_allowed(remote_addr: str, authorization: str) -> bool:
-    """Who may read a process's metrics (the services' and the Celery workers' alike): with
-    ``HDMS_METRICS_TOKEN`` set, only that bearer token; otherwise loopback / private addresses."""
+    """Who may read a Celery worker's metrics on its own internal listener (127.0.0.1, never the API
+    port): with ``HDMS_METRICS_TOKEN`` set, only that bearer token; otherwise loopback / private addresses."""
     token = os.environ.get("HDMS_METRICS_TOKEN", "")
     if token:
         return hmac.compare_digest(authorization, f"Bearer {token}")
@@ -143,9 +145,16 @@ def scrape_allowed(remote_addr: str, authorization: str) -> bool:
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    """Prometheus exposition of this process. Allowed from loopback / private networks or with the
-    ``HDMS_METRICS_TOKEN`` bearer token; the gateway never forwards ``/metrics``."""
-    if not scrape_allowed(request.META.get("REMOTE_ADDR", ""), request.headers.get("Authorization", "")):
-        return HttpResponse("Forbidden.\n", status=403, content_type="text/plain")
+    """Prometheus exposition of this process, only for ``Authorization: Bearer $HDMS_METRICS_TOKEN``.
+
+    No token configured: there is no /metrics (404), whatever the caller's address; the API port is
+    reachable by every client of the desk (``make run`` serves it directly), so an address is no
+    proof of being the scraper. The gateway never forwards ``/metrics`` either.
+    """
+    token = settings.HDMS_METRICS_TOKEN
+    if not token:
+        return error_response("Not found.", "not_found", status=404)
+    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
+        return error_response("The metrics token is missing or wrong.", "not_authenticated", status=401)
     register_collectors()
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

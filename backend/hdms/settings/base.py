@@ -5,11 +5,14 @@ Modes: ``embedded`` (default, no outside services needed), ``production`` and ``
 PostgreSQL / Redis; the code paths stay the same.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
+from hdms.settings.keys import checked_key, desk_secret_key
 from hdms.settings.signing import jwt_keys
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent.parent
@@ -18,13 +21,15 @@ REPO_DIR = BACKEND_DIR.parent
 env = environ.Env()
 environ.Env.read_env(REPO_DIR / ".env", overwrite=False)
 
-DEFAULT_SECRET_KEY = "hdms-insecure-default-key-change-me"
-SECRET_KEY = env.str("HDMS_SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("HDMS_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("HDMS_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 DATA_DIR = Path(env.str("HDMS_DATA_DIR", default=str(REPO_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# No published key signs anything (hdms/settings/keys.py): without HDMS_SECRET_KEY the desk keeps
+# its own random key under DATA_DIR. SECRET_KEY_SOURCE says which ("environment" or "file").
+SECRET_KEY, SECRET_KEY_SOURCE = desk_secret_key(env.str("HDMS_SECRET_KEY", default=""), DATA_DIR)
 
 # Which service this process serves: user, ticket, communication, file or all (DESIGN §1).
 HDMS_SERVICE = env.str("HDMS_SERVICE", default="all")
@@ -48,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "hdms.ops.metrics.MetricsMiddleware",
+    "hdms.core.middleware.ProxyHeadersMiddleware",
     "hdms.core.middleware.RequestIdMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "hdms.core.middleware.SecurityHeadersMiddleware",
@@ -171,11 +177,17 @@ JWT_KEYS, JWT_SIGNING_KID = jwt_keys(
     single_key=env.str("HDMS_JWT_KEY", default="") or SECRET_KEY,
     signing_kid=env.str("HDMS_JWT_SIGNING_KID", default=""),
 )
+for _kid, _jwt_key in JWT_KEYS.items():  # a published or weak key never signs (settings/keys.py)
+    checked_key(f"The JWT key {_kid!r} (HDMS_JWT_KEY / HDMS_JWT_KEYS)", _jwt_key)
 JWT_ALGORITHM = "HS256"
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=env.int("HDMS_ACCESS_MINUTES", default=15))
 REFRESH_TOKEN_LIFETIME = timedelta(days=env.int("HDMS_REFRESH_DAYS", default=7))
 OTP_LIFETIME = timedelta(minutes=5)
 OTP_MAX_ATTEMPTS = 5
+# Wrong codes one user may enter across all their challenges in OTP_USER_WINDOW: signing in
+# again for a new challenge does not give a new budget of guesses.
+OTP_MAX_ATTEMPTS_PER_USER = env.int("HDMS_OTP_MAX_ATTEMPTS_PER_USER", default=10)
+OTP_USER_WINDOW = timedelta(hours=1)
 
 # Rate limits, requests per minute (DESIGN §4); None means unlimited.
 RATE_LIMITS = {
@@ -238,7 +250,10 @@ LOG_LEVEL = env.str("HDMS_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "hdms.core.logging.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "hdms.core.logging.RequestContextFilter"},
+        "redact_tokens": {"()": "hdms.core.logging.RedactTokensFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -246,16 +261,33 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_context"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "json",
+                    "filters": ["request_context", "redact_tokens"]}
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-HDMS_TRUST_PROXY = env.bool("HDMS_TRUST_PROXY", default=False)
-# "This request came over HTTPS" is believed only from the gateway, which sets X-Forwarded-Proto
-# itself (never passing the client's on); a process reached directly ignores the header.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HDMS_TRUST_PROXY else None
+# Proxies whose X-Real-IP / X-Forwarded-For name the client (hdms.core.middleware.client_ip):
+# addresses or networks, e.g. "127.0.0.1" for the gateway on the same host. Empty (the default,
+# `make run`): nobody speaks for the client, its address is the socket's peer.
+HDMS_TRUSTED_PROXIES = env.list("HDMS_TRUSTED_PROXIES", default=[])
+for _proxy in HDMS_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"HDMS_TRUSTED_PROXIES: {_proxy!r} is not an address or network.") from _error
+# GET /metrics needs "Authorization: Bearer <this>"; unset, /metrics is not served (hdms/ops/metrics.py).
+HDMS_METRICS_TOKEN = env.str("HDMS_METRICS_TOKEN", default="")
+if HDMS_METRICS_TOKEN:
+    checked_key("HDMS_METRICS_TOKEN", HDMS_METRICS_TOKEN)
+# "This request came over HTTPS" is believed only from those proxies (the gateway sets
+# X-Forwarded-Proto itself); hdms.core.middleware drops the header from anyone else.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HDMS_TRUSTED_PROXIES else None
+if env.str("HDMS_TRUST_PROXY", default=""):
+    raise ImproperlyConfigured(
+        "HDMS_TRUST_PROXY is replaced by HDMS_TRUSTED_PROXIES: name the gateway's address(es), e.g. 127.0.0.1."
+    )
 STATIC_URL_PATH = "/static/"
 HDMS_SERVE_STATIC = env.bool("HDMS_SERVE_STATIC", default=True)
 

@@ -3,9 +3,8 @@
 from importlib.util import find_spec
 
 from hdms.settings.base import *  # noqa: F403
-from hdms.settings.base import env
+from hdms.settings.base import DEBUG, env
 
-DEBUG = env.bool("HDMS_DEBUG", default=True)
 HDMS_DEMO = env.bool("HDMS_DEMO", default=True)
 # SQLite has no pg_dump: no scheduled backups unless asked for (deploy/README.md, "Backups").
 HDMS_BACKUPS_ENABLED = env.bool("HDMS_BACKUPS", default=False)

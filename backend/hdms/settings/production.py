@@ -1,15 +1,17 @@
-"""Production: refuses to start with the default secret key."""
+"""Production: refuses to start without its own HDMS_SECRET_KEY.
+
+Base settings already refuse a published or weak key in every mode; production also refuses the
+key a desk generates under HDMS_DATA_DIR, because the services of one deployment (several hosts,
+containers) must share one key given to all of them.
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from hdms.settings.base import *  # noqa: F403
-from hdms.settings.base import DEFAULT_SECRET_KEY, JWT_KEYS, SECRET_KEY, env
-from hdms.settings.signing import weak_jwt_keys
+from hdms.settings.base import SECRET_KEY_SOURCE, env
 
-if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
+if SECRET_KEY_SOURCE != "environment":
     raise ImproperlyConfigured("HDMS_SECRET_KEY must be set to a random value of at least 32 characters.")
-if weak := weak_jwt_keys(JWT_KEYS, refused={DEFAULT_SECRET_KEY}):
-    raise ImproperlyConfigured(f"JWT keys {', '.join(weak)} must be random values of at least 32 characters.")
 
 DEBUG = False
 HDMS_DEMO = False

@@ -60,8 +60,3 @@ def jwt_keys(*, keys_text: str, keys_file: str, single_key: str, signing_kid: st
     if kid not in keys:
         raise ImproperlyConfigured(f"HDMS_JWT_SIGNING_KID {kid!r} is not one of the listed keys.")
     return keys, kid
-
-
-def weak_jwt_keys(keys: dict[str, str], *, refused: set[str]) -> list[str]:
-    """The kids whose secrets production must refuse: short, or published (e.g. the default key)."""
-    return [kid for kid, secret in keys.items() if len(secret) < 32 or secret in refused]

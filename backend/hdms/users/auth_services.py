@@ -5,17 +5,19 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hdms.audit.services import audit_record
 from hdms.core.errors import NotAuthenticated, TokenInvalid
-from hdms.core.jwt import encode_access, sign, verify
+from hdms.core.jwt import encode_access, is_uuid, sign, verify
 from hdms.core.outbox import outbox_task
 from hdms.users.models import OtpChallenge, RefreshToken, User
 
@@ -53,7 +55,7 @@ def _encode_refresh(token: RefreshToken) -> str:
 def _decode_refresh(raw: str) -> dict:
     payload = verify(raw, require=["exp", "sub", "jti", "fam", "type"],
                      detail="The refresh token is invalid or expired.")
-    if payload.get("type") != "refresh":
+    if payload.get("type") != "refresh" or not all(is_uuid(payload[claim]) for claim in ("sub", "jti", "fam")):
         raise TokenInvalid("The refresh token is invalid or expired.")
     return payload
 
@@ -121,10 +123,16 @@ def auth_otp_verify(*, challenge_id: uuid.UUID, code: str) -> TokenPair:
     challenge = OtpChallenge.objects.select_related("user").filter(id=challenge_id).first()
     if challenge is None or challenge.used_at is not None or challenge.expires_at <= timezone.now():
         raise invalid
-    # Count the try before checking, atomically, so parallel guesses cannot exceed the limit.
-    counted = OtpChallenge.objects.filter(
-        id=challenge.id, attempts__lt=settings.OTP_MAX_ATTEMPTS, used_at__isnull=True
-    ).update(attempts=F("attempts") + 1)
+    # Count the try before checking, atomically, so parallel guesses cannot exceed either limit:
+    # 5 per challenge, and OTP_MAX_ATTEMPTS_PER_USER across the user's challenges (a new sign-in
+    # makes a new challenge, not a new budget). The user's row lock serialises their tries.
+    with transaction.atomic():
+        User.objects.select_for_update().filter(id=challenge.user_id).values_list("id", flat=True).first()
+        if _otp_wrong_tries(challenge.user_id) >= settings.OTP_MAX_ATTEMPTS_PER_USER:
+            raise TokenInvalid("Too many wrong codes for this account; wait an hour and sign in again.")
+        counted = OtpChallenge.objects.filter(
+            id=challenge.id, attempts__lt=settings.OTP_MAX_ATTEMPTS, used_at__isnull=True
+        ).update(attempts=F("attempts") + 1)
     if not counted:
         raise TokenInvalid("Too many wrong codes; sign in again.")
     if not check_password(code.strip(), challenge.code_hash):
@@ -134,6 +142,13 @@ def auth_otp_verify(*, challenge_id: uuid.UUID, code: str) -> TokenPair:
     if not used or not challenge.user.is_active:
         raise invalid
     return _complete_login(challenge.user, method="password+otp")
+
+
+def _otp_wrong_tries(user_id: uuid.UUID) -> int:
+    """Tries of the user's recent challenges that were not the one right code."""
+    recent = OtpChallenge.objects.filter(user_id=user_id, created_at__gte=timezone.now() - settings.OTP_USER_WINDOW)
+    totals = recent.aggregate(tries=Coalesce(Sum("attempts"), 0), used=Count("id", filter=Q(used_at__isnull=False)))
+    return int(totals["tries"]) - int(totals["used"])
 
 
 def auth_refresh(*, refresh: str) -> TokenPair:
@@ -176,4 +191,15 @@ def auth_logout(*, refresh: str) -> None:
         audit_record(action="auth.logout", actor=token.user, object_type="user", object_id=token.user_id)
 
 
-__all__ = ["OtpRequired", "TokenPair", "auth_login", "auth_logout", "auth_otp_verify", "auth_refresh"]
+def auth_sessions_revoke_all(*, user: User, by: Any, reason: str) -> int:
+    """Sign the user out everywhere: every refresh family dies (DESIGN §8: an admin password reset,
+    a deactivation, a reactivation). Access tokens are short-lived; a deactivated user's are
+    refused at once (``hdms.core.auth``). Returns how many live tokens were revoked."""
+    revoked = RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(action="auth.sessions_revoked", actor=by, object_type="user", object_id=user.id,
+                 after={"reason": reason, "tokens": revoked})
+    return revoked
+
+
+__all__ = ["OtpRequired", "TokenPair", "auth_login", "auth_logout", "auth_otp_verify", "auth_refresh",
+           "auth_sessions_revoke_all"]

@@ -10,6 +10,7 @@ from hdms.core.errors import Forbidden, NotFound, ValidationFailed, VersionConfl
 from hdms.core.events import publish_on_commit
 from hdms.core.roles import ApproverKind, Role
 from hdms.core.text import clean_line
+from hdms.users.auth_services import auth_sessions_revoke_all
 from hdms.users.models import Department, User
 from hdms.users.rules import employee_code_problem
 
@@ -178,6 +179,9 @@ def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes:
     user.version += 1
     user.save()
     after = user_snapshot(user)
+    if password or before["is_active"] != after["is_active"]:
+        reason = "password_reset" if password else ("deactivated" if not user.is_active else "reactivated")
+        auth_sessions_revoke_all(user=user, by=by, reason=reason)
     action = "user.role_change" if before["role"] != after["role"] or before["is_approver"] != after["is_approver"] \
         else "user.update"
     audit_record(action=action, actor=by, object_type="user", object_id=user.id, before=before, after=after)

@@ -6,6 +6,7 @@ import pytest
 
 from hdms.core import outbox, ratelimit
 from hdms.core.redis import get_redis
+from hdms.testing.desk import prepare_embedded_desk
 
 
 def _closed_port() -> int:
@@ -34,3 +35,9 @@ def redis_down(settings: Any) -> Iterator[str]:
     get_redis.cache_clear()
     ratelimit._buckets = None
     outbox._paused_until = 0.0
+
+
+@pytest.fixture(scope="session")
+def embedded_data_dir(tmp_path_factory):
+    """A fresh embedded desk's data (SQLite, demo users), migrated and seeded as `make run` does."""
+    return prepare_embedded_desk(tmp_path_factory.mktemp("embedded-desk"))

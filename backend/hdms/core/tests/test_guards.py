@@ -1,5 +1,6 @@
 import json
 import os
+import secrets
 import subprocess
 import sys
 
@@ -146,7 +147,7 @@ def test_production_uses_per_request_connections_or_the_psycopg_pool():
         "import django.conf, hdms.settings.production as s;"
         "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], 'pool' in d.get('OPTIONS', {}))"
     )
-    env = dict(os.environ, HDMS_SECRET_KEY="x" * 40, DATABASE_URL="postgres://root@127.0.0.1:5432/hdms",
+    env = dict(os.environ, HDMS_SECRET_KEY=secrets.token_urlsafe(48), DATABASE_URL="postgres://root@127.0.0.1:5432/hdms",
                HDMS_CLAMD_URL="tcp://127.0.0.1:3310", DJANGO_SETTINGS_MODULE="hdms.settings.production")
     plain = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert plain.stdout.split() == ["0", "False"]
@@ -155,17 +156,24 @@ def test_production_uses_per_request_connections_or_the_psycopg_pool():
     assert pooled.stdout.split() == ["0", "True"]
 
 
-def test_forwarded_proto_is_believed_only_from_a_trusted_gateway(db):
-    """A client talking to a process directly cannot claim HTTPS; behind the gateway
-    (HDMS_TRUST_PROXY=true, the launcher's setting) nginx's X-Forwarded-Proto is believed."""
-    from django.conf import settings
+def test_forwarded_proto_is_believed_only_from_a_trusted_gateway(db, settings):
+    """A client talking to a process directly cannot claim HTTPS; from a proxy named in
+    HDMS_TRUSTED_PROXIES (the gateway; the launcher's setting) X-Forwarded-Proto is believed."""
+    from django.conf import settings as loaded
 
-    assert settings.HDMS_TRUST_PROXY is False and settings.SECURE_PROXY_SSL_HEADER is None
+    assert loaded.HDMS_TRUSTED_PROXIES == [] and loaded.SECURE_PROXY_SSL_HEADER is None
     spoofed = Client().get("/api/v1/health", HTTP_X_FORWARDED_PROTO="https")
     assert "Strict-Transport-Security" not in spoofed
     code = "import django; django.setup(); from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
-    for trust, expected in (("true", "('HTTP_X_FORWARDED_PROTO', 'https')"), ("false", "None")):
+    for trusted, expected in (("127.0.0.1", "('HTTP_X_FORWARDED_PROTO', 'https')"), ("", "None")):
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                 env={**os.environ, "DJANGO_SETTINGS_MODULE": "hdms.settings.test",
-                                     "HDMS_TRUST_PROXY": trust})
+                                     "HDMS_TRUSTED_PROXIES": trusted})
         assert result.stdout.strip() == expected
+    # With a gateway trusted, a caller that is not the gateway still cannot claim HTTPS.
+    settings.HDMS_TRUSTED_PROXIES = ["10.0.0.80"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    direct = Client(REMOTE_ADDR="10.0.0.5").get("/api/v1/health", HTTP_X_FORWARDED_PROTO="https")
+    assert "Strict-Transport-Security" not in direct
+    gateway = Client(REMOTE_ADDR="10.0.0.80").get("/api/v1/health", HTTP_X_FORWARDED_PROTO="https")
+    assert "max-age=" in gateway["Strict-Transport-Security"]

@@ -1,6 +1,7 @@
 """The clamd client against real clamd daemons, and the production guard."""
 
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -60,7 +61,7 @@ def test_a_file_larger_than_clamd_accepts_stays_quarantined(desk, upload, disk, 
 
 def _settings_check(**env):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("HDMS_", "DJANGO_"))}
-    base.update({"DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SECRET_KEY": "k" * 40,
+    base.update({"DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SECRET_KEY": secrets.token_urlsafe(48),
                  "HDMS_DATA_DIR": "/tmp/hdms-files-settings-check", **env})
     return subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=BACKEND, env=base,
                           capture_output=True, text=True, timeout=60)

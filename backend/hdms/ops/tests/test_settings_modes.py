@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,9 @@ PROBE = ("import django, json; django.setup(); from django.conf import settings;
 
 def _settings(module: str, tmp_path: Path, **env: str) -> dict:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("HDMS_DEBUG", "DJANGO_"))}
-    full.update({"DJANGO_SETTINGS_MODULE": module, "HDMS_DATA_DIR": str(tmp_path), "HDMS_SECRET_KEY": "k" * 48,
-                 "HDMS_CLAMD_URL": "tcp://127.0.0.1:3310", "HDMS_EMBEDDED_SCHEDULER": "false", **env})
+    full.update({"DJANGO_SETTINGS_MODULE": module, "HDMS_DATA_DIR": str(tmp_path),
+                 "HDMS_SECRET_KEY": secrets.token_urlsafe(48), "HDMS_CLAMD_URL": "tcp://127.0.0.1:3310",
+                 "HDMS_EMBEDDED_SCHEDULER": "false", **env})
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=BACKEND_DIR, env=full, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]

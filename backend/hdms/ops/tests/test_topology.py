@@ -93,7 +93,10 @@ def test_process_metrics_count_requests_and_queue_lengths(topology):
     token = gateway.login("topo-admin")
     assert gateway.request("GET", "/api/v1/auth/me", token=token).status == 200
     user_port = supervisor.procs["user-1"].port
-    metrics = Gateway(f"http://127.0.0.1:{user_port}").request("GET", "/metrics").body.decode()
+    process = Gateway(f"http://127.0.0.1:{user_port}")
+    assert process.request("GET", "/metrics").status == 401  # the API port is no open door
+    metrics_token = supervisor.env["HDMS_METRICS_TOKEN"]
+    metrics = process.request("GET", "/metrics", token=metrics_token).body.decode()
     assert re.search(r'hdms_http_requests_total\{method="GET",route="/api/v1/auth/me",service="user",status="200"\} '
                      r"[1-9]", metrics)
     assert 'hdms_http_request_duration_seconds_bucket{le="0.1",method="POST",route="/api/v1/auth/login"' in metrics
@@ -282,7 +285,7 @@ def test_story_survives_killing_one_ticket_process(topology):
     files = gateway.request("GET", f"/api/v1/tickets/{ticket['id']}/attachments", token=requestor).json()
     assert [f["id"] for f in files["items"]] == [attachment["id"]]
     # The request id given at the gateway, and the client address nginx saw (X-Real-IP, trusted
-    # with HDMS_TRUST_PROXY), reached the ticket service: its audit entry of the creation has them.
+    # with HDMS_TRUSTED_PROXIES), reached the ticket service: its audit entry of the creation has them.
     audit = psql(database_url, "SELECT count(*) FROM audit_auditentry WHERE request_id = 'topology-story-create' "
                                "AND ip = '127.0.0.1'")
     assert int(audit) >= 1

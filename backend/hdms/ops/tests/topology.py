@@ -176,11 +176,12 @@ def topology_env(*, database_url: str, redis_url: str, data_dir: Path) -> dict[s
     env.update({
         "DJANGO_SETTINGS_MODULE": "hdms.settings.production",
         "HDMS_SECRET_KEY": secrets.token_urlsafe(48),
+        "HDMS_METRICS_TOKEN": secrets.token_urlsafe(32),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "HDMS_DATA_DIR": str(data_dir),
         "HDMS_TASKS_EAGER": "false",
-        "HDMS_TRUST_PROXY": "true",
+        "HDMS_TRUSTED_PROXIES": "127.0.0.1",
         "HDMS_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HDMS_LOG_LEVEL": "INFO",
         # ASGI runs each request in a new thread: persistent connections would pile up (README).

@@ -111,3 +111,32 @@ def test_otp_login_with_smtp_down_answers_and_the_code_is_mailed_when_smtp_is_ba
     code = _code_from(_wait_for_mail(smtp_server))
     verified = api().post("auth/otp/verify", {"challenge_id": first.json()["challenge_id"], "code": code})
     assert verified.status_code == 200, verified.content
+
+
+def test_otp_tries_are_counted_per_user_not_only_per_challenge(make_user, api, smtp_server, settings):
+    """Signing in again makes a new challenge but not a new budget: after OTP_MAX_ATTEMPTS_PER_USER
+    wrong codes across challenges, even the right code of a fresh challenge is refused."""
+    assert settings.OTP_MAX_ATTEMPTS_PER_USER == 10
+    make_user(employee_code="otp9", otp_enabled=True, email="otp9@idara.example")
+    for round_number in range(1, 3):
+        challenge_id = api().post("auth/login", {"employee_code": "otp9", "password": PASSWORD}).json()["challenge_id"]
+        code = _code_from(_wait_for_mail(smtp_server, round_number))
+        wrong = "000000" if code != "000000" else "111111"
+        for _ in range(5):
+            assert api().post("auth/otp/verify", {"challenge_id": challenge_id, "code": wrong}).status_code == 401
+    fresh = api().post("auth/login", {"employee_code": "otp9", "password": PASSWORD}).json()["challenge_id"]
+    code = _code_from(_wait_for_mail(smtp_server, 3))
+    refused = api().post("auth/otp/verify", {"challenge_id": fresh, "code": code})
+    assert refused.status_code == 401
+    assert "Too many wrong codes for this account" in refused.json()["detail"]
+    assert OtpChallenge.objects.get(id=fresh).used_at is None
+
+
+def test_a_right_code_after_a_few_wrong_ones_still_signs_in(make_user, api, smtp_server):
+    make_user(employee_code="otp10", otp_enabled=True, email="otp10@idara.example")
+    challenge_id = api().post("auth/login", {"employee_code": "otp10", "password": PASSWORD}).json()["challenge_id"]
+    code = _code_from(_wait_for_mail(smtp_server))
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(4):
+        api().post("auth/otp/verify", {"challenge_id": challenge_id, "code": wrong})
+    assert api().post("auth/otp/verify", {"challenge_id": challenge_id, "code": code}).status_code == 200

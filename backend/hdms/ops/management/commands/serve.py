@@ -29,7 +29,11 @@ def server_argv(server: str, *, host: str, port: int, workers: int, access_log: 
                 # best for the communication WebSocket process (bench/README-ws.md): compressing
                 # every frame of a room's fan-out costs more CPU than the bytes are worth on a LAN.
                 "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
-                "--timeout-keep-alive", "75", "--timeout-graceful-shutdown", "20"]
+                "--timeout-keep-alive", "75", "--timeout-graceful-shutdown", "20",
+                # The client's address is the socket's peer; only the proxies named in
+                # HDMS_TRUSTED_PROXIES may name another (hdms.core.middleware.client_ip), never
+                # uvicorn's default of trusting X-Forwarded-For from 127.0.0.1.
+                "--no-proxy-headers"]
         if workers > 1:
             argv += ["--workers", str(workers)]
         if not access_log:
@@ -45,7 +49,7 @@ def server_argv(server: str, *, host: str, port: int, workers: int, access_log: 
         binary = shutil.which("daphne", path=os.path.dirname(python)) or "daphne"
         if workers > 1:
             raise CommandError("daphne runs one process; start more processes on more ports instead.")
-        argv = [binary, "-b", host, "-p", str(port), "--proxy-headers"]
+        argv = [binary, "-b", host, "-p", str(port)]  # no --proxy-headers: see uvicorn above
         argv += [] if access_log else ["--access-log", os.devnull]
         return [*argv, APP]
     raise CommandError(f"Unknown server {server!r}; expected one of {', '.join(SERVERS)}")
