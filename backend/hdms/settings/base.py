@@ -91,6 +91,10 @@ else:
     # PgBouncer in transaction pooling mode cannot keep server-side cursors.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("HDMS_PGBOUNCER", default=False)
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# Migrations run as the role that owns the tables (hdms/ops/database_roles.py): with this set,
+# `manage.py migrate` connects with it instead of DATABASE_URL and then grants DATABASE_URL's role
+# only what the application needs; the application's role then cannot TRUNCATE the audit log.
+HDMS_MIGRATION_DATABASE_URL = env.str("HDMS_MIGRATION_DATABASE_URL", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"

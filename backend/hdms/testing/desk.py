@@ -66,8 +66,10 @@ class Desk:
     log_path: Path
 
     def request(self, method: str, path: str, body: object = None, *, headers: dict[str, str] | None = None,
-                token: str | None = None, raw: object = None, chunked: bool = False) -> Answer:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                token: str | None = None, raw: object = None, chunked: bool = False,
+                source_address: str | None = None) -> Answer:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60,
+                                                source_address=(source_address, 0) if source_address else None)
         sent = dict(headers or {})
         if token:
             sent["Authorization"] = f"Bearer {token}"

@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 
 from hdms.ops.gateway import Gateway, render_nginx
 from hdms.testing.desk import (
+    BACKEND_DIR,
     DEMO_PASSWORD,
     Desk,
     database_url_of_tests,
@@ -139,7 +140,7 @@ def test_a_signed_token_with_a_malformed_subject_is_401(desk, embedded_data_dir)
 
 # Item 4: the client address comes only from trusted proxies.
 
-def _assert_spoofed_logins_are_limited(base: Desk) -> None:
+def _assert_spoofed_logins_are_limited(base: Desk, **request_options: str) -> None:
     """15 failed sign-ins, each claiming another client address: the 10/min bucket of the one real
     client still empties (allowing for the tokens it refills while the Argon2 checks run)."""
     statuses = []
@@ -148,7 +149,7 @@ def _assert_spoofed_logins_are_limited(base: Desk) -> None:
         headers = {"X-Forwarded-For": f"10.9.{attempt}.1", "X-Real-IP": f"10.8.{attempt}.1",
                    "Forwarded": f"for=10.7.{attempt}.1"}
         answer = base.request("POST", "/api/v1/auth/login", {"employee_code": "nobody", "password": "wrong-one"},
-                              headers=headers)
+                              headers=headers, **request_options)
         statuses.append(answer.status)
     refilled = math.ceil((time.monotonic() - started) * 10 / 60)
     assert statuses[:10] == [401] * 10
@@ -159,6 +160,22 @@ def _assert_spoofed_logins_are_limited(base: Desk) -> None:
 def test_a_spoofed_x_forwarded_for_does_not_dodge_the_login_limit(embedded_data_dir, tmp_path):
     with running_desk(desk_env(embedded_data_dir), log_path=tmp_path / "desk.log") as fresh:
         _assert_spoofed_logins_are_limited(fresh)
+
+
+def test_under_make_run_only_the_web_servers_proxy_address_may_name_the_client(embedded_data_dir, tmp_path):
+    """scripts/run.sh trusts the web server's proxy, which connects from 127.0.0.2: a caller of the
+    API port on 127.0.0.1 still cannot dodge the limit, while the proxy's X-Real-IP is believed."""
+    run_sh = (BACKEND_DIR.parent / "scripts" / "run.sh").read_text()
+    assert 'export HDMS_TRUSTED_PROXIES="${HDMS_TRUSTED_PROXIES:-$proxy_source}"' in run_sh
+    assert "manage.py serve all --server uvicorn" in run_sh
+    env = desk_env(embedded_data_dir, HDMS_TRUSTED_PROXIES="127.0.0.2")
+    with running_desk(env, log_path=tmp_path / "desk.log") as fresh:
+        _assert_spoofed_logins_are_limited(fresh, source_address="127.0.0.1")
+        # The proxy's word is taken: each client it names has its own bucket.
+        for attempt in range(3):
+            answer = fresh.request("POST", "/api/v1/auth/login", {"employee_code": "nobody", "password": "x" * 9},
+                                   headers={"X-Real-IP": f"192.0.2.{attempt}"}, source_address="127.0.0.2")
+            assert answer.status == 401
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Signing-key rotation (issue 11 item 9): tokens carry a kid, several keys verify, one signs."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ from hdms.asgi import application
 from hdms.core.jwt import encode_access
 from hdms.settings.signing import jwt_keys, parse_jwt_keys
 
-OLD = "old-key-" + "o" * 40
-NEW = "new-key-" + "n" * 40
+# Random per run: a key written in the repository is refused by every desk (hdms/settings/keys.py).
+OLD = "old-key-" + secrets.token_urlsafe(32)
+NEW = "new-key-" + secrets.token_urlsafe(32)
 PASSWORD = "secret-pass-123"
 BACKEND_DIR = Path(__file__).resolve().parents[3]
 
@@ -159,7 +161,7 @@ def test_signing_kid_must_be_listed():
 
 def _production_settings(**env: str) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("HDMS_JWT")}
-    full.update({"DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SECRET_KEY": "s" * 48,
+    full.update({"DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SECRET_KEY": secrets.token_urlsafe(48),
                  "HDMS_CLAMD_URL": "tcp://127.0.0.1:3310", **env})
     code = "import django; django.setup(); from django.conf import settings; print(sorted(settings.JWT_KEYS))"
     return subprocess.run([sys.executable, "-c", code], cwd=BACKEND_DIR, env=full, capture_output=True, text=True)

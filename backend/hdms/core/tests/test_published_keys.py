@@ -83,7 +83,7 @@ def test_two_fresh_desks_never_share_a_key(tmp_path):
     for name in ("one", "two"):
         result = subprocess.run(
             [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-             "print(settings.SECRET_KEY, settings.JWT_SIGNING_KEY == settings.SECRET_KEY)"],
+             "print(settings.SECRET_KEY, settings.JWT_KEYS == {'default': settings.SECRET_KEY})"],
             cwd=BACKEND_DIR, env=desk_env(tmp_path / name), capture_output=True, text=True, timeout=60,
         )
         assert result.returncode == 0, result.stderr
