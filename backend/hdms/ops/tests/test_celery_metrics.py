@@ -1,6 +1,7 @@
 """Task outcomes and run time in /metrics (Celery signals), in-process and from a real worker."""
 
 import re
+import secrets
 import socket
 import urllib.error
 import urllib.request
@@ -39,13 +40,17 @@ def _value(text: str, metric: str, **labels: str) -> float:
     return 0.0
 
 
+SCRAPER_TOKEN = secrets.token_urlsafe(32)
+
+
 def _scrape(client) -> str:
-    response = client.get("/metrics")
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {SCRAPER_TOKEN}")
     assert response.status_code == 200
     return response.content.decode()
 
 
-def test_successes_failures_retries_and_run_time_are_counted_per_task(client):
+def test_successes_failures_retries_and_run_time_are_counted_per_task(client, settings):
+    settings.HDMS_METRICS_TOKEN = SCRAPER_TOKEN  # the API port's /metrics needs it (hdms/ops/metrics.py)
     before = _scrape(client)
     for _ in range(2):
         assert metrics_ok.delay().get() == "ok"
