@@ -117,7 +117,7 @@ def stack() -> Iterator[Stack]:
         clamd.start()
         env = topology_env(database_url=postgres.url("hdms"), redis_url=redis.url, data_dir=folder / "data")
         env.update({
-            "HDMS_SERVICE": "all", "HDMS_CLAMD_URL": clamd.url,
+            "HDMS_SERVICE": "all", "HDMS_CLAMD_URL": clamd.url, "HDMS_TRUSTED_PROXIES": "",
             "HDMS_OUTBOX_DRAIN_SECONDS": "2", "HDMS_OUTBOX_RETRY_SECONDS": "2",
             "HDMS_SCAN_RETRY_BASE_SECONDS": "1", "HDMS_SCAN_MAX_RETRIES": "30",
             "HDMS_SMS_BASE_URL": f"http://127.0.0.1:{closed_port}", "HDMS_SMS_TIMEOUT": "2",
