@@ -1,5 +1,7 @@
 import { wsOrigin } from "@/config/env";
 import { SOCKET_CLOSE } from "@/config/socketEvents";
+import { SERVER_FRAME_TYPES } from "@/types/realtime";
+import { contractBroken } from "@/services/api/contract";
 
 export type SocketStatus = "connecting" | "open" | "closed";
 /** Why the server ended the socket for good (close 4403 / 4404). */
@@ -82,12 +84,16 @@ export class ReconnectingSocket {
       this.opened = true;
     };
     ws.onmessage = (event) => {
+      let frame: SocketFrame;
       try {
-        const frame = JSON.parse(String(event.data)) as SocketFrame;
-        if (frame && typeof frame.type === "string") this.options.onFrame(frame);
+        frame = JSON.parse(String(event.data)) as SocketFrame;
       } catch {
-        // Not JSON: ignore rather than break the room.
+        return; // Not JSON: ignore rather than break the room.
       }
+      if (!frame || typeof frame.type !== "string") return;
+      // A frame type outside docs/realtime.schema.json is a contract drift: loud in dev and tests.
+      if (!(SERVER_FRAME_TYPES as readonly string[]).includes(frame.type)) contractBroken(`unknown WebSocket frame type ${frame.type}`);
+      this.options.onFrame(frame);
     };
     ws.onclose = (event: CloseEvent) => {
       if (this.ws === ws) this.ws = null;
