@@ -2714,7 +2714,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -2909,7 +2909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -3104,7 +3104,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -3299,7 +3299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -3492,7 +3492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -3683,7 +3683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -3882,7 +3882,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -4077,7 +4077,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -4283,7 +4283,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -4474,7 +4474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -4667,7 +4667,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -4858,7 +4858,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -5055,7 +5055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -5248,7 +5248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -5443,7 +5443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -5636,7 +5636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -5827,7 +5827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -6024,7 +6024,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -6215,7 +6215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -6404,7 +6404,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -6612,7 +6612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -6807,7 +6807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -7000,7 +7000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -7191,7 +7191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -7388,7 +7388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -7585,7 +7585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -7782,7 +7782,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -7979,7 +7979,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -8176,7 +8176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -8373,7 +8373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -8570,7 +8570,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -8767,7 +8767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -8964,7 +8964,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -9161,7 +9161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -9358,7 +9358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -9555,7 +9555,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -9752,7 +9752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -9949,7 +9949,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -10146,7 +10146,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -10342,7 +10342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -10535,7 +10535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -10732,7 +10732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -10925,7 +10925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -11122,7 +11122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -11315,7 +11315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -11509,7 +11509,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -11706,7 +11706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -11903,7 +11903,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -12092,7 +12092,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -12286,7 +12286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -12479,7 +12479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -12672,7 +12672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -12865,7 +12865,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -13058,7 +13058,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -13251,7 +13251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -13442,7 +13442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -13637,7 +13637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -13828,7 +13828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -14025,7 +14025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -14216,7 +14216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -14411,7 +14411,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -14602,7 +14602,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -14793,7 +14793,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -14988,7 +14988,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -15189,7 +15189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -15386,7 +15386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -15582,7 +15582,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -15775,7 +15775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -15968,7 +15968,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -16167,7 +16167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -16379,7 +16379,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -16577,7 +16577,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -16772,7 +16772,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -16963,7 +16963,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -17154,7 +17154,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -17349,7 +17349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -17542,7 +17542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -17739,7 +17739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -17947,7 +17947,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -18140,7 +18140,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
@@ -18350,7 +18350,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
