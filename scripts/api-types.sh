@@ -7,7 +7,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${VENV:-$root/.venv}"
-[ -x "$venv/bin/python" ] || venv=/work/main/.venv
+if [ ! -x "$venv/bin/python" ]; then
+  echo "No Python environment at $venv (run make setup, or set VENV to the backend's virtualenv)" >&2
+  exit 1
+fi
 target="$root/frontend/types/api.gen.ts"
 work="$(mktemp -d /tmp/hdms-api-types.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
