@@ -15,6 +15,7 @@ from hdms.core.api import router as core_router
 from hdms.core.auth import JWTBearer
 from hdms.core.errors import DomainError
 from hdms.core.faults import missing_part, response_for_failure
+from hdms.core.field_errors import field_errors
 from hdms.core.middleware import body_too_large_response
 from hdms.core.responses import domain_error_response, error_response
 from hdms.topology import modules_for
@@ -110,20 +111,10 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return domain_error_response(exc)
 
 
-def _clean_validation_errors(errors: list) -> list[dict]:
-    cleaned = []
-    for error in errors:
-        item = {"loc": [str(part) for part in error.get("loc", [])], "msg": str(error.get("msg", ""))}
-        if "type" in error:
-            item["type"] = str(error["type"])
-        cleaned.append(item)
-    return cleaned
-
-
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = _clean_validation_errors(exc.errors)
-    fields = ", ".join(".".join(e["loc"][1:] or e["loc"]) for e in errors[:5])
+    errors = field_errors(exc.errors)
+    fields = ", ".join(e["field"] for e in errors[:5])
     detail = f"Invalid input: {fields}." if fields else "Invalid input."
     return error_response(detail, "validation_error", status=422, errors=errors)
 

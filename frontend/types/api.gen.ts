@@ -1897,6 +1897,18 @@ export interface components {
             } | null;
             /** Reason */
             reason: string;
+            /**
+             * Kind
+             * @default
+             */
+            kind: string;
+            /**
+             * Params
+             * @default {}
+             */
+            params: {
+                [key: string]: unknown;
+            };
         };
         /** HistoryPage */
         HistoryPage: {
@@ -2217,6 +2229,18 @@ export interface components {
             ip: string;
             /** Archived */
             archived: boolean;
+            /**
+             * Kind
+             * @default
+             */
+            kind: string;
+            /**
+             * Params
+             * @default {}
+             */
+            params: {
+                [key: string]: unknown;
+            };
         };
         /** AuditPage */
         AuditPage: {
@@ -2426,6 +2450,10 @@ export interface components {
             title: string;
             /** Body */
             body: string;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
             /** Ticket Id */
             ticket_id: string | null;
             /** Urgent */

@@ -1,8 +1,10 @@
 import uuid
 from datetime import datetime
+from typing import Any
 
 from ninja import Field, Schema
 
+from hdms.audit.kinds import entry_params
 from hdms.core.schema_types import IsoDateTime
 
 
@@ -21,6 +23,16 @@ class AuditEntryOut(Schema):
     request_id: str
     ip: str
     archived: bool
+    kind: str = ""
+    params: dict = {}
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return obj.action
+
+    @staticmethod
+    def resolve_params(obj: Any) -> dict:
+        return entry_params(before=obj.before, after=obj.after)
 
 
 class AuditPage(Schema):

@@ -51,7 +51,7 @@ def on_user_access_changed(*, user_id: Any, active: bool, **_: Any) -> None:
 
 def on_notification_requested(
     *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
-    urgent: bool = False, actor_id: Any = None, event_id: str = "", **_: Any,
+    urgent: bool = False, actor_id: Any = None, event_id: str = "", params: dict | None = None, **_: Any,
 ) -> None:
     from hdms.communication.tasks import notification_create_task
 
@@ -62,7 +62,7 @@ def on_notification_requested(
     notification_create_task.apply_async(
         kwargs={"user_ids": recipients, "kind": kind, "title": title, "body": body or "",
                 "ticket_id": str(ticket_id) if ticket_id else None, "urgent": bool(urgent),
-                "dedupe_key": event_id},
+                "dedupe_key": event_id, "params": params or {}},
         queue="high" if urgent else "default",
     )
 

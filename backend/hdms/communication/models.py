@@ -56,6 +56,8 @@ class Notification(BaseModel):
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, default="")
+    # What the reader's language needs to say it (DESIGN §9): e.g. {"number", "title", "status"}.
+    params = models.JSONField(default=dict, blank=True)
     ticket_id = models.UUIDField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     urgent = models.BooleanField(default=False)

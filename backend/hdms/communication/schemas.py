@@ -54,6 +54,7 @@ class NotificationOut(Schema):
     kind: str
     title: str
     body: str
+    params: dict
     ticket_id: UUID | None
     urgent: bool
     read_at: datetime | None

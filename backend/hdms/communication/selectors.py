@@ -254,6 +254,7 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
         "kind": notification.kind,
         "title": notification.title,
         "body": notification.body,
+        "params": notification.params or {},
         "ticket_id": str(notification.ticket_id) if notification.ticket_id else None,
         "urgent": notification.urgent,
         "read_at": notification.read_at.isoformat() if notification.read_at else None,

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hdms.communication import links, presence
+from hdms.communication import email_text, links, presence
 from hdms.communication.models import (
     ChatRoom,
     EmailSend,
@@ -250,7 +250,7 @@ def message_notify_recipients(*, message_id: Any) -> None:
 
 def notification_create(
     *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
-    urgent: bool = False, dedupe_key: str = "",
+    urgent: bool = False, dedupe_key: str = "", params: dict | None = None,
 ) -> list[Notification]:
     """Store one notification per user, push each live, and queue email for users not online."""
     user_ids = list(dict.fromkeys(str(u) for u in user_ids if u))
@@ -260,7 +260,7 @@ def notification_create(
     with transaction.atomic():
         rows = [
             Notification(
-                user_id=user_id, kind=kind[:40], title=title[:200], body=body or "",
+                user_id=user_id, kind=kind[:40], title=title[:200], body=body or "", params=params or {},
                 ticket_id=ticket_id or None, urgent=urgent, email_pending=user_id not in online,
                 dedupe_key=dedupe_key,
             )
@@ -463,19 +463,28 @@ def notification_email_sweep() -> int:
 
 
 def _send_notification_email(*, user: Any, notifications: list[Notification]) -> None:
+    """One email in the recipient's language (``user.language``), right-to-left for Urdu."""
+    language = email_text.language_of(user)
+    chrome = email_text.CHROME[language]
     items = [
         {
-            "title": n.title, "body": n.body, "kind": n.kind, "urgent": n.urgent,
-            "created_at": timezone.localtime(n.created_at),
+            "title": email_text.notification_sentence(kind=n.kind, title=n.title, params=n.params,
+                                                      language=language),
+            "body": n.body, "kind": n.kind, "urgent": n.urgent,
+            "when": email_text.format_datetime(timezone.localtime(n.created_at), language),
             "url": links.ticket_url(n.ticket_id) if n.ticket_id else links.notifications_url(),
         }
         for n in notifications
     ]
     context = {
-        "user": user, "items": items, "digest": len(items) > 1,
+        "user": user, "items": items, "digest": len(items) > 1, "language": language,
+        "dir": "rtl" if language == "ur" else "ltr", "text": chrome,
+        "greeting": chrome["greeting"].format(name=user.full_name),
+        "intro": chrome["many"].format(count=len(items)) if len(items) > 1 else chrome["one"],
         "site_url": links.web_url(""), "settings_url": links.notification_settings_url(),
     }
-    subject = f"[HDMS] {items[0]['title']}" if len(items) == 1 else f"[HDMS] {len(items)} new notifications"
+    what = items[0]["title"] if len(items) == 1 else chrome["subject_many"].format(count=len(items))
+    subject = f"[HDMS] {what}"
     text = render_to_string("communication/email/notifications.txt", context)
     html = render_to_string("communication/email/notifications.html", context)
     email = EmailMultiAlternatives(subject=subject[:200], body=text, to=[user.email])

@@ -15,7 +15,7 @@ def message_notify(message_id: str) -> None:
 @app.task(name="communication.notification_create", acks_late=True)
 def notification_create_task(
     *, user_ids: list[str], kind: str, title: str, body: str = "", ticket_id: str | None = None,
-    urgent: bool = False, dedupe_key: str = "",
+    urgent: bool = False, dedupe_key: str = "", params: dict | None = None,
 ) -> None:
     from hdms.communication.models import Notification
     from hdms.communication.services import notification_create
@@ -24,7 +24,7 @@ def notification_create_task(
         done = {str(u) for u in Notification.objects.filter(dedupe_key=dedupe_key).values_list("user_id", flat=True)}
         user_ids = [u for u in user_ids if str(u) not in done]
     notification_create(user_ids=user_ids, kind=kind, title=title, body=body, ticket_id=ticket_id,
-                        urgent=urgent, dedupe_key=dedupe_key)
+                        urgent=urgent, dedupe_key=dedupe_key, params=params)
 
 
 @app.task(name="communication.notification_email_flush", acks_late=True, autoretry_for=(OSError,),

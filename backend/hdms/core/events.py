@@ -14,7 +14,7 @@ Published events and their payloads (keyword arguments):
 - ``subticket.created``: ``room_id``, ``subticket`` (API dict), ``actor_id``.
 - ``notification.requested``: ``user_ids`` (list of str), ``kind`` (str), ``title``, ``body``,
   ``ticket_id`` (str or None), ``urgent`` (bool: SLA and approvals go on the ``high`` queue),
-  ``actor_id`` (str or None).
+  ``actor_id`` (str or None), ``params`` (dict: what a client needs to say it in the reader's language).
 - ``attachment.ready``: ``room_id``, ``attachment`` (API dict).
 - ``message.created``: ``room_id``, ``message`` (API dict).
 - ``ticket.deleted``: ``ticket_id``, ``room_id`` (str): open chat sockets on it are closed.

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool
 
+from hdms.audit.kinds import entry_params
 from hdms.core.schema_types import IsoDate, IsoDateTime, Money
 from hdms.core.text import VisibleLine, visible_line_field
 from hdms.tickets.models import Priority, TicketStatus
@@ -229,6 +230,16 @@ class HistoryOut(Schema):
     before: dict | None
     after: dict | None
     reason: str
+    kind: str = ""
+    params: dict = {}
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return obj.action
+
+    @staticmethod
+    def resolve_params(obj: Any) -> dict:
+        return entry_params(before=obj.before, after=obj.after)
 
 
 class HistoryPage(Schema):

@@ -134,15 +134,27 @@ def _active_user(user_id: Any) -> Any:
     return user if user is not None and user.is_active else None
 
 
+def notification_params(ticket: Ticket | None, extra: dict | None = None) -> dict:
+    """What a client needs to say a ticket notification in the reader's language (DESIGN §9):
+    the ticket's number, title, status and priority, plus the kind's own values."""
+    params: dict[str, Any] = {}
+    if ticket is not None:
+        params = {"number": ticket.number, "title": ticket.title, "status": str(ticket.status),
+                  "priority": str(ticket.priority)}
+    params.update(extra or {})
+    return params
+
+
 def notify(*, user_ids: Iterable[str], kind: Kind, title: str, body: str = "", ticket: Ticket | None = None,
-           urgent: bool = False, actor: Any = None) -> None:
+           urgent: bool = False, actor: Any = None, params: dict | None = None) -> None:
     """Ask the communication service for a notification (after commit); the actor is left out."""
     actor_id = str(actor.id) if actor is not None else None
     recipients = [uid for uid in dict.fromkeys(str(u) for u in user_ids if u) if uid != actor_id]
     if not recipients:
         return
     publish_on_commit("notification.requested", user_ids=recipients, kind=kind, title=title, body=body,
-                      ticket_id=str(ticket.id) if ticket else None, urgent=urgent, actor_id=actor_id)
+                      ticket_id=str(ticket.id) if ticket else None, urgent=urgent, actor_id=actor_id,
+                      params=notification_params(ticket, params))
 
 
 def _finish(ticket: Ticket, *, action: str, by: Any, before: dict[str, Any], reason: str = "",
@@ -597,7 +609,7 @@ def ticket_reassign(*, ticket_id: Any, by: Any, version: int, assignee_id: Any, 
     notify(user_ids=[assignee.id], kind=Kind.TICKET_ASSIGNED, title=f"{ticket.number} was assigned to you",
            body=ticket.title, ticket=ticket, actor=by)
     notify(user_ids=[old_assignee_id], kind=Kind.TICKET_REASSIGNED, title=f"{ticket.number} was reassigned",
-           body=f"Now with {assignee.full_name}", ticket=ticket, actor=by)
+           body=f"Now with {assignee.full_name}", ticket=ticket, actor=by, params={"assignee_name": assignee.full_name})
     publish_on_commit("ticket.access_changed", ticket_id=str(ticket.id), room_id=str(ticket.room_id),
                       user_ids=_user_ids(old_assignee_id))
     return _finish(ticket, action="reassign", by=by, before=before, reason=reason or "",
@@ -632,7 +644,8 @@ def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until
     ticket.postponed_until, ticket.postponed_reason, ticket.last_reminder_at = until, reason, now
     _sla_pause(ticket, now)
     notify(user_ids=[ticket.requestor_id], kind=Kind.TICKET_STATUS, title=f"{ticket.number} is postponed",
-           body=f"Until {until:%Y-%m-%d}: {reason}", ticket=ticket, actor=by)
+           body=f"Until {until:%Y-%m-%d}: {reason}", ticket=ticket, actor=by,
+           params={"until": timezone.localtime(until).date().isoformat(), "reason": reason})
     return _finish(ticket, action="postpone", by=by, before=before, reason=reason)
 
 
@@ -745,7 +758,8 @@ def ticket_rate(*, ticket_id: Any, by: Any, version: int, score: int, comment: s
     before = ticket_snapshot(ticket)
     ticket.rating, ticket.rating_comment = int(score), comment or ""
     notify(user_ids=_user_ids(ticket.assignee_id), kind=Kind.TICKET_RATED,
-           title=f"{ticket.number} was rated {score}/5", body=comment or "", ticket=ticket, actor=by)
+           title=f"{ticket.number} was rated {score}/5", body=comment or "", ticket=ticket, actor=by,
+           params={"score": score})
     return _finish(ticket, action="rate", by=by, before=before)
 
 
@@ -931,7 +945,8 @@ def ticket_sla_check(*, ticket_id: Any, now: datetime | None = None) -> list[str
         what = "first response" if event.startswith("first") else "resolution"
         notify(user_ids=recipients, kind=Kind.SLA_BREACH if breached else Kind.SLA_NEAR_BREACH,
                title=f"{ticket.number}: {what} SLA {'breached' if breached else 'at 80 %'}",
-               body=ticket.title, ticket=ticket, urgent=True)
+               body=ticket.title, ticket=ticket, urgent=True,
+               params={"target": "first_response" if event.startswith("first") else "resolution"})
         audit_record(action=f"ticket.sla_{'breach' if breached else 'near_breach'}", actor=None,
                      object_type="ticket", object_id=ticket.id, after={"event": event})
     if any(e.endswith("_breached") for e in events):
