@@ -137,3 +137,16 @@ def test_tls_needs_a_key_with_the_certificate(tmp_path):
     gateway.tls_key = None
     with pytest.raises(ValueError, match="certificate and a key"):
         render_text(gateway)
+
+
+def test_locations_with_their_own_proxy_headers_still_pass_host_client_and_scheme(tmp_path):
+    """nginx drops every server-level proxy_set_header in a location that sets one of its own; the
+    WebSocket, web app and Flower locations must repeat what the services trust (issue 11 item 5)."""
+    text = render_text(Gateway(prefix=tmp_path, listen="18080", upstreams={}))
+    blocks = re.findall(r"\n        location [^{]+\{(.*?)\n        \}", text, re.S)
+    own = [block for block in blocks if "proxy_set_header" in block]
+    assert len(own) >= 4  # /ws/, /, /flower/ and Flower's auth check
+    for block in own:
+        for header in ("Host $host", "X-Real-IP $remote_addr", "X-Forwarded-Proto $scheme",
+                       "X-Request-ID $hdms_request_id"):
+            assert f"proxy_set_header {header};" in block, (header, block[:200])

@@ -126,7 +126,7 @@ def test_request_id_reaches_celery_tasks(topology):
 
 def test_the_worker_serves_task_metrics_of_all_its_pool_processes(topology):
     """Tasks run in the prefork pool's child processes; the worker's /metrics (multiprocess mode)
-    adds them up. Reachable on loopback only, never through the gateway."""
+    adds them up. On loopback only, with the scraper's token, never through the gateway."""
     supervisor, gateway, database_url, _ = topology
     keys = [f"metrics-{secrets.token_hex(4)}" for _ in range(6)]
     code = "from hdms.ops.tasks import probe_write\n" + "".join(f"probe_write.delay('{key}')\n" for key in keys)
@@ -140,7 +140,8 @@ def test_the_worker_serves_task_metrics_of_all_its_pool_processes(topology):
     pattern = re.compile(r'^hdms_celery_tasks_total\{state="succeeded",task="hdms.ops.probe_write"\} (\S+)$', re.M)
     deadline = time.monotonic() + 10
     while True:  # the task_success signal comes a moment after the row is committed
-        text = Gateway(f"http://127.0.0.1:{port}").request("GET", "/metrics").body.decode()
+        text = Gateway(f"http://127.0.0.1:{port}").request(
+            "GET", "/metrics", token=supervisor.env["HDMS_METRICS_TOKEN"]).body.decode()
         found = pattern.search(text)
         if (found and float(found.group(1)) >= 6) or time.monotonic() > deadline:
             break
