@@ -31,7 +31,7 @@ KIND_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.")
 
 @messages_router.get("/{ticket_id}/messages", response=MessagePageOut)
 def message_list(request: HttpRequest, ticket_id: UUID, params: Query[MessageListParams]) -> dict[str, Any]:
-    access = selectors.room_access(user=request.auth, ticket_id=ticket_id)
+    access = services.room_enter(user=request.auth, ticket_id=ticket_id)
     page = selectors.message_page(access=access, after=params.after, cursor=params.cursor, limit=params.limit)
     # The cursor carries the direction, so ``after`` is not repeated in ``next``.
     nxt = f"{request.path}?cursor={page.next_cursor}&limit={params.limit}" if page.next_cursor else None
@@ -40,7 +40,7 @@ def message_list(request: HttpRequest, ticket_id: UUID, params: Query[MessageLis
 
 @messages_router.post("/{ticket_id}/messages", response={200: MessageOut, 201: MessageOut})
 def message_post(request: HttpRequest, ticket_id: UUID, payload: MessageIn) -> tuple[int, dict]:
-    access = selectors.room_access(user=request.auth, ticket_id=ticket_id)
+    access = services.room_enter(user=request.auth, ticket_id=ticket_id)
     message, created = services.message_create(
         author=request.auth, access=access, body=payload.body, client_id=payload.client_id,
         attachment_ids=payload.attachment_ids,
@@ -50,7 +50,7 @@ def message_post(request: HttpRequest, ticket_id: UUID, payload: MessageIn) -> t
 
 @messages_router.patch("/{ticket_id}/messages/{message_id}", response=MessageOut)
 def message_patch(request: HttpRequest, ticket_id: UUID, message_id: UUID, payload: MessageEditIn) -> dict:
-    access = selectors.room_access(user=request.auth, ticket_id=ticket_id)
+    access = services.room_enter(user=request.auth, ticket_id=ticket_id)
     message = services.message_edit(user=request.auth, access=access, message_id=message_id, body=payload.body)
     return selectors.message_payload(message)
 

@@ -368,7 +368,7 @@ class ChatConsumer(_CountedConsumer):
         ticket_id = self.scope["url_route"]["kwargs"]["ticket_id"]
         await self._watch()
         try:
-            self.access = await database_sync_to_async(selectors.room_access)(user=self.user, ticket_id=ticket_id)
+            self.access = await database_sync_to_async(services.room_enter)(user=self.user, ticket_id=ticket_id)
         except NotFound:
             await self.close()
             return

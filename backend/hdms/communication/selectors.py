@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from hdms.communication.models import Message, Notification, NotificationPreference
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.notification_kinds import EMAIL_PREFERENCE_KINDS
+from hdms.tickets.selectors import ChatAccess, chat_access
 
 # ---------------------------------------------------------------------------------------------
 # Search (provided to the ticket service for the ticket list's ``q``)
@@ -80,10 +81,12 @@ class RoomAccess:
 
 
 def room_access(*, user: Any, ticket_id: Any) -> RoomAccess:
-    """The user's access to the ticket's room, or ``NotFound`` (absent or invisible ticket)."""
-    from hdms.tickets.selectors import chat_access
+    """The user's access to the ticket's room, or ``NotFound`` (absent or invisible ticket); a read
+    (``services.room_enter`` is the same after joining the room)."""
+    return room_access_from(ticket_id=ticket_id, access=chat_access(user=user, ticket_id=ticket_id))
 
-    access = chat_access(user=user, ticket_id=ticket_id)
+
+def room_access_from(*, ticket_id: Any, access: ChatAccess) -> RoomAccess:
     return RoomAccess(
         ticket_id=str(ticket_id),
         room_id=str(access.room_id),

@@ -39,12 +39,14 @@ from hdms.communication.selectors import (
     notification_payload,
     notification_unread_count,
     notification_unread_counts,
+    room_access_from,
 )
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
 from hdms.core.faults import REDIS_ERRORS
 from hdms.core.notification_kinds import NotificationKind as Kind
 from hdms.core.outbox import outbox_task
+from hdms.tickets.services import chat_join
 from hdms.users.rules import EMPLOYEE_CODE_BODY
 
 logger = logging.getLogger("hdms.communication")
@@ -123,6 +125,12 @@ def _check_attachments_belong(*, author: Any, access: RoomAccess, attachment_ids
 # ---------------------------------------------------------------------------------------------
 
 
+def room_enter(*, user: Any, ticket_id: Any) -> RoomAccess:
+    """Open a ticket's chat as ``user`` (HTTP or socket): joins its room if they may see the ticket
+    and are not in it yet (tickets.services.chat_join); ``NotFound`` when they may not see it."""
+    return room_access_from(ticket_id=ticket_id, access=chat_join(user=user, ticket_id=ticket_id))
+
+
 def message_create(
     *, author: Any, access: RoomAccess, body: str, client_id: str | None = None,
     attachment_ids: list[Any] | None = None,
@@ -159,9 +167,7 @@ def message_create(
         payload = message_payload(message)
         # Through the outbox: stored with the message, so Redis being down loses no broadcast.
         publish_on_commit("message.created", room_id=payload["room_id"], message=payload)
-        from hdms.communication.tasks import message_notify
-
-        outbox_task(message_notify, args=[payload["id"]], queue="default")
+        outbox_task("communication.message_notify", args=[payload["id"]], queue="default")
     return message, True
 
 
@@ -282,17 +288,15 @@ def notification_create(
 def _queue_notification_emails(notifications: list[Notification]) -> None:
     """In the notifications' transaction, through the outbox: an email is never lost to an outage
     (and ``communication.email_pending_sweep`` flushes what a failed flush left pending)."""
-    from hdms.communication.tasks import notification_email_flush
-
     for notification in notifications:
         if not notification.email_pending:
             continue
         user_id = str(notification.user_id)
         if notification.urgent:
-            outbox_task(notification_email_flush, args=[user_id], queue="high")
+            outbox_task("communication.notification_email_flush", args=[user_id], queue="high")
         elif cache.add(f"hdms:email-digest:{user_id}", 1, timeout=settings.HDMS_EMAIL_DIGEST_SECONDS + 60):
             # The first notification of a burst schedules one flush; the rest ride along.
-            outbox_task(notification_email_flush, args=[user_id], queue="default",
+            outbox_task("communication.notification_email_flush", args=[user_id], queue="default",
                         countdown=settings.HDMS_EMAIL_DIGEST_SECONDS)
 
 
@@ -447,18 +451,15 @@ def notification_email_sweep() -> int:
     """Queue a flush for every user whose emails are still pending well after their digest was due
     (the flush failed for good while SMTP was down), and the delivery of every send record whose
     delivery never started (the process ended between commit and send). Returns how many it queued."""
-    from hdms.communication.tasks import email_send_deliver as deliver_task
-    from hdms.communication.tasks import notification_email_flush
-
     due = timezone.now() - timedelta(seconds=settings.HDMS_EMAIL_DIGEST_SECONDS + 120)
     user_ids = list(Notification.objects.filter(email_pending=True, created_at__lt=due)
                     .values_list("user_id", flat=True).distinct()[:500])
     for user_id in user_ids:
-        outbox_task(notification_email_flush, args=[str(user_id)], queue="default")
+        outbox_task("communication.notification_email_flush", args=[str(user_id)], queue="default")
     send_ids = list(EmailSend.objects.filter(status=EmailSendStatus.PENDING, created_at__lt=due)
                     .values_list("id", flat=True)[:500])
     for send_id in send_ids:
-        outbox_task(deliver_task, args=[str(send_id)], queue="default")
+        outbox_task("communication.email_send_deliver", args=[str(send_id)], queue="default")
     return len(user_ids) + len(send_ids)
 
 

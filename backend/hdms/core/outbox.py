@@ -52,11 +52,14 @@ def outbox_event(event_type: str, payload: dict[str, Any]) -> OutboxMessage:
 
 def outbox_task(task: Any, *, args: list | tuple = (), kwargs: dict[str, Any] | None = None,
                 queue: str | None = None, countdown: float | None = None) -> OutboxMessage:
-    """Record a Celery task in the current transaction; sent to the broker after commit."""
+    """Record a Celery task in the current transaction; sent to the broker after commit.
+
+    ``task`` is the task or its registered name: services name their tasks so they do not import
+    the tasks module (which imports them: tasks > services is a layer, core/tests check the names)."""
     now = timezone.now()
     eta = (now + timedelta(seconds=countdown)).isoformat() if countdown else None
     row = OutboxMessage.objects.create(
-        kind=OutboxMessage.Kind.TASK, name=task.name, available_at=now,
+        kind=OutboxMessage.Kind.TASK, name=task if isinstance(task, str) else task.name, available_at=now,
         payload={"args": list(args), "kwargs": dict(kwargs or {}), "queue": queue, "eta": eta},
     )
     transaction.on_commit(lambda: _deliver_fresh(row), robust=True)
@@ -161,7 +164,10 @@ def _send(row: OutboxMessage) -> None:
     options: dict[str, Any] = {"queue": payload.get("queue") or None,
                                "eta": eta if eta and eta > timezone.now() else None}
     task = app.tasks.get(row.name)
-    if task is None:  # a process that never imported the task's module
+    if task is None:  # services name their tasks: load every app's tasks module once (autodiscovery)
+        app.loader.import_default_modules()
+        task = app.tasks.get(row.name)
+    if task is None:  # still unknown here: the broker's workers may know it
         app.send_task(row.name, args=payload["args"], kwargs=payload["kwargs"], retry=False, **options)
     else:
         # No publish retries here: the outbox is the retry.

@@ -208,9 +208,7 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
 
 def _enqueue_scan(attachment_id: str) -> None:
     """In the upload's transaction, through the outbox: the scan is queued even if Redis is down."""
-    from hdms.files.tasks import scan_attachment
-
-    outbox_task(scan_attachment, args=[attachment_id], queue="high")
+    outbox_task("files.scan_attachment", args=[attachment_id], queue="high")
 
 
 # ---------------------------------------------------------------- scan
@@ -337,12 +335,10 @@ def _release(attachment: Attachment, *, status: str, scan_result: str) -> None:
 
 
 def _enqueue_conversion(attachment_id: str, kind: str) -> None:
-    from hdms.files.tasks import convert_image, transcode_video
-
     if kind in IMAGE_KINDS:
-        outbox_task(convert_image, args=[attachment_id], queue="default")
+        outbox_task("files.convert_image", args=[attachment_id], queue="default")
     elif kind in VIDEO_KINDS:
-        outbox_task(transcode_video, args=[attachment_id], queue="low")
+        outbox_task("files.transcode_video", args=[attachment_id], queue="low")
 
 
 def _publish_ready(attachment_id: str) -> None:

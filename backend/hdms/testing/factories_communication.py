@@ -11,8 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from hdms.communication.models import Message
-from hdms.communication.selectors import room_access
-from hdms.communication.services import message_create
+from hdms.communication.services import message_create, room_enter
 from hdms.tickets.models import Ticket, TicketParticipant
 
 _numbers = itertools.count(1)
@@ -43,7 +42,7 @@ def add_participant(ticket: Ticket, user: Any, *, joined_at: datetime | None = N
 
 def post_message(*, author: Any, ticket: Any, body: str = "Salaam, any update?", client_id: str = "",
                  created_at: datetime | None = None) -> Message:
-    access = room_access(user=author, ticket_id=ticket.id)
+    access = room_enter(user=author, ticket_id=ticket.id)
     message, _ = message_create(author=author, access=access, body=body, client_id=client_id)
     if created_at is not None:
         Message.objects.filter(id=message.id).update(created_at=created_at)

@@ -20,7 +20,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from hdms.core.errors import NotFound, ValidationFailed
@@ -141,6 +140,7 @@ class ChatAccess:
     silent: bool
     joined_at: datetime | None
     post_refusal: tuple[str, str] | None  # (code, detail) when ``user`` may not post: policy.Action.MESSAGE
+    is_participant: bool = True  # False: may see the ticket but has not joined its room yet
 
 
 def chat_post_refusal(*, user: Any, facts: policy.TicketFacts) -> tuple[str, str] | None:
@@ -153,24 +153,21 @@ def chat_post_refusal(*, user: Any, facts: policy.TicketFacts) -> tuple[str, str
 def chat_access(*, user: Any, ticket_id: Any) -> ChatAccess:
     """How ``user`` may use the chat room of ``ticket_id`` (a sub-ticket's room is its parent's).
 
-    Moderators and admins see the whole history (admins silently). Anyone else who can see the
-    ticket but is not yet a participant of its room (a colleague from the department queue, a
-    pending approver) becomes one when they first open the chat: ``participant_ensure`` adds them
-    with ``joined_at`` = now, and from then on they see the messages posted after that moment.
-    """
+    Moderators and admins see the whole history (admins silently). Anyone else sees the messages
+    from when they joined the room; someone who may see the ticket but has not joined yet (a
+    colleague from the department queue, a pending approver) sees none so far (``joined_at`` now,
+    ``is_participant`` False) until ``services.chat_join`` makes them a participant. A read: it
+    writes nothing."""
     ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
     room_id = ticket.parent_id or ticket.id
     refusal = chat_post_refusal(user=user, facts=policy_facts(ticket, action=policy.Action.MESSAGE))
     if is_staff(user):
         return ChatAccess(room_id=str(room_id), sees_all=True, silent=user.role == Role.ADMIN, joined_at=None,
                           post_refusal=refusal)
-    participant = TicketParticipant.objects.filter(ticket_id=room_id, user_id=user.id).first()
-    if participant is None:
-        from hdms.tickets.services import participant_ensure
-
-        participant = participant_ensure(room_id=room_id, user=user, added_by=None)
-    return ChatAccess(room_id=str(room_id), sees_all=False, silent=False, joined_at=participant.joined_at,
-                      post_refusal=refusal)
+    joined_at = (TicketParticipant.objects.filter(ticket_id=room_id, user_id=user.id)
+                 .values_list("joined_at", flat=True).first())
+    return ChatAccess(room_id=str(room_id), sees_all=False, silent=False, joined_at=joined_at or timezone.now(),
+                      post_refusal=refusal, is_participant=joined_at is not None)
 
 
 def room_participant_ids(*, room_id: Any) -> list[str]:
@@ -502,10 +499,9 @@ def approval_payload(step: ApprovalStep) -> dict[str, Any]:
 # ---------------------------------------------------------------- desk settings and SLA
 
 def desk_settings_get() -> DeskSettings:
-    settings_row = DeskSettings.objects.filter(singleton=True).first()
-    if settings_row is None:
-        settings_row, _ = DeskSettings.objects.get_or_create(singleton=True)
-    return settings_row
+    """The desk settings; their defaults (unsaved) until an admin first changes one
+    (``services.desk_settings_update`` writes the row). A read: it writes nothing."""
+    return DeskSettings.objects.filter(singleton=True).first() or DeskSettings(singleton=True)
 
 
 def _work_calendar_uncached() -> WorkCalendar:
@@ -537,13 +533,9 @@ def _sla_config() -> dict[str, Any]:
 
 
 def sla_config_invalidate(**_: Any) -> None:
+    """Connected to saves and deletes of the SLA configuration's rows in ``apps.TicketsConfig.ready``."""
     cache.delete(SLA_CONFIG_KEY)
     transaction.on_commit(lambda: cache.delete(SLA_CONFIG_KEY))
-
-
-for _model in (DeskSettings, Holiday, SlaPolicy):
-    post_save.connect(sla_config_invalidate, sender=_model, dispatch_uid=f"sla-config-save-{_model.__name__}")
-    post_delete.connect(sla_config_invalidate, sender=_model, dispatch_uid=f"sla-config-delete-{_model.__name__}")
 
 
 def work_calendar() -> WorkCalendar:

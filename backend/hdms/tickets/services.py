@@ -11,6 +11,7 @@ with the before/after state and the reason, then after commit publish ``ticket.u
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -200,6 +201,17 @@ def participant_ensure(*, room_id: Any, user: Any, added_by: Any = None) -> Tick
         defaults={"joined_at": _now(), "added_by_id": getattr(added_by, "id", None)},
     )
     return participant
+
+
+def chat_join(*, user: Any, ticket_id: Any) -> selectors.ChatAccess:
+    """Open the ticket's chat: someone who may see the ticket but is not in its room yet (a
+    colleague from the department queue, a pending approver) joins it now and from then on sees
+    the messages posted after this moment. Moderators and admins read every room without joining."""
+    access = selectors.chat_access(user=user, ticket_id=ticket_id)
+    if access.sees_all or access.is_participant:
+        return access
+    participant = participant_ensure(room_id=access.room_id, user=user, added_by=None)
+    return dataclasses.replace(access, joined_at=participant.joined_at, is_participant=True)
 
 
 def _join_acting_moderator(ticket: Ticket, by: Any) -> None:
@@ -1051,7 +1063,7 @@ DESK_FIELDS = ("timezone", "work_days", "work_start", "work_end", "ceo_approval_
 @transaction.atomic
 def desk_settings_update(*, by: Any, version: int, changes: dict[str, Any]) -> DeskSettings:
     _require(_is_admin(by))
-    selectors.desk_settings_get()
+    DeskSettings.objects.get_or_create(singleton=True)  # the defaults become a row on the first change
     desk = DeskSettings.objects.select_for_update().get(singleton=True)
     _check_version(desk, version)  # type: ignore[arg-type]
     before = {name: _jsonable(getattr(desk, name)) for name in DESK_FIELDS}

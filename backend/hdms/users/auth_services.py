@@ -113,9 +113,7 @@ def _send_email(*, subject: str, message: str, to: str) -> None:
         send_mail(subject=subject, message=message, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[to])
     except OSError as exc:  # smtplib's errors and a refused connection are OSErrors
         logger.warning("Email to %s not sent now (%s: %s); queued to retry", to, type(exc).__name__, exc)
-        from hdms.users.tasks import send_email
-
-        outbox_task(send_email, kwargs={"subject": subject, "message": message, "to": to}, queue="high")
+        outbox_task("users.send_email", kwargs={"subject": subject, "message": message, "to": to}, queue="high")
 
 
 def auth_otp_verify(*, challenge_id: uuid.UUID, code: str) -> TokenPair:

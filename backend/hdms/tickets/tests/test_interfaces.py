@@ -44,11 +44,16 @@ def test_chat_access_for_each_kind_of_user(desk):
     assert admin.sees_all and admin.silent and admin.joined_at is None
     moderator = selectors.chat_access(user=desk.moderator, ticket_id=ticket.id)
     assert moderator.sees_all and not moderator.silent
-    # A colleague from the department queue joins the room when they first open the chat.
+    # A colleague from the department queue joins the room when they first open the chat (a
+    # service: reading their access writes nothing).
     assert str(desk.assignee2.id) not in selectors.room_participant_ids(room_id=ticket.id)
-    colleague = selectors.chat_access(user=desk.assignee2, ticket_id=ticket.id)
-    assert colleague.joined_at is not None
+    looked = selectors.chat_access(user=desk.assignee2, ticket_id=ticket.id)
+    assert not looked.is_participant
+    assert str(desk.assignee2.id) not in selectors.room_participant_ids(room_id=ticket.id)
+    colleague = services.chat_join(user=desk.assignee2, ticket_id=ticket.id)
+    assert colleague.joined_at is not None and colleague.is_participant
     assert str(desk.assignee2.id) in selectors.room_participant_ids(room_id=ticket.id)
+    assert services.chat_join(user=desk.assignee2, ticket_id=ticket.id).joined_at == colleague.joined_at
     with pytest.raises(NotFound):
         selectors.chat_access(user=desk.other_requestor, ticket_id=ticket.id)
 
