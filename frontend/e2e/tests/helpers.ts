@@ -7,9 +7,20 @@ export const API = WEB;
 export const PASSWORD = "demo12345";
 export const SCREENSHOTS = path.join(__dirname, "..", "screenshots");
 
+/** What the web app reported as a contract drift (services/api/contract.ts logs it in production builds). */
+export const contractErrors: string[] = [];
+
+/** No payload or frame the pages read so far broke the generated contract. */
+export function expectNoContractErrors() {
+  expect(contractErrors, "payloads that do not match the API's schema").toEqual([]);
+}
+
 export async function signIn(browser: Browser, code: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.text().includes("API contract")) contractErrors.push(`${code}: ${message.text()}`);
+  });
   await page.goto("/login");
   await page.getByLabel("Employee code").fill(code);
   await page.getByLabel("Password").fill(PASSWORD);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { apiAs, API, signIn, status } from "./helpers";
+import { apiAs, API, expectNoContractErrors, signIn, status } from "./helpers";
 
 /**
  * The web app renders what the server allows (issue 12): buttons, the edit form, rating and the
@@ -51,6 +51,7 @@ test("a moderator changes a ticket's priority from the web app (only editable fi
   expect(saved.priority).toBe("urgent");
   expect(patches).toHaveLength(1);
   expect(Object.keys(JSON.parse(patches[0]!)).sort()).toEqual(["priority", "version"]);
+  expectNoContractErrors();
   await mod.context().close();
 });
 
@@ -88,6 +89,7 @@ test("a requestor can rate only after closing, and a closed ticket's chat takes 
   await rating.getByRole("button", { name: "Rate" }).click();
   await expect(req.getByTestId("ticket-rating")).toBeVisible();
   await expect(req.getByTestId("rating-form")).toHaveCount(0);
+  expectNoContractErrors();
   await req.context().close();
 });
 
@@ -114,5 +116,6 @@ test("an admin observes a ticket's chat without a message box; a moderator has o
   const refused = await api.post(`${API}/api/v1/tickets/${ticket.id}/messages`, { data: { body: "hello" } });
   expect(refused.status()).toBe(403);
   await api.dispose();
+  expectNoContractErrors();
   await Promise.all([mod.context().close(), admin.context().close()]);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { apiAs, API, selectMatching, shot, signIn, status, ticketIdFromUrl } from "./helpers";
+import { apiAs, API, expectNoContractErrors, selectMatching, shot, signIn, status, ticketIdFromUrl } from "./helpers";
 
 /**
  * The issue's "Done when" story, in one browser run: a request with an attachment, split between
@@ -114,6 +114,8 @@ test("a request travels from req1 through mod1, it1 and mnt1 and back", async ({
   await shot(req, "requestor-dashboard-phone");
   await req.setViewportSize({ width: 1280, height: 860 });
 
+  // Every payload and frame the pages read matched the generated contract.
+  expectNoContractErrors();
   for (const page of [mod, it1, mnt1]) await page.context().close();
 });
 
@@ -169,4 +171,5 @@ test("admin and approver main pages, and the 404 page", async ({ browser }) => {
 
   await ceo.goto("/no/such/page");
   await expect(ceo.getByTestId("not-found")).toBeVisible();
+  expectNoContractErrors();
 });
