@@ -23,6 +23,7 @@ mkdir -p "$HDMS_DATA_DIR"
 cd "$root/backend"
 "$venv/bin/python" manage.py migrate --noinput
 "$venv/bin/python" manage.py seed_demo
+"$venv/bin/python" manage.py seed_demo_history  # ~2,000 tickets over 120 days, once
 "$venv/bin/python" manage.py seed_demo_tickets
 
 pids=()

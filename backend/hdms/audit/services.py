@@ -40,3 +40,13 @@ def audit_archive(*, older_than: Any, batch_size: int = 5000) -> int:
         if not ids:
             return total
         total += AuditEntry.objects.filter(id__in=ids, archived=False).update(archived=True)
+
+
+def audit_import(*, entries: list[dict[str, Any]]) -> int:
+    """Insert past entries as they happened (each dict: AuditEntry fields incl. ``created_at``);
+    for the demo history. Appending only, like ``audit_record``."""
+    from hdms.core.bulk import explicit_timestamps
+
+    with explicit_timestamps(AuditEntry):
+        rows = AuditEntry.objects.bulk_create([AuditEntry(**entry) for entry in entries], batch_size=1000)
+    return len(rows)

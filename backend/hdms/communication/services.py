@@ -491,3 +491,20 @@ def _send_notification_email(*, user: Any, notifications: list[Notification]) ->
     email = EmailMultiAlternatives(subject=subject[:200], body=text, to=[user.email])
     email.attach_alternative(html, "text/html")
     email.send()
+
+
+def conversation_import(*, rooms: dict[Any, int], messages: list[dict[str, Any]]) -> int:
+    """Insert past conversations as they happened (the demo history): ``rooms`` maps a room id to
+    its last ``seq``; each message dict holds Message fields incl. ``created_at`` and ``seq``."""
+    from hdms.core.bulk import explicit_timestamps
+
+    first = {}
+    for message in messages:
+        first.setdefault(message["room_id"], message["created_at"])
+    with explicit_timestamps(ChatRoom, Message):
+        ChatRoom.all_objects.bulk_create(
+            [ChatRoom(id=room_id, last_seq=seq, created_at=first.get(room_id), updated_at=first.get(room_id))
+             for room_id, seq in rooms.items()], batch_size=1000)
+        rows = Message.all_objects.bulk_create([Message(**m, updated_at=m["created_at"]) for m in messages],
+                                               batch_size=1000)
+    return len(rows)
