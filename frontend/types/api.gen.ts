@@ -738,6 +738,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/priority-trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics Priority Trend
+         * @description Tickets created per day or week and priority over the range (one call for the trend chart).
+         */
+        get: operations["hdms_tickets_api_analytics_priority_trend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/by-department": {
         parameters: {
             query?: never;
@@ -2027,8 +2047,29 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /**
+         * AnalyticsFilters
+         * @description Every analytics endpoint: tickets created in [from, to) (DESIGN §11); created_after and
+         *     created_before are the older names of the same bounds.
+         */
+        AnalyticsFilters: {
+            /** From */
+            from?: string | null;
+            /** To */
+            to?: string | null;
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Department */
+            department?: string | null;
+        };
         /** VolumeFilters */
         VolumeFilters: {
+            /** From */
+            from?: string | null;
+            /** To */
+            to?: string | null;
             /** Created After */
             created_after?: string | null;
             /** Created Before */
@@ -2042,14 +2083,24 @@ export interface components {
              */
             interval: "day" | "week" | "month";
         };
-        /** AnalyticsFilters */
-        AnalyticsFilters: {
+        /** TrendFilters */
+        TrendFilters: {
+            /** From */
+            from?: string | null;
+            /** To */
+            to?: string | null;
             /** Created After */
             created_after?: string | null;
             /** Created Before */
             created_before?: string | null;
             /** Department */
             department?: string | null;
+            /**
+             * Interval
+             * @default week
+             * @enum {string}
+             */
+            interval: "day" | "week";
         };
         /** SlaPolicyOut */
         SlaPolicyOut: {
@@ -12025,7 +12076,13 @@ export interface operations {
     };
     hdms_tickets_api_analytics_summary: {
         parameters: {
-            query?: never;
+            query?: {
+                from?: string | null;
+                to?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                department?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -12215,6 +12272,8 @@ export interface operations {
     hdms_tickets_api_analytics_volume: {
         parameters: {
             query?: {
+                from?: string | null;
+                to?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
                 department?: string | null;
@@ -12406,9 +12465,207 @@ export interface operations {
             };
         };
     };
+    hdms_tickets_api_analytics_priority_trend: {
+        parameters: {
+            query?: {
+                from?: string | null;
+                to?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                department?: string | null;
+                interval?: "day" | "week";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     hdms_tickets_api_analytics_by_department: {
         parameters: {
             query?: {
+                from?: string | null;
+                to?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
                 department?: string | null;
@@ -12602,6 +12859,8 @@ export interface operations {
     hdms_tickets_api_analytics_by_status: {
         parameters: {
             query?: {
+                from?: string | null;
+                to?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
                 department?: string | null;
@@ -12795,6 +13054,8 @@ export interface operations {
     hdms_tickets_api_analytics_resolution_time: {
         parameters: {
             query?: {
+                from?: string | null;
+                to?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
                 department?: string | null;
@@ -12988,6 +13249,8 @@ export interface operations {
     hdms_tickets_api_analytics_sla_compliance: {
         parameters: {
             query?: {
+                from?: string | null;
+                to?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
                 department?: string | null;
@@ -13181,6 +13444,8 @@ export interface operations {
     hdms_tickets_api_analytics_satisfaction: {
         parameters: {
             query?: {
+                from?: string | null;
+                to?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
                 department?: string | null;

@@ -150,3 +150,29 @@ Money = Annotated[
                               {"type": "string", "pattern": MONEY_PATTERN}],
                     "examples": ["15000.50"]}),
 ]
+
+
+# Report ranges (DESIGN §11 ``from``/``to``): the same reader, except that a date alone is a whole
+# day of the desk's calendar: ``from=2026-11-01`` starts at that day's midnight, ``to=2026-11-30``
+# ends at the next midnight (the bound is exclusive). "The end of the working day" would drop the
+# evening's tickets from the last day and count the first day only from 16:00.
+def _range_bound(value: Any, *, end: bool) -> datetime:
+    if isinstance(value, str) and len(value) == 10:
+        day = _iso_date(value)
+        start = datetime.combine(day, time(0, 0), tzinfo=desk_clock().tz)
+        return start + timedelta(days=1) if end else start
+    return parse_datetime_input(value)
+
+
+RANGE_DESCRIPTION = ("ISO 8601 date or date-time. Without a zone: the desk's time zone; a date alone: the whole "
+                     "day (from its start / to its end).")
+RangeFrom = Annotated[
+    datetime, BeforeValidator(lambda v: _range_bound(v, end=False)),
+    WithJsonSchema({"type": "string", "pattern": DATETIME_PATTERN, "examples": ["2026-11-01"],
+                    "description": RANGE_DESCRIPTION}),
+]
+RangeTo = Annotated[
+    datetime, BeforeValidator(lambda v: _range_bound(v, end=True)),
+    WithJsonSchema({"type": "string", "pattern": DATETIME_PATTERN, "examples": ["2026-11-30"],
+                    "description": RANGE_DESCRIPTION}),
+]

@@ -2,7 +2,7 @@
 moderators and admins the whole desk, assignees their own and their department's queue,
 requestors their own tickets. Summaries are cached (hdms.tickets.cache)."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from hdms.core.roles import Role
 from hdms.tickets import cache as ticket_cache
-from hdms.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
+from hdms.tickets import selectors
+from hdms.tickets.models import OPEN_STATUSES, Priority, Ticket, TicketStatus
 from hdms.tickets.selectors import approval_waiting_for, ticket_visible_qs
 
 RESOLVED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
@@ -41,8 +42,8 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _compute_summary(user: Any) -> dict[str, Any]:
-    qs = _scoped(user, {})
+def _compute_summary(user: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    qs = _scoped(user, filters)
     week_ago = timezone.now() - timedelta(days=7)
     totals = qs.aggregate(
         total=Count("id"),
@@ -74,22 +75,79 @@ def _compute_summary(user: Any) -> dict[str, Any]:
     }
 
 
-def analytics_summary(*, user: Any) -> dict[str, Any]:
-    """Cache-aside: ``dashboard:summary:user_id:<id>``, 60 s, invalidated by every ticket write."""
+def analytics_summary(*, user: Any, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Cache-aside for the whole history: ``dashboard:summary:user_id:<id>``, 60 s, invalidated by
+    every ticket write; a range is computed each time."""
+    filters = filters or {}
+    if any(filters.values()):
+        return _compute_summary(user, filters)
     return ticket_cache.cached(ticket_cache.summary_key(user.id), ticket_cache.SUMMARY_TTL,
-                               lambda: _compute_summary(user))
+                               lambda: _compute_summary(user, {}))
+
+
+def _periods(start: datetime, end: datetime, interval: str, tz: tzinfo) -> list[date]:
+    """Every bucket from ``start`` to ``end`` (exclusive), so a quiet day is a 0, not a gap."""
+    first, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+    if interval == "week":
+        first, last = first - timedelta(days=first.weekday()), last - timedelta(days=last.weekday())
+        step = 7
+    elif interval == "month":
+        first, last = first.replace(day=1), last.replace(day=1)
+        step = 0
+    else:
+        step = 1
+    days, day = [], first
+    while day <= last:
+        days.append(day)
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1) if step == 0 else day + timedelta(days=step)
+    return days
+
+
+def _range(filters: dict[str, Any], default_days: int) -> tuple[datetime, datetime]:
+    end = filters.get("created_before") or timezone.now()
+    start = filters.get("created_after") or end - timedelta(days=default_days)
+    return start, end
+
+
+def _bucketed(qs: QuerySet[Ticket], field: str, interval: str, tz: tzinfo, **counts: Any) -> dict[date, dict]:
+    trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[interval]
+    rows = qs.annotate(period=trunc(field, tzinfo=tz)).values("period").annotate(**counts).order_by("period")
+    return {_as_date(row["period"], tz): row for row in rows}
+
+
+def _as_date(value: Any, tz: tzinfo) -> date:
+    if isinstance(value, datetime):
+        return (value if timezone.is_aware(value) else value.replace(tzinfo=tz)).astimezone(tz).date()
+    return value
+
+
+def _period_label(day: date, tz: tzinfo) -> str:
+    return datetime.combine(day, time(0, 0), tzinfo=tz).isoformat()
 
 
 def analytics_volume(*, user: Any, filters: dict[str, Any], interval: str = "day") -> list[dict[str, Any]]:
-    trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[interval]
-    qs = _scoped(user, filters)
-    if not filters.get("created_after"):
-        days = {"day": 30, "week": 182, "month": 365}[interval]
-        qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=days))
-    rows = (qs.annotate(period=trunc("created_at")).values("period")
-            .annotate(created=Count("id"), resolved=Count("id", filter=Q(status__in=RESOLVED))).order_by("period"))
-    return [{"period": row["period"].isoformat(), "created": row["created"], "resolved": row["resolved"]}
-            for row in rows]
+    """Per bucket of the range (default: the last 30 days / 26 weeks / 12 months), in the desk's
+    time zone: tickets created, and tickets resolved (by when they were resolved)."""
+    tz = selectors.work_calendar().tz
+    start, end = _range(filters, {"day": 30, "week": 182, "month": 365}[interval])
+    scope = {**filters, "created_after": None, "created_before": None}
+    created = _bucketed(_scoped(user, scope).filter(created_at__gte=start, created_at__lt=end), "created_at",
+                        interval, tz, n=Count("id"))
+    resolved = _bucketed(_scoped(user, scope).filter(resolved_at__gte=start, resolved_at__lt=end), "resolved_at",
+                         interval, tz, n=Count("id"))
+    return [{"period": _period_label(day, tz), "created": created.get(day, {}).get("n", 0),
+             "resolved": resolved.get(day, {}).get("n", 0)} for day in _periods(start, end, interval, tz)]
+
+
+def analytics_priority_trend(*, user: Any, filters: dict[str, Any], interval: str = "week") -> list[dict[str, Any]]:
+    """Tickets created per bucket and priority (default: the last 8 weeks / 30 days)."""
+    tz = selectors.work_calendar().tz
+    start, end = _range(filters, 56 if interval == "week" else 30)
+    qs = _scoped(user, {**filters, "created_after": start, "created_before": end})
+    counts = {p: Count("id", filter=Q(priority=p)) for p in Priority.values}
+    rows = _bucketed(qs, "created_at", interval, tz, **counts)
+    return [{"period": _period_label(day, tz), **{p: rows.get(day, {}).get(p, 0) for p in Priority.values}}
+            for day in _periods(start, end, interval, tz)]
 
 
 def _compute_by_department(user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:

@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StrictBool
+from pydantic import ConfigDict, StrictBool, model_validator
 
 from hdms.audit.kinds import entry_params
-from hdms.core.schema_types import IsoDate, IsoDateTime, Money
+from hdms.core.schema_types import IsoDate, IsoDateTime, Money, RangeFrom, RangeTo
 from hdms.core.text import VisibleLine, visible_line_field
 from hdms.tickets.models import Priority, TicketStatus
 from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
@@ -374,10 +374,30 @@ class DeskSettingsPatch(StrictIn):
 # ---------------------------------------------------------------- analytics
 
 class AnalyticsFilters(Schema):
+    """Every analytics endpoint: tickets created in [from, to) (DESIGN §11); created_after and
+    created_before are the older names of the same bounds."""
+
+    from_: RangeFrom | None = Field(None, alias="from")
+    to: RangeTo | None = None
     created_after: IsoDateTime | None = None
     created_before: IsoDateTime | None = None
     department: uuid.UUID | None = None
 
+    @model_validator(mode="after")
+    def _a_range(self) -> "AnalyticsFilters":
+        start, end = self.from_ or self.created_after, self.to or self.created_before
+        if start is not None and end is not None and start >= end:
+            raise ValueError("the range is empty: 'from' must be before 'to'")
+        return self
+
+    def bounds(self) -> dict[str, Any]:
+        return {"created_after": self.from_ or self.created_after, "created_before": self.to or self.created_before,
+                "department": self.department}
+
 
 class VolumeFilters(AnalyticsFilters):
     interval: Literal["day", "week", "month"] = "day"
+
+
+class TrendFilters(AnalyticsFilters):
+    interval: Literal["day", "week"] = "week"

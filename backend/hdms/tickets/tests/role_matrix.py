@@ -108,8 +108,8 @@ def cases(world):
         Case("POST", f"{V}/approvals/{{approval_id}}/reject", f"{V}/approvals/{step.id}/reject", approver_only,
              body={"version": pending.version, "reason": "No budget"}),
         *[Case("GET", f"{V}/analytics/{name}", f"{V}/analytics/{name}", ALL, note="scoped to the caller")
-          for name in ("summary", "volume", "by-department", "by-status", "resolution-time", "sla-compliance",
-                       "satisfaction")],
+          for name in ("summary", "volume", "priority-trend", "by-department", "by-status", "resolution-time",
+                       "sla-compliance", "satisfaction")],
         Case("GET", f"{V}/sla/policies", f"{V}/sla/policies", ALL),
         Case("POST", f"{V}/sla/policies", f"{V}/sla/policies", {"admin": 201},
              body={"priority": "urgent", "first_response_minutes": 30, "resolution_minutes": 240}),
