@@ -8,7 +8,9 @@ import { queryKeys } from "@/services/api/queryKeys";
 import type { User } from "@/types/user";
 import { translate } from "@/lib/i18n";
 import { useUiStore } from "@/store/uiStore";
-import type { AuditFilters } from "@/types/analytics";
+import type { AnalyticsRange, AuditFilters } from "@/types/analytics";
+import { useRangeOfPage } from "@/hooks/useAnalyticsRange";
+import { intervalFor, rangeParams } from "@/lib/dateRange";
 
 export function useUsers(params: Record<string, string | undefined> = {}, enabled = true) {
   return useQuery({ queryKey: queryKeys.users(params), queryFn: () => userService.listUsers(params), enabled });
@@ -99,27 +101,41 @@ export function useHolidayChange() {
   });
 }
 
-/** Each analytics endpoint is its own query, so one slow or failing chart does not hold the others. */
+/** Each analytics endpoint is its own query, so one slow or failing chart does not hold the others.
+ * On a page with a range picker they cover its range (useRangeOfPage), elsewhere the server's default. */
+function useRangeParams(): { key: string; range: AnalyticsRange; interval: "day" | "week" } {
+  const range = useRangeOfPage();
+  if (!range) return { key: "all", range: {}, interval: "day" };
+  return { key: `${range.from}..${range.to}`, range: rangeParams(range), interval: intervalFor(range) };
+}
 export function useAnalyticsSummary() {
-  return useQuery({ queryKey: queryKeys.analytics("summary"), queryFn: analyticsService.getAnalyticsSummary });
+  const { key, range } = useRangeParams();
+  return useQuery({ queryKey: [...queryKeys.analytics("summary"), key], queryFn: () => analyticsService.getAnalyticsSummary(range) });
 }
 export function useVolume() {
-  return useQuery({ queryKey: queryKeys.analytics("volume"), queryFn: () => analyticsService.getVolume() });
+  const { key, range, interval } = useRangeParams();
+  return useQuery({ queryKey: [...queryKeys.analytics("volume"), key], queryFn: () => analyticsService.getVolume(range, interval) });
 }
 export function useDepartmentLoad(enabled = true) {
-  return useQuery({ queryKey: queryKeys.analytics("by-department"), queryFn: () => analyticsService.getDepartmentLoad(), enabled });
+  const { key, range } = useRangeParams();
+  return useQuery({ queryKey: [...queryKeys.analytics("by-department"), key], queryFn: () => analyticsService.getDepartmentLoad(range), enabled });
 }
 export function usePriorityTrend() {
-  return useQuery({ queryKey: queryKeys.analytics("priority-trend"), queryFn: () => analyticsService.getPriorityTrend() });
+  const { key, range, interval } = useRangeParams();
+  const trendInterval = key === "all" ? "week" : interval;
+  return useQuery({ queryKey: [...queryKeys.analytics("priority-trend"), key], queryFn: () => analyticsService.getPriorityTrend(range, trendInterval) });
 }
 export function useSlaCompliance() {
-  return useQuery({ queryKey: queryKeys.analytics("sla-compliance"), queryFn: () => analyticsService.getSlaCompliance() });
+  const { key, range } = useRangeParams();
+  return useQuery({ queryKey: [...queryKeys.analytics("sla-compliance"), key], queryFn: () => analyticsService.getSlaCompliance(range) });
 }
 export function useSatisfaction() {
-  return useQuery({ queryKey: queryKeys.analytics("satisfaction"), queryFn: () => analyticsService.getSatisfaction() });
+  const { key, range } = useRangeParams();
+  return useQuery({ queryKey: [...queryKeys.analytics("satisfaction"), key], queryFn: () => analyticsService.getSatisfaction(range) });
 }
 export function useResolutionTime() {
-  return useQuery({ queryKey: queryKeys.analytics("resolution-time"), queryFn: () => analyticsService.getResolutionTime() });
+  const { key, range } = useRangeParams();
+  return useQuery({ queryKey: [...queryKeys.analytics("resolution-time"), key], queryFn: () => analyticsService.getResolutionTime(range) });
 }
 
 export function useAudit(filters: AuditFilters) {

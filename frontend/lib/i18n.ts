@@ -345,6 +345,20 @@ export const en = {
   "notifKind.approval.rejected": "An approval is refused",
   "notifKind.sla.near_breach": "A ticket nears its SLA deadline",
   "notifKind.sla.breach": "A ticket breaches its SLA",
+  "range.label": "Date range",
+  "range.lastDays": "Last {n} days",
+  "range.from": "From",
+  "range.to": "To",
+  "range.apply": "Apply",
+  "range.day": "Day",
+  "range.weekOf": "Week of",
+  "range.volumePerDay": "Created and resolved per day, {from} to {to}",
+  "range.volumePerWeek": "Created and resolved per week, {from} to {to}",
+  "range.trendPerDay": "Tickets created per day by priority, {from} to {to}",
+  "range.trendPerWeek": "Tickets created per week by priority, {from} to {to}",
+  "reports.byDepartment": "Summary by department",
+  "reports.rangeNote": "Tickets created from {from} to {to}",
+  "reports.breachedPercent": "Breached share",
 };
 
 export type MessageKey = keyof typeof en;
@@ -689,6 +703,20 @@ const ur: Partial<Record<MessageKey, string>> = {
   "notifKind.approval.rejected": "منظوری مسترد ہوئی",
   "notifKind.sla.near_breach": "ٹکٹ SLA کی حد کے قریب ہے",
   "notifKind.sla.breach": "ٹکٹ SLA کی حد سے تجاوز کر گیا",
+  "range.label": "تاریخوں کی حد",
+  "range.lastDays": "پچھلے {n} دن",
+  "range.from": "سے",
+  "range.to": "تک",
+  "range.apply": "لاگو کریں",
+  "range.day": "دن",
+  "range.weekOf": "ہفتہ (آغاز)",
+  "range.volumePerDay": "روزانہ نئے اور حل شدہ ٹکٹ، {from} سے {to} تک",
+  "range.volumePerWeek": "ہفتہ وار نئے اور حل شدہ ٹکٹ، {from} سے {to} تک",
+  "range.trendPerDay": "ترجیح کے لحاظ سے روزانہ نئے ٹکٹ، {from} سے {to} تک",
+  "range.trendPerWeek": "ترجیح کے لحاظ سے ہفتہ وار نئے ٹکٹ، {from} سے {to} تک",
+  "reports.byDepartment": "شعبہ وار خلاصہ",
+  "reports.rangeNote": "{from} سے {to} تک بنائے گئے ٹکٹ",
+  "reports.breachedPercent": "تجاوز کا تناسب",
 };
 
 const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, ur };

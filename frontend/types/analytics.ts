@@ -76,6 +76,9 @@ export interface ResolutionTimeRow {
 }
 
 export interface AnalyticsRange {
+  /** Calendar days (YYYY-MM-DD, both included) or ISO date-times (DESIGN §11). */
+  from?: string;
+  to?: string;
   created_after?: string;
   created_before?: string;
   department?: string;

@@ -13,6 +13,8 @@ export function ChartCard({
   empty,
   emptyMessage,
   testId,
+  actions,
+  points,
   children,
 }: {
   title: string;
@@ -23,14 +25,21 @@ export function ChartCard({
   empty?: boolean;
   emptyMessage?: string;
   testId?: string;
+  /** Buttons in the header (e.g. export). */
+  actions?: React.ReactNode;
+  /** Number of points (buckets) drawn, exposed as data-points for tests and assistive tooling. */
+  points?: number;
   children: React.ReactNode;
 }) {
   const { t } = useI18n();
   return (
-    <Card data-testid={testId}>
-      <CardHeader>
-        <CardTitle>{title}</CardTitle>
-        {subtitle && <p className="text-sm text-muted-foreground">{subtitle}</p>}
+    <Card data-testid={testId} data-points={points}>
+      <CardHeader className={actions ? "flex flex-row flex-wrap items-start justify-between gap-2" : undefined}>
+        <div>
+          <CardTitle>{title}</CardTitle>
+          {subtitle && <p className="text-sm text-muted-foreground">{subtitle}</p>}
+        </div>
+        {actions}
       </CardHeader>
       <CardContent>
         {error ? (

@@ -1,4 +1,8 @@
 "use client";
+import { Suspense } from "react";
+import { DateRangePicker } from "@/components/analytics/DateRangePicker";
+import { DepartmentSummary } from "@/components/analytics/DepartmentSummary";
+import { AnalyticsRangeContext, useAnalyticsRangeFromUrl } from "@/hooks/useAnalyticsRange";
 import { TicketVolumeChart } from "@/components/charts/TicketVolumeChart";
 import { DepartmentLoadChart } from "@/components/charts/DepartmentLoadChart";
 import { PriorityTrendChart } from "@/components/charts/PriorityTrendChart";
@@ -56,22 +60,60 @@ const ALL: SummaryKey[] = [
 ];
 const MINE: SummaryKey[] = ["assignedToMeOpen", "open", "breachedOpen", "resolvedLast7Days", "avgResolutionHours", "slaCompliancePercent", "avgRating", "total"];
 
-/** The analytics of whatever the caller may see: the whole desk for admins, their department for assignees. */
+/** The analytics of whatever the caller may see (the whole desk for admins, their department for
+ * assignees) over the range in the URL (default: the last 30 days). */
 export function ReportsView({ scope }: { scope: "all" | "mine" }) {
   return (
-    <div className="space-y-4" data-testid="reports">
-      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <SummaryCards keys={scope === "all" ? ALL : MINE} />
+    <Suspense fallback={null}>
+      <RangedReports scope={scope} />
+    </Suspense>
+  );
+}
+
+function RangedReports({ scope }: { scope: "all" | "mine" }) {
+  const { range, setRange } = useAnalyticsRangeFromUrl();
+  return (
+    <AnalyticsRangeContext.Provider value={range}>
+      <div className="space-y-4" data-testid="reports" data-range-from={range.from} data-range-to={range.to}>
+        <DateRangePicker range={range} onChange={setRange} />
+        <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+          <SummaryCards keys={scope === "all" ? ALL : MINE} />
+        </div>
+        <StatusBreakdown />
+        <div className="grid gap-4 lg:grid-cols-2">
+          <TicketVolumeChart />
+          <DepartmentLoadChart />
+          <PriorityTrendChart />
+          <SlaComplianceChart />
+          <SatisfactionChart />
+          <ResolutionTimeTable />
+        </div>
       </div>
-      <StatusBreakdown />
-      <div className="grid gap-4 lg:grid-cols-2">
-        <TicketVolumeChart />
-        <DepartmentLoadChart />
-        <PriorityTrendChart />
-        <SlaComplianceChart />
-        <SatisfactionChart />
-        <ResolutionTimeTable />
+    </AnalyticsRangeContext.Provider>
+  );
+}
+
+/** The "Reports" page: a summary per department over a range, then the status breakdown. */
+export function DepartmentReport() {
+  return (
+    <Suspense fallback={null}>
+      <RangedDepartmentReport />
+    </Suspense>
+  );
+}
+
+function RangedDepartmentReport() {
+  const { range, setRange } = useAnalyticsRangeFromUrl();
+  return (
+    <AnalyticsRangeContext.Provider value={range}>
+      <div className="space-y-4" data-testid="department-report" data-range-from={range.from} data-range-to={range.to}>
+        <DateRangePicker range={range} onChange={setRange} />
+        <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+          <SummaryCards keys={["total", "open", "slaCompliancePercent", "avgRating"]} />
+        </div>
+        <DepartmentSummary range={range} />
+        <StatusBreakdown />
       </div>
-    </div>
+    </AnalyticsRangeContext.Provider>
   );
 }

@@ -6,6 +6,7 @@ import {
   toAuditEntry,
   toDepartmentLoad,
   toPage,
+  toPriorityTrend,
   toResolutionTime,
   toSatisfaction,
   toSlaCompliance,
@@ -32,8 +33,8 @@ function clean<T extends object>(filters: T): Record<string, string> {
 }
 
 /** The server scopes every analytics endpoint by the caller's role (desk, department or own). */
-export async function getAnalyticsSummary(): Promise<AnalyticsSummary> {
-  const { data } = await api.get("/analytics/summary");
+export async function getAnalyticsSummary(range: AnalyticsRange = {}): Promise<AnalyticsSummary> {
+  const { data } = await api.get("/analytics/summary", { params: clean(range) });
   return toAnalyticsSummary(data);
 }
 
@@ -60,10 +61,11 @@ export function fillDays(points: VolumePoint[], days: number, now = Date.now()):
   return out;
 }
 
-export async function getVolume(range: AnalyticsRange = {}, days = 30): Promise<VolumePoint[]> {
-  const created_after = range.created_after ?? new Date(Date.now() - (days - 1) * DAY).toISOString();
-  const { data } = await api.get("/analytics/volume", { params: clean({ ...range, created_after, interval: "day" }) });
-  return fillDays(toVolume(data), days);
+/** Created and resolved per day or week; the server fills quiet buckets with zeros. Without a
+ * range: the last 30 days. */
+export async function getVolume(range: AnalyticsRange = {}, interval: "day" | "week" = "day"): Promise<VolumePoint[]> {
+  const { data } = await api.get("/analytics/volume", { params: clean({ ...range, interval }) });
+  return toVolume(data);
 }
 
 export async function getDepartmentLoad(range: AnalyticsRange = {}): Promise<DepartmentLoadPoint[]> {
@@ -76,28 +78,10 @@ export async function getStatusBreakdown(range: AnalyticsRange = {}): Promise<St
   return toStatusBreakdown(data);
 }
 
-/**
- * Tickets created per priority, week by week (the API has no priority time series, so each week is
- * one `analytics/by-status` call limited to that week's creation dates). Oldest week first.
- */
-export async function getPriorityTrend(weeks = 8, now = Date.now()): Promise<PriorityTrendPoint[]> {
-  const end = now + 60_000;
-  const windows = Array.from({ length: weeks }, (_, i) => {
-    const before = end - (weeks - 1 - i) * 7 * DAY;
-    return { after: before - 7 * DAY, before };
-  });
-  const results = await Promise.all(
-    windows.map((w) =>
-      getStatusBreakdown({ created_after: new Date(w.after).toISOString(), created_before: new Date(w.before).toISOString() }),
-    ),
-  );
-  return results.map((r, i) => ({
-    key: isoDay(windows[i].after + DAY),
-    low: r.byPriority.low ?? 0,
-    medium: r.byPriority.medium ?? 0,
-    high: r.byPriority.high ?? 0,
-    urgent: r.byPriority.urgent ?? 0,
-  }));
+/** Tickets created per priority and day or week (one call; without a range: the last 8 weeks). */
+export async function getPriorityTrend(range: AnalyticsRange = {}, interval: "day" | "week" = "week"): Promise<PriorityTrendPoint[]> {
+  const { data } = await api.get("/analytics/priority-trend", { params: clean({ ...range, interval }) });
+  return toPriorityTrend(data);
 }
 
 export async function getSlaCompliance(range: AnalyticsRange = {}): Promise<SlaCompliance> {

@@ -28,6 +28,7 @@ import type {
   Satisfaction,
   SlaCompliance,
   StatusBreakdown,
+  PriorityTrendPoint,
   VolumePoint,
 } from "@/types/analytics";
 import { contractBroken, expectArray, expectOneOf, expectShape, type Spec } from "./contract";
@@ -312,6 +313,17 @@ export function toVolume(raw: unknown): VolumePoint[] {
     key: periodKey(p.period),
     created: num(p.created, "Volume.created"),
     resolved: num(p.resolved, "Volume.resolved"),
+  }));
+}
+
+/** GET analytics/priority-trend → `{interval, items: [{period, low, medium, high, urgent}]}`. */
+export function toPriorityTrend(raw: unknown): PriorityTrendPoint[] {
+  return itemsOf(raw, "PriorityTrend").map((p) => ({
+    key: periodKey(p.period),
+    low: num(p.low, "PriorityTrend.low"),
+    medium: num(p.medium, "PriorityTrend.medium"),
+    high: num(p.high, "PriorityTrend.high"),
+    urgent: num(p.urgent, "PriorityTrend.urgent"),
   }));
 }
 

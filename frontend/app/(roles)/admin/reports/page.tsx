@@ -1,14 +1,14 @@
 "use client";
 import { PageWrapper } from "@/components/layout/PageWrapper";
-import { TicketListPanel } from "@/components/common/TicketListPanel";
+import { DepartmentReport } from "@/components/common/ReportsView";
 import { useI18n } from "@/hooks/useI18n";
 
-/** Every ticket with the full filter set (status, priority, department, search). */
+/** A summary per department over a date range (in the URL), with a CSV export. */
 export default function AdminReportsPage() {
   const { t } = useI18n();
   return (
     <PageWrapper title={t("nav.reports")}>
-      <TicketListPanel baseFilters={{}} testId="admin-reports" />
+      <DepartmentReport />
     </PageWrapper>
   );
 }
