@@ -12569,7 +12569,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description File too large (file_too_large) */
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
             413: {
                 headers: {
                     /** @description Requests per minute for this caller, or 'unlimited' */
