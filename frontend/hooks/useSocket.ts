@@ -1,4 +1,6 @@
 "use client";
+import { errorMessage, errorText } from "@/lib/serverText";
+import { useUiStore } from "@/store/uiStore";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
@@ -71,7 +73,7 @@ export function useTicketRoom(roomId: string | undefined) {
               );
             }
             // An expired token or lost access comes with a close the room reacts to (`ended`).
-            if (code !== "token_invalid" && code !== "not_found") toast.error(detail);
+            if (code !== "token_invalid" && code !== "not_found") toast.error(errorText(useUiStore.getState().locale, { code }));
           },
         }),
     });
@@ -127,7 +129,7 @@ export function useTicketRoom(roomId: string | undefined) {
           queryClient.setQueryData<ChatMessage[]>(key, (old = []) =>
             old.map((m) => (m.client_id === clientId && m.pending ? { ...m, failed: true } : m)),
           );
-          toast.error(toApiError(error).detail);
+          toast.error(errorMessage(error));
         }
       };
       const sent = socketRef.current?.send({ type: SOCKET_EVENTS.messageSend, client_id: clientId, body });

@@ -1,4 +1,5 @@
 "use client";
+import { errorMessage, ticketSavedText } from "@/lib/serverText";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import * as ticketService from "@/services/api/ticketService";
@@ -14,9 +15,9 @@ function useConflictHandler() {
     if (!isVersionConflict(error)) return false;
     try {
       const latest = await ticketService.getTicket(ticketId);
-      showConflict({ latest, message: toApiError(error).detail });
+      showConflict({ latest, message: errorMessage(error) });
     } catch {
-      showConflict({ latest: null, message: toApiError(error).detail });
+      showConflict({ latest: null, message: errorMessage(error) });
     }
     return true;
   };
@@ -46,11 +47,11 @@ export function useTicketAction(ticket: Ticket | undefined) {
     },
     onSuccess: (updated) => {
       saved(updated);
-      toast.success(`${updated.number}: ${updated.status.replace(/_/g, " ")}`);
+      toast.success(ticketSavedText(updated));
     },
     onError: async (error) => {
       if (ticket && (await onConflict(error, ticket.id))) return;
-      toast.error(toApiError(error).detail);
+      toast.error(errorMessage(error));
     },
     meta: { silent: true },
   });
@@ -69,7 +70,7 @@ export function useUpdateTicket(ticketId: string) {
     },
     onError: async (error) => {
       if (await onConflict(error, ticketId)) return;
-      toast.error(toApiError(error).detail);
+      toast.error(errorMessage(error));
     },
     meta: { silent: true },
   });

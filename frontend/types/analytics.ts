@@ -89,6 +89,9 @@ export interface AuditEntry {
   actor_id: string | null;
   actor_name: string | null;
   action: string;
+  /** The machine kind and its params, rendered in the reader's language (lib/serverText). */
+  kind: string;
+  params: Record<string, unknown>;
   entity: string;
   entity_id: string | null;
   created_at: string;

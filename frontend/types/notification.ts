@@ -3,6 +3,8 @@ export interface AppNotification {
   kind: string;
   title: string;
   body: string;
+  /** What the reader's language needs to say it (DESIGN §9): number, status, until... */
+  params: Record<string, unknown>;
   ticket_id: string | null;
   read_at: string | null;
   created_at: string;

@@ -103,6 +103,9 @@ export interface Ticket {
 export interface HistoryEntry {
   id: string;
   action: string;
+  /** The machine kind ("ticket.submit") and its params, rendered in the reader's language. */
+  kind: string;
+  params: Record<string, unknown>;
   from_status: string | null;
   to_status: string | null;
   actor_id: string | null;

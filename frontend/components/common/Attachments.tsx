@@ -1,4 +1,5 @@
 "use client";
+import { errorMessage } from "@/lib/serverText";
 import { useRef, useState } from "react";
 import { Download, Paperclip, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
@@ -120,7 +121,7 @@ export function useQueuedUploads() {
         setFiles((prev) => prev.map((f) => (f.key === queued.key ? { ...f, progress: 1, done: true, error: undefined } : f)));
       } catch (error) {
         ok = false;
-        setFiles((prev) => prev.map((f) => (f.key === queued.key ? { ...f, error: toApiError(error).detail } : f)));
+        setFiles((prev) => prev.map((f) => (f.key === queued.key ? { ...f, error: errorMessage(error) } : f)));
       }
     }
     return ok;
@@ -146,7 +147,7 @@ export function AttachmentList({ ticketId, canUpload }: { ticketId: string; canU
       {attachments.isLoading ? (
         <SkeletonRows rows={2} />
       ) : attachments.error ? (
-        <p className="text-sm text-muted-foreground">{toApiError(attachments.error).detail}</p>
+        <p className="text-sm text-muted-foreground">{errorMessage(attachments.error)}</p>
       ) : !attachments.data?.length ? (
         <p className="text-sm text-muted-foreground">{t("common.empty")}</p>
       ) : (

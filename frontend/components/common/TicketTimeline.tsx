@@ -2,7 +2,7 @@
 import { useTicketHistory } from "@/hooks/useTickets";
 import { useI18n } from "@/hooks/useI18n";
 import { formatDateTime } from "@/lib/helpers";
-import { historyLabel } from "@/lib/labels";
+import { historyText } from "@/lib/serverText";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState } from "./States";
 
@@ -18,18 +18,12 @@ export function TicketTimeline({ ticketId }: { ticketId: string }) {
         <li key={entry.id} className="relative">
           <span className="absolute -start-[1.4rem] top-1.5 h-2.5 w-2.5 rounded-full bg-primary" aria-hidden />
           <p className="text-sm font-medium">
-            {historyLabel(t, entry.action)}
-            {entry.to_status && (
-              <span className="text-muted-foreground">
-                {" "}
-                → {t(`status.${entry.to_status}`)}
-              </span>
-            )}
+            {historyText(locale, entry)}
           </p>
           <p className="text-xs text-muted-foreground">
-            {entry.actor_name ?? "—"} · {formatDateTime(entry.created_at, locale)}
+            <bdi>{entry.actor_name ?? "—"}</bdi> · {formatDateTime(entry.created_at, locale)}
           </p>
-          {entry.reason && <p className="mt-1 text-sm">“{entry.reason}”</p>}
+          {entry.reason && <p className="mt-1 text-sm" dir="auto">{entry.reason}</p>}
         </li>
       ))}
     </ol>

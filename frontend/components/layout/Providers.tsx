@@ -1,4 +1,5 @@
 "use client";
+import { errorMessage } from "@/lib/serverText";
 import { useEffect, useState } from "react";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Toaster, toast } from "sonner";
@@ -23,7 +24,7 @@ function makeQueryClient() {
     mutationCache: new MutationCache({
       onError: (error, _vars, _ctx, mutation) => {
         if (mutation.meta?.silent) return;
-        toast.error(toApiError(error).detail);
+        toast.error(errorMessage(error));
       },
     }),
   });

@@ -200,7 +200,7 @@ export function toApproval(raw: unknown): Approval {
 
 const HISTORY_SPEC: Spec<Schemas["HistoryOut"]> = {
   id: "string", created_at: "string", actor_id: "string|null", actor_code: "string", actor_name: "string",
-  action: "string", before: "object|null", after: "object|null", reason: "string",
+  action: "string", before: "object|null", after: "object|null", reason: "string", kind: "string", params: "object",
 };
 
 /** GET tickets/{id}/history: audit entries whose action is "ticket.<action>". */
@@ -212,6 +212,8 @@ export function toHistory(raw: unknown): HistoryEntry {
   return {
     id: h.id,
     action,
+    kind: h.kind || h.action,
+    params: h.params ?? {},
     from_status: fromStatus,
     // Only a change of status is worth an arrow; an edit keeps the status it had.
     to_status: toStatus && toStatus !== fromStatus ? toStatus : null,
@@ -223,13 +225,13 @@ export function toHistory(raw: unknown): HistoryEntry {
 }
 
 const NOTIFICATION_SPEC: Spec<Schemas["NotificationOut"]> = {
-  id: "string", kind: "string", title: "string", body: "string", ticket_id: "string|null", urgent: "boolean",
+  id: "string", kind: "string", title: "string", body: "string", params: "object", ticket_id: "string|null", urgent: "boolean",
   read_at: "string|null", created_at: "string",
 };
 
 export function toNotification(raw: unknown): AppNotification {
   const n = expectShape(raw, NOTIFICATION_SPEC, "NotificationOut");
-  return { id: n.id, kind: n.kind, title: n.title, body: n.body, ticket_id: n.ticket_id, read_at: n.read_at, created_at: n.created_at };
+  return { id: n.id, kind: n.kind, title: n.title, body: n.body, params: n.params, ticket_id: n.ticket_id, read_at: n.read_at, created_at: n.created_at };
 }
 
 const PREFERENCES_SPEC: Spec<Schemas["PreferencesOut"]> = { email_enabled: "boolean", email_kinds: "object" };
@@ -392,7 +394,7 @@ export function toResolutionTime(raw: unknown): ResolutionTimeRow[] {
 const AUDIT_SPEC: Spec<Schemas["AuditEntryOut"]> = {
   id: "string", created_at: "string", actor_id: "string|null", actor_code: "string", actor_name: "string",
   action: "string", object_type: "string", object_id: "string", before: "object|null", after: "object|null",
-  reason: "string", request_id: "string", ip: "string", archived: "boolean",
+  reason: "string", request_id: "string", ip: "string", archived: "boolean", kind: "string", params: "object",
 };
 
 /** GET audit: one entry of the audit log. */
@@ -403,6 +405,8 @@ export function toAuditEntry(raw: unknown): AuditEntry {
     actor_id: e.actor_id,
     actor_name: e.actor_name || e.actor_code || null,
     action: e.action,
+    kind: e.kind || e.action,
+    params: e.params ?? {},
     entity: e.object_type,
     entity_id: e.object_id || null,
     created_at: e.created_at,

@@ -115,9 +115,10 @@ describe("ticket pages against the real API", () => {
     const submit = toHistory({
       id: "3cd5", created_at: "2026-11-26T23:06:03.823Z", actor_id: "a31b", actor_code: "req1", actor_name: "", action: "ticket.submit",
       before: { status: "draft", version: 1 }, after: { status: "submitted", version: 2 }, reason: "",
+      kind: "ticket.submit", params: { from_status: "draft", to_status: "submitted", changed: ["status"] },
     });
     expect(submit).toMatchObject({ action: "submit", from_status: "draft", to_status: "submitted", actor_name: "req1", reason: null });
-    const edit = toHistory({ id: "e", created_at: "x", actor_id: null, actor_code: "req1", actor_name: "Req One", action: "ticket.update", before: { status: "draft", title: "a" }, after: { status: "draft", title: "b" }, reason: "" });
+    const edit = toHistory({ id: "e", created_at: "x", actor_id: null, actor_code: "req1", actor_name: "Req One", action: "ticket.update", before: { status: "draft", title: "a" }, after: { status: "draft", title: "b" }, reason: "", kind: "ticket.update", params: { changed: ["title"] } });
     expect(edit.to_status).toBeNull();
     const t = (key: string) => translate("en", key);
     expect(historyLabel(t, "submit")).toBe("Submitted");
@@ -158,6 +159,7 @@ describe("audit log", () => {
     id: "3cd5", created_at: "2026-11-26T23:06:03.823Z", actor_id: "a31b", actor_code: "req1", actor_name: "", action: "ticket.submit",
     object_type: "ticket", object_id: "5140", before: { status: "draft", title: "New classroom setup", version: 1 },
     after: { status: "submitted", title: "New classroom setup", version: 2 }, reason: "", request_id: "b351", ip: "127.0.0.1", archived: false,
+    kind: "ticket.submit", params: { from_status: "draft", to_status: "submitted", changed: ["status"] },
   };
   it("reads an entry and lists only what changed", () => {
     const e = toAuditEntry(ENTRY);

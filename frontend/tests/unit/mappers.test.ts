@@ -37,7 +37,7 @@ describe("ticket mapping", () => {
     expect(toAttachment({ ...attachment, status: "failed" }).status).toBe("failed");
   });
   it("reads history from audit entries", () => {
-    const h = toHistory({ id: "h", action: "ticket.assign", actor_id: null, actor_code: "mod1", actor_name: "", before: { status: "submitted" }, after: { status: "assigned" }, created_at: "x", reason: "" });
+    const h = toHistory({ id: "h", action: "ticket.assign", actor_id: null, actor_code: "mod1", actor_name: "", before: { status: "submitted" }, after: { status: "assigned" }, created_at: "x", reason: "", kind: "ticket.assign", params: { from_status: "submitted", to_status: "assigned", changed: ["status"] } });
     expect(h).toMatchObject({ from_status: "submitted", to_status: "assigned", actor_name: "mod1" });
     expect(() => toHistory({ id: "h", verb: "ticket.assign", created_at: "x" })).toThrow(ContractError);
   });

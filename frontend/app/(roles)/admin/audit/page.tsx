@@ -11,7 +11,7 @@ import { EmptyState, ErrorState, InlineError } from "@/components/common/States"
 import { useAudit, useExportAudit, useUsers } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import { formatDateTime } from "@/lib/helpers";
-import { auditChanges } from "@/services/api/mappers";
+import { auditChangeLines, historyText } from "@/lib/serverText";
 import type { AuditFilters } from "@/types/analytics";
 
 const OBJECT_TYPES = ["ticket", "user", "department", "attachment", "sla_policy", "holiday", "desk_settings", "user_import", "user_sync"];
@@ -102,12 +102,12 @@ export default function AuditPage() {
             </THead>
             <TBody>
               {audit.data.items.map((e) => {
-                const changes = auditChanges(e);
+                const changes = auditChangeLines(locale, e);
                 return (
                   <TR key={e.id}>
                     <TD className="whitespace-nowrap">{formatDateTime(e.created_at, locale)}</TD>
-                    <TD>{e.actor_name ?? "—"}</TD>
-                    <TD className="font-mono text-xs">{e.action}</TD>
+                    <TD dir="auto">{e.actor_name ?? "—"}</TD>
+                    <TD title={e.action}>{historyText(locale, e)}</TD>
                     <TD className="hidden sm:table-cell">
                       {e.entity.replace(/_/g, " ")} <span className="font-mono text-xs text-muted-foreground">{e.entity_id?.slice(0, 8)}</span>
                     </TD>
@@ -118,7 +118,7 @@ export default function AuditPage() {
                         </div>
                       ))}
                       {changes.length > 4 && <div className="text-muted-foreground">+{changes.length - 4}</div>}
-                      {e.reason && <div className="italic">“{e.reason}”</div>}
+                      {e.reason && <div className="italic" dir="auto">{e.reason}</div>}
                       {e.ip && <div className="text-muted-foreground">{e.ip}</div>}
                     </TD>
                   </TR>
