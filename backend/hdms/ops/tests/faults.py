@@ -7,6 +7,7 @@ Ports come from ``HDMS_FAULTS_PORTS`` (default 19240-19259), the first free ones
 
 import contextlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -30,7 +31,9 @@ def _port_free(port: int) -> bool:
 
 def free_ports(count: int) -> list[int]:
     first, last = (int(p) for p in os.environ.get("HDMS_FAULTS_PORTS", "19240-19259").split("-"))
-    ports = [port for port in range(first, last + 1) if _port_free(port)][:count]
+    # In random order: two suites started at once (other checkouts) rarely pick the same ports.
+    candidates = random.SystemRandom().sample(range(first, last + 1), last - first + 1)
+    ports = [port for port in candidates if _port_free(port)][:count]
     if len(ports) < count:
         raise RuntimeError(f"Fewer than {count} free ports in {first}-{last} (HDMS_FAULTS_PORTS)")
     return ports
