@@ -1505,7 +1505,7 @@ export interface components {
             /** Sla Breached */
             sla_breached?: boolean | null;
             /** Ordering */
-            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "number" | "-number") | null;
+            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number") | null;
             /**
              * Cursor
              * @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode.
@@ -2455,6 +2455,11 @@ export interface components {
             count: number;
             /** Next */
             next: string | null;
+            /**
+             * Hidden Before Join
+             * @default 0
+             */
+            hidden_before_join: number;
         };
         /** MessageIn */
         MessageIn: {
@@ -6589,7 +6594,7 @@ export interface operations {
                 created_after?: string | null;
                 created_before?: string | null;
                 sla_breached?: boolean | null;
-                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "number" | "-number") | null;
+                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number") | null;
                 /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
                 cursor?: string | null;
                 page?: number;

@@ -35,7 +35,8 @@ def message_list(request: HttpRequest, ticket_id: UUID, params: Query[MessageLis
     page = selectors.message_page(access=access, after=params.after, cursor=params.cursor, limit=params.limit)
     # The cursor carries the direction, so ``after`` is not repeated in ``next``.
     nxt = f"{request.path}?cursor={page.next_cursor}&limit={params.limit}" if page.next_cursor else None
-    return {"items": [selectors.message_payload(m) for m in page.items], "count": page.count, "next": nxt}
+    return {"items": [selectors.message_payload(m) for m in page.items], "count": page.count, "next": nxt,
+            "hidden_before_join": selectors.message_hidden_count(access=access)}
 
 
 @messages_router.post("/{ticket_id}/messages", response={200: MessageOut, 201: MessageOut})

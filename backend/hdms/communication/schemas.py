@@ -47,6 +47,8 @@ class MessagePageOut(Schema):
     items: list[MessageOut]
     count: int
     next: str | None
+    # Messages posted before this user joined the room: hidden from them by the join-time rule.
+    hidden_before_join: int = 0
 
 
 class NotificationOut(Schema):

@@ -133,6 +133,14 @@ def message_visible_qs(*, access: RoomAccess) -> QuerySet[Message]:
     return messages
 
 
+def message_hidden_count(*, access: RoomAccess) -> int:
+    """How many of the room's messages were posted before the user joined (hidden by the
+    join-time rule, §9): the page tells a new participant they exist, never what they say."""
+    if access.sees_all or access.joined_at is None:
+        return 0
+    return Message.objects.filter(room_id=access.room_id, created_at__lt=access.joined_at).count()
+
+
 def message_in_room(*, room_id: Any, message_id: Any) -> bool:
     """Whether ``message_id`` is a message of the room (a ticket's conversation)."""
     return Message.objects.filter(id=message_id, room_id=room_id).exists()

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hdms.audit.services import audit_record
-from hdms.core.errors import DomainError, FileTooLarge, InvalidTransition, NotFound, ValidationFailed
+from hdms.core.errors import DomainError, FileTooLarge, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
 from hdms.core.notification_kinds import NotificationKind
 from hdms.core.outbox import outbox_task
@@ -52,7 +52,7 @@ from hdms.files.selectors import (
 )
 from hdms.files.storage import discard, quarantine_dir, quarantine_path, storage_key, store_from_path
 from hdms.files.uploads import ReceivedUpload
-from hdms.tickets.selectors import TERMINAL_STATUSES, ticket_get_visible
+from hdms.tickets.selectors import TERMINAL_STATUSES, attach_refusal, ticket_get_visible
 
 logger = logging.getLogger("hdms.files")
 
@@ -155,6 +155,9 @@ def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attach
     upload: ReceivedUpload | None = None
     try:
         try:
+            refusal = attach_refusal(user=user, ticket=ticket)
+            if refusal:
+                raise Forbidden(refusal)
             if getattr(ticket, "status", "") in TERMINAL_STATUSES:  # finished tickets take no new files
                 raise InvalidTransition(f"Files cannot be added to a {ticket.status} ticket.")
             max_bytes, limit_detail = _upload_budget(ticket_id=ticket.id)

@@ -135,8 +135,16 @@ def _rejecter(user: Actor, t: TicketFacts) -> bool:
     return _pending_approver(user, t) if t.status == S.PENDING_APPROVAL else is_staff(user)
 
 
+def approves_only(user: Actor, t: TicketFacts) -> bool:
+    """An approver (Finance, CEO) on a ticket that is not theirs to file or work: they decide its
+    approval and read it, but neither chat nor attach files there."""
+    return (bool(getattr(user, "is_approver", False)) and not is_staff(user)
+            and str(user.id) not in (t.requestor_id, t.assignee_id, t.owner_id))
+
+
 def _chat_writer(user: Actor, t: TicketFacts) -> bool:
-    return not is_admin(user)  # admins observe every chat silently (DESIGN §2, §5)
+    # Admins observe every chat silently (DESIGN §2, §5); approvers only decide.
+    return not is_admin(user) and not approves_only(user, t)
 
 
 # ---------------------------------------------------------------- further conditions (409 when unmet)
@@ -165,6 +173,11 @@ def _splittable(t: TicketFacts) -> str | None:
     if t.status == S.IN_PROGRESS and t.owner_id is None:
         return "Cannot split a ticket that is in progress."  # only an already split parent grows
     return None
+
+
+def _not_split(t: TicketFacts) -> str | None:
+    # A split parent is worked through its sub-tickets (its owner is the splitting moderator).
+    return "A split ticket is worked through its sub-tickets; reassign those instead." if t.owner_id else None
 
 
 def _chat_open(t: TicketFacts) -> str | None:
@@ -209,7 +222,8 @@ RULES: dict[Action, Rule] = {
     Action.APPROVE: Rule(_pending_approver, frozenset({S.PENDING_APPROVAL}),
                          "This approval is not waiting on you."),
     Action.ASSIGN: Rule(_staff, _fsm_sources(Ticket.assign), "Only moderators assign tickets."),
-    Action.REASSIGN: Rule(_staff, _fsm_sources(Ticket.reassign), "Only moderators reassign tickets."),
+    Action.REASSIGN: Rule(_staff, _fsm_sources(Ticket.reassign), "Only moderators reassign tickets.",
+                          _not_split),
     Action.START: Rule(is_worker, _fsm_sources(Ticket.start), "Only the assignee starts work."),
     Action.POSTPONE: Rule(is_worker, _fsm_sources(Ticket.postpone), "Only the assignee postpones work."),
     Action.RESUME: Rule(is_worker, _fsm_sources(Ticket.resume), "Only the assignee resumes work."),
@@ -225,7 +239,8 @@ RULES: dict[Action, Rule] = {
                        _splittable),
     # Admins may delete any ticket; the requestor only their draft (withdraw the rest).
     Action.DELETE: Rule(_requestor_or_admin, ANY_STATE, "You are not allowed to do this."),
-    Action.MESSAGE: Rule(_chat_writer, ANY_STATE, "Admins observe chats silently; they do not post.",
+    Action.MESSAGE: Rule(_chat_writer, ANY_STATE, "Admins observe chats silently and approvers only decide; "
+                                                  "neither posts.",
                          _chat_open),
 }
 

@@ -17,7 +17,7 @@ from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
 PriorityName = Literal[tuple(Priority.values)]  # type: ignore[valid-type]  # named once: models.Priority
 StatusName = Literal[tuple(TicketStatus.values)]  # type: ignore[valid-type]  # named once: models.TicketStatus
 OrderingName = Literal["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority",
-                       "resolution_due", "-resolution_due", "number", "-number"]
+                       "resolution_due", "-resolution_due", "sla_due", "-sla_due", "number", "-number"]
 EditableField = Literal[EDITABLE_BY_REQUESTOR]  # type: ignore[valid-type]  # the widest set; policy decides per caller
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -150,6 +151,13 @@ def chat_post_refusal(*, user: Any, facts: policy.TicketFacts) -> tuple[str, str
     return None if decision.allowed else (decision.code, decision.detail)
 
 
+def attach_refusal(*, user: Any, ticket: Ticket) -> str | None:
+    """Why ``user`` may not add files to ``ticket`` (an approver who only decides it), or None."""
+    if policy.approves_only(user, policy_facts(ticket, action="attach")):
+        return "Approvers decide the approval; they do not add files to the ticket."
+    return None
+
+
 def chat_access(*, user: Any, ticket_id: Any) -> ChatAccess:
     """How ``user`` may use the chat room of ``ticket_id`` (a sub-ticket's room is its parent's).
 
@@ -267,11 +275,14 @@ ORDERINGS = {
     "-priority": ("-priority", "-created_at", "-id"),
     "resolution_due": ("resolution_due", "id"),
     "-resolution_due": ("-resolution_due", "-id"),
+    "sla_due": ("resolution_due", "id"),  # DESIGN §10's name for the resolution target
+    "-sla_due": ("-resolution_due", "-id"),
     "number": ("number",),
     "-number": ("-number",),
 }
 DEFAULT_ORDERING = "-created_at"
 MESSAGE_MATCH_LIMIT = 5000
+NUMBER_QUERY = re.compile(r"^(?:hd[-\s]?)?#?0*(\d{1,9})$", re.IGNORECASE)
 
 
 def room_joins(*, user: Any) -> QuerySet[TicketParticipant]:
@@ -292,6 +303,9 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     else:
         text_match = Q(title__icontains=q) | Q(description__icontains=q)
     match = text_match | Q(number__iexact=q)
+    number = NUMBER_QUERY.match(q)
+    if number:  # "11", "HD-11", "hd000011": the ticket HD-000011, as people say its number
+        match |= Q(number=f"HD-{int(number.group(1)):06d}")
     try:
         from hdms.communication.selectors import message_ticket_ids_matching
     except ImportError:  # the communication service's search is not there yet: title/description only

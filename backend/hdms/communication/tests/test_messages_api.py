@@ -86,6 +86,23 @@ def test_participant_sees_messages_from_joined_at_and_moderator_sees_all(api, pe
         assert {m["id"] for m in items} == {str(early.id), str(later.id)}, role
 
 
+def test_late_joiner_is_told_how_many_earlier_messages_are_hidden(api, people, ticket, make_user):
+    ticket.participants.filter(user=people["requestor"]).update(joined_at=timezone.now() - timedelta(hours=3))
+    for i in range(3):
+        post_message(author=people["requestor"], ticket=ticket, body=f"before {i}",
+                     created_at=timezone.now() - timedelta(hours=2))
+    late_joiner = make_user(role="assignee")
+    add_participant(ticket, late_joiner, joined_at=timezone.now() - timedelta(hours=1))
+    post_message(author=people["requestor"], ticket=ticket, body="after")
+
+    page = api(late_joiner).get(url(ticket)).json()
+    assert page["hidden_before_join"] == 3 and page["count"] == 1
+    assert all("before" not in m["body"] for m in page["items"])  # the count, never the text
+    # People who see the whole room have nothing hidden.
+    for role in ("moderator", "requestor"):
+        assert api(people[role]).get(url(ticket)).json()["hidden_before_join"] == 0, role
+
+
 def test_sub_ticket_shares_the_parent_room(api, people, ticket, make_user, department):
     sub_assignee = make_user(role="assignee", department=department)
     sub = make_ticket(requestor=people["requestor"], assignee=sub_assignee, parent=ticket, status="assigned")

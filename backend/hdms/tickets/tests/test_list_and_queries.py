@@ -48,6 +48,32 @@ def test_filters_narrow_the_list(desk, api):
 
 
 @pytest.mark.django_db
+def test_search_by_the_digits_of_a_number_finds_that_ticket_only(desk, api):
+    a = submitted_ticket(desk.requestor, title="Broken projector")
+    b = submitted_ticket(desk.requestor, title="Leaking roof")
+    digits = str(int(a.number.removeprefix("HD-")))  # HD-000011 -> "11"
+    client = api(desk.moderator)
+    for q in (digits, f"HD-{digits}", f"hd{digits}", f"#{digits}", a.number.lower()):
+        assert _ids(client.get("tickets", {"q": q})) == [str(a.id)], q
+    assert str(b.id) not in _ids(client.get("tickets", {"q": digits}))
+    # Visibility still decides: another requestor finds nothing by the number.
+    assert _ids(api(desk.other_requestor).get("tickets", {"q": digits})) == []
+
+
+@pytest.mark.django_db
+def test_ordering_by_sla_due_follows_the_resolution_target(desk, api):
+    now = timezone.now()
+    late = submitted_ticket(desk.requestor, title="late")
+    soon = submitted_ticket(desk.requestor, title="soon")
+    Ticket.objects.filter(id=late.id).update(resolution_due=now + timedelta(days=3))
+    Ticket.objects.filter(id=soon.id).update(resolution_due=now + timedelta(hours=2))
+    client = api(desk.moderator)
+    assert _ids(client.get("tickets", {"ordering": "sla_due"}))[:2] == [str(soon.id), str(late.id)]
+    descending = _ids(client.get("tickets", {"ordering": "-sla_due"}))
+    assert descending.index(str(late.id)) < descending.index(str(soon.id))
+
+
+@pytest.mark.django_db
 def test_offset_and_keyset_pagination_walk_every_ticket_once(desk, api):
     TicketFactory.create_batch(7, requestor=desk.requestor)
     client = api(desk.moderator)

@@ -95,7 +95,7 @@ EXPECTED = [
     ("submitted", "requestor", ["withdraw", "message"]),
     ("submitted", "moderator", ["reject", "request_approval", "assign", "split", "message"]),
     ("submitted", "admin", ["withdraw", "reject", "request_approval", "assign", "split", "delete"]),
-    ("pending_approval", "finance", ["reject", "approve", "message"]),
+    ("pending_approval", "finance", ["reject", "approve"]),  # approvers decide; they do not chat
     ("pending_approval", "moderator", ["message"]),
     ("approved", "moderator", ["assign", "split", "message"]),
     ("assigned", "assignee", ["start", "message"]),
@@ -178,3 +178,47 @@ def test_split_is_offered_on_an_in_progress_parent_its_owner_split(desk, api):
     assert "split" not in sub["allowed_actions"]
     plain = in_progress_ticket(desk.requestor, desk.moderator, desk.assignee)
     assert "split" not in api(desk.moderator).get(f"tickets/{plain.id}").json()["allowed_actions"]
+
+
+@pytest.mark.django_db
+def test_a_split_parent_offers_no_reassign_and_refuses_one(desk, api):
+    ticket = submitted_ticket(desk.requestor)
+    response = api(desk.moderator).post(f"tickets/{ticket.id}/subtickets", {
+        "version": ticket.version, "items": [{"department_id": str(desk.it.id), "assignee_id": str(desk.assignee.id)}]})
+    assert response.status_code == 201
+    parent = api(desk.moderator).get(f"tickets/{ticket.id}").json()
+    assert parent["status"] == "in_progress" and "reassign" not in parent["allowed_actions"]
+    refused = api(desk.moderator).post(f"tickets/{ticket.id}/actions/reassign", {
+        "version": parent["version"], "assignee_id": str(desk.assignee2.id)})
+    assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
+    assert Ticket.objects.get(id=ticket.id).assignee_id is None  # nothing changed
+    # Its sub-ticket and an unsplit ticket in progress are reassigned as before.
+    sub = api(desk.moderator).get(f"tickets/{response.json()[0]['id']}").json()
+    assert "reassign" in sub["allowed_actions"]
+    plain = in_progress_ticket(desk.requestor, desk.moderator, desk.assignee)
+    assert "reassign" in api(desk.moderator).get(f"tickets/{plain.id}").json()["allowed_actions"]
+
+
+@pytest.mark.django_db
+def test_an_approver_decides_but_neither_chats_nor_attaches_on_a_ticket_they_only_approve(desk, api):
+    from hdms.files.tests.conftest import multipart
+
+    ticket = SETUPS["pending_approval"](desk)
+    payload = api(desk.finance).get(f"tickets/{ticket.id}").json()
+    assert "approve" in payload["allowed_actions"] and "reject" in payload["allowed_actions"]
+    assert "message" not in payload["allowed_actions"]
+    posted = api(desk.finance).post(f"tickets/{ticket.id}/messages", {"body": "Looks fine"})
+    assert posted.status_code == 403 and posted.json()["code"] == "forbidden"
+    body, content_type = multipart(filename="quote.txt", content=b"a quote\n", content_type="text/plain")
+    client = api(desk.finance)
+    uploaded = client.client.post(f"/api/v1/tickets/{ticket.id}/attachments", body, content_type=content_type,
+                                  **client.headers)
+    assert uploaded.status_code == 403 and uploaded.json()["code"] == "forbidden"
+    from hdms.communication.models import Message
+    from hdms.files.models import Attachment
+
+    assert not Attachment.objects.filter(ticket_id=ticket.id).exists()  # nothing stored
+    assert not Message.objects.filter(room_id=ticket.id).exists()
+    # The requestor and moderators still chat on it.
+    assert "message" in api(desk.requestor).get(f"tickets/{ticket.id}").json()["allowed_actions"]
+    assert api(desk.moderator).post(f"tickets/{ticket.id}/messages", {"body": "Waiting on Finance"}).status_code == 201
