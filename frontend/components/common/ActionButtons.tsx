@@ -10,11 +10,11 @@ import { useTicketAction, useCreateSubtickets } from "@/hooks/useTicketActions";
 import { useI18n } from "@/hooks/useI18n";
 import type { ServerAction, Ticket, TicketAction } from "@/types/ticket";
 
-const DIRECT: TicketAction[] = ["submit", "withdraw", "request_approval", "start", "resume", "resolve", "close"];
+const DIRECT: TicketAction[] = ["submit", "withdraw", "request_approval", "approve", "start", "resume", "resolve", "close"];
 type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | null;
-/** Allowed actions offered elsewhere on the page: rating card, chat box, approvals page, (no delete button). */
-const ELSEWHERE: ServerAction[] = ["rate", "message", "approve", "delete"];
-export type BarItem = Exclude<ServerAction, "rate" | "message" | "approve" | "delete"> | "edit";
+/** Allowed actions offered elsewhere on the page: the rating card and the chat box (no delete button). */
+const ELSEWHERE: ServerAction[] = ["rate", "message", "delete"];
+export type BarItem = Exclude<ServerAction, "rate" | "message" | "delete"> | "edit";
 
 /** The action bar: exactly the server's allowed_actions (minus those offered elsewhere), plus Edit
  *  when PATCH accepts a field from this person. The web app decides nothing itself (DESIGN §9). */

@@ -44,6 +44,7 @@ const FIXTURES: { name: string; allowed: ServerAction[]; editable: string[]; bar
     editable: ["title", "description", "department_id", "category", "priority", "amount", "due_at"],
     bar: ["submit", "withdraw", "edit"] },
   { name: "admin observer, in progress", allowed: ["withdraw", "start"], editable: ["priority"], bar: ["withdraw", "start", "edit"] },
+  { name: "finance approver, pending approval", allowed: ["reject", "approve", "message"], editable: [], bar: ["reject", "approve"] },
   { name: "assignee, someone else's ticket", allowed: [], editable: [], bar: [] },
 ];
 
