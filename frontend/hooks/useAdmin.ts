@@ -74,6 +74,8 @@ export function useSaveSlaPolicy() {
   return useMutation({
     mutationFn: slaService.updateSlaPolicy,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.sla }),
+    // The policy row says its errors in place, in hours (the API counts minutes).
+    meta: { silent: true },
   });
 }
 

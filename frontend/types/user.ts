@@ -12,6 +12,8 @@ export interface User {
   is_approver: boolean;
   approver_kind: ApproverKind;
   is_active?: boolean;
+  /** The person's language (PATCH auth/me): the web app's and their emails'. */
+  language?: "en" | "ur";
 }
 
 export interface Department {

@@ -16,6 +16,7 @@ from hdms.users.schemas import (
     DepartmentPatch,
     ImportReportOut,
     LoginIn,
+    MePatch,
     OtpRequiredOut,
     OtpVerifyIn,
     RefreshIn,
@@ -65,6 +66,12 @@ def logout(request: HttpRequest, payload: RefreshIn) -> tuple[int, None]:
 @auth_router.get("/me", response=UserOut)
 def me(request: HttpRequest):
     return request.auth
+
+
+@auth_router.patch("/me", response=UserOut)
+def me_update(request: HttpRequest, payload: MePatch):
+    """What a person sets for themselves: the language the desk speaks to them in (emails too)."""
+    return services.user_set_language(user=request.auth, language=payload.language)
 
 
 @users_router.get("", response=UserPage)

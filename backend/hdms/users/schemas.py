@@ -88,6 +88,12 @@ class UserPatch(StrictIn):
     version: int | None = Field(None, ge=1)
 
 
+class MePatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["en", "ur"]
+
+
 class UserFilters(Schema):
     role: RoleName | None = None
     department: uuid.UUID | None = None

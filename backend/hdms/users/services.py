@@ -202,3 +202,13 @@ def user_delete(*, by: Any, user_id: Any) -> None:
     user = user_deactivate(by=by, user_id=user_id)
     User.all_objects.filter(id=user.id).update(is_deleted=True, version=F("version") + 1)
     audit_record(action="user.delete", actor=by, object_type="user", object_id=user.id)
+
+
+def user_set_language(*, user: Any, language: str) -> Any:
+    """A person's own language (``en``/``ur``): the web app's language switch and their emails."""
+    if language not in ("en", "ur"):
+        raise ValidationFailed(errors=[{"loc": ["language"], "msg": "invalid", "code": "invalid_choice"}])
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

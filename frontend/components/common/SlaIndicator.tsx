@@ -30,10 +30,10 @@ export function SlaIndicator({ sla, compact = false }: { sla: Sla | null; compac
         </p>
       )}
       <p className="flex items-center gap-1 text-muted-foreground">
-        <Clock className="h-4 w-4" aria-hidden /> {t("ticket.firstResponseDue")}: {formatDateTime(sla.first_response_due, locale)}
+        <Clock className="h-4 w-4" aria-hidden /> {t("ticket.firstResponseDue")}: {sla.paused ? t("ticket.duePaused") : formatDateTime(sla.first_response_due, locale)}
       </p>
       <p className="flex items-center gap-1 text-muted-foreground">
-        <Clock className="h-4 w-4" aria-hidden /> {t("ticket.resolutionDue")}: {formatDateTime(sla.resolution_due, locale)}
+        <Clock className="h-4 w-4" aria-hidden /> {t("ticket.resolutionDue")}: {sla.paused ? t("ticket.duePaused") : formatDateTime(sla.resolution_due, locale)}
       </p>
     </div>
   );

@@ -71,12 +71,12 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
                 data-pending={message.pending ? "true" : undefined}
               >
                 <p className="text-xs font-medium text-muted-foreground">
-                  {message.author_name ?? (mine ? user?.full_name : "—")} · {formatDateTime(message.created_at, locale)}
+                  <bdi>{message.author_name ?? (mine ? user?.full_name : "—")}</bdi> · {formatDateTime(message.created_at, locale)}
                   {message.edited_at && ` · ${t("chat.edited")}`}
                   {message.failed && " · ⚠"}
                 </p>
                 {/* Bodies are sanitised HTML from the server (DESIGN §5); shown as text here to stay safe either way. */}
-                <p className="whitespace-pre-wrap break-words">{htmlToText(message.body)}</p>
+                <p dir="auto" className="whitespace-pre-wrap break-words">{htmlToText(message.body)}</p>
               </li>
             );
           })}

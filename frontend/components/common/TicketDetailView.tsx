@@ -17,7 +17,7 @@ import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { useDepartmentNames } from "@/hooks/useDepartmentNames";
 import { isNotFound } from "@/lib/errors";
-import { formatDateTime, formatNumber } from "@/lib/helpers";
+import { formatDate, formatDateTime, formatMoney } from "@/lib/helpers";
 import { ticketHref } from "@/config/routes";
 
 export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; backHref: string; backLabelKey?: string }) {
@@ -60,7 +60,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
           <p className="font-mono text-xs text-muted-foreground">{ticket.number}</p>
-          <h1 className="text-xl font-semibold sm:text-2xl" data-testid="ticket-title">
+          <h1 dir="auto" className="text-xl font-semibold sm:text-2xl" data-testid="ticket-title">
             {ticket.title}
           </h1>
           <div className="flex flex-wrap items-center gap-2" data-testid="ticket-status" data-status={ticket.status}>
@@ -80,7 +80,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
         <div className="space-y-4 lg:col-span-2">
           <Card>
             <CardContent className="pt-4 sm:pt-6">
-              <p className="whitespace-pre-wrap">{ticket.description}</p>
+              <p dir="auto" className="whitespace-pre-wrap">{ticket.description}</p>
             </CardContent>
           </Card>
           {!ticket.parent_id && ticket.subtickets_progress?.total ? (
@@ -112,9 +112,9 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
                     (ticket.department_id ? departmentName(ticket.department_id) : ticket.subtickets_progress?.total ? t("ticket.splitAcross") : "—")}
                 </dd>
                 <dt className="text-muted-foreground">{t("common.requestor")}</dt>
-                <dd>{ticket.requestor_name ?? "—"}</dd>
+                <dd dir="auto">{ticket.requestor_name ?? "—"}</dd>
                 <dt className="text-muted-foreground">{t("common.assignee")}</dt>
-                <dd>{ticket.assignee_name ?? (ticket.assignee_id ? "✓" : "—")}</dd>
+                <dd dir="auto">{ticket.assignee_name ?? (ticket.assignee_id ? "✓" : "—")}</dd>
                 {ticket.category && (
                   <>
                     <dt className="text-muted-foreground">{t("common.category")}</dt>
@@ -124,19 +124,19 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
                 {ticket.amount && (
                   <>
                     <dt className="text-muted-foreground">{t("common.amount")}</dt>
-                    <dd>PKR {formatNumber(Number(ticket.amount), locale, 2)}</dd>
+                    <dd>{formatMoney(ticket.amount, locale)}</dd>
                   </>
                 )}
                 {ticket.status === "postponed" && ticket.postponed_until && (
                   <>
                     <dt className="text-muted-foreground">{t("ticket.postponedUntil")}</dt>
-                    <dd>{formatDateTime(ticket.postponed_until, locale)}</dd>
+                    <dd>{formatDate(ticket.postponed_until, locale)}</dd>
                   </>
                 )}
                 {ticket.status === "postponed" && ticket.postponed_reason && (
                   <>
                     <dt className="text-muted-foreground">{t("ticket.postponedReason")}</dt>
-                    <dd>{ticket.postponed_reason}</dd>
+                    <dd dir="auto">{ticket.postponed_reason}</dd>
                   </>
                 )}
                 {ticket.resolution && (

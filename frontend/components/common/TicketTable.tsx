@@ -47,7 +47,7 @@ export function TicketTable({
           <TR key={ticket.id} data-ticket-id={ticket.id}>
             <TD className="whitespace-nowrap font-mono text-xs">{ticket.number}</TD>
             <TD>
-              <Link href={hrefFor(ticket)} className="font-medium text-primary hover:underline">
+              <Link href={hrefFor(ticket)} dir="auto" className="font-medium text-primary hover:underline">
                 {ticket.title}
               </Link>
               {ticket.parent_id && <span className="ms-2 text-xs text-muted-foreground">↳</span>}

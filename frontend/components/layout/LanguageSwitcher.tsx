@@ -2,9 +2,19 @@
 import { Languages } from "lucide-react";
 import { useI18n } from "@/hooks/useI18n";
 import type { Locale } from "@/lib/i18n";
+import { saveMyLanguage } from "@/services/api/authService";
+import { useAuthStore } from "@/store/authStore";
 
 export function LanguageSwitcher() {
   const { t, locale, setLocale } = useI18n();
+  const onChange = (next: Locale) => {
+    setLocale(next);
+    // Signed in: saved as the person's language, so their emails come in it too.
+    const { user, setUser } = useAuthStore.getState();
+    if (user && user.language !== next) {
+      saveMyLanguage(next).then(setUser, () => undefined);
+    }
+  };
   return (
     <label className="inline-flex items-center gap-1 text-sm">
       <Languages className="h-4 w-4" aria-hidden />
@@ -12,7 +22,7 @@ export function LanguageSwitcher() {
       <select
         aria-label={t("common.language")}
         value={locale}
-        onChange={(e) => setLocale(e.target.value as Locale)}
+        onChange={(e) => onChange(e.target.value as Locale)}
         className="rounded-md border border-input bg-background px-2 py-1 text-sm"
         data-testid="language-switcher"
       >

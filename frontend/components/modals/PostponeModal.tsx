@@ -30,7 +30,7 @@ export function PostponeModal({
         </DialogHeader>
         <form
           className="grid gap-4"
-          onSubmit={form.handleSubmit((v) => onConfirm({ reason: v.reason, until: new Date(v.until).toISOString() }))}
+          onSubmit={form.handleSubmit((v) => onConfirm({ reason: v.reason, until: v.until }))}
         >
           <Field id="postpone-reason" label={t("common.reason")} error={form.formState.errors.reason?.message}>
             <Textarea rows={3} {...form.register("reason")} />

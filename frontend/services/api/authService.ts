@@ -32,3 +32,9 @@ export async function fetchMe(): Promise<User> {
   const { data } = await api.get<Raw>("/auth/me");
   return toUser(data);
 }
+
+/** PATCH auth/me: the language the desk speaks to this person in (the web app and their emails). */
+export async function saveMyLanguage(language: "en" | "ur"): Promise<User> {
+  const { data } = await api.patch<Raw>("/auth/me", { language });
+  return toUser(data);
+}

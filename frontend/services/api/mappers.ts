@@ -122,6 +122,7 @@ export function toUser(raw: unknown): User {
     is_approver: u.is_approver,
     approver_kind: u.approver_kind === null ? null : expectOneOf(u.approver_kind, ["finance", "ceo"] as const, "UserOut.approver_kind"),
     is_active: u.is_active,
+    language: u.language === "ur" ? "ur" : "en",
   };
 }
 

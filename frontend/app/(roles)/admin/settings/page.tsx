@@ -12,11 +12,15 @@ import { ErrorState, EmptyState, InlineError } from "@/components/common/States"
 import { useCalendar, useHolidayChange, useSaveCalendar, useSaveSlaPolicy, useSlaPolicies } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import type { SlaPolicy, WorkingCalendar } from "@/services/api/slaService";
+import { formatDate, formatMoney } from "@/lib/helpers";
+import { toApiError } from "@/lib/errors";
+import { translate, type Locale } from "@/lib/i18n";
+import { errorMessage, fieldErrorText, fieldErrorsOf } from "@/lib/serverText";
 
 const DAYS = [0, 1, 2, 3, 4, 5, 6];
 
 function Holidays({ calendar }: { calendar: WorkingCalendar }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const change = useHolidayChange();
   const [date, setDate] = useState("");
   const [name, setName] = useState("");
@@ -27,8 +31,8 @@ function Holidays({ calendar }: { calendar: WorkingCalendar }) {
       <ul className="flex flex-wrap gap-2" data-testid="holidays">
         {calendar.holidays.map((h) => (
           <li key={h.id} className="flex items-center gap-1 rounded-md border px-2 py-1 text-sm">
-            {h.date} {h.name}
-            <Button size="sm" variant="ghost" aria-label={`${t("common.delete")} ${h.date}`} onClick={() => change.mutate({ remove: h.id })}>
+            {formatDate(h.date, locale)} <bdi>{h.name}</bdi>
+            <Button size="sm" variant="ghost" aria-label={`${t("common.delete")} ${formatDate(h.date, locale)}`} onClick={() => change.mutate({ remove: h.id })}>
               ×
             </Button>
           </li>
@@ -58,8 +62,21 @@ function Holidays({ calendar }: { calendar: WorkingCalendar }) {
   );
 }
 
+/** A policy's errors in words and in hours, though the API names minutes ("payload.first_response_minutes"). */
+function policyErrors(locale: Locale, error: unknown): string[] {
+  if (!error) return [];
+  const apiError = toApiError(error);
+  const fields = fieldErrorsOf(apiError.fieldErrors);
+  if (!fields.length) return [errorMessage(error, locale)];
+  return fields.map((f) =>
+    /_minutes$/.test(f.field)
+      ? fieldErrorText(locale, f, { divide: 60, unitWord: translate(locale, "common.hoursUnit") })
+      : fieldErrorText(locale, f),
+  );
+}
+
 function PolicyRow({ policy }: { policy: SlaPolicy }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const save = useSaveSlaPolicy();
   const [first, setFirst] = useState(String(policy.first_response_hours));
   const [resolution, setResolution] = useState(String(policy.resolution_hours));
@@ -78,13 +95,18 @@ function PolicyRow({ policy }: { policy: SlaPolicy }) {
         <Button size="sm" disabled={save.isPending} onClick={() => save.mutate({ ...policy, first_response_hours: Number(first), resolution_hours: Number(resolution) })}>
           {t("common.save")}
         </Button>
+        {policyErrors(locale, save.error).map((line) => (
+          <p key={line} role="alert" className="mt-1 text-xs text-destructive" data-testid="policy-error">
+            {line}
+          </p>
+        ))}
       </TD>
     </TR>
   );
 }
 
 function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const save = useSaveCalendar();
   const [value, setValue] = useState(calendar);
   useEffect(() => setValue(calendar), [calendar]);
@@ -123,7 +145,8 @@ function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor="desk-ceo">{t("admin.ceoThreshold")}</Label>
-          <Input id="desk-ceo" type="number" min={0} step="1000" value={value.ceo_approval_threshold} onChange={(e) => setValue((v) => ({ ...v, ceo_approval_threshold: e.target.value }))} />
+          <Input id="desk-ceo" type="number" min={0} step="1000" value={value.ceo_approval_threshold} onChange={(e) => setValue((v) => ({ ...v, ceo_approval_threshold: e.target.value }))} aria-describedby="desk-ceo-money" />
+          <p id="desk-ceo-money" className="text-xs text-muted-foreground" data-testid="ceo-threshold-money">{formatMoney(value.ceo_approval_threshold, locale)}</p>
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor="desk-autoclose">{t("admin.autoCloseDays")}</Label>
