@@ -7,6 +7,8 @@ import { ReconnectingSocket } from "@/services/socket/socketClient";
 import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosClient";
 import { queryKeys } from "@/services/api/queryKeys";
 import { toNotification } from "@/services/api/mappers";
+import { notificationDetail, notificationText } from "@/lib/serverText";
+import { useUiStore } from "@/store/uiStore";
 import { SOCKET_PATHS } from "@/config/socketEvents";
 import type { NotificationPage, NotificationPreferences } from "@/types/notification";
 
@@ -66,7 +68,10 @@ export function useNotificationStream(enabled: boolean) {
         }
         if (raw) {
           const notification = toNotification(raw);
-          toast(notification.title, { description: notification.body || undefined });
+          // Said in the reader's language from kind + params (the English title is the server's).
+          const locale = useUiStore.getState().locale;
+          const title = typeof notification.params.title === "string" ? notification.params.title : undefined;
+          toast(notificationText(locale, notification), { description: notificationDetail(locale, notification) ?? title });
           void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
           void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
           void queryClient.invalidateQueries({ queryKey: queryKeys.approvals });
