@@ -244,7 +244,7 @@ class HistoryBuilder:
             until = at + timedelta(days=rng.randint(2, 9))
             self.pause(t, at)
             if not self.act(walk, at, "postpone", assignee, reason=rng.choice(text.POSTPONE_REASONS[lang]),
-                            status=S.POSTPONED, postponed_until=until,
+                            status=S.POSTPONED, postponed_until=until, last_reminder_at=at,
                             postponed_reason=rng.choice(text.POSTPONE_REASONS[lang])):
                 return None
             at = min(until, self.later(at, 400, 8 * 60 * 8))
@@ -252,7 +252,8 @@ class HistoryBuilder:
                 walk.done = True
                 return None
             self.resume(t, at)
-            self.act(walk, at, "resume", assignee, status=S.IN_PROGRESS, postponed_until=None, postponed_reason="")
+            self.act(walk, at, "resume", assignee, status=S.IN_PROGRESS, postponed_until=None, postponed_reason="",
+                     last_reminder_at=None)
         target = self.policies[t.priority].resolution_minutes if t.priority in self.policies else 2400
         # Most tickets well within the target; about one in eight late.
         share = rng.lognormvariate(-1.0, 0.75)
@@ -289,7 +290,10 @@ class HistoryBuilder:
             self.act(walk, at, "close", None, reason="auto_close", status=S.CLOSED, closed_at=at)
 
     def breaches(self, t: Ticket) -> None:
-        """The flags the SLA scan would have set by now (and the warnings it would have sent)."""
+        """The flags the SLA scan would have set by now (and the warnings it would have sent, as the
+        auto-close warning a day before the automatic close)."""
+        if t.status == S.RESOLVED and t.resolved_at and t.resolved_at <= self.now - timedelta(days=2):
+            t.auto_close_warned_at = t.resolved_at + timedelta(days=2)
         if t.sla_started_at is None or t.first_response_due is None:
             return
         responded = t.first_responded_at or (self.now if t.status not in TERMINAL_STATUSES else None)
