@@ -13,6 +13,8 @@ echo "== ruff"
 "$venv/bin/ruff" check .
 echo "== import-linter"
 "$venv/bin/lint-imports"
+echo "== mypy (django-stubs; strict on core and tickets)"
+"$venv/bin/mypy" hdms
 echo "== backend tests (PostgreSQL + Redis)"
 "$venv/bin/pytest" --cov=hdms --cov-report=term:skip-covered --cov-fail-under="${HDMS_COVERAGE_MIN:-80}" "$@"
 

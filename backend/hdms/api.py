@@ -2,6 +2,7 @@
 
 import importlib
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -74,7 +75,7 @@ def _forbid_nul(node: object) -> None:
 class HdmsNinjaAPI(NinjaAPI):
     """Documents the error contract of DESIGN §4 on every operation of the schema."""
 
-    def get_openapi_schema(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         _forbid_nul(schema.get("components", {}))
         for operations in schema.get("paths", {}).values():

@@ -4,12 +4,13 @@ import csv
 import json
 from collections.abc import Iterator
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
 from hdms.audit import selectors
 from hdms.audit.schemas import AuditFilters, AuditPage
+from hdms.core.auth import ApiRequest
 from hdms.core.pagination import PageParams, paginate
 from hdms.core.permissions import require_admin
 
@@ -20,7 +21,7 @@ EXPORT_LIMIT = 1_000_000
 
 
 @router.get("", response=AuditPage)
-def audit_list(request: HttpRequest, filters: Query[AuditFilters], page: Query[PageParams]) -> dict:
+def audit_list(request: ApiRequest, filters: Query[AuditFilters], page: Query[PageParams]) -> dict:
     require_admin(request.auth)
     return paginate(request, selectors.audit_search(filters=filters.dict()), page)
 
@@ -45,7 +46,7 @@ def _rows(filters: dict) -> Iterator[str]:
 
 
 @router.get("/export", response={200: None})
-def audit_export(request: HttpRequest, filters: Query[AuditFilters]) -> StreamingHttpResponse:
+def audit_export(request: ApiRequest, filters: Query[AuditFilters]) -> StreamingHttpResponse:
     """The filtered audit log as CSV (streamed)."""
     require_admin(request.auth)
     response = StreamingHttpResponse(_rows(filters.dict()), content_type="text/csv; charset=utf-8")

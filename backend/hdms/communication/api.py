@@ -3,7 +3,6 @@
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from hdms.communication import selectors, services
@@ -20,6 +19,7 @@ from hdms.communication.schemas import (
     PreferencesOut,
     ReadAllOut,
 )
+from hdms.core.auth import ApiRequest
 from hdms.core.errors import ValidationFailed
 from hdms.core.pagination import next_url
 
@@ -30,7 +30,7 @@ KIND_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.")
 
 
 @messages_router.get("/{ticket_id}/messages", response=MessagePageOut)
-def message_list(request: HttpRequest, ticket_id: UUID, params: Query[MessageListParams]) -> dict[str, Any]:
+def message_list(request: ApiRequest, ticket_id: UUID, params: Query[MessageListParams]) -> dict[str, Any]:
     access = services.room_enter(user=request.auth, ticket_id=ticket_id)
     page = selectors.message_page(access=access, after=params.after, cursor=params.cursor, limit=params.limit)
     # The cursor carries the direction, so ``after`` is not repeated in ``next``.
@@ -40,7 +40,7 @@ def message_list(request: HttpRequest, ticket_id: UUID, params: Query[MessageLis
 
 
 @messages_router.post("/{ticket_id}/messages", response={200: MessageOut, 201: MessageOut})
-def message_post(request: HttpRequest, ticket_id: UUID, payload: MessageIn) -> tuple[int, dict]:
+def message_post(request: ApiRequest, ticket_id: UUID, payload: MessageIn) -> tuple[int, dict]:
     access = services.room_enter(user=request.auth, ticket_id=ticket_id)
     message, created = services.message_create(
         author=request.auth, access=access, body=payload.body, client_id=payload.client_id,
@@ -50,14 +50,14 @@ def message_post(request: HttpRequest, ticket_id: UUID, payload: MessageIn) -> t
 
 
 @messages_router.patch("/{ticket_id}/messages/{message_id}", response=MessageOut)
-def message_patch(request: HttpRequest, ticket_id: UUID, message_id: UUID, payload: MessageEditIn) -> dict:
+def message_patch(request: ApiRequest, ticket_id: UUID, message_id: UUID, payload: MessageEditIn) -> dict:
     access = services.room_enter(user=request.auth, ticket_id=ticket_id)
     message = services.message_edit(user=request.auth, access=access, message_id=message_id, body=payload.body)
     return selectors.message_payload(message)
 
 
 @notifications_router.get("", response=NotificationPageOut)
-def notification_list(request: HttpRequest, params: Query[NotificationListParams]) -> dict[str, Any]:
+def notification_list(request: ApiRequest, params: Query[NotificationListParams]) -> dict[str, Any]:
     notifications = selectors.notification_list(user=request.auth, unread_only=params.unread)
     count = notifications.count()
     start = (params.page - 1) * params.page_size
@@ -72,18 +72,18 @@ def notification_list(request: HttpRequest, params: Query[NotificationListParams
 
 
 @notifications_router.post("/read-all", response=ReadAllOut)
-def notification_read_all(request: HttpRequest) -> dict[str, int]:
+def notification_read_all(request: ApiRequest) -> dict[str, int]:
     updated = services.notification_mark_all_read(user=request.auth)
     return {"updated": updated, "unread": selectors.notification_unread_count(user_id=request.auth.id)}
 
 
 @notifications_router.get("/preferences", response=PreferencesOut)
-def preferences_get(request: HttpRequest) -> dict[str, Any]:
+def preferences_get(request: ApiRequest) -> dict[str, Any]:
     return selectors.notification_preferences(user=request.auth)
 
 
 @notifications_router.patch("/preferences", response=PreferencesOut)
-def preferences_patch(request: HttpRequest, payload: PreferencesIn) -> dict[str, Any]:
+def preferences_patch(request: ApiRequest, payload: PreferencesIn) -> dict[str, Any]:
     kinds = payload.email_kinds or {}
     bad = [k for k in kinds if not k or len(k) > 40 or not set(k) <= KIND_CHARS]
     if bad:
@@ -95,7 +95,7 @@ def preferences_patch(request: HttpRequest, payload: PreferencesIn) -> dict[str,
 
 
 @notifications_router.post("/{notification_id}/read", response=NotificationOut)
-def notification_read(request: HttpRequest, notification_id: UUID) -> dict[str, Any]:
+def notification_read(request: ApiRequest, notification_id: UUID) -> dict[str, Any]:
     notification = services.notification_mark_read(user=request.auth, notification_id=notification_id)
     return selectors.notification_payload(notification)
 

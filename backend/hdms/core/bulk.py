@@ -14,10 +14,10 @@ def explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
     for model in model_classes:
         for f in model._meta.concrete_fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                changed.append((f, f.auto_now, f.auto_now_add))
-                f.auto_now = f.auto_now_add = False
+                changed.append((f, getattr(f, "auto_now", False), getattr(f, "auto_now_add", False)))
+                f.auto_now = f.auto_now_add = False  # type: ignore[attr-defined]  # date fields only
     try:
         yield
     finally:
         for f, auto_now, auto_now_add in changed:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add  # type: ignore[attr-defined]

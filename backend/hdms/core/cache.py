@@ -44,11 +44,11 @@ def _none(*args: Any, **kwargs: Any) -> None:
     return None
 
 
-def _empty(*args: Any, **kwargs: Any) -> dict:
+def _empty(*args: Any, **kwargs: Any) -> dict[str, Any]:
     return {}
 
 
-def _not_set(data: Any, *args: Any, **kwargs: Any) -> list:
+def _not_set(data: Any, *args: Any, **kwargs: Any) -> list[Any]:
     return list(data)
 
 

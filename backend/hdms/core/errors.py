@@ -22,7 +22,7 @@ class ValidationFailed(DomainError):
     code = "validation_error"
     default_detail = "The input is not valid."
 
-    def __init__(self, detail: str | None = None, *, errors: list[dict] | None = None, **extra: Any) -> None:
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None, **extra: Any) -> None:
         super().__init__(detail, errors=errors or [], **extra)
 
 

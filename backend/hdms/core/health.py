@@ -6,6 +6,7 @@ answer is 200 when none is, else 503 with the same JSON body (docs/decisions.md,
 """
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -78,7 +79,7 @@ def _outbox(database_state: str) -> str:
         return "unknown"
 
 
-def health_report() -> dict:
+def health_report() -> dict[str, Any]:
     database = _database()
     redis_state = _redis()
     checks = {"database": database, "redis": redis_state, "workers": _workers(redis_state),

@@ -1,13 +1,15 @@
+
 """The base every domain model inherits (DESIGN §1)."""
 
 import uuid
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F
 
 
-class SoftDeleteQuerySet(models.QuerySet):
+class SoftDeleteQuerySet(models.QuerySet[Any]):
     def soft_delete(self) -> int:
         return self.update(is_deleted=True, version=F("version") + 1)
 

@@ -50,7 +50,7 @@ def outbox_event(event_type: str, payload: dict[str, Any]) -> OutboxMessage:
     return row
 
 
-def outbox_task(task: Any, *, args: list | tuple = (), kwargs: dict[str, Any] | None = None,
+def outbox_task(task: Any, *, args: list[Any] | tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
                 queue: str | None = None, countdown: float | None = None) -> OutboxMessage:
     """Record a Celery task in the current transaction; sent to the broker after commit.
 

@@ -21,7 +21,7 @@ def next_url(request: HttpRequest, **changes: Any) -> str:
     return f"{request.path}?{params.urlencode()}"
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, params: PageParams) -> dict[str, Any]:
+def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     count = queryset.count()
     start = (params.page - 1) * params.page_size
     items = list(queryset[start : start + params.page_size])

@@ -8,9 +8,10 @@ ticket get 404.
 
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router
 
+from hdms.core.auth import ApiRequest
 from hdms.core.pagination import next_url
 from hdms.files import selectors, services
 from hdms.files.http import download_response, wants_first_bytes
@@ -28,7 +29,7 @@ router = Router(tags=["attachments"])
 
 
 @router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut}, openapi_extra=UPLOAD_OPENAPI)
-def attachment_upload(request: HttpRequest, ticket_id: UUID) -> tuple[int, dict]:
+def attachment_upload(request: ApiRequest, ticket_id: UUID) -> tuple[int, dict]:
     """Upload one file (multipart field `file`, optional `message_id`). It is scanned for viruses
     before anyone can download it; `status` and `scan_note` say where it stands."""
     attachment = services.attachment_upload(
@@ -40,7 +41,7 @@ def attachment_upload(request: HttpRequest, ticket_id: UUID) -> tuple[int, dict]
 
 
 @router.get("/tickets/{ticket_id}/attachments", response=AttachmentPage)
-def attachment_list(request: HttpRequest, ticket_id: UUID, params: Query[AttachmentListParams]) -> dict:
+def attachment_list(request: ApiRequest, ticket_id: UUID, params: Query[AttachmentListParams]) -> dict:
     qs = selectors.attachment_list(user=request.auth, ticket_id=ticket_id, message_id=params.message_id)
     count = qs.count()
     start = (params.page - 1) * params.page_size
@@ -50,14 +51,14 @@ def attachment_list(request: HttpRequest, ticket_id: UUID, params: Query[Attachm
 
 
 @router.get("/attachments/{attachment_id}", response=AttachmentOut)
-def attachment_detail(request: HttpRequest, attachment_id: UUID) -> dict:
+def attachment_detail(request: ApiRequest, attachment_id: UUID) -> dict:
     return selectors.attachment_payload(
         selectors.attachment_get_visible(user=request.auth, attachment_id=attachment_id)
     )
 
 
 @router.get("/attachments/{attachment_id}/download", openapi_extra=DOWNLOAD_OPENAPI)
-def attachment_download(request: HttpRequest, attachment_id: UUID, params: Query[DownloadParams]) -> HttpResponse:
+def attachment_download(request: ApiRequest, attachment_id: UUID, params: Query[DownloadParams]) -> HttpResponse:
     """The file itself, as an attachment; `Range: bytes=...` works (video seeking).
     `variant` picks a converted version (webp, thumbnail, mp4) when it is ready."""
     target = services.attachment_download(

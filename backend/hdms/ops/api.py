@@ -1,8 +1,9 @@
 """Operations API (``/api/v1/ops``): the gateway's check in front of Celery Flower."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema
 
+from hdms.core.auth import ApiRequest
 from hdms.core.permissions import require_admin
 from hdms.ops import flower
 
@@ -14,7 +15,7 @@ class FlowerSessionOut(Schema):
 
 
 @router.post("/flower/session", response=FlowerSessionOut)
-def flower_session(request: HttpRequest, response: HttpResponse) -> dict:
+def flower_session(request: ApiRequest, response: HttpResponse) -> dict:
     """Sets the cookie that lets this admin's browser open ``/flower/`` for an hour."""
     require_admin(request.auth)
     value = flower.flower_cookie_value(user=request.auth)
@@ -25,7 +26,7 @@ def flower_session(request: HttpRequest, response: HttpResponse) -> dict:
 
 
 @router.get("/flower/auth", auth=None, response={204: None})
-def flower_auth(request: HttpRequest) -> tuple[int, None]:
+def flower_auth(request: ApiRequest) -> tuple[int, None]:
     """204 for an admin (bearer token or the Flower cookie), else 401 / 403: nginx's auth_request."""
     flower.flower_viewer(authorization=request.headers.get("Authorization", ""),
                          cookie=request.COOKIES.get(flower.COOKIE, ""))

@@ -109,7 +109,7 @@ def _range(filters: dict[str, Any], default_days: int) -> tuple[datetime, dateti
     return start, end
 
 
-def _bucketed(qs: QuerySet[Ticket], field: str, interval: str, tz: tzinfo, **counts: Any) -> dict[date, dict]:
+def _bucketed(qs: QuerySet[Ticket], field: str, interval: str, tz: tzinfo, **counts: Any) -> dict[date, dict[str, Any]]:
     trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[interval]
     rows = qs.annotate(period=trunc(field, tzinfo=tz)).values("period").annotate(**counts).order_by("period")
     return {_as_date(row["period"], tz): row for row in rows}

@@ -8,9 +8,10 @@ auto-close and reminder days) live under ``/sla/settings``; holidays under ``/sl
 import uuid
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router
 
+from hdms.core.auth import ApiRequest
 from hdms.core.errors import ValidationFailed
 from hdms.core.pagination import PageParams, next_url, paginate
 from hdms.core.permissions import require_admin
@@ -52,7 +53,7 @@ sla_router = Router(tags=["sla"])
 # ---------------------------------------------------------------- tickets
 
 @tickets_router.get("", response=TicketPage)
-def ticket_list(request: HttpRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> HttpResponse:
+def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> HttpResponse:
     """Visible tickets. Offset pages by default; ``cursor=`` (empty, then the returned ``next``)
     switches to keyset pagination on the default ordering, which stays fast at any depth."""
     data = filters.dict()
@@ -71,20 +72,20 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilters], page: Query
 
 
 @tickets_router.post("", response={201: TicketOut})
-def ticket_create(request: HttpRequest, payload: TicketIn) -> HttpResponse:
+def ticket_create(request: ApiRequest, payload: TicketIn) -> HttpResponse:
     ticket = services.ticket_create(requestor=request.auth, **payload.dict())
     return render.ticket_response(selectors.ticket_payload_for(ticket, request.auth), status=201)
 
 
 @tickets_router.get("/{ticket_id}", response=TicketOut)
-def ticket_detail(request: HttpRequest, ticket_id: uuid.UUID) -> HttpResponse:
+def ticket_detail(request: ApiRequest, ticket_id: uuid.UUID) -> HttpResponse:
     return render.ticket_response(
         selectors.ticket_payload_for(selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id),
                                      request.auth))
 
 
 @tickets_router.patch("/{ticket_id}", response=TicketOut)
-def ticket_update(request: HttpRequest, ticket_id: uuid.UUID, payload: TicketPatch) -> dict:
+def ticket_update(request: ApiRequest, ticket_id: uuid.UUID, payload: TicketPatch) -> dict[str, Any]:
     selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
@@ -93,7 +94,7 @@ def ticket_update(request: HttpRequest, ticket_id: uuid.UUID, payload: TicketPat
 
 
 @tickets_router.delete("/{ticket_id}", response={204: None})
-def ticket_delete(request: HttpRequest, ticket_id: uuid.UUID) -> tuple[int, None]:
+def ticket_delete(request: ApiRequest, ticket_id: uuid.UUID) -> tuple[int, None]:
     selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     services.ticket_delete(ticket_id=ticket_id, by=request.auth)
     return 204, None
@@ -102,7 +103,7 @@ def ticket_delete(request: HttpRequest, ticket_id: uuid.UUID) -> tuple[int, None
 def _mount_action(action: str, body: type[ActionIn]) -> None:
     """``POST tickets/{id}/actions/<action>`` with that action's own body schema (DESIGN §3)."""
 
-    def ticket_action(request: HttpRequest, ticket_id: uuid.UUID, payload: body) -> HttpResponse:  # type: ignore[valid-type]
+    def ticket_action(request: ApiRequest, ticket_id: uuid.UUID, payload: ActionIn) -> HttpResponse:
         selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
         fields = payload.dict(exclude_unset=True)
         version = fields.pop("version")
@@ -110,6 +111,7 @@ def _mount_action(action: str, body: type[ActionIn]) -> None:
                                      fields=fields)
         return render.ticket_response(selectors.ticket_payload_for(ticket, request.auth))
 
+    ticket_action.__annotations__["payload"] = body  # Ninja reads the action's own schema from here
     ticket_action.__name__ = f"ticket_action_{action}"
     ticket_action.__doc__ = f"The {action.replace('_', ' ')} action (DESIGN §3); returns the ticket."
     tickets_router.post(f"/{{ticket_id}}/actions/{action}", response=TicketOut, operation_id=f"ticket_action_{action}",
@@ -121,26 +123,26 @@ for _action, _body in ACTION_BODIES.items():
 
 
 @tickets_router.post("/{ticket_id}/actions/{action}", include_in_schema=False)
-def ticket_action_unknown(request: HttpRequest, ticket_id: uuid.UUID, action: str) -> HttpResponse:
+def ticket_action_unknown(request: ApiRequest, ticket_id: uuid.UUID, action: str) -> HttpResponse:
     """Any other action name: 422, as when the names were one path parameter."""
     raise ValidationFailed(f"Unknown action {action!r}.", errors=[{"loc": ["path", "action"], "msg": "unknown action"}])
 
 
 @tickets_router.get("/{ticket_id}/history", response=HistoryPage)
-def ticket_history(request: HttpRequest, ticket_id: uuid.UUID, page: Query[PageParams]) -> dict:
+def ticket_history(request: ApiRequest, ticket_id: uuid.UUID, page: Query[PageParams]) -> dict[str, Any]:
     ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     return paginate(request, selectors.ticket_history(ticket=ticket), page)
 
 
 @tickets_router.get("/{ticket_id}/subtickets", response=list[TicketOut])
-def subticket_list(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
+def subticket_list(request: ApiRequest, ticket_id: uuid.UUID) -> list[dict[str, Any]]:
     ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     subs = selectors.with_subticket_progress(list(selectors.subticket_list(ticket=ticket)))
     return [selectors.ticket_payload_for(sub, request.auth) for sub in subs]
 
 
 @tickets_router.post("/{ticket_id}/subtickets", response={201: list[TicketOut]})
-def subticket_create(request: HttpRequest, ticket_id: uuid.UUID, payload: SplitIn) -> tuple[int, list[dict]]:
+def subticket_create(request: ApiRequest, ticket_id: uuid.UUID, payload: SplitIn) -> tuple[int, list[dict[str, Any]]]:
     selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     data = payload.dict()
     created = services.ticket_split(ticket_id=ticket_id, by=request.auth, items=data["items"],
@@ -148,20 +150,20 @@ def subticket_create(request: HttpRequest, ticket_id: uuid.UUID, payload: SplitI
     return 201, [selectors.ticket_payload_for(sub, request.auth) for sub in selectors.with_subticket_progress(created)]
 
 
-def _participant_out(participant: Any) -> dict:
+def _participant_out(participant: Any) -> dict[str, Any]:
     user = participant.user
     return {"user_id": user.id, "employee_code": user.employee_code, "full_name": user.full_name,
             "role": user.role, "joined_at": participant.joined_at, "added_by_id": participant.added_by_id}
 
 
 @tickets_router.get("/{ticket_id}/participants", response=list[ParticipantOut])
-def participant_list(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
+def participant_list(request: ApiRequest, ticket_id: uuid.UUID) -> list[dict[str, Any]]:
     ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     return [_participant_out(p) for p in selectors.participant_list(room_id=ticket.room_id)]
 
 
 @tickets_router.post("/{ticket_id}/participants", response={201: ParticipantOut})
-def participant_add(request: HttpRequest, ticket_id: uuid.UUID, payload: ParticipantIn) -> tuple[int, dict]:
+def participant_add(request: ApiRequest, ticket_id: uuid.UUID, payload: ParticipantIn) -> tuple[int, dict[str, Any]]:
     selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     participant = services.participant_add(ticket_id=ticket_id, by=request.auth, user_id=payload.user_id)
     participant = selectors.participant_list(room_id=participant.ticket_id).get(id=participant.id)
@@ -169,7 +171,7 @@ def participant_add(request: HttpRequest, ticket_id: uuid.UUID, payload: Partici
 
 
 @tickets_router.get("/{ticket_id}/approvals", response=list[ApprovalOut])
-def ticket_approvals(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
+def ticket_approvals(request: ApiRequest, ticket_id: uuid.UUID) -> list[dict[str, Any]]:
     ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
     return [selectors.approval_payload(step) for step in selectors.approval_steps_of(ticket=ticket)]
 
@@ -177,7 +179,7 @@ def ticket_approvals(request: HttpRequest, ticket_id: uuid.UUID) -> list[dict]:
 # ---------------------------------------------------------------- approvals
 
 @approvals_router.get("", response=ApprovalPage)
-def approval_list(request: HttpRequest, page: Query[PageParams]) -> dict:
+def approval_list(request: ApiRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Approval steps waiting on the caller (admins see every pending step)."""
     result = paginate(request, selectors.approval_waiting_for(user=request.auth), page)
     steps = result["items"]
@@ -189,7 +191,7 @@ def approval_list(request: HttpRequest, page: Query[PageParams]) -> dict:
 
 
 @approvals_router.post("/{approval_id}/approve", response=ApprovalOut)
-def approval_approve(request: HttpRequest, approval_id: uuid.UUID, payload: DecisionIn) -> dict:
+def approval_approve(request: ApiRequest, approval_id: uuid.UUID, payload: DecisionIn) -> dict[str, Any]:
     selectors.approval_get_visible(user=request.auth, approval_id=approval_id)
     step = services.approval_decide(approval_id=approval_id, by=request.auth, decision="approve",
                                     reason=payload.reason or "", version=payload.version)
@@ -197,7 +199,7 @@ def approval_approve(request: HttpRequest, approval_id: uuid.UUID, payload: Deci
 
 
 @approvals_router.post("/{approval_id}/reject", response=ApprovalOut)
-def approval_reject(request: HttpRequest, approval_id: uuid.UUID, payload: DecisionIn) -> dict:
+def approval_reject(request: ApiRequest, approval_id: uuid.UUID, payload: DecisionIn) -> dict[str, Any]:
     selectors.approval_get_visible(user=request.auth, approval_id=approval_id)
     step = services.approval_decide(approval_id=approval_id, by=request.auth, decision="reject",
                                     reason=payload.reason or "", version=payload.version)
@@ -207,64 +209,64 @@ def approval_reject(request: HttpRequest, approval_id: uuid.UUID, payload: Decis
 # ---------------------------------------------------------------- analytics (role-scoped)
 
 @analytics_router.get("/summary")
-def analytics_summary(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+def analytics_summary(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
     return analytics.analytics_summary(user=request.auth, filters=filters.bounds())
 
 
 @analytics_router.get("/volume")
-def analytics_volume(request: HttpRequest, filters: Query[VolumeFilters]) -> dict:
+def analytics_volume(request: ApiRequest, filters: Query[VolumeFilters]) -> dict[str, Any]:
     return {"interval": filters.interval, "items": analytics.analytics_volume(
         user=request.auth, filters=filters.bounds(), interval=filters.interval)}
 
 
 @analytics_router.get("/priority-trend")
-def analytics_priority_trend(request: HttpRequest, filters: Query[TrendFilters]) -> dict:
+def analytics_priority_trend(request: ApiRequest, filters: Query[TrendFilters]) -> dict[str, Any]:
     """Tickets created per day or week and priority over the range (one call for the trend chart)."""
     return {"interval": filters.interval, "items": analytics.analytics_priority_trend(
         user=request.auth, filters=filters.bounds(), interval=filters.interval)}
 
 
 @analytics_router.get("/by-department")
-def analytics_by_department(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+def analytics_by_department(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
     return {"items": analytics.analytics_by_department(user=request.auth, filters=filters.bounds())}
 
 
 @analytics_router.get("/by-status")
-def analytics_by_status(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+def analytics_by_status(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
     return analytics.analytics_by_status_priority(user=request.auth, filters=filters.bounds())
 
 
 @analytics_router.get("/resolution-time")
-def analytics_resolution_time(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+def analytics_resolution_time(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
     return {"items": analytics.analytics_resolution_time(user=request.auth, filters=filters.bounds())}
 
 
 @analytics_router.get("/sla-compliance")
-def analytics_sla_compliance(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+def analytics_sla_compliance(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
     return analytics.analytics_sla_compliance(user=request.auth, filters=filters.bounds())
 
 
 @analytics_router.get("/satisfaction")
-def analytics_satisfaction(request: HttpRequest, filters: Query[AnalyticsFilters]) -> dict:
+def analytics_satisfaction(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
     return analytics.analytics_satisfaction(user=request.auth, filters=filters.bounds())
 
 
 # ---------------------------------------------------------------- SLA policies, holidays, desk settings
 
 @sla_router.get("/policies", response=list[SlaPolicyOut])
-def sla_policy_list(request: HttpRequest) -> Any:
+def sla_policy_list(request: ApiRequest) -> Any:
     return list(selectors.sla_policy_list())
 
 
 @sla_router.post("/policies", response={201: SlaPolicyOut})
-def sla_policy_create(request: HttpRequest, payload: SlaPolicyIn) -> tuple[int, SlaPolicy]:
+def sla_policy_create(request: ApiRequest, payload: SlaPolicyIn) -> tuple[int, SlaPolicy]:
     """Create or replace the policy of a priority (one per priority)."""
     require_admin(request.auth)
     return 201, services.sla_policy_upsert(by=request.auth, **payload.dict())
 
 
 @sla_router.patch("/policies/{policy_id}", response=SlaPolicyOut)
-def sla_policy_update(request: HttpRequest, policy_id: uuid.UUID, payload: SlaPolicyPatch) -> SlaPolicy:
+def sla_policy_update(request: ApiRequest, policy_id: uuid.UUID, payload: SlaPolicyPatch) -> SlaPolicy:
     require_admin(request.auth)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
@@ -272,37 +274,37 @@ def sla_policy_update(request: HttpRequest, policy_id: uuid.UUID, payload: SlaPo
 
 
 @sla_router.delete("/policies/{policy_id}", response={204: None})
-def sla_policy_delete(request: HttpRequest, policy_id: uuid.UUID) -> tuple[int, None]:
+def sla_policy_delete(request: ApiRequest, policy_id: uuid.UUID) -> tuple[int, None]:
     require_admin(request.auth)
     services.sla_policy_delete(by=request.auth, policy_id=policy_id)
     return 204, None
 
 
 @sla_router.get("/holidays", response=list[HolidayOut])
-def holiday_list(request: HttpRequest) -> Any:
+def holiday_list(request: ApiRequest) -> Any:
     return list(selectors.holiday_list())
 
 
 @sla_router.post("/holidays", response={201: HolidayOut})
-def holiday_add(request: HttpRequest, payload: HolidayIn) -> tuple[int, Any]:
+def holiday_add(request: ApiRequest, payload: HolidayIn) -> tuple[int, Any]:
     require_admin(request.auth)
     return 201, services.holiday_add(by=request.auth, date=payload.date, name=payload.name)
 
 
 @sla_router.delete("/holidays/{holiday_id}", response={204: None})
-def holiday_delete(request: HttpRequest, holiday_id: uuid.UUID) -> tuple[int, None]:
+def holiday_delete(request: ApiRequest, holiday_id: uuid.UUID) -> tuple[int, None]:
     require_admin(request.auth)
     services.holiday_delete(by=request.auth, holiday_id=holiday_id)
     return 204, None
 
 
 @sla_router.get("/settings", response=DeskSettingsOut)
-def desk_settings(request: HttpRequest) -> Any:
+def desk_settings(request: ApiRequest) -> Any:
     return selectors.desk_settings_get()
 
 
 @sla_router.patch("/settings", response=DeskSettingsOut)
-def desk_settings_update(request: HttpRequest, payload: DeskSettingsPatch) -> Any:
+def desk_settings_update(request: ApiRequest, payload: DeskSettingsPatch) -> Any:
     require_admin(request.auth)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")

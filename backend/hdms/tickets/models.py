@@ -6,6 +6,7 @@ audits and publishes events). The transition methods themselves only change fiel
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -120,11 +121,18 @@ class Ticket(BaseModel):
             ),
         ]
 
+    # Attached to loaded tickets by selectors (not columns): sub-ticket progress and the facts the
+    # policy reads beyond the row (selectors.with_subticket_progress, with_policy_facts).
+    sub_total: int
+    sub_done: int
+    pending_approver_kind: str | None
+    sibling_open: bool
+
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
     @property
-    def room_id(self):  # the parent's id for a sub-ticket (its chat room), else its own
+    def room_id(self) -> Any:  # the parent's id for a sub-ticket (its chat room), else its own
         return self.parent_id or self.id
 
     # ---- the state machine (DESIGN §3); called only by services ----

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool, model_validator
@@ -14,11 +14,16 @@ from hdms.core.text import VisibleLine, visible_line_field
 from hdms.tickets.models import Priority, TicketStatus
 from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
 
-PriorityName = Literal[tuple(Priority.values)]  # type: ignore[valid-type]  # named once: models.Priority
-StatusName = Literal[tuple(TicketStatus.values)]  # type: ignore[valid-type]  # named once: models.TicketStatus
+if TYPE_CHECKING:  # mypy reads names built at run time as plain strings
+    PriorityName = str
+    StatusName = str
+    EditableField = str
+else:  # named once: models.Priority, models.TicketStatus, policy (the widest set; policy decides per caller)
+    PriorityName = Literal[tuple(Priority.values)]
+    StatusName = Literal[tuple(TicketStatus.values)]
+    EditableField = Literal[EDITABLE_BY_REQUESTOR]
 OrderingName = Literal["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority",
                        "resolution_due", "-resolution_due", "sla_due", "-sla_due", "number", "-number"]
-EditableField = Literal[EDITABLE_BY_REQUESTOR]  # type: ignore[valid-type]  # the widest set; policy decides per caller
 
 
 class StrictIn(Schema):
@@ -227,18 +232,18 @@ class HistoryOut(Schema):
     actor_code: str
     actor_name: str
     action: str
-    before: dict | None
-    after: dict | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
     reason: str
     kind: str = ""
-    params: dict = {}
+    params: dict[str, Any] = {}
 
     @staticmethod
     def resolve_kind(obj: Any) -> str:
         return obj.action
 
     @staticmethod
-    def resolve_params(obj: Any) -> dict:
+    def resolve_params(obj: Any) -> dict[str, Any]:
         return entry_params(before=obj.before, after=obj.after)
 
 

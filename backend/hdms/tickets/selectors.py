@@ -51,11 +51,11 @@ def is_staff(user: Any) -> bool:
 
 # ---------------------------------------------------------------- visibility
 
-def _room_ids_of(user: Any) -> list:
+def _room_ids_of(user: Any) -> list[Any]:
     return list(TicketParticipant.objects.filter(user_id=user.id).values_list("ticket_id", flat=True))
 
 
-def _approval_ticket_ids_of(user: Any) -> list:
+def _approval_ticket_ids_of(user: Any) -> list[Any]:
     if not getattr(user, "is_approver", False) or not user.approver_kind:
         return []
     return list(
@@ -195,7 +195,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _user_brief(user: Any) -> dict | None:
+def _user_brief(user: Any) -> dict[str, Any] | None:
     if user is None:
         return None
     return {"id": str(user.id), "employee_code": user.employee_code, "full_name": user.full_name}
@@ -306,17 +306,15 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     number = NUMBER_QUERY.match(q)
     if number:  # "11", "HD-11", "hd000011": the ticket HD-000011, as people say its number
         match |= Q(number=f"HD-{int(number.group(1)):06d}")
-    try:
-        from hdms.communication.selectors import message_ticket_ids_matching
-    except ImportError:  # the communication service's search is not there yet: title/description only
-        message_ticket_ids_matching = None
-    if message_ticket_ids_matching is not None:
-        # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
-        # other indexed conditions, and keeps working whatever SQL the other service builds.
-        ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user))
-                   [:MESSAGE_MATCH_LIMIT])
-        if ids:
-            match |= Q(id__in=ids) | Q(parent_id__in=ids)
+    # Imported here, not at the top: communication.selectors imports this module (chat access).
+    from hdms.communication.selectors import message_ticket_ids_matching
+
+    # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
+    # other indexed conditions, and keeps working whatever SQL the other service builds.
+    ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user))
+               [:MESSAGE_MATCH_LIMIT])
+    if ids:
+        match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)
 
 
@@ -423,7 +421,7 @@ def policy_facts(ticket: Ticket, *, action: str | None = None) -> policy.TicketF
         owner_id=str(ticket.owner_id) if ticket.owner_id else None,
         parent_id=str(ticket.parent_id) if ticket.parent_id else None,
         rated=ticket.rating is not None, open_subtickets=open_subtickets,
-        pending_approver_kind=kind, parent_status=str(parent_status) if parent_status else None,
+        pending_approver_kind=str(kind) if kind else None, parent_status=str(parent_status) if parent_status else None,
         sibling_open=bool(sibling_open),
     )
 
@@ -463,7 +461,7 @@ def subticket_list(*, ticket: Ticket) -> QuerySet[Ticket]:
     return ticket_base_qs().filter(parent_id=ticket.id).order_by("created_at", "id")
 
 
-def ticket_history(*, ticket: Ticket) -> QuerySet:
+def ticket_history(*, ticket: Ticket) -> QuerySet[Any]:
     from hdms.audit.selectors import audit_for_object
 
     return audit_for_object(object_type="ticket", object_id=ticket.id)

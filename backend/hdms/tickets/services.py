@@ -79,9 +79,9 @@ def _lock(ticket_id: Any) -> Ticket:
     return ticket
 
 
-def _check_version(ticket: Ticket, version: int | None) -> None:
-    if version is None or int(version) != ticket.version:
-        raise VersionConflict(current_version=ticket.version)
+def _check_version(row: Ticket | SlaPolicy | DeskSettings, version: int | None) -> None:
+    if version is None or int(version) != row.version:
+        raise VersionConflict(current_version=row.version)
 
 
 def _fsm(ticket: Ticket, method: Callable[[], None], action: str) -> None:
@@ -135,7 +135,7 @@ def _active_user(user_id: Any) -> Any:
     return user if user is not None and user.is_active else None
 
 
-def notification_params(ticket: Ticket | None, extra: dict | None = None) -> dict:
+def notification_params(ticket: Ticket | None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """What a client needs to say a ticket notification in the reader's language (DESIGN §9):
     the ticket's number, title, status and priority, plus the kind's own values."""
     params: dict[str, Any] = {}
@@ -146,8 +146,8 @@ def notification_params(ticket: Ticket | None, extra: dict | None = None) -> dic
     return params
 
 
-def notify(*, user_ids: Iterable[str], kind: Kind, title: str, body: str = "", ticket: Ticket | None = None,
-           urgent: bool = False, actor: Any = None, params: dict | None = None) -> None:
+def notify(*, user_ids: Iterable[Any], kind: Kind, title: str, body: str = "", ticket: Ticket | None = None,
+           urgent: bool = False, actor: Any = None, params: dict[str, Any] | None = None) -> None:
     """Ask the communication service for a notification (after commit); the actor is left out."""
     actor_id = str(actor.id) if actor is not None else None
     recipients = [uid for uid in dict.fromkeys(str(u) for u in user_ids if u) if uid != actor_id]
@@ -159,7 +159,7 @@ def notify(*, user_ids: Iterable[str], kind: Kind, title: str, body: str = "", t
 
 
 def _finish(ticket: Ticket, *, action: str, by: Any, before: dict[str, Any], reason: str = "",
-            extra_after: dict | None = None) -> Ticket:
+            extra_after: dict[str, Any] | None = None) -> Ticket:
     """Bump the version, save, audit, and publish ``ticket.updated`` after commit."""
     ticket.version += 1
     ticket.save()
@@ -642,7 +642,7 @@ def ticket_start(*, ticket_id: Any, by: Any, version: int) -> Ticket:
 
 
 @transaction.atomic
-def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until: datetime) -> Ticket:
+def ticket_postpone(*, ticket_id: Any, by: Any, version: int, reason: str, until: datetime | None) -> Ticket:
     ticket = _lock(ticket_id)
     _check_version(ticket, version)
     _permit(ticket, by, Action.POSTPONE)
@@ -999,7 +999,7 @@ def sla_policy_update(*, by: Any, policy_id: Any, version: int, changes: dict[st
     policy = SlaPolicy.objects.select_for_update().filter(id=policy_id).first()
     if policy is None:
         raise NotFound("SLA policy not found.")
-    _check_version(policy, version)  # type: ignore[arg-type]
+    _check_version(policy, version)
     before = {"first_response_minutes": policy.first_response_minutes,
               "resolution_minutes": policy.resolution_minutes, "is_active": policy.is_active}
     for name in ("first_response_minutes", "resolution_minutes", "is_active"):
@@ -1065,7 +1065,7 @@ def desk_settings_update(*, by: Any, version: int, changes: dict[str, Any]) -> D
     _require(_is_admin(by))
     DeskSettings.objects.get_or_create(singleton=True)  # the defaults become a row on the first change
     desk = DeskSettings.objects.select_for_update().get(singleton=True)
-    _check_version(desk, version)  # type: ignore[arg-type]
+    _check_version(desk, version)
     before = {name: _jsonable(getattr(desk, name)) for name in DESK_FIELDS}
     for name in DESK_FIELDS:
         if changes.get(name) is not None:

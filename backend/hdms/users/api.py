@@ -2,10 +2,11 @@
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 
+from hdms.core.auth import ApiRequest
 from hdms.core.errors import NotFound
 from hdms.core.pagination import PageParams, paginate
 from hdms.core.permissions import is_staff, require_admin, require_staff
@@ -40,7 +41,7 @@ def _pair_out(pair: auth_services.TokenPair) -> dict:
 
 
 @auth_router.post("/login", auth=None, response={200: TokenPairOut | OtpRequiredOut})
-def login(request: HttpRequest, payload: LoginIn) -> dict:
+def login(request: ApiRequest, payload: LoginIn) -> dict:
     result = auth_services.auth_login(employee_code=payload.employee_code, password=payload.password)
     if isinstance(result, auth_services.OtpRequired):
         return {"otp_required": True, "challenge_id": result.challenge_id}
@@ -48,23 +49,23 @@ def login(request: HttpRequest, payload: LoginIn) -> dict:
 
 
 @auth_router.post("/otp/verify", auth=None, response=TokenPairOut)
-def otp_verify(request: HttpRequest, payload: OtpVerifyIn) -> dict:
+def otp_verify(request: ApiRequest, payload: OtpVerifyIn) -> dict:
     return _pair_out(auth_services.auth_otp_verify(challenge_id=payload.challenge_id, code=payload.code))
 
 
 @auth_router.post("/refresh", auth=None, response=TokenPairOut)
-def refresh(request: HttpRequest, payload: RefreshIn) -> dict:
+def refresh(request: ApiRequest, payload: RefreshIn) -> dict:
     return _pair_out(auth_services.auth_refresh(refresh=payload.refresh))
 
 
 @auth_router.post("/logout", auth=None, response={204: None})
-def logout(request: HttpRequest, payload: RefreshIn) -> tuple[int, None]:
+def logout(request: ApiRequest, payload: RefreshIn) -> tuple[int, None]:
     auth_services.auth_logout(refresh=payload.refresh)
     return 204, None
 
 
 @auth_router.get("/me", response=UserOut)
-def me(request: HttpRequest):
+def me(request: ApiRequest):
     return request.auth
 
 
@@ -75,19 +76,19 @@ def me_update(request: HttpRequest, payload: MePatch):
 
 
 @users_router.get("", response=UserPage)
-def user_list(request: HttpRequest, filters: Query[UserFilters], page: Query[PageParams]) -> dict:
+def user_list(request: ApiRequest, filters: Query[UserFilters], page: Query[PageParams]) -> dict:
     require_staff(request.auth)
     return paginate(request, selectors.user_list(filters=filters.dict()), page)
 
 
 @users_router.post("", response={201: UserOut})
-def user_create(request: HttpRequest, payload: UserIn) -> tuple[int, object]:
+def user_create(request: ApiRequest, payload: UserIn) -> tuple[int, object]:
     require_admin(request.auth)
     return 201, services.user_create(by=request.auth, **payload.dict())
 
 
 @users_router.post("/import", response=ImportReportOut)
-def user_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> dict:
+def user_import(request: ApiRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> dict:
     require_admin(request.auth)
     from hdms.users.importing import users_import
 
@@ -96,7 +97,7 @@ def user_import(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bo
 
 
 @users_router.post("/sync", response=SyncReportOut)
-def user_sync(request: HttpRequest) -> dict:
+def user_sync(request: ApiRequest) -> dict:
     require_admin(request.auth)
     from hdms.users.sms import users_sync_from_sms
 
@@ -104,7 +105,7 @@ def user_sync(request: HttpRequest) -> dict:
 
 
 @users_router.get("/{user_id}", response=UserOut)
-def user_detail(request: HttpRequest, user_id: uuid.UUID):
+def user_detail(request: ApiRequest, user_id: uuid.UUID):
     if str(user_id) != str(request.auth.id):
         require_staff(request.auth)
     user = selectors.user_get(user_id=user_id)
@@ -114,31 +115,31 @@ def user_detail(request: HttpRequest, user_id: uuid.UUID):
 
 
 @users_router.patch("/{user_id}", response=UserOut)
-def user_update(request: HttpRequest, user_id: uuid.UUID, payload: UserPatch):
+def user_update(request: ApiRequest, user_id: uuid.UUID, payload: UserPatch):
     require_admin(request.auth)
     return services.user_update(by=request.auth, user_id=user_id, **payload.dict(exclude_unset=True))
 
 
 @users_router.delete("/{user_id}", response={204: None})
-def user_delete(request: HttpRequest, user_id: uuid.UUID) -> tuple[int, None]:
+def user_delete(request: ApiRequest, user_id: uuid.UUID) -> tuple[int, None]:
     require_admin(request.auth)
     services.user_delete(by=request.auth, user_id=user_id)
     return 204, None
 
 
 @departments_router.get("", response=list[DepartmentOut])
-def department_list(request: HttpRequest, include_inactive: bool = False):
+def department_list(request: ApiRequest, include_inactive: bool = False):
     return selectors.department_list(include_inactive=include_inactive and is_staff(request.auth))
 
 
 @departments_router.post("", response={201: DepartmentOut})
-def department_create(request: HttpRequest, payload: DepartmentIn) -> tuple[int, object]:
+def department_create(request: ApiRequest, payload: DepartmentIn) -> tuple[int, object]:
     require_admin(request.auth)
     return 201, services.department_create(by=request.auth, code=payload.code, name=payload.name)
 
 
 @departments_router.get("/{department_id}", response=DepartmentOut)
-def department_detail(request: HttpRequest, department_id: uuid.UUID):
+def department_detail(request: ApiRequest, department_id: uuid.UUID):
     department = selectors.department_get(department_id=department_id)
     if department is None:
         raise NotFound()
@@ -146,14 +147,14 @@ def department_detail(request: HttpRequest, department_id: uuid.UUID):
 
 
 @departments_router.patch("/{department_id}", response=DepartmentOut)
-def department_update(request: HttpRequest, department_id: uuid.UUID, payload: DepartmentPatch):
+def department_update(request: ApiRequest, department_id: uuid.UUID, payload: DepartmentPatch):
     require_admin(request.auth)
     return services.department_update(by=request.auth, department_id=department_id,
                                       **payload.dict(exclude_unset=True))
 
 
 @departments_router.delete("/{department_id}", response={204: None})
-def department_delete(request: HttpRequest, department_id: uuid.UUID) -> HttpResponse | tuple[int, None]:
+def department_delete(request: ApiRequest, department_id: uuid.UUID) -> HttpResponse | tuple[int, None]:
     require_admin(request.auth)
     services.department_delete(by=request.auth, department_id=department_id)
     return 204, None

@@ -6,6 +6,7 @@ services, so the history, participants, SLA and approvals are real.
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         it = it1.department
         mnt = mnt1.department
 
-        def new(requestor, title, description, **kwargs):
+        def new(requestor: Any, title: str, description: str, **kwargs: Any) -> Any:
             return services.ticket_create(requestor=requestor, title=title, submit=True,
                                           description=f"{DEMO_MARK} {description}", **kwargs)
 
