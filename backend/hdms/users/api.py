@@ -70,7 +70,7 @@ def me(request: ApiRequest):
 
 
 @auth_router.patch("/me", response=UserOut)
-def me_update(request: HttpRequest, payload: MePatch):
+def me_update(request: ApiRequest, payload: MePatch):
     """What a person sets for themselves: the language the desk speaks to them in (emails too)."""
     return services.user_set_language(user=request.auth, language=payload.language)
 
