@@ -16,7 +16,7 @@ class HealthOut(Schema):
 
 
 @router.get("/health", auth=None, response={200: HealthOut, 503: HealthOut})
-def health(request: ApiRequest) -> tuple[int, dict[str, Any]]:
+def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     """200 when every part is up; 503 with the same body when one is down (``down`` names it)."""
     report = health_report()
     return (200 if report["status"] == "ok" else 503), report
