@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from hdms.core.jwt import encode_access
@@ -166,6 +167,24 @@ def _close_consumer_database_thread():
     from django.db import connections
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+
+
+class PatientCommunicator(WebsocketCommunicator):
+    """channels' WebsocketCommunicator whose handshake and frame waits default to 20 s, not 1 s.
+
+    The suite shares a 2-core machine with much else: a frame that arrives is returned at once,
+    only a frame that never comes costs the whole wait. ``receive_nothing`` (an assertion that
+    nothing arrives) keeps the timeout each test gives it.
+    """
+
+    async def connect(self, timeout: float = 20):
+        return await super().connect(timeout)
+
+    async def receive_from(self, timeout: float = 20):
+        return await super().receive_from(timeout)
+
+    async def receive_json_from(self, timeout: float = 20):
+        return await super().receive_json_from(timeout)
 
 
 # ---- helpers of the real-socket tests (the ``websockets`` client against ``ws_servers``) ----

@@ -5,12 +5,11 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from hdms.asgi import application
 from hdms.communication.models import Message
-from hdms.communication.tests.conftest import ORIGIN, token_for
+from hdms.communication.tests.conftest import ORIGIN, PatientCommunicator, token_for
 from hdms.core.events import publish
 from hdms.testing.factories import DepartmentFactory, UserFactory
 from hdms.testing.factories_communication import add_participant, make_ticket, post_message
@@ -25,7 +24,7 @@ def communicator(path, *, token=None, query_token=None, origin=ORIGIN):
     subprotocols = ["bearer", token] if token else None
     if query_token:
         path = f"{path}?token={query_token}"
-    return WebsocketCommunicator(application, path, headers=headers, subprotocols=subprotocols)
+    return PatientCommunicator(application, path, headers=headers, subprotocols=subprotocols)
 
 
 async def join(user, ticket):
@@ -38,7 +37,7 @@ async def join(user, ticket):
     return comm, first
 
 
-async def frames_until(comm, kind, *, timeout=2):
+async def frames_until(comm, kind, *, timeout=20):
     """Frames up to and including the first of ``kind``."""
     seen = []
     while True:
@@ -274,9 +273,15 @@ async def test_at_most_ten_connections_per_user_and_a_slot_frees_on_disconnect(w
     eleventh = communicator(f"/ws/chat/{ticket.id}/", token=token)
     assert (await eleventh.connect())[0] is False
     await open_ones.pop().disconnect()
-    await asyncio.sleep(0.05)
-    again = communicator(f"/ws/chat/{ticket.id}/", token=token)
-    assert (await again.connect())[0] is True
+    # The slot is given back by the closed socket's disconnect handler: wait for it, within a deadline.
+    deadline = asyncio.get_running_loop().time() + 20
+    while True:
+        again = communicator(f"/ws/chat/{ticket.id}/", token=token)
+        connected = (await again.connect())[0]
+        if connected or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert connected is True
     await again.disconnect()
     for comm in open_ones:
         await comm.disconnect()
@@ -292,7 +297,7 @@ async def test_notification_stream_pushes_new_notifications_with_unread_count(wo
         "notification.requested", user_ids=[str(people["requestor"].id)], kind="ticket.status",
         title="HD-1 is assigned", body="", ticket_id=str(ticket.id), urgent=False, actor_id=None,
     )
-    frame = await comm.receive_json_from(timeout=2)
+    frame = await comm.receive_json_from()
     assert frame["type"] == "notification.new" and frame["unread"] == 1
     assert frame["notification"]["title"] == "HD-1 is assigned"
     await comm.disconnect()

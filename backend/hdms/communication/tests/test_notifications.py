@@ -114,17 +114,16 @@ def test_no_email_for_a_kind_the_user_turned_off(smtp_server, api, people, ticke
 
 async def test_no_email_for_a_user_who_is_online(smtp_server, people, ticket):
     from channels.db import database_sync_to_async
-    from channels.testing import WebsocketCommunicator
 
     from hdms.asgi import application
-    from hdms.communication.tests.conftest import ORIGIN, token_for
+    from hdms.communication.tests.conftest import ORIGIN, PatientCommunicator, token_for
 
-    comm = WebsocketCommunicator(application, "/ws/notifications/", headers=[(b"origin", ORIGIN.encode())],
+    comm = PatientCommunicator(application, "/ws/notifications/", headers=[(b"origin", ORIGIN.encode())],
                                  subprotocols=["bearer", token_for(people["requestor"])])
     assert (await comm.connect())[0]
     await database_sync_to_async(post_message)(author=people["assignee"], ticket=ticket, body="you are here")
-    frame = await comm.receive_json_from(timeout=2)
-    frame = await comm.receive_json_from(timeout=2) if frame["type"] == "notifications.unread" else frame
+    frame = await comm.receive_json_from()
+    frame = await comm.receive_json_from() if frame["type"] == "notifications.unread" else frame
     assert frame["type"] == "notification.new"
     assert smtp_server.messages == []
     await comm.disconnect()

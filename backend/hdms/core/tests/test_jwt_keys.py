@@ -113,7 +113,7 @@ async def test_websocket_accepts_old_key_tokens_after_rotation_and_refuses_remov
 
     async def connects() -> bool:
         comm = WebsocketCommunicator(application, "/ws/notifications/", subprotocols=["bearer", token])
-        connected, _ = await comm.connect()
+        connected, _ = await comm.connect(timeout=20)  # generous: a loaded machine; a refusal is immediate
         await comm.disconnect()
         return connected
 
