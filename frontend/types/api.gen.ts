@@ -115,6 +115,159 @@ export interface paths {
         patch: operations["hdms_users_api_me_update"];
         trace?: never;
     };
+    "/api/v1/auth/password/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Password Change */
+        post: operations["hdms_users_api_password_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Password Forgot */
+        post: operations["hdms_users_api_password_forgot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Password Reset */
+        post: operations["hdms_users_api_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sessions */
+        get: operations["hdms_users_api_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sessions Revoke Others */
+        post: operations["hdms_users_api_sessions_revoke_others"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Session Revoke */
+        delete: operations["hdms_users_api_session_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/otp/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Otp Enable */
+        post: operations["hdms_users_api_otp_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/otp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Otp Confirm */
+        post: operations["hdms_users_api_otp_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/otp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Otp Disable */
+        post: operations["hdms_users_api_otp_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -161,6 +314,58 @@ export interface paths {
         put?: never;
         /** User Sync */
         post: operations["hdms_users_api_user_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/sync/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** User Sync Runs */
+        get: operations["hdms_users_api_user_sync_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/account-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Account Settings */
+        get: operations["hdms_users_api_account_settings"];
+        /** Account Settings Update */
+        put: operations["hdms_users_api_account_settings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** User Unlock */
+        post: operations["hdms_users_api_user_unlock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1274,6 +1479,20 @@ export interface components {
             created_at: string;
             /** Last Login */
             last_login: string | null;
+            /** Locked Until */
+            locked_until?: string | null;
+            /**
+             * Otp Required
+             * @description Two-factor is on or required for the user's role.
+             * @default false
+             */
+            otp_required: boolean;
+            /**
+             * Sms Linked
+             * @description Signs in with the School Management System password.
+             * @default false
+             */
+            sms_linked: boolean;
         };
         /** LoginIn */
         LoginIn: {
@@ -1304,6 +1523,61 @@ export interface components {
              * @enum {string}
              */
             language: "en" | "ur";
+        };
+        /** PasswordChangeIn */
+        PasswordChangeIn: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /** PasswordForgotIn */
+        PasswordForgotIn: {
+            /** Employee Code */
+            employee_code: string;
+        };
+        /** PasswordResetIn */
+        PasswordResetIn: {
+            /** Employee Code */
+            employee_code: string;
+            /** Code */
+            code: string;
+            /** New Password */
+            new_password: string;
+        };
+        /** SessionOut */
+        SessionOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Last Used At
+             * Format: date-time
+             */
+            last_used_at: string;
+            /** User Agent */
+            user_agent: string;
+            /** Ip */
+            ip: string;
+            /** Current */
+            current: boolean;
+        };
+        /** OtpConfirmIn */
+        OtpConfirmIn: {
+            /** Code */
+            code: string;
+        };
+        /** OtpDisableIn */
+        OtpDisableIn: {
+            /** Password */
+            password: string;
         };
         /** PageParams */
         PageParams: {
@@ -1411,8 +1685,50 @@ export interface components {
             /** Errors */
             errors: string[];
         };
-        /** SyncReportOut */
-        SyncReportOut: {
+        /** SyncRowOut */
+        SyncRowOut: {
+            /** Employee Code */
+            employee_code: string;
+            /** Sms Id */
+            sms_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "created" | "updated" | "deactivated" | "refused";
+            /** Reason */
+            reason: string;
+        };
+        /** SyncRunOut */
+        SyncRunOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Trigger
+             * @enum {string}
+             */
+            trigger: "manual" | "scheduled";
+            /** Dry Run */
+            dry_run: boolean;
+            /** By Id */
+            by_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "ok" | "failed";
+            /** Error */
+            error: string;
             /** Created */
             created: number;
             /** Updated */
@@ -1423,8 +1739,33 @@ export interface components {
             unchanged: number;
             /** Refused */
             refused: number;
-            /** Errors */
-            errors: string[];
+            /** Rows */
+            rows: components["schemas"]["SyncRowOut"][];
+        };
+        /** SyncIn */
+        SyncIn: {
+            /**
+             * Dry Run
+             * @default false
+             */
+            dry_run: boolean;
+        };
+        /** AccountSettingsOut */
+        AccountSettingsOut: {
+            /** Otp Required Roles */
+            otp_required_roles: ("requestor" | "moderator" | "assignee" | "admin")[];
+            /** Sms Sync Minutes */
+            sms_sync_minutes: number;
+        };
+        /** AccountSettingsIn */
+        AccountSettingsIn: {
+            /** Otp Required Roles */
+            otp_required_roles?: ("requestor" | "moderator" | "assignee" | "admin")[] | null;
+            /**
+             * Sms Sync Minutes
+             * @description 0 = only on demand
+             */
+            sms_sync_minutes?: number | null;
         };
         /** UserPatch */
         UserPatch: {
@@ -4066,6 +4407,1731 @@ export interface operations {
             };
         };
     };
+    hdms_users_api_password_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeIn"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_password_forgot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordForgotIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetIn"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"][];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_sessions_revoke_others: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_session_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_otp_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_otp_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OtpConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_otp_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OtpDisableIn"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     hdms_users_api_user_list: {
         parameters: {
             query?: {
@@ -4673,6 +6739,203 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncRunOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_user_sync_runs: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
         requestBody?: never;
         responses: {
             /** @description OK */
@@ -4687,7 +6950,586 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SyncReportOut"];
+                    "application/json": components["schemas"]["SyncRunOut"][];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_account_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountSettingsOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_account_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountSettingsOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_users_api_user_unlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
                 };
             };
             /** @description Malformed request (validation_error) */

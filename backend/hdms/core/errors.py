@@ -71,6 +71,13 @@ class RateLimited(DomainError):
     default_detail = "Too many requests; slow down."
 
 
+class AccountLocked(DomainError):
+    """Too many failed sign-ins of one account (DESIGN §8); ``retry_after`` seconds go in Retry-After."""
+
+    code = "account_locked"
+    default_detail = "This account is locked after too many failed sign-ins."
+
+
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
     default_detail = "A required service is unavailable; try again shortly."
@@ -87,6 +94,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "file_too_large": 413,
     "unsupported_file_type": 415,
     "rate_limited": 429,
+    "account_locked": 429,
     "service_unavailable": 503,
     "server_error": 500,
 }

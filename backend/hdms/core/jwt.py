@@ -23,6 +23,7 @@ class AccessClaims:
     user_id: str
     role: str
     expires_at: datetime
+    family: str = ""  # the refresh family (session) the token was issued with, if any
 
 
 def sign(payload: dict[str, Any]) -> str:
@@ -55,7 +56,7 @@ def is_uuid(value: object) -> bool:
     return True
 
 
-def encode_access(*, user_id: str, role: str) -> tuple[str, datetime]:
+def encode_access(*, user_id: str, role: str, family: str = "") -> tuple[str, datetime]:
     now = datetime.now(UTC)
     expires_at = now + settings.ACCESS_TOKEN_LIFETIME
     payload = {
@@ -66,6 +67,8 @@ def encode_access(*, user_id: str, role: str) -> tuple[str, datetime]:
         "exp": int(expires_at.timestamp()),
         "jti": uuid.uuid4().hex,
     }
+    if family:
+        payload["fam"] = family
     return sign(payload), expires_at
 
 
@@ -77,4 +80,5 @@ def decode_access(token: str) -> AccessClaims:
         user_id=str(uuid.UUID(payload["sub"])),
         role=str(payload.get("role", "")),
         expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+        family=str(payload["fam"]) if is_uuid(payload.get("fam")) else "",
     )

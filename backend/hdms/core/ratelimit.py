@@ -155,10 +155,14 @@ def take_user_token(*, user_id: str, role: str) -> BucketResult | None:
     return get_buckets().take(key, capacity=per_minute, per_minute=per_minute)
 
 
+# Calls that guess at a password or a code share the per-client sign-in budget (DESIGN §4, §8).
+_LOGIN_PATHS = frozenset({"/api/v1/auth/login", "/api/v1/auth/password/forgot", "/api/v1/auth/password/reset"})
+
+
 def _bucket_for(request: HttpRequest) -> tuple[str, int | None]:
     """(bucket key, per-minute limit or None for unlimited)."""
     limits = settings.RATE_LIMITS
-    if request.path.rstrip("/") == "/api/v1/auth/login":
+    if request.path.rstrip("/") in _LOGIN_PATHS:
         return f"login:{client_ip(request)}", limits["login"]
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):

@@ -13,4 +13,7 @@ def error_response(detail: str, code: str, *, status: int | None = None, **extra
 
 
 def domain_error_response(exc: DomainError) -> JsonResponse:
-    return error_response(exc.detail, exc.code, **exc.extra)
+    response = error_response(exc.detail, exc.code, **exc.extra)
+    if isinstance(exc.extra.get("retry_after"), int):
+        response["Retry-After"] = str(exc.extra["retry_after"])
+    return response

@@ -192,6 +192,18 @@ OTP_MAX_ATTEMPTS = 5
 # again for a new challenge does not give a new budget of guesses.
 OTP_MAX_ATTEMPTS_PER_USER = env.int("HDMS_OTP_MAX_ATTEMPTS_PER_USER", default=10)
 OTP_USER_WINDOW = timedelta(hours=1)
+# Account lockout (DESIGN §8): this many failed sign-ins in a row, whatever the client address, lock
+# the account for LOCKOUT_BASE, doubling with each further lockout up to LOCKOUT_MAX; a success or
+# an admin's unlock starts over.
+LOCKOUT_THRESHOLD = env.int("HDMS_LOCKOUT_THRESHOLD", default=5)
+LOCKOUT_BASE = timedelta(seconds=env.int("HDMS_LOCKOUT_BASE_SECONDS", default=60))
+LOCKOUT_MAX = timedelta(hours=1)
+# Self-service password reset (DESIGN §8): an emailed 6-digit code, 10 minutes, 5 tries; one
+# email per account per PASSWORD_RESET_INTERVAL at most (more requests still answer 202).
+PASSWORD_RESET_LIFETIME = timedelta(minutes=10)
+PASSWORD_RESET_INTERVAL = timedelta(seconds=60)
+# Sign-in through the School Management System bridge for SMS-linked accounts (DESIGN §8).
+SMS_AUTH = env.bool("HDMS_SMS_AUTH", default=False)
 
 # Rate limits, requests per minute (DESIGN §4); None means unlimited.
 RATE_LIMITS = {
@@ -221,6 +233,15 @@ EMAIL_FILE_PATH = env.str("HDMS_EMAIL_FILE_PATH", default=str(DATA_DIR / "mail")
 SMS_BASE_URL = env.str("HDMS_SMS_BASE_URL", default="")
 SMS_TOKEN = env.str("HDMS_SMS_TOKEN", default="")
 SMS_TIMEOUT = env.float("HDMS_SMS_TIMEOUT", default=10.0)
+# The SMS sync's schedule: beat asks every minute; the job runs when the admin's interval
+# (AccountSettings.sms_sync_minutes, the admin SMS page; 0 = only on demand) has passed.
+HDMS_USERS_BEAT_SCHEDULE = {
+    "users-sms-sync": {
+        "task": "users.sms_sync_scheduled",
+        "schedule": timedelta(seconds=env.int("HDMS_SMS_SYNC_TICK_SECONDS", default=60)),
+        "options": {"queue": "low"},
+    },
+}
 
 # Security headers
 SECURE_CONTENT_TYPE_NOSNIFF = True

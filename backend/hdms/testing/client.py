@@ -44,5 +44,11 @@ class ApiClient:
             **self.headers, **extra,
         )
 
+    def put(self, path: str, body: Any = None, **extra: Any) -> Any:
+        return self.client.put(
+            self._url(path), json.dumps(body if body is not None else {}), content_type="application/json",
+            **self.headers, **extra,
+        )
+
     def delete(self, path: str, **extra: Any) -> Any:
         return self.client.delete(self._url(path), **self.headers, **extra)

@@ -11,15 +11,24 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hdms.audit.services import audit_record
-from hdms.core.errors import NotAuthenticated, TokenInvalid
+from hdms.core.errors import (
+    AccountLocked,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ServiceUnavailable,
+    TokenInvalid,
+    ValidationFailed,
+)
 from hdms.core.jwt import encode_access, is_uuid, sign, verify
 from hdms.core.outbox import outbox_task
 from hdms.users.models import OtpChallenge, RefreshToken, User
+from hdms.users.rules import password_problem
 
 logger = logging.getLogger("hdms.auth")
 
@@ -38,6 +47,14 @@ class TokenPair:
 @dataclass(frozen=True)
 class OtpRequired:
     challenge_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Device:
+    """Where a sign-in or a refresh came from, kept for the sessions list."""
+
+    user_agent: str = ""
+    ip: str = ""
 
 
 def _encode_refresh(token: RefreshToken) -> str:
@@ -60,42 +77,124 @@ def _decode_refresh(raw: str) -> dict:
     return payload
 
 
-def _issue_pair(user: User, *, family: uuid.UUID | None = None) -> TokenPair:
+def _issue_pair(user: User, *, family: uuid.UUID | None = None, device: Device | None = None) -> TokenPair:
     now = timezone.now()
+    device = device or Device()
     refresh = RefreshToken.objects.create(
-        family=family or uuid.uuid4(), user=user, created_at=now, expires_at=now + settings.REFRESH_TOKEN_LIFETIME
+        family=family or uuid.uuid4(), user=user, created_at=now, expires_at=now + settings.REFRESH_TOKEN_LIFETIME,
+        user_agent=device.user_agent[:255], ip=device.ip[:64],
     )
-    access, access_expires_at = encode_access(user_id=str(user.id), role=user.role)
+    access, access_expires_at = encode_access(user_id=str(user.id), role=user.role, family=str(refresh.family))
     return TokenPair(access=access, refresh=_encode_refresh(refresh), access_expires_at=access_expires_at, user=user)
 
 
-def auth_login(*, employee_code: str, password: str) -> TokenPair | OtpRequired:
+def sms_manages_password(user: User) -> bool:
+    """With HDMS_SMS_AUTH, an SMS-linked account's password is the SMS's (DESIGN §8)."""
+    return bool(settings.SMS_AUTH and user.sms_external_id)
+
+
+def _password_ok(user: User, password: str) -> bool:
+    """Checks the password where it lives: the SMS bridge for SMS-linked accounts (never cached,
+    the local hash is ignored), the local Argon2 hash for the others."""
+    if not sms_manages_password(user):
+        return user.check_password(password)
+    from hdms.users.sms import SmsClient, SmsError
+
+    try:
+        with SmsClient.from_settings() as client:
+            return client.verify_password(employee_code=user.employee_code, password=password)
+    except SmsError as exc:
+        logger.warning("SMS password check for %s failed: %s", user.employee_code, exc)
+        raise ServiceUnavailable(
+            "The School Management System cannot be reached to check your password; try again in a few minutes."
+        ) from exc
+
+
+def _retry_after(user: User) -> int:
+    return max(1, int((user.locked_until - timezone.now()).total_seconds() + 0.999)) if user.locked_until else 1
+
+
+def _locked_error(user: User) -> AccountLocked:
+    seconds = _retry_after(user)
+    return AccountLocked(
+        f"This account is locked after too many failed sign-ins; try again in {seconds} seconds "
+        "or ask an administrator to unlock it.", retry_after=seconds,
+    )
+
+
+def _register_failure(user: User) -> AccountLocked | None:
+    """Count a failed sign-in of the account (whatever the client address); at the threshold the
+    account locks for a time that doubles with each lockout. Returns the error when it locked."""
+    with transaction.atomic():
+        row = User.objects.select_for_update().get(id=user.id)
+        row.failed_logins += 1
+        locked = row.failed_logins >= settings.LOCKOUT_THRESHOLD
+        if locked:
+            duration = min(settings.LOCKOUT_BASE * (2 ** min(row.lockouts, 16)), settings.LOCKOUT_MAX)
+            row.locked_until = timezone.now() + duration
+            row.lockouts += 1
+            row.failed_logins = 0
+        row.save(update_fields=["failed_logins", "locked_until", "lockouts"])
+        if locked:
+            audit_record(action="auth.locked", actor=None, object_type="user", object_id=row.id,
+                         after={"until": row.locked_until.isoformat(), "lockouts": row.lockouts})
+    return _locked_error(row) if locked else None
+
+
+def _check_not_locked(user: User) -> None:
+    if user.locked_until is not None and user.locked_until > timezone.now():
+        raise _locked_error(user)
+
+
+def auth_login(*, employee_code: str, password: str, device: Device | None = None) -> TokenPair | OtpRequired:
     user = User.objects.filter(employee_code__iexact=employee_code.strip(), is_active=True).first()
-    if user is None or not user.check_password(password):
+    if user is not None:
+        _check_not_locked(user)
+    if user is None or not _password_ok(user, password):
         if user is None:
             check_password(password, _DUMMY_PASSWORD_HASH)
         logger.warning("Failed login for employee code %r", employee_code[:64])
         audit_record(action="auth.login_failed", actor=user, object_type="user",
                      object_id=getattr(user, "id", ""), after={"employee_code": employee_code[:64]})
+        locked = _register_failure(user) if user is not None else None
+        if locked is not None:
+            raise locked
         raise NotAuthenticated("Employee code or password is incorrect.")
-    if user.otp_enabled:
-        return OtpRequired(challenge_id=_otp_send(user))
-    return _complete_login(user, method="password")
+    if otp_required_for(user):
+        return OtpRequired(challenge_id=_otp_send(user, device=device))
+    return _complete_login(user, method="password", device=device)
 
 
-def _complete_login(user: User, *, method: str) -> TokenPair:
+def otp_required_for(user: User) -> bool:
+    """Two-factor by email: switched on by the user, or required for their role by an admin."""
+    return user.otp_enabled or user.role in _otp_required_roles()
+
+
+def _otp_required_roles() -> list[str]:
+    from hdms.users.models import AccountSettings
+
+    return AccountSettings.current().otp_required_roles
+
+
+def _complete_login(user: User, *, method: str, device: Device | None = None) -> TokenPair:
     with transaction.atomic():
-        User.objects.filter(id=user.id).update(last_login=timezone.now())
-        pair = _issue_pair(user)
+        User.objects.filter(id=user.id).update(last_login=timezone.now(), failed_logins=0, lockouts=0,
+                                               locked_until=None)
+        pair = _issue_pair(user, device=device)
         audit_record(action="auth.login", actor=user, object_type="user", object_id=user.id, after={"method": method})
     return pair
 
 
-def _otp_send(user: User) -> uuid.UUID:
+def _new_code(user: User, *, purpose: str, lifetime: Any) -> tuple[OtpChallenge, str]:
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge = OtpChallenge.objects.create(
-        user=user, code_hash=make_password(code), expires_at=timezone.now() + settings.OTP_LIFETIME
+        user=user, code_hash=make_password(code), expires_at=timezone.now() + lifetime, purpose=purpose
     )
+    return challenge, code
+
+
+def _otp_send(user: User, *, device: Device | None = None) -> uuid.UUID:
+    challenge, code = _new_code(user, purpose=OtpChallenge.PURPOSE_LOGIN, lifetime=settings.OTP_LIFETIME)
     minutes = int(settings.OTP_LIFETIME.total_seconds() // 60)
     _send_email(
         subject="Your HDMS sign-in code",
@@ -116,9 +215,10 @@ def _send_email(*, subject: str, message: str, to: str) -> None:
         outbox_task("users.send_email", kwargs={"subject": subject, "message": message, "to": to}, queue="high")
 
 
-def auth_otp_verify(*, challenge_id: uuid.UUID, code: str) -> TokenPair:
+def auth_otp_verify(*, challenge_id: uuid.UUID, code: str, device: Device | None = None) -> TokenPair:
     invalid = TokenInvalid("The code is wrong or has expired.")
-    challenge = OtpChallenge.objects.select_related("user").filter(id=challenge_id).first()
+    challenge = OtpChallenge.objects.select_related("user").filter(
+        id=challenge_id, purpose=OtpChallenge.PURPOSE_LOGIN).first()
     if challenge is None or challenge.used_at is not None or challenge.expires_at <= timezone.now():
         raise invalid
     # Count the try before checking, atomically, so parallel guesses cannot exceed either limit:
@@ -139,7 +239,7 @@ def auth_otp_verify(*, challenge_id: uuid.UUID, code: str) -> TokenPair:
     used = OtpChallenge.objects.filter(id=challenge.id, used_at__isnull=True).update(used_at=timezone.now())
     if not used or not challenge.user.is_active:
         raise invalid
-    return _complete_login(challenge.user, method="password+otp")
+    return _complete_login(challenge.user, method="password+otp", device=device)
 
 
 def _otp_wrong_tries(user_id: uuid.UUID) -> int:
@@ -149,7 +249,7 @@ def _otp_wrong_tries(user_id: uuid.UUID) -> int:
     return int(totals["tries"]) - int(totals["used"])
 
 
-def auth_refresh(*, refresh: str) -> TokenPair:
+def auth_refresh(*, refresh: str, device: Device | None = None) -> TokenPair:
     """Rotate: the presented token dies and a new pair is issued in the same family.
 
     Presenting a token that was already used (or revoked) revokes its whole family: whoever
@@ -172,7 +272,7 @@ def auth_refresh(*, refresh: str) -> TokenPair:
         else:
             token.used_at = now
             token.save(update_fields=["used_at"])
-            pair = _issue_pair(token.user, family=token.family)
+            pair = _issue_pair(token.user, family=token.family, device=device)
     if reused:
         logger.warning("Refresh token reuse for user %s; family %s revoked", token.user_id, token.family)
         raise TokenInvalid("The refresh token was already used; every session of this sign-in is now signed out.")
@@ -199,5 +299,191 @@ def auth_sessions_revoke_all(*, user: User, by: Any, reason: str) -> int:
     return revoked
 
 
-__all__ = ["OtpRequired", "TokenPair", "auth_login", "auth_logout", "auth_otp_verify", "auth_refresh",
-           "auth_sessions_revoke_all"]
+# --------------------------------------------------------------------------- sessions (DESIGN §8)
+
+def auth_sessions(*, user: User, current_family: str = "") -> list[dict[str, Any]]:
+    """One entry per live refresh family: its live token says when and from where it was last used."""
+    now = timezone.now()
+    live = RefreshToken.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    started = dict(RefreshToken.objects.filter(user=user, family__in=live.values("family"))
+                   .values_list("family").annotate(first=Min("created_at")).values_list("family", "first"))
+    sessions = [
+        {"id": token.family, "created_at": started.get(token.family, token.created_at),
+         "last_used_at": token.created_at, "user_agent": token.user_agent, "ip": token.ip,
+         "current": str(token.family) == current_family}
+        for token in live.order_by("-created_at")
+    ]
+    return sessions
+
+
+def _revoke_families(user: User, *, families: Any = None, exclude: str = "") -> int:
+    tokens = RefreshToken.objects.filter(user=user, revoked_at__isnull=True)
+    if families is not None:
+        tokens = tokens.filter(family__in=families)
+    if exclude and is_uuid(exclude):
+        tokens = tokens.exclude(family=exclude)
+    return tokens.update(revoked_at=timezone.now())
+
+
+def auth_session_revoke(*, user: User, session_id: uuid.UUID) -> None:
+    live = RefreshToken.objects.filter(user=user, family=session_id, used_at__isnull=True, revoked_at__isnull=True,
+                                       expires_at__gt=timezone.now())
+    if not live.exists():
+        raise NotFound("No such session.")
+    with transaction.atomic():
+        _revoke_families(user, families=[session_id])
+        audit_record(action="auth.session_revoked", actor=user, object_type="user", object_id=user.id,
+                     after={"family": str(session_id)})
+
+
+def auth_sessions_revoke_others(*, user: User, current_family: str) -> int:
+    with transaction.atomic():
+        revoked = _revoke_families(user, exclude=current_family)
+        audit_record(action="auth.sessions_revoked", actor=user, object_type="user", object_id=user.id,
+                     after={"reason": "signed_out_others", "tokens": revoked})
+    return revoked
+
+
+# --------------------------------------------------------------------------- passwords (DESIGN §8)
+
+def _check_policy(user: User, new_password: str) -> None:
+    problem = password_problem(new_password, employee_code=user.employee_code)
+    if problem:
+        raise ValidationFailed(f"New password: {problem}.", errors=[{"loc": ["new_password"], "msg": problem}])
+
+
+def _refuse_if_sms_managed(user: User) -> None:
+    if sms_manages_password(user):
+        raise ValidationFailed(
+            "Your password is the one of the School Management System; change it there.",
+            errors=[{"loc": ["new_password"], "msg": "managed by the School Management System"}],
+        )
+
+
+def auth_password_change(*, user: User, current_password: str, new_password: str, current_family: str = "") -> None:
+    _refuse_if_sms_managed(user)
+    _check_not_locked(user)
+    if not user.check_password(current_password):
+        locked = _register_failure(user)
+        if locked is not None:
+            raise locked
+        raise ValidationFailed("The current password is wrong.",
+                               errors=[{"loc": ["current_password"], "msg": "wrong password"}])
+    _check_policy(user, new_password)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        revoked = _revoke_families(user, exclude=current_family)
+        audit_record(action="auth.password_changed", actor=user, object_type="user", object_id=user.id,
+                     after={"other_sessions_ended": revoked})
+
+
+def auth_password_forgot(*, employee_code: str) -> None:
+    """Email a reset code if the code names an active local account with an email; the caller
+    answers 202 whatever happens here, so nobody learns whether a code exists."""
+    user = User.objects.filter(employee_code__iexact=employee_code.strip()[:64], is_active=True).first()
+    if user is None or not user.email or sms_manages_password(user):
+        make_password("equal-work-for-unknown-codes")
+        return
+    recent = OtpChallenge.objects.filter(user=user, purpose=OtpChallenge.PURPOSE_RESET,
+                                         created_at__gt=timezone.now() - settings.PASSWORD_RESET_INTERVAL)
+    if recent.exists():
+        return  # one email per account per interval: asking again does not flood the inbox
+    _, code = _new_code(user, purpose=OtpChallenge.PURPOSE_RESET, lifetime=settings.PASSWORD_RESET_LIFETIME)
+    minutes = int(settings.PASSWORD_RESET_LIFETIME.total_seconds() // 60)
+    audit_record(action="auth.password_reset_requested", actor=None, object_type="user", object_id=user.id)
+    _send_email(
+        subject="Your HDMS password reset code",
+        message=f"Your HDMS password reset code is {code}. It expires in {minutes} minutes.\n"
+        "If you did not ask to reset your password, ignore this email and tell the help desk.",
+        to=user.email,
+    )
+
+
+def _use_code(user: User | None, *, purpose: str, code: str) -> bool:
+    """Spend one try of the user's newest live code of this purpose; True if it was right."""
+    if user is None:
+        return False
+    with transaction.atomic():
+        User.objects.select_for_update().filter(id=user.id).values_list("id", flat=True).first()
+        challenge = OtpChallenge.objects.filter(
+            user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).order_by("-created_at").first()
+        if challenge is None or challenge.attempts >= settings.OTP_MAX_ATTEMPTS:
+            return False
+        OtpChallenge.objects.filter(id=challenge.id).update(attempts=F("attempts") + 1)
+        if not check_password(code.strip(), challenge.code_hash):
+            return False
+        OtpChallenge.objects.filter(id=challenge.id).update(used_at=timezone.now())
+    return True
+
+
+def auth_password_reset(*, employee_code: str, code: str, new_password: str) -> None:
+    user = User.objects.filter(employee_code__iexact=employee_code.strip()[:64], is_active=True).first()
+    if user is not None:
+        _check_policy(user, new_password)
+    if user is None or sms_manages_password(user) or not _use_code(user, purpose=OtpChallenge.PURPOSE_RESET,
+                                                                     code=code):
+        raise ValidationFailed("The code is wrong or has expired; ask for a new one.",
+                               errors=[{"loc": ["code"], "msg": "wrong or expired"}])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.failed_logins, user.lockouts, user.locked_until = 0, 0, None
+        user.save(update_fields=["password", "failed_logins", "lockouts", "locked_until"])
+        audit_record(action="auth.password_reset", actor=user, object_type="user", object_id=user.id)
+        auth_sessions_revoke_all(user=user, by=user, reason="password_reset")
+
+
+# --------------------------------------------------------------------------- two-factor by the user
+
+def auth_otp_enable(*, user: User) -> None:
+    if not user.email:
+        raise ValidationFailed("Two-factor sends codes by email; your account has no email address.",
+                               errors=[{"loc": ["email"], "msg": "required"}])
+    _check_not_locked(user)
+    _, code = _new_code(user, purpose=OtpChallenge.PURPOSE_ENABLE, lifetime=settings.OTP_LIFETIME)
+    _send_email(subject="Confirm two-factor sign-in for HDMS",
+                message=f"Your HDMS confirmation code is {code}. Enter it in your profile to turn on "
+                "two-factor sign-in.", to=user.email)
+
+
+def auth_otp_confirm(*, user: User, code: str) -> None:
+    if not _use_code(user, purpose=OtpChallenge.PURPOSE_ENABLE, code=code):
+        raise ValidationFailed("The code is wrong or has expired; ask for a new one.",
+                               errors=[{"loc": ["code"], "msg": "wrong or expired"}])
+    with transaction.atomic():
+        User.objects.filter(id=user.id).update(otp_enabled=True)
+        audit_record(action="auth.otp_enabled", actor=user, object_type="user", object_id=user.id)
+
+
+def auth_otp_disable(*, user: User, password: str) -> None:
+    if user.role in _otp_required_roles():
+        raise Forbidden("Two-factor sign-in is required for your role.")
+    _check_not_locked(user)
+    if not _password_ok(user, password):
+        locked = _register_failure(user)
+        if locked is not None:
+            raise locked
+        raise ValidationFailed("The password is wrong.", errors=[{"loc": ["password"], "msg": "wrong password"}])
+    with transaction.atomic():
+        User.objects.filter(id=user.id).update(otp_enabled=False)
+        audit_record(action="auth.otp_disabled", actor=user, object_type="user", object_id=user.id)
+
+
+def auth_unlock(*, by: Any, user_id: Any) -> User:
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(id=user_id).first()
+        if user is None:
+            raise NotFound()
+        before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None,
+                  "lockouts": user.lockouts}
+        user.failed_logins, user.lockouts, user.locked_until = 0, 0, None
+        user.save(update_fields=["failed_logins", "lockouts", "locked_until"])
+        audit_record(action="user.unlock", actor=by, object_type="user", object_id=user.id, before=before)
+    return user
+
+
+__all__ = ["Device", "OtpRequired", "TokenPair", "auth_login", "auth_logout", "auth_otp_confirm", "auth_otp_disable",
+           "auth_otp_enable", "auth_otp_verify", "auth_password_change", "auth_password_forgot",
+           "auth_password_reset", "auth_refresh", "auth_session_revoke", "auth_sessions", "auth_sessions_revoke_all",
+           "auth_sessions_revoke_others", "auth_unlock", "otp_required_for", "sms_manages_password"]

@@ -43,6 +43,10 @@ class User(AbstractBaseUser, BaseModel):
     language = models.CharField(max_length=8, default="en")
     # The School Management System's id for this employee, when synced from it.
     sms_external_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Account lockout (DESIGN §8): failed sign-ins in a row, lockouts so far (the lock grows), until when.
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    lockouts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -72,10 +76,18 @@ class RefreshToken(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The device of the sign-in, for the sessions list (DESIGN §8).
+    user_agent = models.CharField(max_length=255, blank=True, default="")
+    ip = models.CharField(max_length=64, blank=True, default="")
 
 
 class OtpChallenge(models.Model):
-    """An emailed one-time code: 6 digits, 5 minutes, 5 tries."""
+    """An emailed one-time code: 6 digits, 5 tries; for a sign-in (5 minutes), a password reset
+    (10 minutes) or turning two-factor on."""
+
+    PURPOSE_LOGIN = "login"
+    PURPOSE_RESET = "reset"
+    PURPOSE_ENABLE = "enable"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_challenges")
@@ -84,3 +96,40 @@ class OtpChallenge(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    purpose = models.CharField(max_length=16, default="login")
+
+
+class AccountSettings(models.Model):
+    """Account rules an admin sets at run time (one row): the roles that must sign in with
+    two-factor, and how often the SMS sync runs (minutes; 0 = only on demand)."""
+
+    otp_required_roles = models.JSONField(default=list, blank=True)
+    sms_sync_minutes = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @classmethod
+    def current(cls) -> "AccountSettings":
+        return cls.objects.get_or_create(id=1)[0]
+
+
+class SmsSyncRun(models.Model):
+    """One run of the SMS sync (scheduled or on demand, maybe a dry run) and its per-row report."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    trigger = models.CharField(max_length=16)  # "manual" | "scheduled"
+    dry_run = models.BooleanField(default=False)
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, default="running")  # running | ok | failed
+    error = models.TextField(blank=True, default="")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    deactivated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    # [{"employee_code", "sms_id", "outcome": created|updated|deactivated|refused, "reason"}]
+    rows = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("-started_at",)

@@ -4,6 +4,8 @@ import, the SMS sync and @mentions all use these."""
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 EMPLOYEE_CODE_MAX = 32
 # Letters, digits, '.', '_' or '-', starting with a letter or digit (so "@code" in a message is
@@ -16,6 +18,28 @@ EMPLOYEE_CODE_RULE = (f"1-{EMPLOYEE_CODE_MAX} letters, digits, '.', '_' or '-', 
 # Local passwords (accounts not linked to the SMS); Django's validators run on top in the services.
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The small list of common passwords shipped with the service (common_passwords.txt)."""
+    lines = (Path(__file__).with_name("common_passwords.txt")).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, *, employee_code: str = "") -> str | None:
+    """Why ``password`` may not be a local password (DESIGN §8 policy), or None: its length, not
+    the employee code, not a common password."""
+    if len(password) < PASSWORD_MIN:
+        return f"at least {PASSWORD_MIN} characters"
+    if len(password) > PASSWORD_MAX:
+        return f"at most {PASSWORD_MAX} characters"
+    lowered = password.strip().lower()
+    if employee_code and employee_code.strip().lower() in lowered:
+        return "must not contain your employee code"
+    if lowered in common_passwords():
+        return "too common; choose a less guessable password"
+    return None
 
 
 def employee_code_problem(code: str) -> str | None:

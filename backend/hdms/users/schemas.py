@@ -58,6 +58,21 @@ class UserOut(Schema):
     version: int
     created_at: datetime
     last_login: datetime | None
+    locked_until: datetime | None = None
+    otp_required: bool = Field(False, description="Two-factor is on or required for the user's role.")
+    sms_linked: bool = Field(False, description="Signs in with the School Management System password.")
+
+    @staticmethod
+    def resolve_otp_required(obj: object) -> bool:
+        from hdms.users.auth_services import otp_required_for
+
+        return otp_required_for(obj)  # type: ignore[arg-type]
+
+    @staticmethod
+    def resolve_sms_linked(obj: object) -> bool:
+        from hdms.users.auth_services import sms_manages_password
+
+        return sms_manages_password(obj)  # type: ignore[arg-type]
 
 
 class UserIn(StrictIn):
@@ -157,3 +172,73 @@ class SyncReportOut(Schema):
     unchanged: int
     refused: int
     errors: list[str]
+
+
+class PasswordChangeIn(StrictIn):
+    current_password: str = Field(..., min_length=1, max_length=PASSWORD_MAX)
+    new_password: str = Field(..., min_length=1, max_length=PASSWORD_MAX)
+
+
+class PasswordForgotIn(StrictIn):
+    employee_code: str = Field(..., min_length=1, max_length=64)
+
+
+class PasswordResetIn(StrictIn):
+    employee_code: str = Field(..., min_length=1, max_length=64)
+    code: str = Field(..., min_length=1, max_length=12)
+    new_password: str = Field(..., min_length=1, max_length=PASSWORD_MAX)
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str
+    ip: str
+    current: bool
+
+
+class OtpConfirmIn(StrictIn):
+    code: str = Field(..., min_length=1, max_length=12)
+
+
+class OtpDisableIn(StrictIn):
+    password: str = Field(..., min_length=1, max_length=PASSWORD_MAX)
+
+
+class AccountSettingsOut(Schema):
+    otp_required_roles: list[RoleName]
+    sms_sync_minutes: int
+
+
+class AccountSettingsIn(StrictIn):
+    otp_required_roles: list[RoleName] | None = None
+    sms_sync_minutes: int | None = Field(None, ge=0, le=7 * 24 * 60, description="0 = only on demand")
+
+
+class SyncIn(StrictIn):
+    dry_run: StrictBool = False
+
+
+class SyncRowOut(Schema):
+    employee_code: str
+    sms_id: str
+    outcome: Literal["created", "updated", "deactivated", "refused"]
+    reason: str
+
+
+class SyncRunOut(Schema):
+    id: uuid.UUID
+    started_at: datetime
+    finished_at: datetime | None
+    trigger: Literal["manual", "scheduled"]
+    dry_run: bool
+    by_id: uuid.UUID | None
+    status: Literal["running", "ok", "failed"]
+    error: str
+    created: int
+    updated: int
+    deactivated: int
+    unchanged: int
+    refused: int
+    rows: list[SyncRowOut]

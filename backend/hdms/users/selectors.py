@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from hdms.users.models import Department, User
+from hdms.users.models import AccountSettings, Department, SmsSyncRun, User
 
 
 def user_list(*, filters: dict[str, Any] | None = None) -> QuerySet[User]:
@@ -48,3 +48,11 @@ def department_list(*, include_inactive: bool = False) -> QuerySet[Department]:
 def department_get(*, department_id: Any) -> Department | None:
     return Department.objects.filter(id=department_id).first()
 
+
+
+def sync_runs(*, limit: int = 20) -> list[SmsSyncRun]:
+    return list(SmsSyncRun.objects.order_by("-started_at")[:limit])
+
+
+def account_settings() -> AccountSettings:
+    return AccountSettings.current()

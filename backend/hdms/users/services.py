@@ -11,7 +11,7 @@ from hdms.core.events import publish_on_commit
 from hdms.core.roles import ApproverKind, Role
 from hdms.core.text import clean_line
 from hdms.users.auth_services import auth_sessions_revoke_all
-from hdms.users.models import Department, User
+from hdms.users.models import AccountSettings, Department, User
 from hdms.users.rules import employee_code_problem
 
 # A change of one of these may change what the user can see or do (open sockets re-check).
@@ -212,3 +212,20 @@ def user_set_language(*, user: Any, language: str) -> Any:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def account_settings_update(*, by: Any, otp_required_roles: list[str] | None = None,
+                            sms_sync_minutes: int | None = None) -> AccountSettings:
+    current = AccountSettings.current()
+    row = AccountSettings.objects.select_for_update().get(id=current.id)
+    before = {"otp_required_roles": row.otp_required_roles, "sms_sync_minutes": row.sms_sync_minutes}
+    if otp_required_roles is not None:
+        row.otp_required_roles = sorted(set(otp_required_roles))
+    if sms_sync_minutes is not None:
+        row.sms_sync_minutes = sms_sync_minutes
+    row.save()
+    audit_record(action="users.account_settings", actor=by, object_type="account_settings", object_id=row.id,
+                 before=before, after={"otp_required_roles": row.otp_required_roles,
+                                       "sms_sync_minutes": row.sms_sync_minutes})
+    return row

@@ -9,9 +9,12 @@ The sync reads the whole listing first and only then writes, in one transaction,
 that fails half-way through the pages changes nothing.
 """
 
+import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -20,13 +23,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from hdms.audit.services import audit_record
 from hdms.core.errors import DomainError, ServiceUnavailable
 from hdms.core.roles import Role
 from hdms.core.text import is_blank, strip_bidi_controls
 from hdms.users.importing import users_bulk_write_lock
-from hdms.users.models import Department, User
+from hdms.users.models import AccountSettings, Department, SmsSyncRun, User
 from hdms.users.rules import employee_code_problem
 from hdms.users.services import user_create, user_update
 
@@ -37,6 +41,7 @@ MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"
+logger = logging.getLogger("hdms.users.sms")
 
 
 class SmsError(Exception):
@@ -101,19 +106,26 @@ class SmsClient:
         return (base.scheme, base.netloc) == (other.scheme, other.netloc)
 
     def get_json(self, url: str, params: dict[str, Any] | None = None) -> Any:
+        return self._json_with_retries("GET", url, params=params)
+
+    def post_json(self, url: str, body: dict[str, Any]) -> Any:
+        return self._json_with_retries("POST", url, body=body)
+
+    def _json_with_retries(self, method: str, url: str, *, params: dict[str, Any] | None = None,
+                           body: dict[str, Any] | None = None) -> Any:
         attempt = 0
         while True:
             try:
-                return self._get_json_once(url, params)
+                return self._json_once(method, url, params, body)
             except SmsError as exc:
                 if not exc.transient or attempt >= self.retries:
                     raise
             attempt += 1
             time.sleep(self.backoff * (2 ** (attempt - 1)))
 
-    def _get_json_once(self, url: str, params: dict[str, Any] | None) -> Any:
+    def _json_once(self, method: str, url: str, params: dict[str, Any] | None, body: dict[str, Any] | None) -> Any:
         try:
-            response = self._client.get(url, params=params)
+            response = self._client.request(method, url, params=params, json=body)
         except httpx.TimeoutException as exc:
             raise SmsError(f"timed out ({type(exc).__name__})", transient=True) from exc
         except httpx.TransportError as exc:
@@ -130,6 +142,17 @@ class SmsClient:
             return response.json()
         except ValueError as exc:
             raise SmsError("answered with something that is not JSON", transient=False) from exc
+
+    def verify_password(self, *, employee_code: str, password: str) -> bool:
+        """Whether the SMS accepts this employee code and password (DESIGN §8); ``SmsError`` when
+        it cannot say. An employee the SMS lists as inactive is refused."""
+        body = self.post_json(urljoin(self.base_url, "employees/verify"),
+                              {"employee_code": employee_code, "password": password})
+        if not isinstance(body, dict) or not isinstance(body.get("valid"), bool):
+            raise SmsError("answered the password check without a 'valid' flag", transient=False)
+        employee = body.get("employee") if isinstance(body.get("employee"), dict) else {}
+        status = str(employee.get("status") or STATUS_ACTIVE).lower()
+        return body["valid"] and status == STATUS_ACTIVE
 
     def iter_employee_pages(self) -> Iterator[list[Any]]:
         url: str | None = urljoin(self.base_url, "employees")
@@ -233,6 +256,13 @@ def _error_entry(record: Any, errors: list[str]) -> str:
 
 # --------------------------------------------------------------------------- the sync
 
+_ENTRY_RE = re.compile(r"^(.*?) \(SMS id (.*?)\): (.*)$", re.DOTALL)
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run to roll its writes back."""
+
+
 @dataclass
 class SyncReport:
     created: int = 0
@@ -242,18 +272,29 @@ class SyncReport:
     refused: int = 0
     # one line per refused SMS record: "<employee code> (SMS id <id>): <reasons>"
     errors: list[str] = field(default_factory=list)
+    # one entry per row that was not left unchanged: {employee_code, sms_id, outcome, reason}
+    rows: list[dict[str, str]] = field(default_factory=list)
 
     def refuse(self, entry: str) -> None:
         self.refused += 1
         self.errors.append(entry)
+        match = _ENTRY_RE.match(entry)
+        code, sms_id, reason = match.groups() if match else ("?", "?", entry)
+        self.rows.append({"employee_code": code, "sms_id": sms_id, "outcome": "refused", "reason": reason})
+
+    def add(self, outcome: str, *, employee_code: str, sms_id: str, reason: str = "") -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        self.rows.append({"employee_code": employee_code, "sms_id": sms_id, "outcome": outcome, "reason": reason})
 
     def as_dict(self) -> dict[str, Any]:
         return {"created": self.created, "updated": self.updated, "deactivated": self.deactivated,
                 "unchanged": self.unchanged, "refused": self.refused, "errors": list(self.errors)}
 
 
-def users_sync_from_sms(*, by: Any) -> SyncReport:
-    """Bring HDMS users in line with the SMS: create, update, deactivate; never delete, never touch roles."""
+def users_sync_from_sms(*, by: Any, dry_run: bool = False) -> SyncReport:
+    """Bring HDMS users in line with the SMS: create, update, deactivate (an employee the SMS marks
+    inactive or no longer lists; sessions end); never delete, never touch roles. A dry run computes
+    the same report and rolls every write back."""
     try:
         with SmsClient.from_settings() as client:
             employees, malformed = client.list_employees()
@@ -262,12 +303,66 @@ def users_sync_from_sms(*, by: Any) -> SyncReport:
     report = SyncReport()
     for entry in malformed:
         report.refuse(entry)
-    with transaction.atomic():
-        users_bulk_write_lock()
-        _apply(employees, by=by, report=report)
-        audit_record(action="user.sms_sync", actor=by, object_type="user_sync", object_id="",
-                     after={k: v for k, v in report.as_dict().items() if k != "errors"})
+    try:
+        with transaction.atomic():
+            users_bulk_write_lock()
+            _apply(employees, by=by, report=report)
+            _deactivate_leavers(employees, malformed_count=len(malformed), by=by, report=report)
+            audit_record(action="user.sms_sync", actor=by, object_type="user_sync", object_id="",
+                         after={k: v for k, v in report.as_dict().items() if k != "errors"})
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     return report
+
+
+def _deactivate_leavers(employees: list[SmsEmployee], *, malformed_count: int, by: Any, report: SyncReport) -> None:
+    """SMS-linked users the SMS no longer lists have left: deactivated (their sessions end). An
+    empty listing, or one with malformed records, deactivates nobody (a broken SMS must not
+    sign the whole staff out)."""
+    if not employees or malformed_count:
+        return
+    listed = {e.id for e in employees}
+    leavers = User.objects.filter(sms_external_id__isnull=False, is_active=True).exclude(sms_external_id__in=listed)
+    for user in leavers:
+        user_update(by=by, user_id=user.id, is_active=False)
+        report.add("deactivated", employee_code=user.employee_code, sms_id=user.sms_external_id or "",
+                   reason="no longer listed by the SMS")
+
+
+def users_sync_run(*, by: Any, trigger: str, dry_run: bool = False) -> SmsSyncRun:
+    """Run the sync and keep the run with its per-row report; an SMS outage is kept as a failed
+    run and raised (503) to a caller waiting for the answer."""
+    run = SmsSyncRun.objects.create(trigger=trigger, dry_run=dry_run, by=by if getattr(by, "pk", None) else None)
+    try:
+        report = users_sync_from_sms(by=by, dry_run=dry_run)
+    except DomainError as exc:
+        run.status, run.error, run.finished_at = "failed", exc.detail, timezone.now()
+        run.save()
+        raise
+    run.status, run.finished_at = "ok", timezone.now()
+    for name in ("created", "updated", "deactivated", "unchanged", "refused"):
+        setattr(run, name, getattr(report, name))
+    run.rows = report.rows
+    run.save()
+    return run
+
+
+def users_sync_scheduled() -> SmsSyncRun | None:
+    """The beat's job: runs when the admin's interval (AccountSettings.sms_sync_minutes) has passed
+    since the last scheduled run; 0 means only on demand."""
+    minutes = AccountSettings.current().sms_sync_minutes
+    if not minutes or not settings.SMS_BASE_URL:
+        return None
+    last = SmsSyncRun.objects.filter(trigger="scheduled").order_by("-started_at").first()
+    if last is not None and last.started_at > timezone.now() - timedelta(minutes=minutes) + timedelta(seconds=5):
+        return None
+    try:
+        return users_sync_run(by=None, trigger="scheduled")
+    except DomainError as exc:
+        logger.warning("Scheduled SMS sync failed: %s", exc.detail)
+        return SmsSyncRun.objects.filter(trigger="scheduled").order_by("-started_at").first()
 
 
 def _apply(employees: list[SmsEmployee], *, by: Any, report: SyncReport) -> None:
@@ -328,7 +423,7 @@ def _apply_one(employee: SmsEmployee, user: User | None, department: Department 
         user_create(by=by, employee_code=employee.employee_code, full_name=employee.full_name,
                     email=employee.email, phone=employee.phone, role=Role.REQUESTOR,
                     department_id=department.id if department else None, sms_external_id=employee.id)
-        report.created += 1
+        report.add("created", employee_code=employee.employee_code, sms_id=employee.id)
         return
     changes: dict[str, Any] = {}
     if user.full_name != employee.full_name:
@@ -349,7 +444,9 @@ def _apply_one(employee: SmsEmployee, user: User | None, department: Department 
         # Links a user first matched by employee code (honoured once user_update accepts the field).
         changes["sms_external_id"] = employee.id
     user_update(by=by, user_id=user.id, **changes)
+    fields = ", ".join(sorted(name for name in changes if name not in ("is_active", "sms_external_id")))
     if deactivate:
-        report.deactivated += 1
+        report.add("deactivated", employee_code=employee.employee_code, sms_id=employee.id,
+                   reason="inactive in the SMS")
     else:
-        report.updated += 1
+        report.add("updated", employee_code=employee.employee_code, sms_id=employee.id, reason=fields)

@@ -27,6 +27,7 @@ class SmsState:
     delay: float = 0.0
     next_url_override: str | None = None  # answer page 1 with this "next" link instead
     requests: list[dict[str, Any]] = field(default_factory=list)
+    passwords: dict[str, str] = field(default_factory=dict)  # employee code -> SMS password (verify)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -85,11 +86,37 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps(body).encode())
 
 
+    def do_POST(self) -> None:
+        """``POST /api/employees/verify {employee_code, password}`` → ``{valid, employee}``."""
+        state = self.server.state
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        with self.server.lock:
+            state.requests.append({"path": url.path, "method": "POST",
+                                   "authorization": self.headers.get("Authorization")})
+        if self.headers.get("Authorization") != f"Bearer {state.token}":
+            self._send(401, b'{"detail": "bad token"}')
+            return
+        if url.path != "/api/employees/verify":
+            self._send(404, b'{"detail": "not found"}')
+            return
+        try:
+            body = json.loads(raw or b"{}")
+            code, password = str(body["employee_code"]), str(body["password"])
+        except (ValueError, KeyError, TypeError):
+            self._send(400, b'{"detail": "employee_code and password required"}')
+            return
+        employee = next((e for e in state.employees if e["employee_code"].lower() == code.lower()), None)
+        valid = employee is not None and state.passwords.get(employee["employee_code"]) == password
+        self._send(200, json.dumps({"valid": valid, "employee": employee if valid else None}).encode())
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, state: SmsState) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, state: SmsState, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.state = state
         self.lock = threading.Lock()
 
@@ -97,18 +124,18 @@ class _Server(ThreadingHTTPServer):
 class FakeSms:
     """Start with ``start()``; ``base_url`` is what HDMS_SMS_BASE_URL would be; ``stop()`` is an outage."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.state = SmsState()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self.port = 0
+        self.port = port
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self) -> "FakeSms":
-        self._server = _Server(self.state)
+        self._server = _Server(self.state, self.port)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
@@ -125,8 +152,10 @@ class FakeSms:
             self._thread = None
 
     def employee(self, sms_id: str, code: str, name: str, *, email: str = "", department: str = "",
-                 status: str = "active", phone: str = "") -> dict[str, Any]:
+                 status: str = "active", phone: str = "", password: str = "") -> dict[str, Any]:
         record = {"id": sms_id, "employee_code": code, "full_name": name, "email": email,
                   "department_code": department, "status": status, "phone": phone}
         self.state.employees.append(record)
+        if password:
+            self.state.passwords[code] = password
         return record

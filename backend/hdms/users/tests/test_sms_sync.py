@@ -228,8 +228,11 @@ def test_unconfigured_bridge_is_service_unavailable(admin, settings):
 def test_sync_endpoint_returns_the_report(api, school, admin):
     response = api(admin).post("users/sync")
     assert response.status_code == 200, response.content
-    assert response.json() == {"created": 2, "updated": 1, "deactivated": 1, "unchanged": 1, "refused": 0,
-                               "errors": []}
+    body = response.json()
+    assert {k: body[k] for k in ("created", "updated", "deactivated", "unchanged", "refused", "status", "dry_run")} \
+        == {"created": 2, "updated": 1, "deactivated": 1, "unchanged": 1, "refused": 0, "status": "ok",
+            "dry_run": False}
+    assert sorted(row["outcome"] for row in body["rows"]) == ["created", "created", "deactivated", "updated"]
 
 
 @pytest.mark.django_db
