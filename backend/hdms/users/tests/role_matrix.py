@@ -19,6 +19,7 @@ def cases(world):
         Case("POST", "/api/v1/auth/refresh", "/api/v1/auth/refresh", anonymous_401, body={"refresh": "x"}),
         Case("POST", "/api/v1/auth/logout", "/api/v1/auth/logout", validation, body={}),
         Case("GET", "/api/v1/auth/me", "/api/v1/auth/me", SIGNED_IN),
+        Case("PATCH", "/api/v1/auth/me", "/api/v1/auth/me", SIGNED_IN, body={"language": "en"}),
         Case("POST", "/api/v1/auth/password/change", "/api/v1/auth/password/change",
              {r: 422 for r in SIGNED_IN}, body={"current_password": "not-the-password", "new_password": "x-new-pass-9"},
              note="signed-in users only; a wrong current password is 422"),
