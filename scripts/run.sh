@@ -30,6 +30,18 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done; wait; }
 trap cleanup EXIT INT TERM
 
+# HDMS_DEMO_SMS=true: a demo School Management System bridge (the tests' local SMS server with three
+# employees, t101-t103, SMS password sms-demo-pass) on HDMS_DEMO_SMS_PORT (default API port + 5);
+# SMS sign-in is on and one sync runs now, so t101 can sign in with the SMS password at once.
+if [ "${HDMS_DEMO_SMS:-}" = "true" ]; then
+  sms_port="${HDMS_DEMO_SMS_PORT:-$((api_port + 5))}"
+  export HDMS_SMS_BASE_URL="http://127.0.0.1:$sms_port/api" HDMS_SMS_TOKEN=demo-sms-token HDMS_SMS_AUTH=true
+  "$venv/bin/python" manage.py demo_sms_bridge --port "$sms_port" &
+  pids+=($!)
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$sms_port") 2>/dev/null && break; sleep 0.2; done
+  "$venv/bin/python" manage.py sms_sync || echo "demo SMS sync failed; the admin SMS page can run it again" >&2
+fi
+
 if [ -n "${REDIS_URL:-}" ] && [ "${HDMS_TASKS_EAGER:-}" != "true" ]; then
   "$venv/bin/celery" -A hdms worker -Q high,default,low --concurrency 2 --loglevel INFO &
   pids+=($!)
