@@ -3,13 +3,13 @@
 from typing import Any
 
 from hdms.celery import app
+from hdms.communication import services
+from hdms.communication.models import Notification
 
 
 @app.task(name="communication.message_notify", acks_late=True)
 def message_notify(message_id: str) -> None:
-    from hdms.communication.services import message_notify_recipients
-
-    message_notify_recipients(message_id=message_id)
+    services.message_notify_recipients(message_id=message_id)
 
 
 @app.task(name="communication.notification_create", acks_late=True)
@@ -17,33 +17,24 @@ def notification_create_task(
     *, user_ids: list[str], kind: str, title: str, body: str = "", ticket_id: str | None = None,
     urgent: bool = False, dedupe_key: str = "", params: dict | None = None,
 ) -> None:
-    from hdms.communication.models import Notification
-    from hdms.communication.services import notification_create
-
     if dedupe_key:  # a retry after a crash: skip the users already notified
         done = {str(u) for u in Notification.objects.filter(dedupe_key=dedupe_key).values_list("user_id", flat=True)}
         user_ids = [u for u in user_ids if str(u) not in done]
-    notification_create(user_ids=user_ids, kind=kind, title=title, body=body, ticket_id=ticket_id,
+    services.notification_create(user_ids=user_ids, kind=kind, title=title, body=body, ticket_id=ticket_id,
                         urgent=urgent, dedupe_key=dedupe_key, params=params)
 
 
 @app.task(name="communication.notification_email_flush", acks_late=True, autoretry_for=(OSError,),
           retry_backoff=True, max_retries=5)
 def notification_email_flush(user_id: str) -> Any:
-    from hdms.communication.services import notification_email_flush as flush
-
-    return flush(user_id=user_id)
+    return services.notification_email_flush(user_id=user_id)
 
 
 @app.task(name="communication.email_send_deliver", acks_late=True)
 def email_send_deliver(send_id: str) -> bool:
-    from hdms.communication.services import email_send_deliver as deliver
-
-    return deliver(send_id=send_id)
+    return services.email_send_deliver(send_id=send_id)
 
 
 @app.task(name="communication.email_pending_sweep", acks_late=True)
 def email_pending_sweep() -> int:
-    from hdms.communication.services import notification_email_sweep
-
-    return notification_email_sweep()
+    return services.notification_email_sweep()

@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 
 from hdms.celery import app
+from hdms.files import services
 from hdms.files.scanner import ScannerUnavailable
 
 logger = logging.getLogger("hdms.files")
@@ -21,10 +22,8 @@ def scan_retry_delay(retries: int) -> int:
 
 @app.task(name="files.scan_attachment", bind=True, acks_late=True, max_retries=None)
 def scan_attachment(self, attachment_id: str) -> str:
-    from hdms.files.services import attachment_scan
-
     try:
-        return attachment_scan(attachment_id=attachment_id)
+        return services.attachment_scan(attachment_id=attachment_id)
     except ScannerUnavailable as exc:
         if self.request.retries >= settings.FILES_SCAN_MAX_RETRIES:
             # Still quarantined and still pending: files.requeue_stale_scans picks it up later.
@@ -36,22 +35,16 @@ def scan_attachment(self, attachment_id: str) -> str:
 
 @app.task(name="files.convert_image", acks_late=True)
 def convert_image(attachment_id: str) -> None:
-    from hdms.files.services import attachment_convert_image
-
-    attachment_convert_image(attachment_id=attachment_id)
+    services.attachment_convert_image(attachment_id=attachment_id)
 
 
 @app.task(name="files.transcode_video", acks_late=True)
 def transcode_video(attachment_id: str) -> None:
-    from hdms.files.services import attachment_transcode_video
-
-    attachment_transcode_video(attachment_id=attachment_id)
+    services.attachment_transcode_video(attachment_id=attachment_id)
 
 
 @app.task(name="files.requeue_stale_scans", acks_late=True)
 def requeue_stale_scans() -> int:
     """Beat, every 10 minutes: scans that waited too long are queued again; old partial uploads go."""
-    from hdms.files.services import attachment_requeue_stale, quarantine_sweep
-
-    quarantine_sweep()
-    return attachment_requeue_stale()
+    services.quarantine_sweep()
+    return services.attachment_requeue_stale()
