@@ -158,6 +158,7 @@ const FIELD_NAME_EN: Table = {
   role: "Role", approver_kind: "Approver type", code: "Code", name: "Name", phone: "Phone",
   first_response_minutes: "First response time", resolution_minutes: "Resolution time", date: "Date",
   version: "Version", language: "Language", message_id: "Message", items: "Sub-tickets",
+  department: "Department", is_approver: "Approver", is_active: "Active",
 };
 
 const FIELD_NAME_UR: Table = {
@@ -167,6 +168,7 @@ const FIELD_NAME_UR: Table = {
   full_name: "پورا نام", email: "ای میل", role: "کردار", approver_kind: "منظور کنندہ کی قسم", code: "کوڈ", name: "نام",
   phone: "فون", first_response_minutes: "پہلے جواب کا وقت", resolution_minutes: "حل کا وقت", date: "تاریخ",
   version: "ورژن", language: "زبان", message_id: "پیغام", items: "ذیلی ٹکٹ",
+  department: "شعبہ", is_approver: "منظور کنندہ", is_active: "فعال",
 };
 
 // ---------------------------------------------------------------- history / audit kinds

@@ -15,9 +15,29 @@ import { useDeactivateUser, useImportUsers, useUsers } from "@/hooks/useAdmin";
 import { useDepartmentNames } from "@/hooks/useDepartmentNames";
 import { useI18n } from "@/hooks/useI18n";
 import { ROLES, type User } from "@/types/user";
+import type { Locale } from "@/lib/i18n";
+import { fieldErrorText } from "@/lib/serverText";
+
+/**
+ * An import row's problems ("role: 'x' is not one of ...; full_name: required"): English as the
+ * server wrote it; in Urdu each named column in words with the kind of problem, never a column key.
+ */
+function importProblemText(locale: Locale, detail: string | undefined): string {
+  if (!detail) return "";
+  if (locale === "en") return detail;
+  return detail
+    .split("; ")
+    .map((part) => {
+      const [field, ...rest] = part.split(": ");
+      const what = rest.join(": ");
+      const code = /^required|missing/.test(what) ? "required" : /at most|longer than/.test(what) ? "too_long" : "invalid";
+      return fieldErrorText(locale, { field: field ?? "", code, params: {} });
+    })
+    .join(" ");
+}
 
 export default function UsersPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [q, setQ] = useState("");
   const [role, setRole] = useState("");
   const users = useUsers({ q: q || undefined, role: role || undefined });
@@ -99,7 +119,7 @@ export default function UsersPage() {
                         {t(`import.${r.status}`) === `import.${r.status}` ? r.status : t(`import.${r.status}`)}
                       </Badge>
                     </TD>
-                    <TD>{r.detail ?? ""}</TD>
+                    <TD dir="auto">{importProblemText(locale, r.detail)}</TD>
                   </TR>
                 ))}
               </TBody>
