@@ -107,7 +107,7 @@ const USER_SPEC: Spec<Schemas["UserOut"]> = {
   id: "string", employee_code: "string", full_name: "string", email: "string", phone: "string", role: "string",
   department_id: "string|null", department_name: "string|null?", is_approver: "boolean", approver_kind: "string|null",
   is_active: "boolean", otp_enabled: "boolean", language: "string", version: "number", created_at: "string",
-  last_login: "string|null",
+  last_login: "string|null", locked_until: "string|null?", otp_required: "boolean", sms_linked: "boolean",
 };
 
 export function toUser(raw: unknown): User {
