@@ -1310,7 +1310,12 @@ export interface paths {
         };
         /** Preferences Get */
         get: operations["hdms_communication_api_preferences_get"];
-        put?: never;
+        /**
+         * Preferences Put
+         * @description DESIGN §8's whole shape; kinds left out keep their setting. Turning a kind's email on also
+         *     turns email on for the user (the per-kind switch is what the page shows).
+         */
+        put: operations["hdms_communication_api_preferences_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2893,6 +2898,13 @@ export interface components {
             /** Unread */
             unread: number;
         };
+        /** KindPreference */
+        KindPreference: {
+            /** In App */
+            in_app: boolean;
+            /** Email */
+            email: boolean;
+        };
         /** PreferencesOut */
         PreferencesOut: {
             /** Email Enabled */
@@ -2901,6 +2913,17 @@ export interface components {
             email_kinds: {
                 [key: string]: boolean;
             };
+            /** Kinds */
+            kinds: {
+                [key: string]: components["schemas"]["KindPreference"];
+            };
+            /**
+             * Digest
+             * @enum {string}
+             */
+            digest: "off" | "hourly" | "daily";
+            /** Mute Own Actions */
+            mute_own_actions: boolean;
         };
         /** PreferencesIn */
         PreferencesIn: {
@@ -2910,6 +2933,23 @@ export interface components {
             email_kinds?: {
                 [key: string]: boolean;
             } | null;
+        };
+        /**
+         * PreferencesPut
+         * @description DESIGN §8: ``PUT notifications/preferences {kinds: {<kind>: {in_app, email}}, digest, mute_own_actions}``.
+         */
+        PreferencesPut: {
+            /** Kinds */
+            kinds: {
+                [key: string]: components["schemas"]["KindPreference"];
+            };
+            /**
+             * Digest
+             * @enum {string}
+             */
+            digest: "off" | "hourly" | "daily";
+            /** Mute Own Actions */
+            mute_own_actions: boolean;
         };
         /** AttachmentOut */
         AttachmentOut: {
@@ -20410,6 +20450,201 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_communication_api_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesPut"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {

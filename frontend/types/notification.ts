@@ -21,4 +21,8 @@ export interface NotificationPage {
 export interface NotificationPreferences {
   email_enabled: boolean;
   email_kinds: Record<string, boolean>;
+  /** DESIGN §8: per kind, in the app and by email. */
+  kinds: Record<string, { in_app: boolean; email: boolean }>;
+  digest: "off" | "hourly" | "daily";
+  mute_own_actions: boolean;
 }

@@ -14,6 +14,12 @@ export interface User {
   is_active?: boolean;
   /** The person's language (PATCH auth/me): the web app's and their emails'. */
   language?: "en" | "ur";
+  /** Two-factor by email: switched on by the person; required for their role (DESIGN §8). */
+  otp_enabled?: boolean;
+  otp_required?: boolean;
+  /** Signs in with the School Management System password (no password change here). */
+  sms_linked?: boolean;
+  locked_until?: string | null;
 }
 
 export interface Department {

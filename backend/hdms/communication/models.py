@@ -113,3 +113,8 @@ class NotificationPreference(BaseModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     email_enabled = models.BooleanField(default=True)
     email_kinds = models.JSONField(default=dict, blank=True)
+    # DESIGN §8: per kind in-app switch (kinds not listed: on), the email digest, and whether the
+    # user's own changes notify them (default: muted).
+    in_app_kinds = models.JSONField(default=dict, blank=True)
+    digest = models.CharField(max_length=8, default="off")  # off | hourly | daily
+    mute_own_actions = models.BooleanField(default=True)

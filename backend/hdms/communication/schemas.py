@@ -1,7 +1,7 @@
 """Input and output shapes of the communication API (DESIGN §4)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -81,13 +81,34 @@ class ReadAllOut(Schema):
     unread: int
 
 
+class KindPreference(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    in_app: StrictBool
+    email: StrictBool
+
+
 class PreferencesOut(Schema):
     email_enabled: bool
     email_kinds: dict[str, bool]
+    kinds: dict[str, KindPreference]
+    digest: Literal["off", "hourly", "daily"]
+    mute_own_actions: bool
 
 
 NOTIFICATION_KIND_PATTERN = r"^[a-z0-9_.]{1,40}$"
 NotificationKind = Annotated[str, StringConstraints(pattern=NOTIFICATION_KIND_PATTERN)]
+
+
+class PreferencesPut(Schema):
+    """DESIGN §8: ``PUT notifications/preferences {kinds: {<kind>: {in_app, email}}, digest, mute_own_actions}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kinds: dict[NotificationKind, KindPreference] = Field(
+        ..., max_length=40, json_schema_extra={"propertyNames": {"pattern": NOTIFICATION_KIND_PATTERN}})
+    digest: Literal["off", "hourly", "daily"]
+    mute_own_actions: StrictBool
 
 
 class PreferencesIn(Schema):

@@ -283,7 +283,22 @@ def notification_preferences(*, user: Any) -> dict[str, Any]:
     stored = dict(pref.email_kinds) if pref else {}
     kinds = {kind: bool(stored.get(kind, True)) for kind in NOTIFICATION_KINDS}
     kinds.update({k: bool(v) for k, v in stored.items() if k not in kinds})
-    return {"email_enabled": enabled, "email_kinds": kinds}
+    in_app = dict(pref.in_app_kinds) if pref else {}
+    return {
+        "email_enabled": enabled, "email_kinds": kinds,
+        # DESIGN §8's shape (email per kind also says off when email is off altogether)
+        "kinds": {kind: {"in_app": bool(in_app.get(kind, True)), "email": enabled and wants}
+                  for kind, wants in kinds.items()},
+        "digest": pref.digest if pref else "off",
+        "mute_own_actions": pref.mute_own_actions if pref else True,
+    }
+
+
+def notification_in_app_off(*, user_ids: list[str], kind: str) -> set[str]:
+    """Users who switched this kind off in the app and by email: nothing to deliver to them."""
+    prefs = NotificationPreference.objects.filter(user_id__in=user_ids)
+    return {str(p.user_id) for p in prefs
+            if not p.in_app_kinds.get(kind, True) and not (p.email_enabled and p.email_kinds.get(kind, True))}
 
 
 def notification_wants_email(*, user_id: Any, kind: str) -> bool:

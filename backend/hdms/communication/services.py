@@ -260,6 +260,11 @@ def notification_create(
 ) -> list[Notification]:
     """Store one notification per user, push each live, and queue email for users not online."""
     user_ids = list(dict.fromkeys(str(u) for u in user_ids if u))
+    if user_ids:
+        from hdms.communication.selectors import notification_in_app_off
+
+        silenced = notification_in_app_off(user_ids=user_ids, kind=kind)
+        user_ids = [u for u in user_ids if u not in silenced]
     if not user_ids:
         return []
     online = presence.online_user_ids(user_ids)
@@ -366,7 +371,8 @@ def notification_mark_all_read(*, user: Any) -> int:
 
 
 def notification_preferences_update(
-    *, user: Any, email_enabled: bool | None = None, email_kinds: dict[str, bool] | None = None
+    *, user: Any, email_enabled: bool | None = None, email_kinds: dict[str, bool] | None = None,
+    in_app_kinds: dict[str, bool] | None = None, digest: str | None = None, mute_own_actions: bool | None = None,
 ) -> NotificationPreference:
     with transaction.atomic():
         pref, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
@@ -374,6 +380,12 @@ def notification_preferences_update(
             pref.email_enabled = email_enabled
         if email_kinds:
             pref.email_kinds = {**pref.email_kinds, **{k: bool(v) for k, v in email_kinds.items()}}
+        if in_app_kinds:
+            pref.in_app_kinds = {**pref.in_app_kinds, **{k: bool(v) for k, v in in_app_kinds.items()}}
+        if digest is not None:
+            pref.digest = digest
+        if mute_own_actions is not None:
+            pref.mute_own_actions = mute_own_actions
         pref.version += 1
         pref.save()
     return pref

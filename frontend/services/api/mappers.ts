@@ -123,6 +123,10 @@ export function toUser(raw: unknown): User {
     approver_kind: u.approver_kind === null ? null : expectOneOf(u.approver_kind, ["finance", "ceo"] as const, "UserOut.approver_kind"),
     is_active: u.is_active,
     language: u.language === "ur" ? "ur" : "en",
+    otp_enabled: u.otp_enabled,
+    otp_required: u.otp_required === true,
+    sms_linked: u.sms_linked === true,
+    locked_until: u.locked_until ?? null,
   };
 }
 
@@ -235,7 +239,14 @@ export function toNotification(raw: unknown): AppNotification {
   return { id: n.id, kind: n.kind, title: n.title, body: n.body, params: n.params, ticket_id: n.ticket_id, read_at: n.read_at, created_at: n.created_at };
 }
 
-const PREFERENCES_SPEC: Spec<Schemas["PreferencesOut"]> = { email_enabled: "boolean", email_kinds: "object" };
+const PREFERENCES_SPEC: Spec<Schemas["PreferencesOut"]> = {
+  email_enabled: "boolean",
+  email_kinds: "object",
+  kinds: "object",
+  digest: "string",
+  mute_own_actions: "boolean",
+};
+const DIGESTS = ["off", "hourly", "daily"] as const;
 
 export function toNotificationPreferences(raw: unknown): NotificationPreferences {
   const p = expectShape(raw, PREFERENCES_SPEC, "PreferencesOut");
@@ -244,7 +255,21 @@ export function toNotificationPreferences(raw: unknown): NotificationPreferences
     if (typeof v !== "boolean") contractBroken(`PreferencesOut.email_kinds.${k}: expected boolean`);
     kinds[k] = v === true;
   }
-  return { email_enabled: p.email_enabled, email_kinds: kinds };
+  const perKind: Record<string, { in_app: boolean; email: boolean }> = {};
+  for (const [k, v] of Object.entries(p.kinds)) {
+    if (typeof v?.in_app !== "boolean" || typeof v?.email !== "boolean") {
+      contractBroken(`PreferencesOut.kinds.${k}: expected {in_app, email} booleans`);
+    }
+    perKind[k] = { in_app: v?.in_app === true, email: v?.email === true };
+  }
+  if (!DIGESTS.includes(p.digest)) contractBroken(`PreferencesOut.digest: unexpected ${String(p.digest)}`);
+  return {
+    email_enabled: p.email_enabled,
+    email_kinds: kinds,
+    kinds: perKind,
+    digest: p.digest,
+    mute_own_actions: p.mute_own_actions,
+  };
 }
 
 const NOTIFICATION_PAGE_SPEC: Spec<Schemas["NotificationPageOut"]> = { items: "array", count: "number", next: "string|null", unread: "number" };

@@ -42,11 +42,14 @@ describe("returning after sign-in (?next=)", () => {
 
 describe("notification preferences", () => {
   it("keeps the API's choices and refuses a shape the API does not send", () => {
-    expect(toNotificationPreferences({ email_enabled: false, email_kinds: { message: true, mention: false } })).toEqual({
+    const rest = { kinds: { message: { in_app: true, email: false } }, digest: "daily", mute_own_actions: true };
+    expect(toNotificationPreferences({ email_enabled: false, email_kinds: { message: true, mention: false }, ...rest })).toEqual({
       email_enabled: false,
       email_kinds: { message: true, mention: false },
+      ...rest,
     });
-    expect(() => toNotificationPreferences({ email_enabled: false, email_kinds: { mention: "yes" } })).toThrow(ContractError);
+    expect(() => toNotificationPreferences({ email_enabled: false, email_kinds: { mention: "yes" }, ...rest })).toThrow(ContractError);
+    expect(() => toNotificationPreferences({ email_enabled: false, email_kinds: {}, ...rest, digest: "weekly" })).toThrow(ContractError);
     expect(() => toNotificationPreferences({})).toThrow(ContractError);
   });
 });

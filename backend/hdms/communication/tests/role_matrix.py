@@ -36,6 +36,9 @@ def cases(world):
              note="a notification is its owner's alone"),
         Case("POST", "/api/v1/notifications/read-all", "/api/v1/notifications/read-all", _all(200)),
         Case("GET", "/api/v1/notifications/preferences", "/api/v1/notifications/preferences", _all(200)),
+        Case("PUT", "/api/v1/notifications/preferences", "/api/v1/notifications/preferences", _all(200),
+             body={"kinds": {"message": {"in_app": True, "email": False}}, "digest": "off",
+                   "mute_own_actions": True}),
         Case("PATCH", "/api/v1/notifications/preferences", "/api/v1/notifications/preferences", _all(200),
              body={"email_kinds": {"message": False}}),
     ]
