@@ -379,3 +379,28 @@ export function auditChangeLines(locale: Locale, entry: { before?: Params | null
   }
   return lines;
 }
+
+/** The form checks' own messages (lib/validation.ts, written in English) in Urdu. */
+export const FORM_MESSAGES_UR: Table = {
+  "Amount must be a number, e.g. 15000 or 15000.50": "رقم ایک عدد ہونی چاہیے، مثلاً 15000 یا 15000.50",
+  "Choose 1 to 5": "1 سے 5 تک منتخب کریں",
+  "Choose a department": "شعبہ منتخب کریں",
+  "Choose an assignee": "ذمہ دار منتخب کریں",
+  "Describe what you need (5 characters or more)": "بتائیں کہ آپ کو کیا چاہیے (5 یا زیادہ حروف)",
+  "Enter a valid email": "درست ای میل درج کریں",
+  "Enter the digits of the code": "کوڈ کے ہندسے درج کریں",
+  "Enter your employee code": "اپنا ملازم کوڈ درج کریں",
+  "Enter your password": "اپنا پاس ورڈ درج کریں",
+  "Give a reason (3 characters or more)": "وجہ بتائیں (3 یا زیادہ حروف)",
+  "Give the request a short title (3 characters or more)": "درخواست کا مختصر عنوان دیں (3 یا زیادہ حروف)",
+  "One sub-ticket per department": "ہر شعبے کے لیے ایک ذیلی ٹکٹ",
+  "Pick a date from today on": "آج یا بعد کی تاریخ منتخب کریں",
+  "Pick a date": "تاریخ منتخب کریں",
+  Required: "لازمی",
+  "Split into two departments or more": "دو یا زیادہ شعبوں میں تقسیم کریں",
+};
+
+/** A form check's message in the reader's language. */
+export function formMessage(locale: Locale, message: string): string {
+  return locale === "ur" ? (FORM_MESSAGES_UR[message] ?? message) : message;
+}

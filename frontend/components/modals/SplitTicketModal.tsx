@@ -1,4 +1,5 @@
 "use client";
+import { formMessage } from "@/lib/serverText";
 import { useFieldArray, useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Plus, Trash2 } from "lucide-react";
@@ -39,7 +40,7 @@ export function SplitTicketModal({
   pending?: boolean;
   error?: unknown;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const departments = useDepartments();
   const form = useForm<SplitValues>({
     resolver: zodResolver(splitSchema),
@@ -85,7 +86,7 @@ export function SplitTicketModal({
           ))}
           {rootError && (
             <p role="alert" className="text-sm text-destructive">
-              {rootError}
+              {formMessage(locale, rootError)}
             </p>
           )}
           <InlineError error={error} />

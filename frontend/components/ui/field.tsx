@@ -1,5 +1,7 @@
 import * as React from "react";
 import { Label } from "./label";
+import { formMessage } from "@/lib/serverText";
+import { useUiStore } from "@/store/uiStore";
 
 /** A labelled control with its error message tied to it for screen readers. */
 export function Field({
@@ -15,6 +17,7 @@ export function Field({
   hint?: string;
   children: React.ReactElement<Record<string, unknown>>;
 }) {
+  const locale = useUiStore((s) => s.locale);
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="grid gap-1.5">
@@ -27,7 +30,7 @@ export function Field({
       )}
       {error && (
         <p id={`${id}-error`} role="alert" className="text-xs text-destructive">
-          {error}
+          {formMessage(locale, error)}
         </p>
       )}
     </div>

@@ -4,11 +4,14 @@
  * vocabulary file, kept current by the backend's ops/tests/test_vocabulary.py) has English and Urdu
  * text; the renderers never pass on an API field path, a MIME type or a snake_case status.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import vocabulary from "@/lib/server-vocabulary.json";
 import { translate, type Locale } from "@/lib/i18n";
 import { formatDate, formatDateTime, formatDueDate, formatMoney, formatNumber } from "@/lib/helpers";
 import {
+  FORM_MESSAGES_UR,
   SERVER_TEXT,
   auditChangeLines,
   errorText,
@@ -133,5 +136,14 @@ describe("one time and number format per language", () => {
     expect(formatMoney("100000.00", "ur")).toBe("100,000 روپے");
     expect(formatMoney("1234.5", "en")).toBe("PKR 1,234.50");
     expect(formatNumber(12345, "ur")).toBe("12,345");
+  });
+});
+
+describe("the form checks' messages", () => {
+  it("every English message in lib/validation.ts has Urdu text", () => {
+    const source = readFileSync(path.join(__dirname, "..", "..", "lib", "validation.ts"), "utf8");
+    const messages = Array.from(source.matchAll(/"([A-Z][^"]*)"/g), (m) => m[1]!);
+    expect(messages.length).toBeGreaterThan(10);
+    for (const message of messages) expect(FORM_MESSAGES_UR[message], message).toMatch(URDU);
   });
 });
