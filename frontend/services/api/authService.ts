@@ -38,3 +38,18 @@ export async function saveMyLanguage(language: "en" | "ur"): Promise<User> {
   const { data } = await api.patch<Raw>("/auth/me", { language });
   return toUser(data);
 }
+
+/** POST auth/password/forgot: 202 whatever the code (an emailed 6-digit code if it exists). */
+export async function forgotPassword(employee_code: string): Promise<void> {
+  await api.post("/auth/password/forgot", { employee_code });
+}
+
+/** POST auth/password/reset: every session of the account is signed out. */
+export async function resetPassword(employee_code: string, code: string, new_password: string): Promise<void> {
+  await api.post("/auth/password/reset", { employee_code, code, new_password });
+}
+
+/** POST auth/password/change: the other sessions are signed out. */
+export async function changePassword(current_password: string, new_password: string): Promise<void> {
+  await api.post("/auth/password/change", { current_password, new_password });
+}

@@ -11,6 +11,16 @@ import { InlineError } from "@/components/common/States";
 import { useSignIn } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { loginSchema, otpSchema, type LoginValues, type OtpValues } from "@/lib/validation";
+import { toApiError } from "@/lib/errors";
+
+/** What the sign-in page adds for a locked account or an SMS that cannot check the password (DESIGN §8). */
+function SignInHelp({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  const code = toApiError(error).code;
+  const key = code === "account_locked" ? "auth.lockedHelp" : code === "service_unavailable" ? "auth.smsDown" : null;
+  return key ? <p className="text-sm text-muted-foreground" data-testid="sign-in-help">{t(key)}</p> : null;
+}
 
 export default function LoginPage() {
   const { t } = useI18n();
@@ -44,6 +54,7 @@ export default function LoginPage() {
               <Input type="password" autoComplete="current-password" {...loginForm.register("password")} />
             </Field>
             <InlineError error={login.error} />
+            <SignInHelp error={login.error} />
             <Button type="submit" disabled={login.isPending}>
               {t("auth.signIn")}
             </Button>
