@@ -53,3 +53,41 @@ export async function resetPassword(employee_code: string, code: string, new_pas
 export async function changePassword(current_password: string, new_password: string): Promise<void> {
   await api.post("/auth/password/change", { current_password, new_password });
 }
+
+export interface AccountSession {
+  id: string;
+  created_at: string;
+  last_used_at: string;
+  user_agent: string;
+  ip: string;
+  current: boolean;
+}
+
+/** GET auth/sessions: one per signed-in device (refresh family). */
+export async function listSessions(): Promise<AccountSession[]> {
+  const { data } = await api.get<Raw[]>("/auth/sessions");
+  return data.map((s) => ({
+    id: String(s.id), created_at: String(s.created_at), last_used_at: String(s.last_used_at),
+    user_agent: String(s.user_agent ?? ""), ip: String(s.ip ?? ""), current: s.current === true,
+  }));
+}
+
+export async function revokeSession(id: string): Promise<void> {
+  await api.delete(`/auth/sessions/${id}`);
+}
+
+export async function revokeOtherSessions(): Promise<void> {
+  await api.post("/auth/sessions/revoke-others", {});
+}
+
+export async function otpEnable(): Promise<void> {
+  await api.post("/auth/otp/enable", {});
+}
+
+export async function otpConfirm(code: string): Promise<void> {
+  await api.post("/auth/otp/confirm", { code });
+}
+
+export async function otpDisable(password: string): Promise<void> {
+  await api.post("/auth/otp/disable", { password });
+}

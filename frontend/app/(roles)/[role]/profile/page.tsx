@@ -5,6 +5,7 @@ import { LanguageSwitcher } from "@/components/layout/LanguageSwitcher";
 import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { useDepartmentNames } from "@/hooks/useDepartmentNames";
+import { AccountSecurity } from "@/components/profile/AccountSecurity";
 
 export default function ProfilePage() {
   const { t } = useI18n();
@@ -35,6 +36,9 @@ export default function ProfilePage() {
           </dl>
         </CardContent>
       </Card>
+      <div className="mt-4">
+        <AccountSecurity />
+      </div>
     </PageWrapper>
   );
 }
