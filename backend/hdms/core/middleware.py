@@ -130,7 +130,10 @@ class ApiErrorMiddleware:
         except DomainError as exc:
             return domain_error_response(exc)
         if response.status_code >= 400 and _is_html_page(response):
-            return _json_error_for_status(response.status_code)
+            replacement = _json_error_for_status(response.status_code)
+            if response.has_header("Allow"):  # a 405 names the methods the path has (RFC 9110)
+                replacement["Allow"] = response["Allow"]
+            return replacement
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -122,6 +122,24 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date),
                     WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "examples": ["2026-11-26"]})]
 
 
+# A wall-clock time of day in the desk's time zone (working hours): "08:00" or "08:00:30". A zone
+# or offset is refused: working hours follow the desk's own time zone, never a client's.
+WALL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+_WALL_TIME_RE = re.compile(WALL_TIME_PATTERN)
+
+
+def _wall_time(value: Any) -> Any:
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    if isinstance(value, str) and _WALL_TIME_RE.match(value):
+        return time.fromisoformat(value)
+    raise ValueError("must be a time of day without a zone, e.g. 08:00")
+
+
+WallTime = Annotated[time, BeforeValidator(_wall_time),
+                     WithJsonSchema({"type": "string", "pattern": WALL_TIME_PATTERN, "examples": ["08:00"]})]
+
+
 # Money: a decimal string with at most two decimals ("15000.50"), or a whole JSON number. Binary
 # fractions (12.3 as a JSON float) are refused: they are not the amount a person typed.
 MAX_MONEY_UNITS = 999_999_999_999

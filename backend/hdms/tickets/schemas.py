@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool, model_validator
 
 from hdms.audit.kinds import entry_params
-from hdms.core.schema_types import IsoDate, IsoDateTime, Money, RangeFrom, RangeTo
+from hdms.core.schema_types import IsoDate, IsoDateTime, Money, RangeFrom, RangeTo, WallTime
 from hdms.core.text import VisibleLine, visible_line_field
 from hdms.tickets.models import Priority, TicketStatus
 from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
@@ -369,8 +369,8 @@ class DeskSettingsPatch(StrictIn):
     version: int = Field(..., ge=1)
     timezone: Literal["Asia/Karachi", "UTC", "Asia/Dubai", "Asia/Riyadh", "Europe/London"] | None = None
     work_days: list[int] | None = Field(None, min_length=1, max_length=7)
-    work_start: time | None = None
-    work_end: time | None = None
+    work_start: WallTime | None = None
+    work_end: WallTime | None = None
     ceo_approval_threshold: Money | None = None
     auto_close_days: int | None = Field(None, ge=2, le=60)
     reminder_days: int | None = Field(None, ge=1, le=60)

@@ -51,3 +51,9 @@ def test_a_failing_view_never_leaks_a_traceback(make_user, settings, monkeypatch
     _assert_plain_json_error(api_answer, 500, "server_error")
     plain_answer = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {settings.HDMS_METRICS_TOKEN}")
     _assert_plain_json_error(plain_answer, 500, "server_error")
+
+
+def test_an_undeclared_method_is_json_405_naming_the_allowed_methods(db):
+    response = Client().generic("TRACE", "/api/v1/health")
+    _assert_plain_json_error(response, 405, "validation_error")
+    assert "GET" in {m.strip() for m in response["Allow"].split(",")}

@@ -51,6 +51,20 @@ def test_the_desk_settings_decide_zone_and_end_of_day(desk, api):
     assert Ticket.objects.get(id=ticket.id).postponed_until == datetime(NEXT_YEAR, 3, 10, 8, 15, tzinfo=dubai)
 
 
+@pytest.mark.django_db
+def test_working_hours_are_wall_clock_times_without_a_zone(desk, api):
+    admin = api(desk.admin)
+    version = admin.get("sla/settings").json()["version"]
+    for bad in ("00:00:00Z", "08:00+05:00", "24:00", "8:00", "noon", 800):
+        response = admin.patch("sla/settings", {"version": version, "work_start": bad})
+        assert response.status_code == 422, (bad, response.status_code)
+        assert response.json()["code"] == "validation_error"
+    assert admin.get("sla/settings").json()["version"] == version  # nothing changed
+    response = admin.patch("sla/settings", {"version": version, "work_start": "07:30", "work_end": "15:45:00"})
+    assert response.status_code == 200, response.json()
+    assert (response.json()["work_start"], response.json()["work_end"]) == ("07:30", "15:45")
+
+
 MALFORMED = ["tomorrow", "", "2026-13-01", f"{NEXT_YEAR}-02-30", f"{NEXT_YEAR}-04-31T10:00", "2026-1-5",
              f"{NEXT_YEAR}-03-10T24:00", f"{NEXT_YEAR}-03-10T10:00+15:00", "0001-01-01", "9999-12-31T23:59",
              f"{NEXT_YEAR}-03-10T10:00:00 +05:00", f" {NEXT_YEAR}-03-10", "٢٠٢٧-٠٣-١٠", 20270310, True, [], {}]
