@@ -1,5 +1,6 @@
 "use client";
 import { useRef, useState } from "react";
+import Link from "next/link";
 import { PageWrapper } from "@/components/layout/PageWrapper";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -57,6 +58,9 @@ export default function UsersPage() {
           <Button variant="outline" onClick={() => fileRef.current?.click()} disabled={importUsers.isPending}>
             {t("admin.importUsers")}
           </Button>
+          <Link href="/admin/users/sms-sync" className="inline-flex items-center rounded-md border px-3 text-sm">
+            {t("sync.link")}
+          </Link>
           <input
             ref={fileRef}
             type="file"
