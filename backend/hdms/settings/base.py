@@ -207,7 +207,7 @@ SMS_AUTH = env.bool("HDMS_SMS_AUTH", default=False)
 
 # Rate limits, requests per minute (DESIGN §4); None means unlimited.
 RATE_LIMITS = {
-    "login": 10,
+    "login": env.int("HDMS_RATE_LOGIN", default=10),
     "anonymous": env.int("HDMS_RATE_ANONYMOUS", default=150),
     "requestor": 150,
     "assignee": 250,
