@@ -90,7 +90,10 @@ def start_server(port: int, *, env: dict[str, str]) -> subprocess.Popen:
     log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hdms.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--ws", "websockets"],
+         # A 2-core machine under load can keep a busy client from answering a keep-alive ping
+         # within uvicorn's 20 s (the flood test was closed 1011 "keepalive ping timeout"); no
+         # test here is about dead-peer detection, so the servers wait two minutes for a pong.
+         "--log-level", "warning", "--ws", "websockets", "--ws-ping-timeout", "120"],
         cwd=BACKEND_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     deadline = time.monotonic() + 30
