@@ -1488,7 +1488,7 @@ export interface components {
             locked_until?: string | null;
             /**
              * Otp Required
-             * @description Two-factor is on or required for the user's role.
+             * @description An admin requires two-factor for the user's role.
              * @default false
              */
             otp_required: boolean;

@@ -170,6 +170,11 @@ def otp_required_for(user: User) -> bool:
     return user.otp_enabled or user.role in _otp_required_roles()
 
 
+def otp_required_by_role(user: User) -> bool:
+    """An admin requires two-factor for the user's role (the user cannot turn it off)."""
+    return user.role in _otp_required_roles()
+
+
 def _otp_required_roles() -> list[str]:
     from hdms.users.models import AccountSettings
 
@@ -486,4 +491,5 @@ def auth_unlock(*, by: Any, user_id: Any) -> User:
 __all__ = ["Device", "OtpRequired", "TokenPair", "auth_login", "auth_logout", "auth_otp_confirm", "auth_otp_disable",
            "auth_otp_enable", "auth_otp_verify", "auth_password_change", "auth_password_forgot",
            "auth_password_reset", "auth_refresh", "auth_session_revoke", "auth_sessions", "auth_sessions_revoke_all",
-           "auth_sessions_revoke_others", "auth_unlock", "otp_required_for", "sms_manages_password"]
+           "auth_sessions_revoke_others", "auth_unlock", "otp_required_by_role", "otp_required_for",
+           "sms_manages_password"]

@@ -59,14 +59,14 @@ class UserOut(Schema):
     created_at: datetime
     last_login: datetime | None
     locked_until: datetime | None = None
-    otp_required: bool = Field(False, description="Two-factor is on or required for the user's role.")
+    otp_required: bool = Field(False, description="An admin requires two-factor for the user's role.")
     sms_linked: bool = Field(False, description="Signs in with the School Management System password.")
 
     @staticmethod
     def resolve_otp_required(obj: object) -> bool:
-        from hdms.users.auth_services import otp_required_for
+        from hdms.users.auth_services import otp_required_by_role
 
-        return otp_required_for(obj)  # type: ignore[arg-type]
+        return otp_required_by_role(obj)  # type: ignore[arg-type]
 
     @staticmethod
     def resolve_sms_linked(obj: object) -> bool:
