@@ -65,6 +65,12 @@ export function useTicketRoom(roomId: string | undefined) {
             if (userId === useAuthStore.getState().user?.id) return;
             setTyping((prev) => ({ ...prev, [userId]: { name, until: Date.now() + 4000 } }));
           },
+          onMessageFrom: (authorId) =>
+            setTyping((prev) => {
+              if (!(authorId in prev)) return prev;
+              const { [authorId]: _sent, ...rest } = prev;
+              return rest;
+            }),
           onPresence: (change) => setPresence((prev) => applyPresence(prev, change)),
           onError: ({ code, detail, clientId }) => {
             if (clientId) {

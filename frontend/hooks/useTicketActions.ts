@@ -1,5 +1,6 @@
 "use client";
 import { errorMessage, ticketSavedText } from "@/lib/serverText";
+import { translate } from "@/lib/i18n";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import * as ticketService from "@/services/api/ticketService";
@@ -11,13 +12,13 @@ import type { ActionPayload, SubticketItem, Ticket, TicketAction } from "@/types
 /** On 409 version_conflict: read the ticket as it is now and open the conflict dialog. */
 function useConflictHandler() {
   const showConflict = useUiStore((s) => s.showConflict);
-  return async (error: unknown, ticketId: string) => {
+  return async (error: unknown, ticketId: string, mine: Record<string, string | number | null> | null = null) => {
     if (!isVersionConflict(error)) return false;
     try {
       const latest = await ticketService.getTicket(ticketId);
-      showConflict({ latest, message: errorMessage(error) });
+      showConflict({ latest, message: errorMessage(error), mine });
     } catch {
-      showConflict({ latest: null, message: errorMessage(error) });
+      showConflict({ latest: null, message: errorMessage(error), mine });
     }
     return true;
   };
@@ -45,9 +46,9 @@ export function useTicketAction(ticket: Ticket | undefined) {
       if (!ticket) throw new Error("Ticket not loaded");
       return ticketService.runTicketAction(ticket.id, action, ticket.version, payload);
     },
-    onSuccess: (updated) => {
+    onSuccess: (updated, { action }) => {
       saved(updated);
-      toast.success(ticketSavedText(updated));
+      toast.success(action === "rate" ? translate(useUiStore.getState().locale, "toast.rated") : ticketSavedText(updated));
     },
     onError: async (error) => {
       if (ticket && (await onConflict(error, ticket.id))) return;
@@ -68,8 +69,8 @@ export function useUpdateTicket(ticketId: string) {
       saved(updated);
       toast.success(updated.number);
     },
-    onError: async (error) => {
-      if (await onConflict(error, ticketId)) return;
+    onError: async (error, { version: _version, ...mine }) => {
+      if (await onConflict(error, ticketId, mine as Record<string, string | number | null>)) return;
       toast.error(errorMessage(error));
     },
     meta: { silent: true },
@@ -91,6 +92,27 @@ export function useCreateSubtickets(ticketId: string) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.history(ticketId) });
       void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
     },
+  });
+}
+
+/** Re-applies what the user typed to the ticket as it now is (its current version). */
+export function useReapplyMine() {
+  const saved = useTicketSaved();
+  const clear = useUiStore((s) => s.clearConflict);
+  const onConflict = useConflictHandler();
+  return useMutation({
+    mutationFn: ({ latest, mine }: { latest: Ticket; mine: Record<string, string | number | null> }) =>
+      ticketService.updateTicket(latest.id, { ...mine, version: latest.version } as Parameters<typeof ticketService.updateTicket>[1]),
+    onSuccess: (updated) => {
+      saved(updated);
+      clear();
+      toast.success(updated.number);
+    },
+    onError: async (error, { latest, mine }) => {
+      if (await onConflict(error, latest.id, mine)) return;
+      toast.error(errorMessage(error));
+    },
+    meta: { silent: true },
   });
 }
 

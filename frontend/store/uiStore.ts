@@ -7,6 +7,8 @@ interface ConflictState {
   /** The server's current ticket after a 409 version_conflict. */
   latest: Ticket | null;
   message: string;
+  /** What the user had typed when the save was refused (kept to re-apply to the latest version). */
+  mine?: Record<string, string | number | null> | null;
 }
 
 interface UiState {

@@ -6,13 +6,18 @@ import { PostponeModal } from "@/components/modals/PostponeModal";
 import { AssignTicketModal } from "@/components/modals/AssignTicketModal";
 import { SplitTicketModal } from "@/components/modals/SplitTicketModal";
 import { EditTicketModal } from "@/components/modals/EditTicketModal";
+import { ConfirmModal } from "@/components/modals/ConfirmModal";
+import { formatMoney } from "@/lib/helpers";
 import { useTicketAction, useCreateSubtickets } from "@/hooks/useTicketActions";
 import { useI18n } from "@/hooks/useI18n";
 import type { ServerAction, Ticket, TicketAction } from "@/types/ticket";
 
-const DIRECT: TicketAction[] = ["submit", "withdraw", "request_approval", "approve", "start", "resume", "resolve", "close"];
-type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | null;
-/** Allowed actions offered elsewhere on the page: the rating card and the chat box (no delete button). */
+const DIRECT: TicketAction[] = ["submit", "start", "resume", "close"];
+/** Actions that cannot be undone ask first (resolve also takes the resolution note). */
+type Confirmed = "withdraw" | "request_approval" | "resolve" | "approve";
+type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | Confirmed | null;
+/** Allowed actions offered elsewhere on the page: the rating card and the chat box (no delete button).
+ *  An approver sees Approve and Reject here as on the approvals page. */
 const ELSEWHERE: ServerAction[] = ["rate", "message", "delete"];
 export type BarItem = Exclude<ServerAction, "rate" | "message" | "delete"> | "edit";
 
@@ -24,7 +29,7 @@ export function actionBarItems(ticket: Pick<Ticket, "allowed_actions" | "editabl
 }
 
 export function ActionButtons({ ticket }: { ticket: Ticket }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const action = useTicketAction(ticket);
   const split = useCreateSubtickets(ticket.id);
   const [modal, setModal] = useState<ModalKind>(null);
@@ -102,6 +107,47 @@ export function ActionButtons({ ticket }: { ticket: Ticket }) {
         }
       />
       <EditTicketModal ticket={ticket} open={modal === "edit"} onOpenChange={close} />
+      <ConfirmModal
+        open={modal === "withdraw"}
+        onOpenChange={close}
+        title={t("action.withdraw")}
+        message={t("confirm.withdraw")}
+        confirmLabel={t("action.withdraw")}
+        destructive
+        pending={action.isPending}
+        onConfirm={() => run("withdraw")}
+      />
+      <ConfirmModal
+        open={modal === "request_approval"}
+        onOpenChange={close}
+        title={t("action.request_approval")}
+        message={t("confirm.request_approval").replace("{amount}", ticket.amount ? formatMoney(ticket.amount, locale) : "—")}
+        warning={ticket.amount ? null : t("confirm.noAmount")}
+        confirmLabel={t("action.request_approval")}
+        pending={action.isPending}
+        onConfirm={() => run("request_approval")}
+      />
+      <ConfirmModal
+        open={modal === "approve"}
+        onOpenChange={close}
+        title={t("action.approve")}
+        message={(ticket.amount ? t("confirm.approve") : t("confirm.approveNoAmount"))
+          .replace("{amount}", formatMoney(ticket.amount, locale))
+          .replace("{ticket}", ticket.number)}
+        confirmLabel={t("action.approve")}
+        pending={action.isPending}
+        onConfirm={() => run("approve")}
+      />
+      <ConfirmModal
+        open={modal === "resolve"}
+        onOpenChange={close}
+        title={t("action.resolve")}
+        message={t("confirm.resolve")}
+        noteLabel={t("confirm.resolutionNote")}
+        confirmLabel={t("action.resolve")}
+        pending={action.isPending}
+        onConfirm={(note) => run("resolve", note ? { resolution: note } : {})}
+      />
     </div>
   );
 }

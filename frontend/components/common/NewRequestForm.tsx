@@ -124,7 +124,7 @@ export function NewRequestForm() {
           <FilePicker files={uploads.files} onChange={uploads.setFiles} disabled={uploads.uploading} />
           <InlineError error={create.error ?? submitDraft.error} />
           <div className="flex flex-wrap justify-end gap-2">
-            <Button variant="outline" disabled={form.formState.isSubmitting} onClick={() => void save(false)()}>
+            <Button variant="outline" disabled={form.formState.isSubmitting} onClick={() => void save(false)()} data-testid="save-draft">
               {t("ticket.saveDraft")}
             </Button>
             <Button disabled={form.formState.isSubmitting} onClick={() => void save(true)()} data-testid="submit-request">

@@ -6,7 +6,9 @@ import { Textarea } from "@/components/ui/textarea";
 import { Label } from "@/components/ui/label";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { ErrorState } from "./States";
+import { useQuery } from "@tanstack/react-query";
 import { useTicketRoom } from "@/hooks/useSocket";
+import { hiddenBeforeJoin } from "@/services/api/messageService";
 import { useI18n } from "@/hooks/useI18n";
 import { useSession } from "@/hooks/useAuth";
 import { formatDateTime, htmlToText } from "@/lib/helpers";
@@ -17,6 +19,7 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
   const { t, locale } = useI18n();
   const { user } = useSession();
   const room = useTicketRoom(roomId);
+  const hidden = useQuery({ queryKey: ["messages-hidden", roomId], queryFn: () => hiddenBeforeJoin(roomId), staleTime: 60_000 });
   const [draft, setDraft] = useState("");
   const listRef = useRef<HTMLOListElement>(null);
 
@@ -53,6 +56,11 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
           </span>
         )}
       </div>
+      {!!hidden.data && (
+        <p className="rounded-md bg-muted px-3 py-2 text-sm text-muted-foreground" data-testid="chat-hidden-before-join">
+          {t("chat.hiddenBeforeJoin").replace("{count}", String(hidden.data))}
+        </p>
+      )}
       {room.isLoading ? (
         <SkeletonRows rows={3} />
       ) : room.error ? (

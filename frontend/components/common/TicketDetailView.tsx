@@ -49,8 +49,9 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
   // The server says what this person may do (allowed_actions): rate a closed ticket, post in its chat.
   const canRate = ticket.allowed_actions.includes("rate");
   const canPost = ticket.allowed_actions.includes("message");
-  // Uploads: the files service refuses them on a finished ticket and sends no flag for it yet.
-  const uploadsClosed = ["closed", "rejected", "withdrawn"].includes(ticket.status);
+  // Uploads go with the conversation: whoever may not post (an approver who only decides, an admin
+  // observing) gets no upload button; the files service also refuses them on a finished ticket.
+  const uploadsClosed = !canPost || ["closed", "rejected", "withdrawn"].includes(ticket.status);
 
   return (
     <article className="space-y-4" data-testid="ticket-detail" data-ticket-id={ticket.id} data-version={ticket.version}>
@@ -164,7 +165,13 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
                     ))}
                     <span className="sr-only">{ticket.rating.score} / 5</span>
                   </p>
-                ) : (
+                ) : null}
+                {ticket.rating?.comment ? (
+                  <p className="mt-2 whitespace-pre-wrap text-sm" dir="auto" data-testid="ticket-rating-comment">
+                    {ticket.rating.comment}
+                  </p>
+                ) : null}
+                {ticket.rating ? null : (
                   <RatingForm ticket={ticket} />
                 )}
               </CardContent>

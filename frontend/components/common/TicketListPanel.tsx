@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Button } from "@/components/ui/button";
@@ -13,7 +13,11 @@ import { ticketHref } from "@/config/routes";
 import { PRIORITIES, TICKET_STATUSES, type TicketFilters } from "@/types/ticket";
 import { DepartmentOptions } from "@/components/common/SelectOptions";
 
-/** Filters, search, and cursor pagination over GET /tickets. */
+const URL_FILTERS = ["q", "status", "priority", "department", "ordering"] as const;
+/** The orderings GET tickets offers (server-side, DESIGN §10). */
+const ORDERINGS = ["-updated_at", "-created_at", "created_at", "-priority", "sla_due", "-number", "number"] as const;
+
+/** Filters, search, sorting and cursor pagination over GET /tickets. */
 export function TicketListPanel({
   baseFilters,
   showFilters = true,
@@ -34,9 +38,35 @@ export function TicketListPanel({
   const effective: TicketFilters = { ordering: "-updated_at", ...baseFilters, ...filters, cursor: cursors[cursors.length - 1] };
   const list = useTicketList(effective);
 
+  // The filters live in the address (?q=&status=&priority=&department=&ordering=): a reload or a
+  // shared link shows the same list. Read once on mount (client only), written on each change.
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const read: TicketFilters = {};
+    for (const key of URL_FILTERS) {
+      const value = params.get(key);
+      if (value) (read as Record<string, string>)[key] = value;
+    }
+    if (Object.keys(read).length) {
+      setFilters(read);
+      setSearch(read.q ?? "");
+    }
+  }, []);
+
   const set = (patch: TicketFilters) => {
     setCursors([]);
-    setFilters((prev) => ({ ...prev, ...patch }));
+    setFilters((prev) => {
+      const next = { ...prev, ...patch };
+      const params = new URLSearchParams(window.location.search);
+      for (const key of URL_FILTERS) {
+        const value = (next as Record<string, unknown>)[key];
+        if (typeof value === "string" && value) params.set(key, value);
+        else params.delete(key);
+      }
+      const query = params.toString();
+      window.history.replaceState(window.history.state, "", `${window.location.pathname}${query ? `?${query}` : ""}`);
+      return next;
+    });
   };
 
   return (
@@ -83,6 +113,16 @@ export function TicketListPanel({
               ))}
             </Select>
           </div>
+          <div className="grid gap-1.5">
+            <Label htmlFor="filter-ordering">{t("list.sort")}</Label>
+            <Select id="filter-ordering" value={filters.ordering ?? "-updated_at"} onChange={(e) => set({ ordering: e.target.value })}>
+              {ORDERINGS.map((o) => (
+                <option key={o} value={o}>
+                  {t(`list.order.${o}`)}
+                </option>
+              ))}
+            </Select>
+          </div>
           {!baseFilters.department && (
             <div className="grid gap-1.5">
               <Label htmlFor="filter-department">{t("common.department")}</Label>
@@ -94,6 +134,11 @@ export function TicketListPanel({
           )}
         </form>
       )}
+      {list.data && typeof list.data.count === "number" && (
+        <p className="text-sm text-muted-foreground" role="status" data-testid="list-count">
+          {list.data.count} {t("common.results")}
+        </p>
+      )}
       <TicketTable
         tickets={list.data?.items}
         isLoading={list.isLoading}
@@ -104,9 +149,7 @@ export function TicketListPanel({
       />
       {list.data && (list.data.next || cursors.length > 0) && (
         <nav className="flex items-center justify-between gap-2 text-sm" aria-label={t("common.pagination")}>
-          <span className="text-muted-foreground">
-            {list.data.count} {t("common.results")}
-          </span>
+          <span />
           <div className="flex gap-2">
             <Button variant="outline" size="sm" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>
               {t("common.previous")}

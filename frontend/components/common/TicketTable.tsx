@@ -10,6 +10,14 @@ import { useDepartmentNames } from "@/hooks/useDepartmentNames";
 import { formatDateTime } from "@/lib/helpers";
 import type { Ticket } from "@/types/ticket";
 
+/** How long ago a ticket was created: "3 d", "5 h", "12 min" (Urdu: دن، گھنٹے، منٹ). */
+export function ageText(createdAt: string, locale: "en" | "ur", now = Date.now()): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(createdAt)) / 60_000));
+  const [value, unit] = minutes >= 1440 ? [Math.floor(minutes / 1440), "d"] : minutes >= 60 ? [Math.floor(minutes / 60), "h"] : [minutes, "min"];
+  const units = locale === "ur" ? { d: "دن", h: "گھنٹے", min: "منٹ" } : { d: "d", h: "h", min: "min" };
+  return `${value} ${units[unit as "d" | "h" | "min"]}`;
+}
+
 export function TicketTable({
   tickets,
   isLoading,
@@ -39,6 +47,10 @@ export function TicketTable({
           <TH>{t("common.status")}</TH>
           <TH className="hidden sm:table-cell">{t("common.priority")}</TH>
           <TH className="hidden md:table-cell">{t("common.department")}</TH>
+          <TH className="hidden lg:table-cell">{t("common.requestor")}</TH>
+          <TH className="hidden lg:table-cell">{t("common.assignee")}</TH>
+          <TH className="hidden md:table-cell">{t("list.slaDue")}</TH>
+          <TH className="hidden sm:table-cell">{t("list.age")}</TH>
           <TH className="hidden xl:table-cell">{t("common.updated")}</TH>
         </TR>
       </THead>
@@ -67,6 +79,10 @@ export function TicketTable({
                     ? `${ticket.subtickets_progress.total} ${t("ticket.subtickets")}`
                     : "—")}
             </TD>
+            <TD className="hidden lg:table-cell" dir="auto">{ticket.requestor_name ?? "—"}</TD>
+            <TD className="hidden lg:table-cell" dir="auto">{ticket.assignee_name ?? "—"}</TD>
+            <TD className="hidden whitespace-nowrap md:table-cell">{ticket.sla?.resolution_due ? formatDateTime(ticket.sla.resolution_due, locale) : "—"}</TD>
+            <TD className="hidden whitespace-nowrap sm:table-cell" data-testid="ticket-age">{ageText(ticket.created_at, locale)}</TD>
             <TD className="hidden whitespace-nowrap xl:table-cell">{formatDateTime(ticket.updated_at, locale)}</TD>
           </TR>
         ))}

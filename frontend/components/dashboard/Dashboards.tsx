@@ -108,7 +108,7 @@ export function ModeratorDashboard({ user }: { user: User }) {
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <AnalyticsCard label={t("dashboard.pool")} value={pool.data?.count} href={routes.ticketPool()} testId="card-pool" />
-        <AnalyticsCard label={t("dashboard.approvedToAssign")} value={approved.data?.count} href={routes.assignedTickets()} />
+        <AnalyticsCard label={t("dashboard.approvedToAssign")} value={approved.data?.count} href={`${routes.assignedTickets()}?view=approved`} />
         <SummaryCards keys={["open", "breachedOpen"]} />
       </div>
       <div className="grid gap-4 lg:grid-cols-3">

@@ -62,7 +62,7 @@ export function Sidebar({ user, onNavigate }: { user: User; onNavigate?: () => v
             aria-current={active ? "page" : undefined}
             className={cn(
               "flex items-center gap-2 rounded-md px-3 py-2 text-sm hover:bg-accent",
-              active && "bg-accent font-semibold text-primary",
+              active && "border-s-4 border-primary bg-accent font-semibold text-accent-foreground",
             )}
           >
             <Icon className="h-4 w-4" aria-hidden />

@@ -3,7 +3,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Button } from "@/components/ui/button";
 import { StatusTag, PriorityBadge } from "@/components/common/StatusTag";
 import { useUiStore } from "@/store/uiStore";
-import { useAcceptLatest } from "@/hooks/useTicketActions";
+import { useAcceptLatest, useReapplyMine } from "@/hooks/useTicketActions";
 import { useI18n } from "@/hooks/useI18n";
 import { formatDateTime } from "@/lib/helpers";
 
@@ -13,7 +13,9 @@ export function ConflictDialog() {
   const conflict = useUiStore((s) => s.conflict);
   const clear = useUiStore((s) => s.clearConflict);
   const accept = useAcceptLatest();
+  const reapply = useReapplyMine();
   const latest = conflict?.latest ?? null;
+  const mine = conflict?.mine && Object.keys(conflict.mine).length ? conflict.mine : null;
   return (
     <Dialog open={!!conflict} onOpenChange={(open) => !open && clear()}>
       <DialogContent data-testid="conflict-dialog" closeLabel={t("common.close")}>
@@ -42,11 +44,29 @@ export function ConflictDialog() {
             </dd>
           </dl>
         )}
+        {mine && (
+          <div className="space-y-1 rounded-md border border-primary/40 p-3 text-sm" data-testid="conflict-mine">
+            <p className="font-medium">{t("conflict.yourChanges")}</p>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+              {Object.entries(mine).map(([field, value]) => (
+                <div key={field} className="contents">
+                  <dt className="text-muted-foreground">{t(`common.${field}`)}</dt>
+                  <dd className="whitespace-pre-wrap" dir="auto">{value === null ? "—" : String(value)}</dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        )}
         <DialogFooter>
           <Button variant="outline" onClick={clear}>
             {t("common.cancel")}
           </Button>
-          <Button onClick={() => accept(latest)}>{t("conflict.reload")}</Button>
+          <Button variant={mine ? "outline" : "default"} onClick={() => accept(latest)}>{t("conflict.reload")}</Button>
+          {mine && latest && (
+            <Button disabled={reapply.isPending} onClick={() => reapply.mutate({ latest, mine })} data-testid="conflict-reapply">
+              {t("conflict.reapply")}
+            </Button>
+          )}
         </DialogFooter>
       </DialogContent>
     </Dialog>

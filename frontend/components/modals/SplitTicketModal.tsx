@@ -59,7 +59,7 @@ export function SplitTicketModal({
           {rows.fields.map((row, index) => (
             <fieldset key={row.id} className="grid gap-3 rounded-md border p-3 sm:grid-cols-3">
               <legend className="px-1 text-xs text-muted-foreground">
-                {t("ticket.subtickets")} {index + 1}
+                {t("split.part").replace("{n}", String(index + 1))}
               </legend>
               <Field
                 id={`split-department-${index}`}

@@ -81,8 +81,12 @@ test("a request travels from req1 through mod1, it1 and mnt1 and back", async ({
 
   // Both halves resolve; the parent resolves itself and the requestor sees it live.
   await it1.getByRole("button", { name: "Resolve" }).click();
+  await it1.getByTestId("confirm-dialog").getByLabel(/Resolution note/).fill(`New lamp fitted (${stamp})`);
+  await it1.getByTestId("confirm-action").click();
   await expect(status(it1)).toHaveAttribute("data-status", "resolved");
+  await expect(it1.getByTestId("ticket-resolution")).toHaveText(`New lamp fitted (${stamp})`);
   await mnt1.getByRole("button", { name: "Resolve" }).click();
+  await mnt1.getByTestId("confirm-action").click();
   await expect(status(mnt1)).toHaveAttribute("data-status", "resolved");
   await expect(status(req)).toHaveAttribute("data-status", "resolved", { timeout: 30_000 });
 

@@ -19,6 +19,12 @@ export async function listMessages(ticketId: string): Promise<ChatMessage[]> {
   return all;
 }
 
+/** How many of the room's messages were posted before this user joined (hidden from them). */
+export async function hiddenBeforeJoin(ticketId: string): Promise<number> {
+  const { data } = await api.get<{ hidden_before_join?: number }>(`/tickets/${ticketId}/messages`, { params: { limit: 1 } });
+  return typeof data.hidden_before_join === "number" ? data.hidden_before_join : 0;
+}
+
 /** The message's `clientId` is its intent: the same key for every resend of it. */
 export async function postMessage(ticketId: string, body: string, clientId: string): Promise<ChatMessage> {
   const { data } = await sendWithIntent(`message-${clientId}`, (headers) =>

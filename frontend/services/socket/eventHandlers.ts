@@ -86,6 +86,7 @@ export function toPresenceChange(frame: SocketFrame): PresenceChange {
 }
 
 export interface RoomCallbacks {
+  onMessageFrom?: (authorId: string) => void;
   onTyping?: (userId: string, name: string | null) => void;
   onPresence?: (change: PresenceChange) => void;
   onError?: (error: { code: string; detail: string; clientId: string | null }) => void;
@@ -108,6 +109,8 @@ export function handleRoomFrame(queryClient: QueryClient, roomId: string, frame:
       queryClient.setQueryData<ChatMessage[]>(queryKeys.tickets.messages(roomId), (old = []) =>
         mergeMessages(old, [message]),
       );
+      // The author sent what they were typing: their typing indicator ends now, not seconds later.
+      if (frame.type === SOCKET_EVENTS.messageNew && message.author_id) callbacks.onMessageFrom?.(message.author_id);
       break;
     }
     case SOCKET_EVENTS.sync: {

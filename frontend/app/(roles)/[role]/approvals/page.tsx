@@ -8,11 +8,12 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState } from "@/components/common/States";
 import { StatusTag } from "@/components/common/StatusTag";
 import { ReasonModal } from "@/components/modals/ReasonModal";
+import { ConfirmModal } from "@/components/modals/ConfirmModal";
 import { useApprovals, useDecideApproval } from "@/hooks/useApprovals";
 import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { routes } from "@/config/routes";
-import { formatNumber } from "@/lib/helpers";
+import { formatMoney, formatNumber } from "@/lib/helpers";
 
 export default function ApprovalsPage() {
   const { t, locale } = useI18n();
@@ -20,6 +21,8 @@ export default function ApprovalsPage() {
   const approvals = useApprovals(!!user?.is_approver);
   const decide = useDecideApproval();
   const [rejecting, setRejecting] = useState<string | null>(null);
+  const [approving, setApproving] = useState<string | null>(null);
+  const approvingItem = approvals.data?.find((x) => x.id === approving);
   if (!user) return null;
   return (
     <PageWrapper title={t("nav.approvals")}>
@@ -62,7 +65,7 @@ export default function ApprovalsPage() {
                     {a.ticket && <StatusTag status={a.ticket.status} />}
                   </div>
                   <div className="flex gap-2">
-                    <Button size="sm" disabled={decide.isPending || !a.ticket} onClick={() => a.ticket && decide.mutate({ id: a.id, decision: "approve", version: a.ticket.version })}>
+                    <Button size="sm" disabled={decide.isPending || !a.ticket} onClick={() => setApproving(a.id)}>
                       {t("action.approve")}
                     </Button>
                     <Button size="sm" variant="destructive" disabled={decide.isPending || !a.ticket} onClick={() => setRejecting(a.id)}>
@@ -75,6 +78,21 @@ export default function ApprovalsPage() {
           ))}
         </ul>
       )}
+      <ConfirmModal
+        open={!!approving}
+        onOpenChange={(open) => !open && setApproving(null)}
+        title={t("action.approve")}
+        message={(approvingItem?.ticket?.amount ? t("confirm.approve") : t("confirm.approveNoAmount"))
+          .replace("{amount}", formatMoney(approvingItem?.ticket?.amount, locale))
+          .replace("{ticket}", approvingItem?.ticket?.number ?? "")}
+        confirmLabel={t("action.approve")}
+        pending={decide.isPending}
+        onConfirm={() => {
+          const version = approvingItem?.ticket?.version;
+          if (approving && version !== undefined)
+            decide.mutate({ id: approving, decision: "approve", version }, { onSuccess: () => setApproving(null) });
+        }}
+      />
       <ReasonModal
         open={!!rejecting}
         onOpenChange={(open) => !open && setRejecting(null)}

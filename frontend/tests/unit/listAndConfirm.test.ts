@@ -1,0 +1,25 @@
+/** Issue 13: the approver's Approve in the ticket's action bar, list ages in both languages. */
+import { describe, expect, it } from "vitest";
+import { actionBarItems } from "@/components/common/ActionButtons";
+import { ageText } from "@/components/common/TicketTable";
+import { en, translate } from "@/lib/i18n";
+
+describe("issue 13 web details", () => {
+  it("offers Approve and Reject on the ticket page when the server allows them", () => {
+    expect(actionBarItems({ allowed_actions: ["reject", "approve"], editable_fields: [] })).toEqual(["reject", "approve"]);
+    expect(actionBarItems({ allowed_actions: ["message", "rate"], editable_fields: [] })).toEqual([]);
+  });
+
+  it("writes a ticket's age in days, hours or minutes, in English and Urdu", () => {
+    const now = Date.parse("2026-12-04T12:00:00Z");
+    expect(ageText("2026-12-01T11:00:00Z", "en", now)).toBe("3 d");
+    expect(ageText("2026-12-04T07:00:00Z", "en", now)).toBe("5 h");
+    expect(ageText("2026-12-04T11:48:00Z", "ur", now)).toBe("12 منٹ");
+  });
+
+  it("has every new confirmation and list text in Urdu", () => {
+    const keys = Object.keys(en).filter((k) => /^(confirm|list|conflict|split|toast|chat\.hidden)/.test(k));
+    expect(keys.length).toBeGreaterThan(15);
+    for (const key of keys) expect(translate("ur", key), key).not.toBe(translate("en", key));
+  });
+});
