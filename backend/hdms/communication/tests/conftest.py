@@ -202,8 +202,9 @@ def ws_connect(base: str, path: str, token: str | None = None, origin: str | Non
     )
 
 
-async def ws_frames_until(ws, kind: str, timeout: float = 10) -> dict:
-    """Frames are read until the first of ``kind``, which is returned."""
+async def ws_frames_until(ws, kind: str, timeout: float = 30) -> dict:
+    """Frames are read until the first of ``kind``, which is returned (30 s between frames at
+    most: generous for a loaded machine; a test asserting that nothing comes passes its own)."""
     import asyncio
     import json
 
