@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, EmailStr, StrictBool
+from pydantic import ConfigDict, EmailStr, StrictBool, StrictInt
 
 from hdms.core.text import VisibleLine, visible_line_field
 from hdms.users.rules import EMPLOYEE_CODE_MAX, EMPLOYEE_CODE_PATTERN, EMPLOYEE_CODE_RULE, PASSWORD_MAX, PASSWORD_MIN
@@ -213,7 +213,7 @@ class AccountSettingsOut(Schema):
 
 class AccountSettingsIn(StrictIn):
     otp_required_roles: list[RoleName] | None = None
-    sms_sync_minutes: int | None = Field(None, ge=0, le=7 * 24 * 60, description="0 = only on demand")
+    sms_sync_minutes: StrictInt | None = Field(None, ge=0, le=7 * 24 * 60, description="0 = only on demand")
 
 
 class SyncIn(StrictIn):

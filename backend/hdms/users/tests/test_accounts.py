@@ -210,6 +210,9 @@ def test_an_admin_requires_two_factor_for_a_role(make_user, api, smtp_server):  
     moderator = User.objects.get(employee_code="tf2")
     assert ApiClient(moderator).post("auth/otp/disable", {"password": PASSWORD}).status_code == 403
     assert AccountSettings.current().otp_required_roles == ["moderator"]
+    for not_a_number in ('{"sms_sync_minutes": false}', '{"sms_sync_minutes": "15"}', '{"sms_sync_minutes": 1.5}'):
+        assert put(admin, not_a_number).status_code == 422, not_a_number
+    assert AccountSettings.current().sms_sync_minutes == 0
 
 
 # --------------------------------------------------------------------------- SMS sign-in
