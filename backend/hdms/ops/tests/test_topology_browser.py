@@ -172,7 +172,11 @@ def test_request_filed_assigned_chatted_resolved_and_confirmed_through_the_gatew
 
         # The assignee resolves; the requestor sees it live and confirms.
         work.get_by_role("button", name="Resolve").click()
+        work.get_by_test_id("confirm-dialog").get_by_label(re.compile("Resolution note")).fill(
+            f"Roller replaced ({stamp})")
+        work.get_by_test_id("confirm-action").click()
         assignee.wait_status("resolved")
+        assert work.get_by_test_id("ticket-resolution").inner_text() == f"Roller replaced ({stamp})"
         requestor.wait_status("resolved")
         page.get_by_role("button", name="Confirm resolution").click()
         requestor.wait_status("closed")
