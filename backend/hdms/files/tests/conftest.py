@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from hdms.core import events
 from hdms.core.roles import Role
 from hdms.files.tests.clamd_server import running_clamd
+from hdms.testing.events import recorded_events
 from hdms.testing.factories import DepartmentFactory, UserFactory
 from hdms.testing.factories_tickets import assigned_ticket, submitted_ticket
 
@@ -81,16 +81,8 @@ def other_ticket(desk: Desk) -> Any:
 @pytest.fixture
 def published() -> Iterator[list[tuple[str, dict]]]:
     """Records the domain events the file service publishes."""
-    seen: list[tuple[str, dict]] = []
-    handlers = {}
-    for event_type in ("attachment.ready", "notification.requested"):
-        def handler(_event_type: str = event_type, **payload: Any) -> None:
-            seen.append((_event_type, payload))
-        handlers[event_type] = handler
-        events.subscribe(event_type, handler)
-    yield seen
-    for event_type, handler in handlers.items():
-        events._subscribers[event_type].remove(handler)
+    with recorded_events("attachment.ready", "notification.requested") as seen:
+        yield seen
 
 
 def multipart(*, filename: str, content: bytes, fields: dict[str, str] | None = None,

@@ -3,8 +3,8 @@ from typing import Any
 
 import pytest
 
-from hdms.core import events
 from hdms.core.roles import ApproverKind, Role
+from hdms.testing.events import recorded_events
 from hdms.testing.factories import DepartmentFactory, UserFactory
 
 
@@ -50,14 +50,5 @@ EVENT_TYPES = ("ticket.updated", "subticket.created", "notification.requested")
 @pytest.fixture
 def published():
     """Subscribes to the ticket service's events for the test and records what was delivered."""
-    seen: list[tuple[str, dict]] = []
-    handlers = {}
-    for event_type in EVENT_TYPES:
-        def handler(_type: str = event_type, **payload: Any) -> None:
-            seen.append((_type, payload))
-
-        handlers[event_type] = handler
-        events.subscribe(event_type, handler)
-    yield seen
-    for event_type, handler in handlers.items():
-        events._subscribers[event_type].remove(handler)
+    with recorded_events(*EVENT_TYPES) as seen:
+        yield seen

@@ -1,12 +1,11 @@
 """The ticket service tells open sockets when who may see a ticket changes (issue 10, item 5):
 ``ticket.deleted`` and ``ticket.access_changed``, after commit (docs/realtime.md)."""
 
-from typing import Any
 
 import pytest
 
-from hdms.core import events
 from hdms.core.errors import InvalidTransition
+from hdms.testing.events import recorded_events
 from hdms.testing.factories_tickets import assigned_ticket, submitted_ticket
 from hdms.tickets import services
 
@@ -15,17 +14,8 @@ ACCESS_EVENTS = ("ticket.deleted", "ticket.access_changed")
 
 @pytest.fixture
 def access_events():
-    seen: list[tuple[str, dict]] = []
-    handlers = {}
-    for event_type in ACCESS_EVENTS:
-        def handler(_type: str = event_type, **payload: Any) -> None:
-            seen.append((_type, payload))
-
-        handlers[event_type] = handler
-        events.subscribe(event_type, handler)
-    yield seen
-    for event_type, handler in handlers.items():
-        events._subscribers[event_type].remove(handler)
+    with recorded_events(*ACCESS_EVENTS) as seen:
+        yield seen
 
 
 def _only(seen: list[tuple[str, dict]]) -> tuple[str, dict]:
