@@ -17,6 +17,8 @@ mkdir -p "$root/bench/reports"
 export DATABASE_URL="postgres://root@127.0.0.1:5432/$db" REDIS_URL="${FUZZ_REDIS_URL:-redis://127.0.0.1:6379/9}"
 export HDMS_DATA_DIR="$data_dir" HDMS_DEMO=true HDMS_RATE_LIMIT=false DJANGO_SETTINGS_MODULE=hdms.settings.embedded
 export HDMS_TASKS_EAGER=true
+# The run outlives the default 15-minute access token; one sign-in must last the whole run.
+export HDMS_ACCESS_MINUTES=720
 psql -h 127.0.0.1 -U root -d postgres -qc "CREATE DATABASE $db" >/dev/null
 server=""
 cleanup() {
