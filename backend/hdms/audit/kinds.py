@@ -4,7 +4,7 @@ reader's language (the web app's ``historyKind.<kind>`` strings, English and Urd
 
 from typing import Any
 
-# The ticket actions that end in ``tickets.services._finish`` are recorded as ``ticket.<action>``.
+# The ticket actions that end in ``tickets.services.base.Change.finish`` are recorded as ``ticket.<action>``.
 TICKET_ACTIONS = (
     "submit", "withdraw", "reject", "request_approval", "approve", "approval_reject", "assign", "reassign",
     "start", "postpone", "resume", "resolve", "reopen", "close", "rate", "split", "update",

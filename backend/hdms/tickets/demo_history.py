@@ -41,7 +41,7 @@ from hdms.tickets.models import (
     TicketParticipant,
     TicketStatus,
 )
-from hdms.tickets.services import SNAPSHOT_FIELDS, _jsonable
+from hdms.tickets.services import SNAPSHOT_FIELDS, jsonable
 from hdms.tickets.sla import WorkCalendar, add_working_minutes, working_minutes_between
 from hdms.users import selectors as users_selectors
 from hdms.users import services as user_services
@@ -176,7 +176,7 @@ class HistoryBuilder:
         return True
 
     def snapshot(self, t: Ticket) -> dict[str, Any]:
-        return {name: _jsonable(getattr(t, name)) for name in SNAPSHOT_FIELDS}
+        return {name: jsonable(getattr(t, name)) for name in SNAPSHOT_FIELDS}
 
     def uuid(self) -> uuid.UUID:
         return uuid.uuid4()  # ids need not repeat between runs (audit entries are never deleted)
@@ -455,7 +455,7 @@ def _numbers(n: int) -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval('tickets_ticket_number_seq') FROM generate_series(1, %s)", [n])
             values = [row[0] for row in cursor.fetchall()]
-    else:  # as services._next_number: SQLite serialises writers
+    else:  # as services.base.next_number: SQLite serialises writers
         last = Ticket.all_objects.aggregate(m=Max("number"))["m"]
         first = int(last.split("-")[1]) + 1 if last else 1
         values = list(range(first, first + n))

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from hdms.audit.selectors import audit_for_object
 from hdms.core.errors import NotFound, ValidationFailed
 from hdms.core.roles import Role
 from hdms.core.schema_types import DeskClock, parse_datetime_input
@@ -462,8 +463,6 @@ def subticket_list(*, ticket: Ticket) -> QuerySet[Ticket]:
 
 
 def ticket_history(*, ticket: Ticket) -> QuerySet[Any]:
-    from hdms.audit.selectors import audit_for_object
-
     return audit_for_object(object_type="ticket", object_id=ticket.id)
 
 

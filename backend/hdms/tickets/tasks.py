@@ -13,13 +13,15 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from hdms.audit.services import audit_archive
 from hdms.celery import app
 from hdms.jobs.tasks import ReliableTask
 from hdms.tickets import selectors, services
-from hdms.tickets.models import Ticket, TicketStatus
+from hdms.tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Ticket, TicketStatus
 
 S = TicketStatus
-RUNNING = (S.SUBMITTED, S.APPROVED, S.ASSIGNED, S.IN_PROGRESS)
+# The tickets whose SLA clock runs: open and not waiting (what services.ticket_sla_check looks at).
+RUNNING = tuple(status for status in OPEN_STATUSES if status not in PAUSED_STATUSES)
 
 
 @app.task(name="tickets.sla_check_all", base=ReliableTask)
@@ -64,8 +66,6 @@ def auto_close_resolved() -> dict[str, int]:
 @app.task(name="tickets.archive_audit", base=ReliableTask)
 def archive_audit() -> int:
     """Monthly: audit entries older than the retention period are marked archived, never deleted."""
-    from hdms.audit.services import audit_archive
-
     years = settings.HDMS_AUDIT_RETENTION_YEARS
     now = timezone.now()
     try:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from hdms.testing.factories_tickets import in_progress_ticket, resolved_ticket
 from hdms.testing.matrix import Case
-from hdms.tickets import services
+from hdms.tickets import selectors, services
 from hdms.tickets.models import ApprovalStep, Holiday, SlaPolicy
 
 ALL = {"requestor": 200, "assignee": 200, "moderator": 200, "admin": 200}
@@ -29,7 +29,7 @@ def cases(world):
     step = ApprovalStep.objects.get(ticket=pending, step=1)
     policy = SlaPolicy.objects.get(priority="low")
     holiday = Holiday.objects.create(date=date(2031, 3, 23), name="Pakistan Day")
-    desk_version = services.selectors.desk_settings_get().version
+    desk_version = selectors.desk_settings_get().version
 
     seen_by_requestor_and_staff = {"requestor": 200, "assignee": 404, "moderator": 200, "admin": 200}
     staff_act = {"requestor": 403, "assignee": 404, "moderator": 200, "admin": 200}

@@ -1,0 +1,94 @@
+"""Every write of the ticket service, by concern:
+
+- ``base``: the transition skeleton every transition runs (lock the row, check the version, ask
+  ``tickets/policy.py``, change, audit, publish after commit) and the shared checks and notifications;
+- ``creation``: filing, editing (PATCH) and deleting tickets;
+- ``transitions``: the life cycle of DESIGN §3 and ``ticket_act``, the one entry point of
+  ``POST tickets/{id}/actions/{action}``;
+- ``approvals``: sending for approval and deciding its steps;
+- ``splitting``: sub-tickets; ``participants``: who is in a ticket's chat room;
+- ``sla_clock``: a ticket's SLA clock; ``scheduled``: the desk's own per-ticket jobs (tasks call them);
+- ``desk_config``: admins' SLA policies, holidays and desk settings.
+
+Callers import the services from here (``from hdms.tickets import services``).
+"""
+
+from hdms.tickets.services.approvals import approval_decide, ticket_approve, ticket_request_approval
+from hdms.tickets.services.base import SNAPSHOT_FIELDS, jsonable, notification_params, notify, ticket_snapshot
+from hdms.tickets.services.creation import ticket_create, ticket_delete, ticket_update
+from hdms.tickets.services.desk_config import (
+    DESK_FIELDS,
+    desk_settings_update,
+    holiday_add,
+    holiday_delete,
+    sla_policy_delete,
+    sla_policy_update,
+    sla_policy_upsert,
+)
+from hdms.tickets.services.participants import chat_join, participant_add, participant_ensure
+from hdms.tickets.services.scheduled import (
+    ticket_auto_close,
+    ticket_auto_close_warn,
+    ticket_postponed_remind,
+    ticket_sla_check,
+)
+from hdms.tickets.services.sla_clock import sla_recompute_dues
+from hdms.tickets.services.splitting import ticket_split
+from hdms.tickets.services.transitions import (
+    ticket_act,
+    ticket_assign,
+    ticket_close,
+    ticket_postpone,
+    ticket_rate,
+    ticket_reassign,
+    ticket_reject,
+    ticket_reopen,
+    ticket_resolve,
+    ticket_resume,
+    ticket_start,
+    ticket_submit,
+    ticket_withdraw,
+)
+
+__all__ = [
+    "DESK_FIELDS",
+    "SNAPSHOT_FIELDS",
+    "approval_decide",
+    "chat_join",
+    "desk_settings_update",
+    "holiday_add",
+    "holiday_delete",
+    "jsonable",
+    "notification_params",
+    "notify",
+    "participant_add",
+    "participant_ensure",
+    "sla_policy_delete",
+    "sla_policy_update",
+    "sla_policy_upsert",
+    "sla_recompute_dues",
+    "ticket_act",
+    "ticket_approve",
+    "ticket_assign",
+    "ticket_auto_close",
+    "ticket_auto_close_warn",
+    "ticket_close",
+    "ticket_create",
+    "ticket_delete",
+    "ticket_postpone",
+    "ticket_postponed_remind",
+    "ticket_rate",
+    "ticket_reassign",
+    "ticket_reject",
+    "ticket_reopen",
+    "ticket_request_approval",
+    "ticket_resolve",
+    "ticket_resume",
+    "ticket_sla_check",
+    "ticket_snapshot",
+    "ticket_split",
+    "ticket_start",
+    "ticket_submit",
+    "ticket_update",
+    "ticket_withdraw",
+]

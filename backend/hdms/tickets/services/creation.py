@@ -1,0 +1,139 @@
+"""Filing, editing and deleting tickets (DESIGN §3, §4: ``POST``, ``PATCH``, ``DELETE tickets``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hdms.audit.services import audit_record
+from hdms.core.events import publish_on_commit
+from hdms.core.notification_kinds import NotificationKind as Kind
+from hdms.core.roles import Role
+from hdms.core.text import clean_line, clean_text
+from hdms.tickets import cache as ticket_cache
+from hdms.tickets import policy
+from hdms.tickets.models import Priority, Ticket, TicketParticipant, TicketStatus
+from hdms.tickets.policy import Action
+from hdms.tickets.services.base import (
+    TicketId,
+    change_begin,
+    change_of,
+    check_priority,
+    department_or_error,
+    lock,
+    next_number,
+    notify,
+    now,
+    permit,
+    ticket_snapshot,
+    user_ids,
+)
+from hdms.tickets.services.participants import join_acting_moderator
+from hdms.tickets.services.sla_clock import sla_recompute_dues
+from hdms.tickets.services.transitions import apply_submit
+
+if TYPE_CHECKING:
+    from hdms.users.models import User
+
+S = TicketStatus
+AMOUNT_PLACES = Ticket._meta.get_field("amount").decimal_places
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    requestor: User,
+    title: str,
+    description: str = "",
+    department_id: TicketId | None = None,
+    category: str = "",
+    priority: str | None = None,
+    amount: Decimal | None = None,
+    due_at: datetime | None = None,
+    submit: bool = False,
+) -> Ticket:
+    check_priority(priority)
+    title = clean_line(title, field="title")
+    ticket = Ticket(
+        number=next_number(), title=title, description=clean_text(description),
+        department=department_or_error(department_id), category=category or "",
+        priority=priority or Priority.MEDIUM, requestor=requestor, amount=amount, due_at=due_at,
+    )
+    ticket.save()
+    # A brand-new room has no participants yet: a plain insert (participant_ensure's
+    # get_or_create would spend a SELECT and a savepoint to learn that).
+    TicketParticipant.objects.create(ticket_id=ticket.id, user_id=requestor.id, joined_at=now(),
+                                     added_by_id=requestor.id)
+    audit_record(action="ticket.create", actor=requestor, object_type="ticket", object_id=ticket.id,
+                 after=ticket_snapshot(ticket))
+    if submit:
+        # Filed and submitted at once: the requestor's own new row, so no lock or permit to ask for.
+        change = change_of(ticket, by=requestor, action=Action.SUBMIT)
+        apply_submit(change)
+        return change.finish()
+    transaction.on_commit(ticket_cache.invalidate_dashboards)
+    return _as_loaded(ticket)
+
+
+def _as_loaded(ticket: Ticket) -> Ticket:
+    """The just-inserted ticket as a re-read would return it, without the re-read: the values the
+    database normalises (the amount's scale, ``due_at`` in UTC) normalised the same way, and no
+    sub-tickets yet."""
+    if ticket.amount is not None:
+        # PostgreSQL's numeric rounds ties away from zero, as ROUND_HALF_UP does.
+        ticket.amount = Decimal(str(ticket.amount)).quantize(Decimal(1).scaleb(-AMOUNT_PLACES), rounding=ROUND_HALF_UP)
+    if ticket.due_at is not None:
+        due_at = ticket.due_at
+        if timezone.is_naive(due_at):
+            due_at = timezone.make_aware(due_at, timezone.get_default_timezone())
+        ticket.due_at = due_at.astimezone(UTC)
+    ticket.sub_total, ticket.sub_done = 0, 0
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(*, ticket_id: TicketId, by: User, version: int, changes: dict[str, Any]) -> Ticket:
+    """PATCH: the requestor edits their own draft; moderators and admins set priority, category and
+    due date on any ticket that is still open."""
+    change = change_begin(ticket_id, by=by, version=version, action=policy.EDIT, fields=changes)
+    ticket = change.ticket
+    check_priority(changes.get("priority"))
+    if "title" in changes:
+        ticket.title = clean_line(changes["title"], field="title")
+    if "description" in changes:
+        changes["description"] = clean_text(changes["description"])
+    if "department_id" in changes:
+        ticket.department = department_or_error(changes["department_id"])
+    for name in ("description", "category", "amount", "due_at"):
+        if name in changes:
+            value = changes[name]
+            setattr(ticket, name, "" if value is None and name in ("description", "category") else value)
+    if changes.get("priority") and changes["priority"] != ticket.priority:
+        ticket.priority = changes["priority"]
+        sla_recompute_dues(ticket)
+    if by.role == Role.MODERATOR:
+        join_acting_moderator(ticket, by)
+    fresh = change.finish()
+    if change.before["priority"] != fresh.priority and by.id != ticket.requestor_id and ticket.status != S.DRAFT:
+        notify(user_ids=user_ids(ticket.requestor_id, ticket.assignee_id), kind=Kind.TICKET_PRIORITY_CHANGED,
+               title=f"{ticket.number} priority is now {ticket.priority}", ticket=ticket, actor=by)
+    return fresh
+
+
+@transaction.atomic
+def ticket_delete(*, ticket_id: TicketId, by: User) -> None:
+    """Soft delete: the requestor deletes their own draft; admins may delete any ticket. Not a
+    transition (no version in ``DELETE tickets/{id}``): the room hears ``ticket.deleted``."""
+    ticket = lock(ticket_id)
+    permit(ticket, by, Action.DELETE)
+    before = ticket_snapshot(ticket)
+    ticket.is_deleted = True
+    ticket.version += 1
+    ticket.save()
+    audit_record(action="ticket.delete", actor=by, object_type="ticket", object_id=ticket.id, before=before)
+    transaction.on_commit(ticket_cache.invalidate_dashboards)
+    publish_on_commit("ticket.deleted", ticket_id=str(ticket.id), room_id=str(ticket.room_id))
