@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -45,6 +45,9 @@ from hdms.tickets.services import SNAPSHOT_FIELDS, jsonable
 from hdms.tickets.sla import WorkCalendar, add_working_minutes, working_minutes_between
 from hdms.users import selectors as users_selectors
 from hdms.users import services as user_services
+
+if TYPE_CHECKING:
+    from hdms.users.models import User
 
 S = TicketStatus
 SEED = 20261204
@@ -124,7 +127,7 @@ class HistoryBuilder:
                            and not u.is_approver]
         self.departments = {u.department.code: u.department for u in people.values() if u.department}
         self.moderator = people["mod1"]
-        self.approver = {ApproverKind.FINANCE: people["fin1"], ApproverKind.CEO: people["ceo1"]}
+        self.approver: dict[str, User] = {ApproverKind.FINANCE: people["fin1"], ApproverKind.CEO: people["ceo1"]}
 
     # ------------------------------------------------------------ helpers
     def pick(self, weights: dict[str, int]) -> str:
@@ -395,6 +398,7 @@ class HistoryBuilder:
 
     def split(self, walk: _Walk, at: datetime) -> None:
         t, rng, mod = walk.ticket, self.rng, self.moderator
+        assert t.department is not None  # every demo ticket is filed to a department (new walks)
         self.first_response(t, at)
         self.join(walk, mod, at, mod)
         others = [code for code in ("IT", "MNT", "ADM", "ACD") if code != t.department.code]
@@ -424,9 +428,10 @@ class HistoryBuilder:
             walk.messages.extend(sub_walk.messages)
             sub_walk.messages = []
             self.finish(sub_walk)
-        if any(r is None for r in resolved_all):
+        finished = [r for r in resolved_all if r is not None]
+        if len(finished) < len(resolved_all):
             return self.finish(walk)
-        at = self.later(max(resolved_all), 10, 240)
+        at = self.later(max(finished), 10, 240)
         if self.act(walk, at, "resolve", mod, status=S.RESOLVED, resolved_at=at,
                     resolution=rng.choice(text.RESOLUTIONS[walk.lang])):
             self.close(walk, at)

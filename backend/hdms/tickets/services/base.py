@@ -4,11 +4,12 @@ notifications the services have in common.
 Every transition runs the same steps, in one transaction: lock the row (``select_for_update``),
 check the ``version`` (409 ``version_conflict``: a stale client reloads first), ask the policy
 (``tickets/policy.py``: 403 ``forbidden``, or 409 ``invalid_transition`` with the ticket
-unchanged; split and PATCH ask it before the version), take the django-fsm transition and change fields, then bump ``version``, save, write
-the audit entry (the ticket's history) with the before/after state and the reason, and after
-commit publish ``ticket.updated`` and invalidate the dashboard caches. ``change_begin`` runs the
-steps before the change, ``Change.move`` the state machine, ``Change.finish`` the steps after; a
-service only says what its transition changes and whom it tells.
+unchanged; split and PATCH ask it before the version), take the django-fsm transition and change
+fields, then bump ``version``, save, write the audit entry (the ticket's history) with the
+before/after state and the reason, and after commit publish ``ticket.updated`` and invalidate the
+dashboard caches. ``change_begin`` runs the steps before the change, ``Change.move`` the state
+machine, ``Change.finish`` the steps after; a service only says what its transition changes and
+whom it tells.
 """
 
 from __future__ import annotations
@@ -191,16 +192,13 @@ def notify(*, user_ids: Iterable[object], kind: Kind, title: str, body: str = ""
 class Change:
     """One change of a locked ticket, between ``change_begin`` (or ``change_of``) and ``finish``.
 
-    ``action`` names the audit entry (``ticket.<action>``) and the event; ``permit`` is the
-    policy's answer (``None`` for a change the desk makes itself, or one the caller checked, such
-    as a decision on a named approval step); ``parent`` is the parent ticket, locked, when the
-    action's rule reads its state."""
+    ``action`` names the audit entry (``ticket.<action>``) and the event; ``parent`` is the parent
+    ticket, locked, when the action's rule reads its state."""
 
     ticket: Ticket
     by: User | None
     action: str
     before: Snapshot
-    permit: policy.Permit | None = None
     parent: Ticket | None = None
 
     def move(self, transition: Callable[[], None], verb: str = "") -> None:
@@ -260,13 +258,12 @@ def change_begin(ticket_id: TicketId, *, by: User, version: int | None, action: 
         # The rule reads the parent's state: read it under the parent's lock (child, then parent).
         parent = lock(ticket.parent_id)
     if action == policy.EDIT:
-        granted = policy.permit_edit(by, ticket, fields, selectors.policy_facts(ticket, action=policy.EDIT))
+        policy.permit_edit(by, ticket, fields, selectors.policy_facts(ticket, action=policy.EDIT))
     else:
-        granted = permit(ticket, by, Action(action))
+        permit(ticket, by, Action(action))
     if action in POLICY_BEFORE_VERSION:
         check_version(ticket, version)
-    return Change(ticket=ticket, by=by, action=recorded_as(action), before=ticket_snapshot(ticket), permit=granted,
-                  parent=parent)
+    return Change(ticket=ticket, by=by, action=recorded_as(action), before=ticket_snapshot(ticket), parent=parent)
 
 
 def change_of(ticket: Ticket, *, by: User | None, action: str) -> Change:
