@@ -6,7 +6,7 @@ Ninja validates every returned dict against the response schema (pydantic, throu
 payload directly, converting each value the way the validation + encoding round trip would
 (datetime strings to the encoder's ISO form with millisecond precision and ``Z`` for UTC; UUIDs,
 decimals, strings, numbers and booleans as they are), in the schema's field order.
-``tests/test_render.py`` checks the output is byte-for-byte Ninja's for tickets with every field set.
+``tests/test_hot_paths.py`` checks the output is byte-for-byte Ninja's for tickets with every field set.
 """
 
 from __future__ import annotations
