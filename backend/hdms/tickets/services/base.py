@@ -249,7 +249,8 @@ POLICY_BEFORE_VERSION = frozenset({Action.SPLIT, policy.EDIT})
 def change_begin(ticket_id: TicketId, *, by: User, version: int | None, action: Action | str,
                  fields: Iterable[str] = ()) -> Change:
     """The steps before a change: lock the row, check the version, ask the policy (for ``EDIT``,
-    whether ``by`` may PATCH ``fields``). Call inside the service's transaction."""
+    whether ``by`` may PATCH ``fields``; ``POLICY_BEFORE_VERSION`` ask it first). Call inside the
+    service's transaction."""
     ticket = lock(ticket_id)
     if action not in POLICY_BEFORE_VERSION:
         check_version(ticket, version)
