@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from hdms.celery import app
+from hdms.core.outbox import outbox_pending_count
 from hdms.core.redis import get_redis
 
 logger = logging.getLogger("hdms.health")
@@ -54,8 +56,6 @@ def _workers(redis_state: str) -> str:
     cached = cache.get(WORKERS_CACHE_KEY)
     if cached is not None:
         return cached
-    from hdms.celery import app
-
     try:
         replies = app.control.ping(timeout=1.0)
     except Exception as exc:  # noqa: BLE001
@@ -71,8 +71,6 @@ def _workers(redis_state: str) -> str:
 def _outbox(database_state: str) -> str:
     if database_state == DOWN:
         return "unknown (the database is down)"
-    from hdms.core.outbox import outbox_pending_count
-
     try:
         return f"{outbox_pending_count()} pending"
     except Exception:  # noqa: BLE001

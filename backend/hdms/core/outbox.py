@@ -28,9 +28,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from hdms.core.events import deliver
+from hdms.celery import app
 from hdms.core.faults import Outage
 from hdms.core.models import OutboxMessage
+from hdms.core.subscribers import deliver
 
 logger = logging.getLogger("hdms.outbox")
 
@@ -157,8 +158,6 @@ def _send(row: OutboxMessage) -> None:
     if row.kind == OutboxMessage.Kind.EVENT:
         deliver(row.name, {**row.payload, "event_id": f"outbox:{row.id}"})
         return
-    from hdms.celery import app
-
     payload = row.payload
     eta: datetime | None = parse_datetime(payload["eta"]) if payload.get("eta") else None
     options: dict[str, Any] = {"queue": payload.get("queue") or None,

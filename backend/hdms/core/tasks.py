@@ -1,17 +1,15 @@
 """Celery tasks of core: the outbox drain, sent by beat every few seconds (hdms.core.outbox)."""
 
 from hdms.celery import app
+from hdms.core.idempotency import idempotency_key_purge
+from hdms.core.outbox import outbox_drain
 
 
 @app.task(name="core.outbox_drain", acks_late=True, ignore_result=True)
 def outbox_drain_task() -> int:
-    from hdms.core.outbox import outbox_drain
-
     return outbox_drain()
 
 
 @app.task(name="core.idempotency_purge", acks_late=True, ignore_result=True)
 def idempotency_purge_task() -> int:
-    from hdms.core.idempotency import idempotency_key_purge
-
     return idempotency_key_purge()
