@@ -13,6 +13,7 @@ from hdms.core.middleware import client_ip
 from hdms.core.pagination import PageParams, paginate
 from hdms.core.permissions import is_staff, require_admin, require_staff
 from hdms.users import auth_services, selectors, services
+from hdms.users.importing import users_import
 from hdms.users.schemas import (
     AccountSettingsIn,
     AccountSettingsOut,
@@ -40,6 +41,7 @@ from hdms.users.schemas import (
     UserPage,
     UserPatch,
 )
+from hdms.users.sms import users_sync_run
 
 auth_router = Router(tags=["auth"])
 users_router = Router(tags=["users"])
@@ -168,8 +170,6 @@ def user_create(request: ApiRequest, payload: UserIn) -> tuple[int, object]:
 @users_router.post("/import", response=ImportReportOut)
 def user_import(request: ApiRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> dict:
     require_admin(request.auth)
-    from hdms.users.importing import users_import
-
     report = users_import(by=request.auth, filename=file.name or "", fileobj=file.file, dry_run=dry_run)
     return report.as_dict()
 
@@ -177,8 +177,6 @@ def user_import(request: ApiRequest, file: File[UploadedFile], dry_run: Form[boo
 @users_router.post("/sync", response=SyncRunOut)
 def user_sync(request: ApiRequest, payload: SyncIn):
     require_admin(request.auth)
-    from hdms.users.sms import users_sync_run
-
     return users_sync_run(by=request.auth, trigger="manual", dry_run=payload.dry_run)
 
 

@@ -27,8 +27,9 @@ from hdms.core.errors import (
 )
 from hdms.core.jwt import encode_access, is_uuid, sign, verify
 from hdms.core.outbox import outbox_task
-from hdms.users.models import OtpChallenge, RefreshToken, User
+from hdms.users.models import AccountSettings, OtpChallenge, RefreshToken, User
 from hdms.users.rules import password_problem
+from hdms.users.sms_client import SmsClient, SmsError
 
 logger = logging.getLogger("hdms.auth")
 
@@ -98,8 +99,6 @@ def _password_ok(user: User, password: str) -> bool:
     the local hash is ignored), the local Argon2 hash for the others."""
     if not sms_manages_password(user):
         return user.check_password(password)
-    from hdms.users.sms import SmsClient, SmsError
-
     try:
         with SmsClient.from_settings() as client:
             return client.verify_password(employee_code=user.employee_code, password=password)
@@ -176,8 +175,6 @@ def otp_required_by_role(user: User) -> bool:
 
 
 def _otp_required_roles() -> list[str]:
-    from hdms.users.models import AccountSettings
-
     return AccountSettings.current().otp_required_roles
 
 

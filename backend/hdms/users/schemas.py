@@ -6,6 +6,8 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, EmailStr, StrictBool, StrictInt
 
 from hdms.core.text import VisibleLine, visible_line_field
+from hdms.users.auth_services import otp_required_by_role, sms_manages_password
+from hdms.users.models import User
 from hdms.users.rules import EMPLOYEE_CODE_MAX, EMPLOYEE_CODE_PATTERN, EMPLOYEE_CODE_RULE, PASSWORD_MAX, PASSWORD_MIN
 
 
@@ -63,16 +65,12 @@ class UserOut(Schema):
     sms_linked: bool = Field(False, description="Signs in with the School Management System password.")
 
     @staticmethod
-    def resolve_otp_required(obj: object) -> bool:
-        from hdms.users.auth_services import otp_required_by_role
-
-        return otp_required_by_role(obj)  # type: ignore[arg-type]
+    def resolve_otp_required(obj: User) -> bool:
+        return otp_required_by_role(obj)
 
     @staticmethod
-    def resolve_sms_linked(obj: object) -> bool:
-        from hdms.users.auth_services import sms_manages_password
-
-        return sms_manages_password(obj)  # type: ignore[arg-type]
+    def resolve_sms_linked(obj: User) -> bool:
+        return sms_manages_password(obj)
 
 
 class UserIn(StrictIn):

@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 
 from hdms.celery import app
 from hdms.jobs.tasks import ReliableTask
+from hdms.users.sms import users_sync_scheduled
 
 
 @app.task(name="users.send_email", base=ReliableTask, acks_late=True, max_retries=12, retry_backoff_max=900)
@@ -17,7 +18,5 @@ def send_email(*, subject: str, message: str, to: str) -> None:
 @app.task(name="users.sms_sync_scheduled", acks_late=True)
 def sms_sync_scheduled() -> str:
     """Beat's tick: the SMS sync runs when the admin's interval has passed (hdms.users.sms)."""
-    from hdms.users.sms import users_sync_scheduled
-
     run = users_sync_scheduled()
     return f"{run.status} {run.id}" if run is not None else "not due"
