@@ -8,50 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
-from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, QuerySet
 
 from hdms.communication.models import Message, Notification, NotificationPreference
+from hdms.core.auth import active_user
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.notification_kinds import EMAIL_PREFERENCE_KINDS
-from hdms.tickets.selectors import ChatAccess, chat_access
-
-# ---------------------------------------------------------------------------------------------
-# Search (provided to the ticket service for the ticket list's ``q``)
-# ---------------------------------------------------------------------------------------------
-
-
-def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None) -> QuerySet:
-    """Ids of the tickets a matching message was posted on, as a one-column queryset.
-
-    Usable as a subquery: ``Ticket.objects.filter(Q(id__in=message_ticket_ids_matching(q=q)))``.
-    PostgreSQL: full-text search (``simple`` config, GIN index from migration 0002, every word
-    must match); SQLite: a case-insensitive substring match.
-
-    ``joins`` applies the visibility rule of DESIGN §5 for a caller who does not see every message:
-    the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
-    (when they joined). Only messages posted in one of those rooms from that moment on count, so a
-    search never tells what was said before someone joined. ``None``: every message (moderators, admins).
-    """
-    q = (q or "").strip()
-    messages = Message.objects.all()
-    if joins is not None:
-        messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
-    if not q:
-        return messages.none().values_list("ticket_id", flat=True)
-    if connection.vendor == "postgresql":
-        # Exactly the index expression of migration 0002, so the planner uses the GIN index.
-        matches = RawSQL(
-            "to_tsvector('simple'::regconfig, communication_message.body) @@ plainto_tsquery('simple', %s)",
-            [q],
-            output_field=BooleanField(),
-        )
-        messages = messages.filter(matches)
-    else:
-        messages = messages.filter(body__icontains=q)
-    return messages.order_by().values_list("ticket_id", flat=True).distinct()
-
+from hdms.tickets.selectors import ChatAccess, chat_access, event_payload_for, ticket_exists
 
 # ---------------------------------------------------------------------------------------------
 # Chat access and message visibility
@@ -107,9 +70,6 @@ def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[Any, RoomAcces
     ``TokenInvalid`` when the user is no longer active, ``TicketGone`` when the ticket was
     deleted, ``NotFound`` when the user can no longer see it.
     """
-    from hdms.core.auth import active_user
-    from hdms.tickets.selectors import ticket_exists
-
     user = active_user(user_id)
     try:
         return user, room_access(user=user, ticket_id=ticket_id)
@@ -121,8 +81,6 @@ def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[Any, RoomAcces
 
 def ticket_for_reader(ticket: dict[str, Any], facts: dict[str, Any] | None, user: Any) -> dict[str, Any]:
     """A ticket event's payload with ``user``'s allowed_actions and editable_fields."""
-    from hdms.tickets.selectors import event_payload_for
-
     return event_payload_for(ticket, facts, user)
 
 

@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from hdms.audit.selectors import audit_for_object
+from hdms.communication.search import message_ticket_ids_matching
 from hdms.core.errors import NotFound, ValidationFailed
 from hdms.core.roles import Role
 from hdms.core.schema_types import DeskClock, parse_datetime_input
@@ -307,9 +308,6 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     number = NUMBER_QUERY.match(q)
     if number:  # "11", "HD-11", "hd000011": the ticket HD-000011, as people say its number
         match |= Q(number=f"HD-{int(number.group(1)):06d}")
-    # Imported here, not at the top: communication.selectors imports this module (chat access).
-    from hdms.communication.selectors import message_ticket_ids_matching
-
     # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
     # other indexed conditions, and keeps working whatever SQL the other service builds.
     ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user))

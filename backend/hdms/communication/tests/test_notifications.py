@@ -5,7 +5,7 @@ import time
 import pytest
 
 from hdms.communication.models import Notification
-from hdms.communication.selectors import message_ticket_ids_matching
+from hdms.communication.search import message_ticket_ids_matching
 from hdms.communication.services import notification_create
 from hdms.core.events import publish
 from hdms.testing.factories_communication import make_ticket, post_message

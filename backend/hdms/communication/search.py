@@ -1,0 +1,45 @@
+"""Message search, provided to the ticket service for the ticket list's ``q``.
+
+Apart from ``selectors`` (which builds chat access on the ticket service's ``chat_access``) so the
+ticket service can use it without the two importing each other: this module needs only the
+message table.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+
+from hdms.communication.models import Message
+
+
+def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None) -> QuerySet:
+    """Ids of the tickets a matching message was posted on, as a one-column queryset.
+
+    Usable as a subquery: ``Ticket.objects.filter(Q(id__in=message_ticket_ids_matching(q=q)))``.
+    PostgreSQL: full-text search (``simple`` config, GIN index from migration 0002, every word
+    must match); SQLite: a case-insensitive substring match.
+
+    ``joins`` applies the visibility rule of DESIGN §5 for a caller who does not see every message:
+    the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
+    (when they joined). Only messages posted in one of those rooms from that moment on count, so a
+    search never tells what was said before someone joined. ``None``: every message (moderators, admins).
+    """
+    q = (q or "").strip()
+    messages = Message.objects.all()
+    if joins is not None:
+        messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
+    if not q:
+        return messages.none().values_list("ticket_id", flat=True)
+    if connection.vendor == "postgresql":
+        # Exactly the index expression of migration 0002, so the planner uses the GIN index.
+        matches = RawSQL(
+            "to_tsvector('simple'::regconfig, communication_message.body) @@ plainto_tsquery('simple', %s)",
+            [q],
+            output_field=BooleanField(),
+        )
+        messages = messages.filter(matches)
+    else:
+        messages = messages.filter(body__icontains=q)
+    return messages.order_by().values_list("ticket_id", flat=True).distinct()
