@@ -1,6 +1,7 @@
 from typing import Any
 
 from hdms.audit.models import AuditEntry
+from hdms.core.bulk import explicit_timestamps
 from hdms.core.context import client_ip_var, request_id_var
 
 
@@ -45,8 +46,6 @@ def audit_archive(*, older_than: Any, batch_size: int = 5000) -> int:
 def audit_import(*, entries: list[dict[str, Any]]) -> int:
     """Insert past entries as they happened (each dict: AuditEntry fields incl. ``created_at``);
     for the demo history. Appending only, like ``audit_record``."""
-    from hdms.core.bulk import explicit_timestamps
-
     with explicit_timestamps(AuditEntry):
         rows = AuditEntry.objects.bulk_create([AuditEntry(**entry) for entry in entries], batch_size=1000)
     return len(rows)

@@ -6,6 +6,7 @@ class CommunicationConfig(AppConfig):
     label = "communication"
 
     def ready(self) -> None:
+        # Settings-time: the handlers import the tasks and services, whose models need the app registry.
         from hdms.communication.handlers import subscribe_all
 
         subscribe_all()

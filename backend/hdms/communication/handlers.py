@@ -12,6 +12,8 @@ users it already notified.
 from typing import Any
 
 from hdms.communication.realtime import ACCESS_GROUP, group_send, room_group
+from hdms.communication.tasks import notification_create_task
+from hdms.core.events import subscribe
 
 
 def on_ticket_updated(*, ticket: dict, room_id: Any, facts: dict | None = None, **_: Any) -> None:
@@ -53,8 +55,6 @@ def on_notification_requested(
     *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
     urgent: bool = False, actor_id: Any = None, event_id: str = "", params: dict | None = None, **_: Any,
 ) -> None:
-    from hdms.communication.tasks import notification_create_task
-
     # Nobody is notified of their own action.
     recipients = [str(u) for u in user_ids if u and str(u) != str(actor_id or "")]
     if not recipients:
@@ -68,8 +68,6 @@ def on_notification_requested(
 
 
 def subscribe_all() -> None:
-    from hdms.core.events import subscribe
-
     subscribe("ticket.updated", on_ticket_updated)
     subscribe("subticket.created", on_subticket_created)
     subscribe("attachment.ready", on_attachment_ready)

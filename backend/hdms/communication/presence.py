@@ -23,6 +23,8 @@ from typing import Any
 
 from django.conf import settings
 
+from hdms.core.redis import get_redis
+
 _USER_KEY = "hdms:ws:user:{}"
 _ROOM_KEY = "hdms:ws:room:{}"
 # The brief profile (id, code, name) of a connected user, so a presence snapshot needs no database.
@@ -135,14 +137,10 @@ class _RedisRegistry:
 
     # Sync reads for services and tasks (their own connection, not tied to an event loop).
     def room_users_sync(self, room_id: str) -> set[str]:
-        from hdms.core.redis import get_redis
-
         members = get_redis().zrangebyscore(_ROOM_KEY.format(room_id), time.time(), "+inf")
         return {(m.decode() if isinstance(m, bytes) else m).split("|", 1)[0] for m in members}
 
     def online_user_ids_sync(self, user_ids: list[str]) -> set[str]:
-        from hdms.core.redis import get_redis
-
         now = time.time()
         pipe = get_redis().pipeline(transaction=False)
         for user_id in user_ids:

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.conf import settings
 
+from hdms.communication.realtime import ACCESS_GROUP
+
 logger = logging.getLogger("hdms.communication.relay")
 
 # Group membership in the Redis layer expires (group_expiry, a day by default); renew it well before.
@@ -105,8 +107,6 @@ class AccessWatch:
 
     async def _subscribe(self, layer: Any) -> None:
         """Join ACCESS_GROUP (again: a Redis restart or flush forgets the membership)."""
-        from hdms.communication.realtime import ACCESS_GROUP
-
         if self._channel is None:
             self._channel = await layer.new_channel()
             self._tasks = [asyncio.create_task(self._pump(layer, self._channel)),

@@ -36,18 +36,24 @@ from hdms.communication.selectors import (
     RoomAccess,
     message_get_visible,
     message_payload,
+    notification_in_app_off,
     notification_payload,
     notification_unread_count,
     notification_unread_counts,
+    notification_wants_email,
     room_access_from,
 )
+from hdms.core.bulk import explicit_timestamps
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
 from hdms.core.faults import REDIS_ERRORS
 from hdms.core.notification_kinds import NotificationKind as Kind
 from hdms.core.outbox import outbox_task
+from hdms.files.selectors import attachment_ids_usable_in_room
+from hdms.tickets.selectors import chat_access, room_participant_ids, ticket_get_visible, ticket_payload
 from hdms.tickets.services import chat_join
 from hdms.users.rules import EMPLOYEE_CODE_BODY
+from hdms.users.selectors import users_by_codes
 
 logger = logging.getLogger("hdms.communication")
 
@@ -112,8 +118,6 @@ def _check_attachments_belong(*, author: Any, access: RoomAccess, attachment_ids
     """A message points only at files of its own ticket's conversation that its author can see."""
     if not attachment_ids:
         return
-    from hdms.files.selectors import attachment_ids_usable_in_room
-
     usable = attachment_ids_usable_in_room(user=author, room_id=access.room_id, attachment_ids=attachment_ids)
     if set(attachment_ids) - usable:
         raise ValidationFailed("attachment_ids must name files of this ticket.",
@@ -207,9 +211,6 @@ def message_notify_recipients(*, message_id: Any) -> None:
 
     Idempotent: a rerun (task retry) finds the notifications it already made and makes no more.
     """
-    from hdms.tickets.selectors import chat_access, room_participant_ids, ticket_get_visible, ticket_payload
-    from hdms.users.selectors import users_by_codes
-
     message = Message.objects.select_related("author").filter(id=message_id).first()
     if message is None:
         return
@@ -261,8 +262,6 @@ def notification_create(
     """Store one notification per user, push each live, and queue email for users not online."""
     user_ids = list(dict.fromkeys(str(u) for u in user_ids if u))
     if user_ids:
-        from hdms.communication.selectors import notification_in_app_off
-
         silenced = notification_in_app_off(user_ids=user_ids, kind=kind)
         user_ids = [u for u in user_ids if u not in silenced]
     if not user_ids:
@@ -404,8 +403,6 @@ def notification_email_flush(*, user_id: Any) -> int:
     transaction; the email goes out after it commits, with no lock held while SMTP answers
     (``email_send_deliver``). Returns the number of notifications the email carries.
     """
-    from hdms.communication.selectors import notification_wants_email
-
     user_id = str(user_id)
     cache.delete(f"hdms:email-digest:{user_id}")
     with transaction.atomic():
@@ -508,8 +505,6 @@ def _send_notification_email(*, user: Any, notifications: list[Notification]) ->
 def conversation_import(*, rooms: dict[Any, int], messages: list[dict[str, Any]]) -> int:
     """Insert past conversations as they happened (the demo history): ``rooms`` maps a room id to
     its last ``seq``; each message dict holds Message fields incl. ``created_at`` and ``seq``."""
-    from hdms.core.bulk import explicit_timestamps
-
     first = {}
     for message in messages:
         first.setdefault(message["room_id"], message["created_at"])

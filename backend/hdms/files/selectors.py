@@ -16,6 +16,7 @@ from hdms.files.models import (
     AttachmentVariant,
     VariantStatus,
 )
+from hdms.tickets.selectors import ticket_get_visible
 
 SCAN_NOTES = {
     AttachmentStatus.PENDING: "Waiting for the antivirus scan; it can be downloaded once it is found clean.",
@@ -31,8 +32,6 @@ SCAN_NOTES = {
 
 
 def _visible_ticket(*, user: Any, ticket_id: Any) -> Any:
-    from hdms.tickets.selectors import ticket_get_visible
-
     return ticket_get_visible(user=user, ticket_id=ticket_id)
 
 

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hdms.audit.services import audit_record
+from hdms.communication.selectors import message_in_room
 from hdms.core.errors import DomainError, FileTooLarge, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.events import publish_on_commit
 from hdms.core.notification_kinds import NotificationKind
@@ -50,7 +51,7 @@ from hdms.files.selectors import (
     ticket_bytes_remaining,
     ticket_bytes_used,
 )
-from hdms.files.storage import discard, quarantine_dir, quarantine_path, storage_key, store_from_path
+from hdms.files.storage import discard, local_copy, quarantine_dir, quarantine_path, storage_key, store_from_path
 from hdms.files.uploads import ReceivedUpload
 from hdms.tickets.selectors import TERMINAL_STATUSES, attach_refusal, ticket_get_visible
 
@@ -119,8 +120,6 @@ def _check_message_belongs(*, ticket: Any, message_id: UUID | None) -> None:
     """An upload may name a message of its own ticket's conversation only."""
     if message_id is None:
         return
-    from hdms.communication.selectors import message_in_room
-
     if not message_in_room(room_id=ticket.parent_id or ticket.id, message_id=message_id):
         raise ValidationFailed("message_id must name a message of this ticket.",
                                errors=[{"loc": ["body", "message_id"], "msg": "not a message of this ticket"}])
@@ -413,8 +412,6 @@ def _released_or_none(attachment_id: Any) -> Attachment | None:
 
 def attachment_convert_image(*, attachment_id: Any) -> None:
     """WebP and thumbnail of a released JPG, PNG or GIF (the original is kept)."""
-    from hdms.files.storage import local_copy
-
     attachment = _released_or_none(attachment_id)
     if attachment is None or attachment.kind not in IMAGE_KINDS:
         return
@@ -430,8 +427,6 @@ def attachment_convert_image(*, attachment_id: Any) -> None:
 
 def attachment_transcode_video(*, attachment_id: Any) -> None:
     """H.264 MP4 and a thumbnail of a released video (the original is kept)."""
-    from hdms.files.storage import local_copy
-
     attachment = _released_or_none(attachment_id)
     if attachment is None or attachment.kind not in VIDEO_KINDS:
         return

@@ -20,6 +20,8 @@ from django.core.signals import request_started
 from django.db import close_old_connections
 from django.utils import timezone
 
+from hdms.celery import app
+
 logger = logging.getLogger("hdms.jobs")
 
 _started = False
@@ -27,8 +29,6 @@ _lock = threading.Lock()
 
 
 def install_beat_schedule() -> None:
-    from hdms.celery import app
-
     schedule = dict(app.conf.beat_schedule or {})
     # Each service names its periodic jobs in settings as HDMS_<SERVICE>_BEAT_SCHEDULE.
     for name in dir(settings):
@@ -62,8 +62,6 @@ def load_task_modules() -> None:
 
 def run_due_jobs(last_run: dict[str, datetime], now: datetime | None = None) -> list[str]:
     """Run every job of the beat schedule that is due; returns the names it ran."""
-    from hdms.celery import app
-
     load_task_modules()
     ran = []
     for name, entry in (app.conf.beat_schedule or {}).items():

@@ -11,6 +11,8 @@ from typing import Any
 
 from celery import Task
 
+from hdms.jobs.services import dead_letter_record
+
 
 class ReliableTask(Task):
     autoretry_for = (Exception,)
@@ -21,8 +23,6 @@ class ReliableTask(Task):
     acks_late = True
 
     def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        from hdms.jobs.services import dead_letter_record
-
         delivery = getattr(self.request, "delivery_info", None) or {}
         dead_letter_record(
             task_name=self.name, task_id=task_id or "", args=args, kwargs=kwargs,

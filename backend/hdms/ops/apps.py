@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from hdms.ops import celery_context, celery_metrics
+
 
 class OpsConfig(AppConfig):
     name = "hdms.ops"
@@ -8,8 +10,6 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         # Carries the request id and user id from the web process to Celery tasks.
-        from hdms.ops import celery_context, celery_metrics
-
         celery_context.connect()
         # Task outcomes and run time in /metrics (hdms/ops/celery_metrics.py).
         celery_metrics.connect()

@@ -7,10 +7,12 @@ Tasks run in the Celery worker's pool processes (prefork), so the worker keeps t
 prometheus_client's multiprocess mode: the launcher gives each worker ``PROMETHEUS_MULTIPROC_DIR``
 (a directory of its own, emptied here when the worker starts) and ``HDMS_WORKER_METRICS_PORT``,
 where the worker's main process serves ``/metrics`` for all its pool processes, on 127.0.0.1 with
-the same access rule as the services' ``/metrics`` (hdms.ops.metrics.scrape_allowed). In the
-embedded mode tasks run inside the web process and appear in its own ``/metrics``.
+its own access rule (``scrape_allowed``). In the embedded mode tasks run inside the web process and
+appear in its own ``/metrics``.
 """
 
+import hmac
+import ipaddress
 import logging
 import os
 import threading
@@ -80,9 +82,24 @@ def worker_registry() -> CollectorRegistry:
     return registry
 
 
-def metrics_app(environ: dict, start_response: Any) -> list[bytes]:
-    from hdms.ops.metrics import scrape_allowed
+def _is_private(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private
 
+
+def scrape_allowed(remote_addr: str, authorization: str) -> bool:
+    """Who may read a Celery worker's metrics on its own internal listener (127.0.0.1, never the API
+    port): with ``HDMS_METRICS_TOKEN`` set, only that bearer token; otherwise loopback / private addresses."""
+    token = os.environ.get("HDMS_METRICS_TOKEN", "")
+    if token:
+        return hmac.compare_digest(authorization, f"Bearer {token}")
+    return _is_private(remote_addr)
+
+
+def metrics_app(environ: dict, start_response: Any) -> list[bytes]:
     if environ.get("PATH_INFO") != "/metrics":
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"Not found.\n"]

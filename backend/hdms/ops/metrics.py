@@ -15,8 +15,6 @@ Every service process exposes ``GET /metrics`` on its own port to a scraper hold
 """
 
 import hmac
-import ipaddress
-import os
 import time
 from collections.abc import Callable, Iterator
 
@@ -26,6 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, His
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from hdms.core.redis import get_redis
 from hdms.core.responses import error_response
 
 QUEUES = ("high", "default", "low")  # DESIGN §1
@@ -108,8 +107,6 @@ class CeleryQueueCollector(Collector):
 def queue_lengths() -> dict[str, int]:
     if not settings.USE_REDIS:
         return {}
-    from hdms.core.redis import get_redis
-
     try:
         client = get_redis()
         return {queue: int(client.llen(queue)) for queue in QUEUES}
@@ -125,23 +122,6 @@ def register_collectors() -> None:
     if not _collector_registered:
         REGISTRY.register(CeleryQueueCollector())
         _collector_registered = True
-
-
-def _is_private(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return ip.is_loopback or ip.is_private
-
-
-def scrape_allowed(remote_addr: str, authorization: str) -> bool:
-    """Who may read a Celery worker's metrics on its own internal listener (127.0.0.1, never the API
-    port): with ``HDMS_METRICS_TOKEN`` set, only that bearer token; otherwise loopback / private addresses."""
-    token = os.environ.get("HDMS_METRICS_TOKEN", "")
-    if token:
-        return hmac.compare_digest(authorization, f"Bearer {token}")
-    return _is_private(remote_addr)
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
