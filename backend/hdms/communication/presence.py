@@ -138,7 +138,8 @@ class _RedisRegistry:
     # Sync reads for services and tasks (their own connection, not tied to an event loop).
     def room_users_sync(self, room_id: str) -> set[str]:
         members = get_redis().zrangebyscore(_ROOM_KEY.format(room_id), time.time(), "+inf")
-        return {(m.decode() if isinstance(m, bytes) else m).split("|", 1)[0] for m in members}
+        return {(m.decode() if isinstance(m, bytes) else m).split("|", 1)[0]
+                for m in members if isinstance(m, bytes | str)}
 
     def online_user_ids_sync(self, user_ids: list[str]) -> set[str]:
         now = time.time()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import nh3
@@ -76,7 +76,7 @@ def sanitize_body(body: str) -> str:
     ).strip()
 
 
-def _clean_body(body: str) -> str:
+def _clean_body(body: object) -> str:
     if not isinstance(body, str):
         raise ValidationFailed("A message needs a body.", errors=[{"loc": ["body"], "msg": "required"}])
     if "\x00" in body:
@@ -136,7 +136,7 @@ def room_enter(*, user: Any, ticket_id: Any) -> RoomAccess:
 
 
 def message_create(
-    *, author: Any, access: RoomAccess, body: str, client_id: str | None = None,
+    *, author: Any, access: RoomAccess, body: str | None, client_id: str | None = None,
     attachment_ids: list[Any] | None = None,
 ) -> tuple[Message, bool]:
     """Store a message and broadcast it after commit; ``(message, created)``.
@@ -504,13 +504,14 @@ def _send_notification_email(*, user: Any, notifications: list[Notification]) ->
 
 def conversation_import(*, rooms: dict[Any, int], messages: list[dict[str, Any]]) -> int:
     """Insert past conversations as they happened (the demo history): ``rooms`` maps a room id to
-    its last ``seq``; each message dict holds Message fields incl. ``created_at`` and ``seq``."""
-    first = {}
+    its last ``seq`` (every room has at least one message); each message dict holds Message fields
+    incl. ``created_at`` and ``seq``."""
+    first: dict[Any, datetime] = {}  # room id -> its first message's time
     for message in messages:
         first.setdefault(message["room_id"], message["created_at"])
     with explicit_timestamps(ChatRoom, Message):
         ChatRoom.all_objects.bulk_create(
-            [ChatRoom(id=room_id, last_seq=seq, created_at=first.get(room_id), updated_at=first.get(room_id))
+            [ChatRoom(id=room_id, last_seq=seq, created_at=first[room_id], updated_at=first[room_id])
              for room_id, seq in rooms.items()], batch_size=1000)
         rows = Message.all_objects.bulk_create([Message(**m, updated_at=m["created_at"]) for m in messages],
                                                batch_size=1000)
