@@ -8,6 +8,7 @@ PostgreSQL / Redis; the code paths stay the same.
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -272,7 +273,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOG_LEVEL = env.str("HDMS_LOG_LEVEL", default="INFO")
-LOGGING = {
+LOGGING: dict[str, Any] = {  # dictConfig: nested sections of mixed types
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

@@ -170,7 +170,7 @@ def user_create(request: ApiRequest, payload: UserIn) -> tuple[int, object]:
 @users_router.post("/import", response=ImportReportOut)
 def user_import(request: ApiRequest, file: File[UploadedFile], dry_run: Form[bool] = False) -> dict:
     require_admin(request.auth)
-    report = users_import(by=request.auth, filename=file.name or "", fileobj=file.file, dry_run=dry_run)
+    report = users_import(by=request.auth, filename=file.name or "", fileobj=file, dry_run=dry_run)
     return report.as_dict()
 
 

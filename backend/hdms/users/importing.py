@@ -93,7 +93,7 @@ def _unreadable(msg: str) -> ValidationFailed:
     return ValidationFailed(f"The file cannot be read: {msg}", errors=[{"loc": ["file"], "msg": msg}])
 
 
-def _read_bounded(fileobj: typing.BinaryIO) -> bytes:
+def _read_bounded(fileobj: typing.IO[bytes]) -> bytes:
     data = fileobj.read(MAX_IMPORT_BYTES + 1)
     if not isinstance(data, bytes | bytearray):
         raise _unreadable("expected binary content")
@@ -189,19 +189,20 @@ def _normalise_header(cell: str) -> str:
 
 def _header_index(header: list[str]) -> dict[str, int]:
     index: dict[str, int] = {}
-    errors = []
+    problems: list[tuple[str, str]] = []  # (column, what is wrong)
     for position, cell in enumerate(header):
         name = _normalise_header(cell)
         if name not in KNOWN_COLUMNS:
             continue  # unknown columns (notes, etc.) are ignored
         if name in index:
-            errors.append({"loc": ["file", name], "msg": f"column {name} appears twice"})
+            problems.append((name, f"column {name} appears twice"))
         index[name] = position
     missing = [name for name in REQUIRED_COLUMNS if name not in index]
-    errors += [{"loc": ["file", name], "msg": f"required column {name} is missing"} for name in missing]
-    if errors:
+    problems += [(name, f"required column {name} is missing") for name in missing]
+    if problems:
         raise ValidationFailed(
-            "The file's header is not usable: " + "; ".join(error["msg"] for error in errors), errors=errors
+            "The file's header is not usable: " + "; ".join(message for _, message in problems),
+            errors=[{"loc": ["file", name], "msg": message} for name, message in problems],
         )
     return index
 
@@ -358,7 +359,7 @@ def users_bulk_write_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BULK_LOCK_KEY])
 
 
-def users_import(*, by: Any, filename: str, fileobj: typing.BinaryIO, dry_run: bool) -> ImportReport:
+def users_import(*, by: Any, filename: str, fileobj: typing.IO[bytes], dry_run: bool) -> ImportReport:
     data = _read_bounded(fileobj)
     table = _read_table(filename, data)
     # The header is the first non-blank row (usually row 1); row numbers stay the spreadsheet's.

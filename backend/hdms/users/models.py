@@ -1,4 +1,5 @@
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
@@ -48,7 +49,7 @@ class User(AbstractBaseUser, BaseModel):
     lockouts = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "employee_code"
     EMAIL_FIELD = "email"

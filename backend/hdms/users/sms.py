@@ -146,8 +146,8 @@ def _apply(employees: list[SmsEmployee], *, by: Any, report: SyncReport) -> None
     if missing_codes:
         from django.db.models.functions import Lower
 
-        for user in User.all_objects.annotate(code_lower=Lower("employee_code")).filter(code_lower__in=missing_codes):
-            by_code[user.code_lower] = user
+        for found in User.all_objects.annotate(code_lower=Lower("employee_code")).filter(code_lower__in=missing_codes):
+            by_code[found.code_lower] = found
     seen_ids: set[str] = set()
     seen_codes: set[str] = set()
     for employee in employees:

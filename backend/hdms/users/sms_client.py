@@ -138,8 +138,8 @@ class SmsClient:
                               {"employee_code": employee_code, "password": password})
         if not isinstance(body, dict) or not isinstance(body.get("valid"), bool):
             raise SmsError("answered the password check without a 'valid' flag", transient=False)
-        employee = body.get("employee") if isinstance(body.get("employee"), dict) else {}
-        status = str(employee.get("status") or STATUS_ACTIVE).lower()
+        employee = body.get("employee")
+        status = str((employee.get("status") if isinstance(employee, dict) else None) or STATUS_ACTIVE).lower()
         return body["valid"] and status == STATUS_ACTIVE
 
     def iter_employee_pages(self) -> Iterator[list[Any]]:
