@@ -8,7 +8,7 @@ ticket get 404.
 
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Query, Router
 
 from hdms.core.auth import ApiRequest
@@ -58,7 +58,9 @@ def attachment_detail(request: ApiRequest, attachment_id: UUID) -> dict:
 
 
 @router.get("/attachments/{attachment_id}/download", openapi_extra=DOWNLOAD_OPENAPI)
-def attachment_download(request: ApiRequest, attachment_id: UUID, params: Query[DownloadParams]) -> HttpResponse:
+def attachment_download(
+    request: ApiRequest, attachment_id: UUID, params: Query[DownloadParams]
+) -> HttpResponse | StreamingHttpResponse:
     """The file itself, as an attachment; `Range: bytes=...` works (video seeking).
     `variant` picks a converted version (webp, thumbnail, mp4) when it is ready."""
     target = services.attachment_download(

@@ -24,7 +24,8 @@ from hdms.files import imaging
 from hdms.files.models import FileKind
 
 # The demuxer each accepted video type is opened with (never probed).
-_DEMUXER = {FileKind.MP4: "mov", FileKind.MOV: "mov", FileKind.MKV: "matroska", FileKind.AVI: "avi"}
+# Keyed by FileKind members, looked up with the stored kind (a plain str equal to its member).
+_DEMUXER: dict[str, str] = {FileKind.MP4: "mov", FileKind.MOV: "mov", FileKind.MKV: "matroska", FileKind.AVI: "avi"}
 _IMAGING_SCRIPT = str(Path(imaging.__file__).resolve())
 
 

@@ -45,7 +45,7 @@ ALLOWED_EXTENSIONS = sorted(ext for _, exts, _ in ALLOWED.values() for ext in ex
 _OOXML_MAIN_PART = {FileKind.DOCX: "word/document.xml", FileKind.XLSX: "xl/workbook.xml"}
 # A real [Content_Types].xml is a few KB; it is scanned in chunks, never held whole.
 _CONTENT_TYPES_MAX_BYTES = 4 * 1024 * 1024
-_PIL_FORMAT = {FileKind.JPG: "JPEG", FileKind.PNG: "PNG", FileKind.GIF: "GIF"}
+_PIL_FORMAT: dict[str, str] = {FileKind.JPG: "JPEG", FileKind.PNG: "PNG", FileKind.GIF: "GIF"}
 
 # Pillow only warns between MAX_IMAGE_PIXELS and twice that; every path that opens an image here
 # or in the converter compares the size with the limit itself and refuses, so the warning is noise.

@@ -85,7 +85,7 @@ def wants_first_bytes(request: HttpRequest) -> bool:
     return not match or match.group(1) in ("", "0")
 
 
-def download_response(request: HttpRequest, target: DownloadTarget) -> HttpResponse:
+def download_response(request: HttpRequest, target: DownloadTarget) -> HttpResponse | StreamingHttpResponse:
     storage = attachment_storage()
     size = storage.size(target.key)
     headers = {
@@ -99,8 +99,7 @@ def download_response(request: HttpRequest, target: DownloadTarget) -> HttpRespo
     try:
         byte_range = parse_range(request.headers.get("Range", ""), size)
     except ValueError:
-        response = HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
-        return response
+        return HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
     first, last = byte_range if byte_range else (0, size - 1)
     length = last - first + 1 if size else 0
     handle = storage.open(target.key, "rb")

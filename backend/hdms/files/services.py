@@ -352,9 +352,14 @@ def _publish_ready(attachment_id: str) -> None:
 
 # ---------------------------------------------------------------- conversion
 
+# The stored file name ending of each variant, looked up with the stored kind (a plain str).
+VARIANT_SUFFIX: dict[str, str] = {
+    VariantKind.WEBP: ".webp", VariantKind.THUMBNAIL: ".thumb.webp", VariantKind.MP4: ".mp4",
+}
+
+
 def _variant_key(attachment: Attachment, variant_kind: str) -> str:
-    suffix = {VariantKind.WEBP: ".webp", VariantKind.THUMBNAIL: ".thumb.webp", VariantKind.MP4: ".mp4"}[variant_kind]
-    return storage_key(attachment.stored_name, suffix)
+    return storage_key(attachment.stored_name, VARIANT_SUFFIX[variant_kind])
 
 
 def _make_variant(attachment: Attachment, variant_kind: str, make: Callable[[Path], Any]) -> str | None:
@@ -467,10 +472,12 @@ def attachment_download(*, user: Any, attachment_id: Any, variant: str = "origin
     if not is_downloadable(attachment):
         logger.warning("download refused: %s", attachment.status,
                        extra={"event": "attachment.download_refused", "attachment_id": str(attachment.id)})
-        detail = {
+        refusals: dict[str, str] = {
             AttachmentStatus.INFECTED: "This file contained a virus and was deleted; it cannot be downloaded.",
             AttachmentStatus.FAILED: "This file could not be scanned for viruses; it cannot be downloaded.",
-        }.get(attachment.status, "This file has not been scanned for viruses yet; try again in a moment.")
+        }
+        detail = refusals.get(attachment.status,
+                              "This file has not been scanned for viruses yet; try again in a moment.")
         raise InvalidTransition(detail, attachment_status=attachment.status)
 
     if variant == "original":
@@ -482,8 +489,8 @@ def attachment_download(*, user: Any, attachment_id: Any, variant: str = "origin
             raise NotFound(f"This attachment has no {variant} version.")
         if record.status != VariantStatus.READY:
             raise InvalidTransition(f"The {variant} version is still being prepared.", variant_status=record.status)
-        suffix = {VariantKind.WEBP: ".webp", VariantKind.THUMBNAIL: ".thumb.webp", VariantKind.MP4: ".mp4"}[variant]
-        target = DownloadTarget(attachment, record.stored_name, _variant_filename(attachment.original_name, suffix),
+        target = DownloadTarget(attachment, record.stored_name,
+                                _variant_filename(attachment.original_name, VARIANT_SUFFIX[variant]),
                                 record.content_type, variant)
 
     logger.info("download", extra={"event": "attachment.downloaded", "attachment_id": str(attachment.id),

@@ -122,7 +122,7 @@ class QuarantineUploadHandler(FileUploadHandler):
 
 def receive_upload(request: HttpRequest, *, max_bytes: int, too_large_detail: str) -> ReceivedUpload:
     """Parse the multipart body into quarantine. On any refusal nothing is left on disk."""
-    if not request.content_type.startswith("multipart/form-data"):
+    if not (request.content_type or "").startswith("multipart/form-data"):
         raise ValidationFailed(
             "Send the file as multipart/form-data in the field `file`.",
             errors=[{"loc": ["body", FILE_FIELD], "msg": "multipart/form-data expected"}],
