@@ -11,6 +11,7 @@ in settings); copies off the machine go through rclone. deploy/README.md is the 
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -22,11 +23,13 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, LiteralString
 
 import environ
 import psycopg
 from django.conf import settings
 from psycopg import sql
+from psycopg.rows import TupleRow
 
 NAME_RE = re.compile(r"^hdms-(?P<db>[A-Za-z0-9_]+)-(?P<stamp>\d{8}T\d{6}Z)\.dump$")
 
@@ -254,13 +257,10 @@ def connection_from_url(url: str) -> Connection:
                       str(db.get("PASSWORD") or ""), str(db["NAME"]))
 
 
-def _pg(conn: Connection, *, autocommit: bool = True):
-    params = {"host": conn.host, "port": conn.port, "dbname": conn.name, "autocommit": autocommit}
-    if conn.user:
-        params["user"] = conn.user
-    if conn.password:
-        params["password"] = conn.password
-    return psycopg.connect(**params)
+def _pg(conn: Connection, *, autocommit: bool = True) -> psycopg.Connection[TupleRow]:
+    # psycopg leaves out the parameters that are None (an empty user or password: the server's default).
+    return psycopg.connect(host=conn.host, port=conn.port, dbname=conn.name, user=conn.user or None,
+                           password=conn.password or None, autocommit=autocommit)
 
 
 def _sha256_file(path: Path) -> str:
@@ -300,10 +300,26 @@ def table_digests(pg) -> dict[str, dict[str, object]]:
 
 # -- age pipes -------------------------------------------------------------------------------
 
+def _text_value(pg: psycopg.Connection[TupleRow], query: LiteralString) -> str:
+    """The one text value a query that always answers one row answers."""
+    row = pg.execute(query).fetchone()
+    if row is None:
+        raise BackupError(f"{query} answered no row")
+    return str(row[0])
+
+
+def _present(stream: IO[bytes] | None) -> IO[bytes]:
+    """A stream that is there by construction: a pipe asked for with ``subprocess.PIPE``, or the
+    contents of a regular tar member."""
+    if stream is None:
+        raise BackupError("an expected stream is missing")
+    return stream
+
+
 class _HashingWriter:
     """A write-only file object that hashes and counts what passes through to ``target``."""
 
-    def __init__(self, target) -> None:
+    def __init__(self, target: IO[bytes]) -> None:
         self.target, self.sha = target, hashlib.sha256()
         self.size = 0
 
@@ -312,6 +328,18 @@ class _HashingWriter:
         self.size += len(data)
         self.target.write(data)
         return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def read(self, size: int = -1) -> bytes:
+        raise io.UnsupportedOperation("write-only")
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        raise io.UnsupportedOperation("write-only")
+
+    def close(self) -> None:
+        """Nothing: ``target`` is closed by its owner (``_AgeEncrypter.close``)."""
 
 
 class _HashingReader:
@@ -331,10 +359,10 @@ class _AgeEncrypter:
         self.out = out
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen([*argv, "-o", str(out)], stdin=subprocess.PIPE, stderr=self.errors)  # noqa: S603
-        self.plain = _HashingWriter(self.proc.stdin)
+        self.plain = _HashingWriter(_present(self.proc.stdin))
 
     def close(self) -> dict[str, object]:
-        self.proc.stdin.close()
+        _present(self.proc.stdin).close()
         code = self.proc.wait()
         self.errors.seek(0)
         message = self.errors.read().decode(errors="replace").strip()
@@ -350,7 +378,8 @@ def _encrypt_command_output(argv: list[str], env: dict[str, str], encrypter: _Ag
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, env=env)  # noqa: S603
         try:
-            for chunk in iter(lambda: proc.stdout.read(CHUNK), b""):
+            stdout = _present(proc.stdout)
+            for chunk in iter(lambda: stdout.read(CHUNK), b""):
                 encrypter.plain.write(chunk)
         except BrokenPipeError:
             proc.kill()
@@ -405,8 +434,8 @@ def backup_set_create(*, conn: Connection, config: BackupConfig, now: dt.datetim
     try:
         with _pg(conn, autocommit=False) as pg:
             pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            snapshot = pg.execute("SELECT pg_export_snapshot()").fetchone()[0]
-            server_version = pg.execute("SHOW server_version").fetchone()[0]
+            snapshot = _text_value(pg, "SELECT pg_export_snapshot()")
+            server_version = _text_value(pg, "SHOW server_version")
             dump = _AgeEncrypter(encrypt, partial / DB_ARTIFACT)
             try:
                 _encrypt_command_output(["pg_dump", *conn.args(), "-Fc", "-Z6", "--no-owner", f"--snapshot={snapshot}",
@@ -603,7 +632,7 @@ def _files_in_tar(config: BackupConfig, source: Path, extract_to: Path | None = 
             for member in tar:
                 if not member.isfile():
                     continue
-                handle = tar.extractfile(member)
+                handle = _present(tar.extractfile(member))
                 digest = hashlib.sha256()
                 out = None
                 if extract_to is not None:
@@ -623,7 +652,7 @@ def _files_in_tar(config: BackupConfig, source: Path, extract_to: Path | None = 
         proc.kill()
         raise BackupError(f"{source.name} is not a readable tar: {exc}") from exc
     finally:
-        stderr = proc.stderr.read().decode(errors="replace")
+        stderr = _present(proc.stderr).read().decode(errors="replace")
         code = proc.wait()
     if code != 0:
         raise BackupError(f"age could not decrypt {source.name}: {stderr.strip()}")
@@ -758,7 +787,7 @@ def pitr_prepare(*, config: BackupConfig, remote: Remote, data_dir: Path, target
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
             tar.extractall(data_dir, filter="tar")
-        stderr = proc.stderr.read().decode(errors="replace")
+        stderr = _present(proc.stderr).read().decode(errors="replace")
         if proc.wait() != 0:
             raise BackupError(f"age could not decrypt {name}: {stderr.strip()}")
     data_dir.chmod(0o700)

@@ -187,12 +187,12 @@ class Supervisor:
         upstreams["frontend"] = [f"{plan.host}:{plan.web_port}"] if plan.web_port else []
         upstreams["flower"] = [f"{plan.host}:{plan.flower_port}"] if plan.flower else []
         http = f"{plan.gateway_host}:{plan.gateway_port}"
-        tls = {}
+        listen, redirect_listen, certificate, key = http, None, None, None
         if plan.tls:
-            tls = {"listen": f"{plan.gateway_host}:{plan.gateway_tls_port}", "redirect_listen": http,
-                   "tls_certificate": Path(plan.tls_certificate or ""), "tls_key": Path(plan.tls_key or "")}
-        return Gateway(prefix=self.run_dir / "nginx", **{"listen": http, **tls},
-                       upstreams=upstreams, worker_processes="2",
+            listen, redirect_listen = f"{plan.gateway_host}:{plan.gateway_tls_port}", http
+            certificate, key = Path(plan.tls_certificate or ""), Path(plan.tls_key or "")
+        return Gateway(prefix=self.run_dir / "nginx", listen=listen, redirect_listen=redirect_listen,
+                       tls_certificate=certificate, tls_key=key, upstreams=upstreams, worker_processes="2",
                        static_root=Path(self.env.get("HDMS_DATA_DIR", str(self.run_dir))) / "static")
 
     # -- running --------------------------------------------------------------------------

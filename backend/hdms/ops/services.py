@@ -75,7 +75,8 @@ def backup_run(*, reason: str = "scheduled", now: dt.datetime | None = None) -> 
     outcome is recorded, audited and sent to every admin. Returns the run (None before migrate)."""
     started = time.monotonic()
     run = BackupRun.objects.create(kind=BackupRun.Kind.BACKUP, reason=reason) if _bookkeeping_ready() else None
-    name, detail = "", {"reason": reason}
+    name = ""
+    detail: dict[str, object] = {"reason": reason}
     try:
         config = backups.BackupConfig.from_settings()
         config.encrypt_argv()  # fail before dumping anything when no key is configured

@@ -2,6 +2,7 @@
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--files-into", help="also unpack the uploaded files into this directory")
         parser.add_argument("--jobs", type=int, default=2)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         conn = backups.Connection.from_settings()
         if options["into_current"] == bool(options["database"]):
             raise CommandError("Give exactly one of --database NEW_NAME or --into-current.")
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             target = conn.with_name(str(options["database"])) if options["database"] else conn
             if options["database"]:
                 backups.database_create(conn=conn, name=target.name)
-            backups.backup_restore(conn=target, path=dump, jobs=int(options["jobs"]))  # type: ignore[arg-type]
+            backups.backup_restore(conn=target, path=dump, jobs=int(options["jobs"]))
             if options["files_into"]:
                 if files_tar is None:
                     raise CommandError("--files-into needs a backup set (a plain .dump holds no files).")

@@ -10,6 +10,7 @@ consumers (hdms/topology.py). Granian is the default server, chosen by measureme
 import os
 import shutil
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -67,12 +68,12 @@ class Command(BaseCommand):
         parser.add_argument("--access-log", action="store_true", help="the gateway keeps the access log")
         parser.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         service = str(options["service"])
         port = options["port"] or DEFAULT_PORTS[service]
         argv = server_argv(
-            str(options["server"]), host=str(options["host"]), port=int(port),  # type: ignore[arg-type]
-            workers=int(options["workers"]), access_log=bool(options["access_log"]),  # type: ignore[arg-type]
+            str(options["server"]), host=str(options["host"]), port=int(port),
+            workers=int(options["workers"]), access_log=bool(options["access_log"]),
         )
         env = {**os.environ, "HDMS_SERVICE": service}
         env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "hdms.settings.production"))
