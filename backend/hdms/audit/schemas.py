@@ -1,10 +1,10 @@
 import uuid
 from datetime import datetime
-from typing import Any
 
 from ninja import Field, Schema
 
 from hdms.audit.kinds import entry_params
+from hdms.audit.models import AuditEntry
 from hdms.core.schema_types import IsoDateTime
 
 
@@ -27,11 +27,11 @@ class AuditEntryOut(Schema):
     params: dict = {}
 
     @staticmethod
-    def resolve_kind(obj: Any) -> str:
+    def resolve_kind(obj: AuditEntry) -> str:
         return obj.action
 
     @staticmethod
-    def resolve_params(obj: Any) -> dict:
+    def resolve_params(obj: AuditEntry) -> dict:
         return entry_params(before=obj.before, after=obj.after)
 
 

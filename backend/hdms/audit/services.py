@@ -1,14 +1,20 @@
-from typing import Any
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from hdms.audit.models import AuditEntry
 from hdms.core.bulk import explicit_timestamps
 from hdms.core.context import client_ip_var, request_id_var
 
+if TYPE_CHECKING:
+    from hdms.users.models import User
+
 
 def audit_record(
     *,
     action: str,
-    actor: Any = None,
+    actor: User | None = None,
     object_type: str = "",
     object_id: Any = "",
     before: dict | None = None,
@@ -31,7 +37,7 @@ def audit_record(
     )
 
 
-def audit_archive(*, older_than: Any, batch_size: int = 5000) -> int:
+def audit_archive(*, older_than: datetime, batch_size: int = 5000) -> int:
     """Mark entries created before ``older_than`` as archived (never deleted; the PostgreSQL trigger
     allows exactly this change). Works in batches so a large backlog does not hold long locks."""
     total = 0

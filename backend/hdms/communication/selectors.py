@@ -6,7 +6,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
@@ -15,6 +15,9 @@ from hdms.core.auth import active_user
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.notification_kinds import EMAIL_PREFERENCE_KINDS
 from hdms.tickets.selectors import ChatAccess, chat_access, event_payload_for, ticket_exists
+
+if TYPE_CHECKING:
+    from hdms.users.models import User
 
 # ---------------------------------------------------------------------------------------------
 # Chat access and message visibility
@@ -43,7 +46,7 @@ class RoomAccess:
             raise (Forbidden if code == Forbidden.code else InvalidTransition)(detail)
 
 
-def room_access(*, user: Any, ticket_id: Any) -> RoomAccess:
+def room_access(*, user: User, ticket_id: Any) -> RoomAccess:
     """The user's access to the ticket's room, or ``NotFound`` (absent or invisible ticket); a read
     (``services.room_enter`` is the same after joining the room)."""
     return room_access_from(ticket_id=ticket_id, access=chat_access(user=user, ticket_id=ticket_id))
@@ -64,7 +67,7 @@ class TicketGone(NotFound):
     """The ticket itself was deleted (not only out of the user's sight)."""
 
 
-def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[Any, RoomAccess]:
+def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[User, RoomAccess]:
     """``(user, access)`` as an HTTP call would find them now, for a socket opened earlier.
 
     ``TokenInvalid`` when the user is no longer active, ``TicketGone`` when the ticket was
@@ -79,7 +82,7 @@ def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[Any, RoomAcces
         raise
 
 
-def ticket_for_reader(ticket: dict[str, Any], facts: dict[str, Any] | None, user: Any) -> dict[str, Any]:
+def ticket_for_reader(ticket: dict[str, Any], facts: dict[str, Any] | None, user: User) -> dict[str, Any]:
     """A ticket event's payload with ``user``'s allowed_actions and editable_fields."""
     return event_payload_for(ticket, facts, user)
 
@@ -198,7 +201,7 @@ def message_payload(message: Message) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 
 
-def notification_list(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     notifications = Notification.objects.filter(user=user)
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
@@ -235,7 +238,7 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
 NOTIFICATION_KINDS = tuple(kind.value for kind in EMAIL_PREFERENCE_KINDS)
 
 
-def notification_preferences(*, user: Any) -> dict[str, Any]:
+def notification_preferences(*, user: User) -> dict[str, Any]:
     pref = NotificationPreference.objects.filter(user=user).first()
     enabled = pref.email_enabled if pref else True
     stored = dict(pref.email_kinds) if pref else {}

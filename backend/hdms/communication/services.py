@@ -10,7 +10,7 @@ import logging
 import re
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nh3
 from asgiref.sync import async_to_sync
@@ -54,6 +54,9 @@ from hdms.tickets.selectors import chat_access, room_participant_ids, ticket_get
 from hdms.tickets.services import chat_join
 from hdms.users.rules import EMPLOYEE_CODE_BODY
 from hdms.users.selectors import users_by_codes
+
+if TYPE_CHECKING:
+    from hdms.users.models import User
 
 logger = logging.getLogger("hdms.communication")
 
@@ -114,7 +117,7 @@ def _clean_attachment_ids(attachment_ids: Any) -> list[str]:
                                errors=[{"loc": ["attachment_ids"], "msg": "invalid"}]) from exc
 
 
-def _check_attachments_belong(*, author: Any, access: RoomAccess, attachment_ids: list[str]) -> None:
+def _check_attachments_belong(*, author: User, access: RoomAccess, attachment_ids: list[str]) -> None:
     """A message points only at files of its own ticket's conversation that its author can see."""
     if not attachment_ids:
         return
@@ -129,14 +132,14 @@ def _check_attachments_belong(*, author: Any, access: RoomAccess, attachment_ids
 # ---------------------------------------------------------------------------------------------
 
 
-def room_enter(*, user: Any, ticket_id: Any) -> RoomAccess:
+def room_enter(*, user: User, ticket_id: Any) -> RoomAccess:
     """Open a ticket's chat as ``user`` (HTTP or socket): joins its room if they may see the ticket
     and are not in it yet (tickets.services.chat_join); ``NotFound`` when they may not see it."""
     return room_access_from(ticket_id=ticket_id, access=chat_join(user=user, ticket_id=ticket_id))
 
 
 def message_create(
-    *, author: Any, access: RoomAccess, body: str | None, client_id: str | None = None,
+    *, author: User, access: RoomAccess, body: str | None, client_id: str | None = None,
     attachment_ids: list[Any] | None = None,
 ) -> tuple[Message, bool]:
     """Store a message and broadcast it after commit; ``(message, created)``.
@@ -175,12 +178,12 @@ def message_create(
     return message, True
 
 
-def _message_by_client_id(*, author: Any, room_id: str, client_id: str) -> Message | None:
+def _message_by_client_id(*, author: User, room_id: str, client_id: str) -> Message | None:
     return (Message.objects.select_related("author")
             .filter(author_id=author.id, room_id=room_id, client_id=client_id).first())
 
 
-def message_edit(*, user: Any, access: RoomAccess, message_id: Any, body: str) -> Message:
+def message_edit(*, user: User, access: RoomAccess, message_id: Any, body: str) -> Message:
     """The author edits their message within ``HDMS_MESSAGE_EDIT_MINUTES``; shown as edited."""
     access.ensure_may_post()
     clean = _clean_body(body)
@@ -345,7 +348,7 @@ def _push_unread(user_id: Any, **fields: Any) -> None:
         logger.warning("Live unread-count push skipped: %s: %s", type(exc).__name__, exc)
 
 
-def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
+def notification_mark_read(*, user: User, notification_id: Any) -> Notification:
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(id=notification_id, user=user).first()
         if notification is None:
@@ -360,7 +363,7 @@ def notification_mark_read(*, user: Any, notification_id: Any) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, user: Any) -> int:
+def notification_mark_all_read(*, user: User) -> int:
     with transaction.atomic():
         count = Notification.objects.filter(user=user, read_at__isnull=True).update(
             read_at=timezone.now(), email_pending=False, updated_at=timezone.now()
@@ -370,7 +373,7 @@ def notification_mark_all_read(*, user: Any) -> int:
 
 
 def notification_preferences_update(
-    *, user: Any, email_enabled: bool | None = None, email_kinds: dict[str, bool] | None = None,
+    *, user: User, email_enabled: bool | None = None, email_kinds: dict[str, bool] | None = None,
     in_app_kinds: dict[str, bool] | None = None, digest: str | None = None, mute_own_actions: bool | None = None,
 ) -> NotificationPreference:
     with transaction.atomic():
@@ -472,7 +475,7 @@ def notification_email_sweep() -> int:
     return len(user_ids) + len(send_ids)
 
 
-def _send_notification_email(*, user: Any, notifications: list[Notification]) -> None:
+def _send_notification_email(*, user: User, notifications: list[Notification]) -> None:
     """One email in the recipient's language (``user.language``), right-to-left for Urdu."""
     language = email_text.language_of(user)
     chrome = email_text.CHROME[language]

@@ -1,6 +1,8 @@
 """Every read of the file service: visibility (through the ticket service), totals, payloads."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -18,6 +20,10 @@ from hdms.files.models import (
 )
 from hdms.tickets.selectors import ticket_get_visible
 
+if TYPE_CHECKING:
+    from hdms.tickets.models import Ticket
+    from hdms.users.models import User
+
 SCAN_NOTES = {
     AttachmentStatus.PENDING: "Waiting for the antivirus scan; it can be downloaded once it is found clean.",
     AttachmentStatus.SCANNING: "Being scanned for viruses; it can be downloaded once it is found clean.",
@@ -31,7 +37,7 @@ SCAN_NOTES = {
 }
 
 
-def _visible_ticket(*, user: Any, ticket_id: Any) -> Any:
+def _visible_ticket(*, user: User, ticket_id: Any) -> Ticket:
     return ticket_get_visible(user=user, ticket_id=ticket_id)
 
 
@@ -41,7 +47,7 @@ def attachment_base_qs() -> QuerySet[Attachment]:
     )
 
 
-def attachment_get_visible(*, user: Any, attachment_id: Any) -> Attachment:
+def attachment_get_visible(*, user: User, attachment_id: Any) -> Attachment:
     """The attachment if ``user`` can see its ticket; ``NotFound`` otherwise (never 403)."""
     try:
         attachment = attachment_base_qs().filter(id=attachment_id).first()
@@ -56,7 +62,7 @@ def attachment_get_visible(*, user: Any, attachment_id: Any) -> Attachment:
     return attachment
 
 
-def attachment_ids_usable_in_room(*, user: Any, room_id: Any, attachment_ids: list[str]) -> set[str]:
+def attachment_ids_usable_in_room(*, user: User, room_id: Any, attachment_ids: list[str]) -> set[str]:
     """Those of ``attachment_ids`` that belong to the room's ticket (or one of its sub-tickets) and
     whose ticket ``user`` can see: what a message in that room may point to."""
     found = set()
@@ -69,7 +75,7 @@ def attachment_ids_usable_in_room(*, user: Any, room_id: Any, attachment_ids: li
     return found
 
 
-def attachment_list(*, user: Any, ticket_id: Any, message_id: UUID | None = None) -> QuerySet[Attachment]:
+def attachment_list(*, user: User, ticket_id: Any, message_id: UUID | None = None) -> QuerySet[Attachment]:
     """A visible ticket's attachments, oldest first; ``NotFound`` if the ticket is not visible."""
     ticket = _visible_ticket(user=user, ticket_id=ticket_id)
     qs = attachment_base_qs().filter(ticket_id=ticket.id).select_related("uploader")

@@ -11,13 +11,15 @@ Life of an attachment::
 Nobody can download anything that is not ``clean`` or ``unscanned``.
 """
 
+from __future__ import annotations
+
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -54,6 +56,10 @@ from hdms.files.selectors import (
 from hdms.files.storage import discard, local_copy, quarantine_dir, quarantine_path, storage_key, store_from_path
 from hdms.files.uploads import ReceivedUpload
 from hdms.tickets.selectors import TERMINAL_STATUSES, attach_refusal, ticket_get_visible
+
+if TYPE_CHECKING:
+    from hdms.tickets.models import Ticket
+    from hdms.users.models import User
 
 logger = logging.getLogger("hdms.files")
 
@@ -116,7 +122,7 @@ def _parse_message_id(raw: str) -> UUID | None:
         ) from None
 
 
-def _check_message_belongs(*, ticket: Any, message_id: UUID | None) -> None:
+def _check_message_belongs(*, ticket: Ticket, message_id: UUID | None) -> None:
     """An upload may name a message of its own ticket's conversation only."""
     if message_id is None:
         return
@@ -125,7 +131,7 @@ def _check_message_belongs(*, ticket: Any, message_id: UUID | None) -> None:
                                errors=[{"loc": ["body", "message_id"], "msg": "not a message of this ticket"}])
 
 
-def _record_refusal(*, user: Any, ticket_id: Any, upload: ReceivedUpload | None, exc: DomainError) -> None:
+def _record_refusal(*, user: User, ticket_id: Any, upload: ReceivedUpload | None, exc: DomainError) -> None:
     details = {
         "ticket_id": str(ticket_id),
         "code": exc.code,
@@ -142,7 +148,7 @@ def _record_refusal(*, user: Any, ticket_id: Any, upload: ReceivedUpload | None,
                  after=details, reason=exc.detail)
 
 
-def attachment_upload(*, user: Any, ticket_id: Any, receive: Receiver) -> Attachment:
+def attachment_upload(*, user: User, ticket_id: Any, receive: Receiver) -> Attachment:
     """Take one upload for a ticket the user can see: stream it into quarantine (``receive``
     gets the byte limit and its explanation), check it, record it and queue its scan.
 
@@ -463,7 +469,7 @@ def _variant_filename(original: str, suffix: str) -> str:
     return f"{stem}{suffix}"
 
 
-def attachment_download(*, user: Any, attachment_id: Any, variant: str = "original", first_range: bool = True
+def attachment_download(*, user: User, attachment_id: Any, variant: str = "original", first_range: bool = True
                         ) -> DownloadTarget:
     """What to send for a download by ``user``: 404 unless they can see the ticket, 409
     ``invalid_transition`` unless the file is ``clean`` (or ``unscanned`` without a scanner).

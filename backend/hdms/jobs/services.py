@@ -1,7 +1,9 @@
 """Dead-letter bookkeeping for background tasks (technical document §21)."""
 
+from __future__ import annotations
+
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,9 @@ from hdms.core.outbox import outbox_task
 from hdms.core.roles import Role
 from hdms.jobs.models import DeadLetter
 from hdms.users import selectors as users_selectors
+
+if TYPE_CHECKING:
+    from hdms.users.models import User
 
 
 def _jsonable(value: Any) -> Any:
@@ -41,7 +46,7 @@ def dead_letter_record(*, task_name: str, task_id: str = "", args: Any = (), kwa
     return letter
 
 
-def dead_letter_replay(*, letter_id: Any, by: Any) -> DeadLetter:
+def dead_letter_replay(*, letter_id: Any, by: User) -> DeadLetter:
     """Queue the dead task again with its arguments and queue; the letter is marked replayed.
 
     A letter is replayed at most once (a second replay is 409 ``invalid_transition``: if the

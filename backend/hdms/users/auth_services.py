@@ -291,7 +291,7 @@ def auth_logout(*, refresh: str) -> None:
         audit_record(action="auth.logout", actor=token.user, object_type="user", object_id=token.user_id)
 
 
-def auth_sessions_revoke_all(*, user: User, by: Any, reason: str) -> int:
+def auth_sessions_revoke_all(*, user: User, by: User | None, reason: str) -> int:
     """Sign the user out everywhere: every refresh family dies (DESIGN §8: an admin password reset,
     a deactivation, a reactivation). Access tokens are short-lived; a deactivated user's are
     refused at once (``hdms.core.auth``). Returns how many live tokens were revoked."""
@@ -472,7 +472,7 @@ def auth_otp_disable(*, user: User, password: str) -> None:
         audit_record(action="auth.otp_disabled", actor=user, object_type="user", object_id=user.id)
 
 
-def auth_unlock(*, by: Any, user_id: Any) -> User:
+def auth_unlock(*, by: User | None, user_id: Any) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(id=user_id).first()
         if user is None:

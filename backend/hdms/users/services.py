@@ -45,7 +45,7 @@ def _check_role(role: str) -> None:
 
 
 @transaction.atomic
-def department_create(*, by: Any, code: str, name: str) -> Department:
+def department_create(*, by: User | None, code: str, name: str) -> Department:
     code = code.strip().upper()
     if Department.all_objects.filter(code=code).exists():
         raise ValidationFailed(f"A department with code {code} exists.", errors=[{"loc": ["code"], "msg": "taken"}])
@@ -56,7 +56,7 @@ def department_create(*, by: Any, code: str, name: str) -> Department:
 
 
 @transaction.atomic
-def department_update(*, by: Any, department_id: Any, version: int | None = None, **changes: Any) -> Department:
+def department_update(*, by: User | None, department_id: Any, version: int | None = None, **changes: Any) -> Department:
     department = Department.objects.select_for_update().filter(id=department_id).first()
     if department is None:
         raise NotFound()
@@ -80,7 +80,7 @@ def department_update(*, by: Any, department_id: Any, version: int | None = None
 
 
 @transaction.atomic
-def department_delete(*, by: Any, department_id: Any) -> None:
+def department_delete(*, by: User | None, department_id: Any) -> None:
     department = Department.objects.select_for_update().filter(id=department_id).first()
     if department is None:
         raise NotFound()
@@ -104,7 +104,7 @@ def _department_or_error(department_id: Any) -> Department | None:
 @transaction.atomic
 def user_create(
     *,
-    by: Any,
+    by: User | None,
     employee_code: str,
     full_name: str,
     password: str | None = None,
@@ -149,7 +149,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes: Any) -> User:
+def user_update(*, by: User | None, user_id: Any, version: int | None = None, **changes: Any) -> User:
     user = User.objects.select_for_update().filter(id=user_id).first()
     if user is None:
         raise NotFound()
@@ -190,13 +190,13 @@ def user_update(*, by: Any, user_id: Any, version: int | None = None, **changes:
     return user
 
 
-def user_deactivate(*, by: Any, user_id: Any) -> User:
+def user_deactivate(*, by: User | None, user_id: Any) -> User:
     """Deactivation is soft: the user can no longer sign in, and their history stays."""
     return user_update(by=by, user_id=user_id, is_active=False)
 
 
 @transaction.atomic
-def user_delete(*, by: Any, user_id: Any) -> None:
+def user_delete(*, by: User | None, user_id: Any) -> None:
     """Soft delete: deactivated and hidden from lists and look-ups; the row and its history stay,
     and the employee code stays taken."""
     user = user_deactivate(by=by, user_id=user_id)
@@ -204,7 +204,7 @@ def user_delete(*, by: Any, user_id: Any) -> None:
     audit_record(action="user.delete", actor=by, object_type="user", object_id=user.id)
 
 
-def user_set_language(*, user: Any, language: str) -> Any:
+def user_set_language(*, user: User, language: str) -> User:
     """A person's own language (``en``/``ur``): the web app's language switch and their emails."""
     if language not in ("en", "ur"):
         raise ValidationFailed(errors=[{"loc": ["language"], "msg": "invalid", "code": "invalid_choice"}])
@@ -215,7 +215,7 @@ def user_set_language(*, user: Any, language: str) -> Any:
 
 
 @transaction.atomic
-def account_settings_update(*, by: Any, otp_required_roles: list[str] | None = None,
+def account_settings_update(*, by: User | None, otp_required_roles: list[str] | None = None,
                             sms_sync_minutes: int | None = None) -> AccountSettings:
     current = AccountSettings.current()
     row = AccountSettings.objects.select_for_update().get(id=current.id)

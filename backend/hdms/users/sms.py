@@ -62,7 +62,7 @@ class SyncReport:
                 "unchanged": self.unchanged, "refused": self.refused, "errors": list(self.errors)}
 
 
-def users_sync_from_sms(*, by: Any, dry_run: bool = False) -> SyncReport:
+def users_sync_from_sms(*, by: User | None, dry_run: bool = False) -> SyncReport:
     """Bring HDMS users in line with the SMS: create, update, deactivate (an employee the SMS marks
     inactive or no longer lists; sessions end); never delete, never touch roles. A dry run computes
     the same report and rolls every write back."""
@@ -88,7 +88,9 @@ def users_sync_from_sms(*, by: Any, dry_run: bool = False) -> SyncReport:
     return report
 
 
-def _deactivate_leavers(employees: list[SmsEmployee], *, malformed_count: int, by: Any, report: SyncReport) -> None:
+def _deactivate_leavers(
+    employees: list[SmsEmployee], *, malformed_count: int, by: User | None, report: SyncReport
+) -> None:
     """SMS-linked users the SMS no longer lists have left: deactivated (their sessions end). An
     empty listing, or one with malformed records, deactivates nobody (a broken SMS must not
     sign the whole staff out)."""
@@ -102,7 +104,7 @@ def _deactivate_leavers(employees: list[SmsEmployee], *, malformed_count: int, b
                    reason="no longer listed by the SMS")
 
 
-def users_sync_run(*, by: Any, trigger: str, dry_run: bool = False) -> SmsSyncRun:
+def users_sync_run(*, by: User | None, trigger: str, dry_run: bool = False) -> SmsSyncRun:
     """Run the sync and keep the run with its per-row report; an SMS outage is kept as a failed
     run and raised (503) to a caller waiting for the answer."""
     run = SmsSyncRun.objects.create(trigger=trigger, dry_run=dry_run, by=by if getattr(by, "pk", None) else None)
@@ -136,7 +138,7 @@ def users_sync_scheduled() -> SmsSyncRun | None:
         return SmsSyncRun.objects.filter(trigger="scheduled").order_by("-started_at").first()
 
 
-def _apply(employees: list[SmsEmployee], *, by: Any, report: SyncReport) -> None:
+def _apply(employees: list[SmsEmployee], *, by: User | None, report: SyncReport) -> None:
     departments = {d.code.upper(): d for d in Department.objects.filter(is_active=True)}
     by_external = {u.sms_external_id: u for u in User.all_objects.filter(
         sms_external_id__in=[e.id for e in employees])}
@@ -185,7 +187,7 @@ def _apply(employees: list[SmsEmployee], *, by: Any, report: SyncReport) -> None
             report.refuse(f"{entry}: changed concurrently; sync again")
 
 
-def _apply_one(employee: SmsEmployee, user: User | None, department: Department | None, *, by: Any,
+def _apply_one(employee: SmsEmployee, user: User | None, department: Department | None, *, by: User | None,
                report: SyncReport) -> None:
     if user is None:
         if employee.status != STATUS_ACTIVE:
