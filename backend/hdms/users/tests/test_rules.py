@@ -5,7 +5,7 @@ import pytest
 from django.db import transaction
 
 from hdms.core.errors import ValidationFailed
-from hdms.users import importing, services, sms
+from hdms.users import importing, services, sms_client
 from hdms.users.rules import employee_code_problem
 
 GOOD = ["T-100", "it.7", "A", "a" * 32]
@@ -33,8 +33,8 @@ def test_every_path_that_creates_users_agrees_with_the_rule(api, make_user, code
         importing._Row(number=2, cells={"employee_code": code, "full_name": "Sana Malik"}),
         departments={}, existing=None, by=admin)
     assert (not any(e.startswith("employee_code") for e in import_errors)) == ok, import_errors
-    _, sms_errors = sms._parse_employee({"id": "9", "employee_code": code, "full_name": "Sana Malik",
-                                         "status": "active"})
+    _, sms_errors = sms_client._parse_employee({"id": "9", "employee_code": code, "full_name": "Sana Malik",
+                                                "status": "active"})
     assert (not any(e.startswith("employee_code") for e in sms_errors)) == ok, sms_errors
     response = api(admin).post("users", {"employee_code": code, "full_name": "Sana Malik"})
     assert (response.status_code == 201) == ok, response.json()
