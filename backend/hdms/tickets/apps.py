@@ -9,6 +9,7 @@ class TicketsConfig(AppConfig):
         # Imported here: app modules may only be imported once the app registry is ready.
         from django.db.models.signals import post_delete, post_save
 
+        # Settings time, as above: the models and the selectors built on them need the registry.
         from hdms.core.schema_types import set_desk_clock
         from hdms.tickets.models import DeskSettings, Holiday, SlaPolicy
         from hdms.tickets.selectors import desk_clock, sla_config_invalidate
