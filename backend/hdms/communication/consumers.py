@@ -336,6 +336,16 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
         if not event.get("active", True):
             self._in_background(self._end(_ended(TokenInvalid())))
 
+    async def user_sessions_revoked(self, event: dict[str, Any]) -> None:
+        """A session signed out (DESIGN §8): the sockets opened with its access tokens close."""
+        families = event.get("families")
+        if families is None or self._family() in families:
+            self._in_background(self._end(_ended(TokenInvalid())))
+
+    def _family(self) -> str:
+        claims = self.scope.get("hdms_claims")
+        return claims.family if claims is not None else ""
+
 
 class ChatConsumer(_CountedConsumer):
     metrics_route = "chat"
@@ -420,7 +430,8 @@ class ChatConsumer(_CountedConsumer):
     def _current_access(self) -> Any:
         """Re-read the user and their access to the ticket (database thread); ``_AccessEnded`` when gone."""
         try:
-            user, access = selectors.room_access_current(user_id=self.user.id, ticket_id=self.access.ticket_id)
+            user, access = selectors.room_access_current(user_id=self.user.id, ticket_id=self.access.ticket_id,
+                                                         family=self._family())
         except (TokenInvalid, NotFound) as exc:
             raise _ended(exc) from None
         self.user, self.access = user, access

@@ -51,6 +51,11 @@ def on_user_access_changed(*, user_id: Any, active: bool, **_: Any) -> None:
     group_send(ACCESS_GROUP, {"type": "user.access_changed", "user_ids": [str(user_id)], "active": bool(active)})
 
 
+def on_user_sessions_revoked(*, user_id: Any, families: list[Any] | None = None, **_: Any) -> None:
+    group_send(ACCESS_GROUP, {"type": "user.sessions_revoked", "user_ids": [str(user_id)],
+                              "families": None if families is None else [str(f) for f in families]})
+
+
 def on_notification_requested(
     *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
     urgent: bool = False, actor_id: Any = None, event_id: str = "", params: dict | None = None, **_: Any,
@@ -77,3 +82,4 @@ def subscribe_all() -> None:
     subscribe("ticket.deleted", on_ticket_deleted)
     subscribe("ticket.access_changed", on_ticket_access_changed)
     subscribe("user.access_changed", on_user_access_changed)
+    subscribe("user.sessions_revoked", on_user_sessions_revoked)

@@ -67,13 +67,14 @@ class TicketGone(NotFound):
     """The ticket itself was deleted (not only out of the user's sight)."""
 
 
-def room_access_current(*, user_id: Any, ticket_id: Any) -> tuple[User, RoomAccess]:
+def room_access_current(*, user_id: Any, ticket_id: Any, family: str = "") -> tuple[User, RoomAccess]:
     """``(user, access)`` as an HTTP call would find them now, for a socket opened earlier.
 
-    ``TokenInvalid`` when the user is no longer active, ``TicketGone`` when the ticket was
+    ``TokenInvalid`` when the user is no longer active (or ``family``, the socket's session, was
+    signed out), ``TicketGone`` when the ticket was
     deleted, ``NotFound`` when the user can no longer see it.
     """
-    user = active_user(user_id)
+    user = active_user(user_id, family)
     try:
         return user, room_access(user=user, ticket_id=ticket_id)
     except NotFound:

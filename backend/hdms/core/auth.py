@@ -1,7 +1,7 @@
 """Authentication for HTTP (Ninja) and WebSocket (Channels) entry points."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,10 +21,12 @@ def _claims_for(request: HttpRequest | None, token: str) -> AccessClaims:
     return decode_access(token)
 
 
-def active_user(user_id: Any) -> Any:
-    """The user if still active, or ``TokenInvalid``: what every authenticated call rests on."""
+def active_user(user_id: Any, family: str = "") -> Any:
+    """The user if still active, or ``TokenInvalid``: what every authenticated call rests on.
+    ``family``: the access token's session; a signed-out session's tokens are refused at once
+    (DESIGN §8), not when they expire (the users service's ``UserManager.signed_in`` decides)."""
     try:
-        user = get_user_model().objects.select_related("department").filter(id=user_id, is_active=True).first()
+        user = cast(Any, get_user_model()).objects.signed_in(user_id=user_id, family=family)
     except (ValueError, TypeError, DjangoValidationError):  # a malformed id is an invalid token
         user = None
     if user is None:
@@ -33,8 +35,9 @@ def active_user(user_id: Any) -> Any:
 
 
 def user_for_access_token(token: str, request: HttpRequest | None = None) -> Any:
-    """The active user an access token names, or ``TokenInvalid``."""
-    return active_user(_claims_for(request, token).user_id)
+    """The active user an access token names (its session still signed in), or ``TokenInvalid``."""
+    claims = _claims_for(request, token)
+    return active_user(claims.user_id, claims.family)
 
 
 class JWTBearer(HttpBearer):

@@ -23,6 +23,8 @@ Published events and their payloads (keyword arguments):
   reassignment); their open chat sockets re-check their access.
 - ``user.access_changed``: ``user_id`` (str), ``active`` (bool): a deactivation, deletion, role or
   department change; the user's open sockets are closed (inactive) or re-check their access.
+- ``user.sessions_revoked``: ``user_id`` (str), ``families`` (list of str, or None for every session):
+  sessions signed out (DESIGN §8); the sockets opened with those sessions' access tokens are closed.
 """
 
 from typing import Any

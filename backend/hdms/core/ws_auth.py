@@ -32,7 +32,7 @@ def token_from_scope(scope: dict[str, Any]) -> tuple[str | None, str | None]:
 def _load_user(token: str) -> tuple[Any, AccessClaims | None]:
     try:
         claims = decode_access(token)
-        return active_user(claims.user_id), claims
+        return active_user(claims.user_id, claims.family), claims
     except TokenInvalid:
         return None, None
 

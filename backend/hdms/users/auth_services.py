@@ -25,6 +25,7 @@ from hdms.core.errors import (
     TokenInvalid,
     ValidationFailed,
 )
+from hdms.core.events import publish_on_commit
 from hdms.core.jwt import encode_access, is_uuid, sign, verify
 from hdms.core.outbox import outbox_task
 from hdms.users.models import AccountSettings, OtpChallenge, RefreshToken, User
@@ -266,7 +267,7 @@ def auth_refresh(*, refresh: str, device: Device | None = None) -> TokenPair:
         now = timezone.now()
         if token.used_at is not None or token.revoked_at is not None:
             reused = True
-            RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(revoked_at=now)
+            _revoke(RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True), user_id=token.user_id)
             audit_record(action="auth.refresh_reuse", actor=token.user, object_type="user", object_id=token.user_id,
                          after={"family": str(token.family)})
         elif token.expires_at <= now or not token.user.is_active:
@@ -287,15 +288,15 @@ def auth_logout(*, refresh: str) -> None:
         token = RefreshToken.objects.filter(id=payload["jti"]).first()
         if token is None:
             raise TokenInvalid("The refresh token is invalid or expired.")
-        RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        _revoke(RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True), user_id=token.user_id)
         audit_record(action="auth.logout", actor=token.user, object_type="user", object_id=token.user_id)
 
 
 def auth_sessions_revoke_all(*, user: User, by: User | None, reason: str) -> int:
     """Sign the user out everywhere: every refresh family dies (DESIGN §8: an admin password reset,
-    a deactivation, a reactivation). Access tokens are short-lived; a deactivated user's are
-    refused at once (``hdms.core.auth``). Returns how many live tokens were revoked."""
-    revoked = RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    a deactivation, a reactivation). Their access tokens are refused at once (``hdms.core.auth``)
+    and their sockets closed. Returns how many live tokens were revoked."""
+    revoked = _revoke(RefreshToken.objects.filter(user=user, revoked_at__isnull=True), user_id=user.id, every=True)
     audit_record(action="auth.sessions_revoked", actor=by, object_type="user", object_id=user.id,
                  after={"reason": reason, "tokens": revoked})
     return revoked
@@ -318,13 +319,25 @@ def auth_sessions(*, user: User, current_family: str = "") -> list[dict[str, Any
     return sessions
 
 
+def _revoke(tokens: Any, *, user_id: Any, every: bool = False) -> int:
+    """Revoke these refresh tokens (a session's are all its family's). Their sessions' access
+    tokens are refused from the commit on (``User.objects.signed_in``), and their open sockets
+    are told (``user.sessions_revoked``, after commit) and close. ``every``: all the user's
+    sessions, also those whose tokens name none. Returns how many tokens were revoked."""
+    families = sorted({str(f) for f in tokens.values_list("family", flat=True)})
+    revoked = tokens.update(revoked_at=timezone.now())
+    if families or every:
+        publish_on_commit("user.sessions_revoked", user_id=str(user_id), families=None if every else families)
+    return revoked
+
+
 def _revoke_families(user: User, *, families: Any = None, exclude: str = "") -> int:
     tokens = RefreshToken.objects.filter(user=user, revoked_at__isnull=True)
     if families is not None:
         tokens = tokens.filter(family__in=families)
     if exclude and is_uuid(exclude):
         tokens = tokens.exclude(family=exclude)
-    return tokens.update(revoked_at=timezone.now())
+    return _revoke(tokens, user_id=user.id)
 
 
 def auth_session_revoke(*, user: User, session_id: uuid.UUID) -> None:

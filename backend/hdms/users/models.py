@@ -1,8 +1,9 @@
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.db.models import Exists
 from django.db.models.functions import Upper
 
 from hdms.core.models import BaseModel, SoftDeleteManager
@@ -26,6 +27,15 @@ class UserManager(SoftDeleteManager):
 
     def get_by_natural_key(self, employee_code: str) -> "User":
         return self.get(employee_code=employee_code)
+
+    def signed_in(self, *, user_id: Any, family: str = "") -> "User | None":
+        """The active user an access token names, or None; with ``family`` (the token's session,
+        DESIGN §8), also None once that session was signed out: one query, the revoked check an
+        index probe of the revoked tokens (``refresh_family_revoked``)."""
+        users = self.select_related("department").filter(id=user_id, is_active=True)
+        if family:
+            users = users.exclude(Exists(RefreshToken.objects.filter(family=family, revoked_at__isnull=False)))
+        return users.first()
 
 
 class User(AbstractBaseUser, BaseModel):
@@ -80,6 +90,13 @@ class RefreshToken(models.Model):
     # The device of the sign-in, for the sessions list (DESIGN §8).
     user_agent = models.CharField(max_length=255, blank=True, default="")
     ip = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            # Every authenticated request asks whether its session was revoked (UserManager.signed_in).
+            models.Index(fields=["family"], condition=models.Q(revoked_at__isnull=False),
+                         name="refresh_family_revoked"),
+        ]
 
 
 class OtpChallenge(models.Model):

@@ -146,3 +146,55 @@ async def test_typing_is_checked_too(ws_servers, room):
         assert code == CLOSE_TICKET_GONE
         with pytest.raises(TimeoutError):
             await ws_frames_until(listener, "typing", timeout=1)
+
+
+def _sign_in(api, user) -> dict:
+    """A device signing in through the API: an access token carrying its session (refresh family)."""
+    response = api().post("auth/login", {"employee_code": user.employee_code, "password": "pass-12345"})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _me_status(api, access: str) -> int:
+    return api().get("auth/me", HTTP_AUTHORIZATION=f"Bearer {access}").status_code
+
+
+async def test_a_signed_out_session_loses_its_access_token_and_socket_at_once(ws_servers, room, api):
+    """Issue 14 item 5: one device signs another out; the other's access token (still minutes from
+    expiry) is refused at once over HTTP, its open sockets close with 4401 and a new handshake is
+    refused. The signing-out device keeps its token and socket."""
+    from websockets.exceptions import InvalidStatus
+
+    user = room["requestor"]
+    await database_sync_to_async(lambda: (user.set_password("pass-12345"), user.save()))()
+    this, other = [await database_sync_to_async(_sign_in)(api, user) for _ in range(2)]
+    async with ws_connect(ws_servers[0], room["path"], other["access"]) as other_chat, \
+            ws_connect(ws_servers[1], "/ws/notifications/", other["access"]) as other_notes, \
+            ws_connect(ws_servers[1], room["path"], this["access"]) as this_chat:
+        await ws_frames_until(other_chat, "presence")
+        await ws_frames_until(other_notes, "notifications.unread")
+        await ws_frames_until(this_chat, "presence")
+
+        def sign_out_the_other() -> tuple[int, int]:
+            client = api()
+            client.headers["HTTP_AUTHORIZATION"] = f"Bearer {this['access']}"
+            sessions = client.get("auth/sessions").json()
+            other_session = next(s["id"] for s in sessions if not s["current"])
+            return client.delete(f"auth/sessions/{other_session}").status_code, _me_status(api, other["access"])
+
+        assert await database_sync_to_async(_me_status)(api, other["access"]) == 200
+        deleted, other_me = await database_sync_to_async(sign_out_the_other)()
+        assert deleted == 204
+        assert other_me == 401  # at once, not when the token expires
+        for ws in (other_chat, other_notes):
+            code, frames = await ws_closed(ws)
+            assert code == CLOSE_TOKEN
+            assert frames[-1]["type"] == "error" and frames[-1]["code"] == "token_invalid"
+        with pytest.raises(InvalidStatus) as refused:
+            async with ws_connect(ws_servers[0], "/ws/notifications/", other["access"]):
+                pass
+        assert refused.value.response.status_code == 403
+        # The device that signed the other out keeps its token and its socket.
+        assert await database_sync_to_async(_me_status)(api, this["access"]) == 200
+        await this_chat.send(json.dumps({"type": "message.send", "client_id": "still-signed-in", "body": "hi"}))
+        assert (await ws_frames_until(this_chat, "message.new"))["message"]["client_id"] == "still-signed-in"
