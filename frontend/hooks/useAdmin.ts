@@ -40,6 +40,14 @@ export function useDeactivateUser() {
   });
 }
 
+export function useUnlockUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => userService.unlockUser(id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.usersAll }),
+  });
+}
+
 export function useImportUsers() {
   const queryClient = useQueryClient();
   return useMutation({

@@ -1498,6 +1498,17 @@ export interface components {
              * @default false
              */
             sms_linked: boolean;
+            /**
+             * Locked
+             * @description Locked now by repeated failed sign-ins (until locked_until).
+             * @default false
+             */
+            locked: boolean;
+            /**
+             * Allowed Actions
+             * @description What the caller may do to this account now: unlock.
+             */
+            allowed_actions?: string[];
         };
         /** LoginIn */
         LoginIn: {

@@ -20,7 +20,14 @@ export interface User {
   /** Signs in with the School Management System password (no password change here). */
   sms_linked?: boolean;
   locked_until?: string | null;
+  /** Locked by repeated failed sign-ins now (the server's word, DESIGN §8). */
+  locked?: boolean;
+  /** What the signed-in person may do to this account now (DESIGN §9). */
+  allowed_actions?: UserAction[];
 }
+
+export const USER_ACTIONS = ["unlock"] as const;
+export type UserAction = (typeof USER_ACTIONS)[number];
 
 export interface Department {
   id: string;

@@ -20,6 +20,10 @@ CHROME: dict[str, dict[str, str]] = {
         "choose_text": "Choose which events email you under Settings > Notifications:",
         "signoff": "Idara Al-Khair Help Desk",
         "subject_many": "{count} new notifications",
+        "subject_hourly": "Your hourly summary: {count} notifications",
+        "subject_daily": "Your daily summary: {count} notifications",
+        "why_hourly": "You get this summary once an hour because you chose an hourly digest.",
+        "why_daily": "You get this summary once a day because you chose a daily digest.",
     },
     "ur": {
         "greeting": "السلام علیکم {name}،",
@@ -31,6 +35,10 @@ CHROME: dict[str, dict[str, str]] = {
         "choose_text": "ترتیبات > اطلاعات میں منتخب کریں کہ کن واقعات پر ای میل آئے:",
         "signoff": "ادارہ الخیر ہیلپ ڈیسک",
         "subject_many": "{count} نئی اطلاعات",
+        "subject_hourly": "آپ کا گھنٹہ وار خلاصہ: {count} اطلاعات",
+        "subject_daily": "آپ کا روزانہ خلاصہ: {count} اطلاعات",
+        "why_hourly": "یہ خلاصہ آپ کو ہر گھنٹے ایک بار ملتا ہے کیونکہ آپ نے گھنٹہ وار خلاصہ منتخب کیا ہے۔",
+        "why_daily": "یہ خلاصہ آپ کو دن میں ایک بار ملتا ہے کیونکہ آپ نے روزانہ خلاصہ منتخب کیا ہے۔",
     },
 }
 

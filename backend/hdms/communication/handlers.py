@@ -60,14 +60,16 @@ def on_notification_requested(
     *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
     urgent: bool = False, actor_id: Any = None, event_id: str = "", params: dict | None = None, **_: Any,
 ) -> None:
-    # Nobody is notified of their own action.
-    recipients = [str(u) for u in user_ids if u and str(u) != str(actor_id or "")]
+    # The actor stays in: whether their own action notifies them is their preference
+    # (mute_own_actions), which notification_create applies.
+    recipients = [str(u) for u in user_ids if u]
     if not recipients:
         return
     notification_create_task.apply_async(
         kwargs={"user_ids": recipients, "kind": kind, "title": title, "body": body or "",
                 "ticket_id": str(ticket_id) if ticket_id else None, "urgent": bool(urgent),
-                "dedupe_key": event_id, "params": params or {}},
+                "dedupe_key": event_id, "params": params or {},
+                "actor_id": str(actor_id) if actor_id else None},
         queue="high" if urgent else "default",
     )
 

@@ -102,9 +102,21 @@ class EmailSend(BaseModel):
     status = models.CharField(max_length=8, choices=EmailSendStatus.choices, default=EmailSendStatus.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
+    # A digest's period (e.g. ``hourly:2026-12-04T20:00+05:00``); empty for an ordinary email.
+    digest_period = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"], name="email_send_status_created")]
+        constraints = [
+            # One digest per person and period, even between racing ticks; a failed one may be retried.
+            models.UniqueConstraint(fields=["user", "digest_period"],
+                                    condition=~Q(digest_period="") & ~Q(status="failed"),
+                                    name="email_send_one_digest_per_period"),
+        ]
+
+
+# The email digests a person may choose instead of one mail per notification (burst-batched).
+DIGESTS = ("hourly", "daily")
 
 
 class NotificationPreference(BaseModel):
@@ -116,5 +128,5 @@ class NotificationPreference(BaseModel):
     # DESIGN §8: per kind in-app switch (kinds not listed: on), the email digest, and whether the
     # user's own changes notify them (default: muted).
     in_app_kinds = models.JSONField(default=dict, blank=True)
-    digest = models.CharField(max_length=8, default="off")  # off | hourly | daily
+    digest = models.CharField(max_length=8, default="off")  # off | hourly | daily (DIGESTS)
     mute_own_actions = models.BooleanField(default=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
-from hdms.communication.models import Message, Notification, NotificationPreference
+from hdms.communication.models import DIGESTS, Message, Notification, NotificationPreference
 from hdms.core.auth import active_user
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.notification_kinds import EMAIL_PREFERENCE_KINDS
@@ -264,7 +264,38 @@ def notification_in_app_off(*, user_ids: list[str], kind: str) -> set[str]:
 
 
 def notification_wants_email(*, user_id: Any, kind: str) -> bool:
+    return notification_preferences_of(user_id=user_id).wants_email(kind)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """One person's stored notification choices, the defaults where they made none."""
+
+    email_enabled: bool = True
+    email_kinds: dict[str, bool] | None = None
+    digest: str = "off"
+    mute_own_actions: bool = True
+
+    def wants_email(self, kind: str) -> bool:
+        return self.email_enabled and bool((self.email_kinds or {}).get(kind, True))
+
+
+def notification_preferences_of(*, user_id: Any) -> Preferences:
     pref = NotificationPreference.objects.filter(user_id=user_id).first()
     if pref is None:
-        return True
-    return pref.email_enabled and bool(pref.email_kinds.get(kind, True))
+        return Preferences()
+    return Preferences(email_enabled=pref.email_enabled, email_kinds=dict(pref.email_kinds),
+                       digest=pref.digest, mute_own_actions=pref.mute_own_actions)
+
+
+def notification_mutes_own_actions(*, user_id: Any) -> bool:
+    """Whether the user's own changes notify them not (DESIGN §8: muted unless they said otherwise)."""
+    return notification_preferences_of(user_id=user_id).mute_own_actions
+
+
+def digest_user_ids(*, user_ids: list[Any]) -> set[str]:
+    """Those of ``user_ids`` who chose an hourly or daily email digest."""
+    if not user_ids:
+        return set()
+    return {str(u) for u in NotificationPreference.objects.filter(user_id__in=user_ids, digest__in=DIGESTS)
+            .values_list("user_id", flat=True)}

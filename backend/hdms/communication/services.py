@@ -18,12 +18,14 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hdms.communication import email_text, links, presence
 from hdms.communication.models import (
+    DIGESTS,
     ChatRoom,
     EmailSend,
     EmailSendStatus,
@@ -34,10 +36,13 @@ from hdms.communication.models import (
 from hdms.communication.realtime import group_send, user_group
 from hdms.communication.selectors import (
     RoomAccess,
+    digest_user_ids,
     message_get_visible,
     message_payload,
     notification_in_app_off,
+    notification_mutes_own_actions,
     notification_payload,
+    notification_preferences_of,
     notification_unread_count,
     notification_unread_counts,
     notification_wants_email,
@@ -234,7 +239,8 @@ def message_notify_recipients(*, message_id: Any) -> None:
             mentioned.add(str(user.id))
 
     present = presence.room_present_user_ids(str(message.room_id))
-    away = set(room_participant_ids(room_id=message.room_id)) - present - mentioned - {author_id}
+    # The author is left to the mute-own-actions rule of notification_create (muted by default).
+    away = set(room_participant_ids(room_id=message.room_id)) - present - mentioned
     marker = f"message:{message.id}"
     already = set(
         str(u) for u in Notification.objects.filter(dedupe_key=marker).values_list("user_id", flat=True)
@@ -244,12 +250,12 @@ def message_notify_recipients(*, message_id: Any) -> None:
     if mentioned - already:
         notification_create(
             user_ids=sorted(mentioned - already), kind=Kind.MENTION, title=f"{author_name} mentioned you on {label}",
-            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker,
+            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker, actor_id=author_id,
         )
     if away - already:
         notification_create(
             user_ids=sorted(away - already), kind=Kind.MESSAGE, title=f"New message from {author_name} on {label}",
-            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker,
+            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker, actor_id=author_id,
         )
 
 
@@ -260,10 +266,16 @@ def message_notify_recipients(*, message_id: Any) -> None:
 
 def notification_create(
     *, user_ids: list[Any], kind: str, title: str, body: str = "", ticket_id: Any = None,
-    urgent: bool = False, dedupe_key: str = "", params: dict | None = None,
+    urgent: bool = False, dedupe_key: str = "", params: dict | None = None, actor_id: Any = None,
 ) -> list[Notification]:
-    """Store one notification per user, push each live, and queue email for users not online."""
+    """Store one notification per user, push each live, and queue email for users not online.
+
+    ``actor_id``: who caused it. They are left out unless they turned "don't notify me about my
+    own changes" off (DESIGN §8; on by default)."""
     user_ids = list(dict.fromkeys(str(u) for u in user_ids if u))
+    actor = str(actor_id) if actor_id else ""
+    if actor in user_ids and notification_mutes_own_actions(user_id=actor):
+        user_ids.remove(actor)
     if user_ids:
         silenced = notification_in_app_off(user_ids=user_ids, kind=kind)
         user_ids = [u for u in user_ids if u not in silenced]
@@ -294,13 +306,16 @@ def notification_create(
 
 def _queue_notification_emails(notifications: list[Notification]) -> None:
     """In the notifications' transaction, through the outbox: an email is never lost to an outage
-    (and ``communication.email_pending_sweep`` flushes what a failed flush left pending)."""
-    for notification in notifications:
-        if not notification.email_pending:
-            continue
+    (and ``communication.email_pending_sweep`` flushes what a failed flush left pending). People
+    on an hourly or daily digest get the non-urgent ones in their digest (``email_digests_send``)."""
+    waiting = [n for n in notifications if n.email_pending]
+    on_digest = digest_user_ids(user_ids=[n.user_id for n in waiting if not n.urgent]) if waiting else set()
+    for notification in waiting:
         user_id = str(notification.user_id)
         if notification.urgent:
             outbox_task("communication.notification_email_flush", args=[user_id], queue="high")
+        elif user_id in on_digest:
+            continue
         elif cache.add(f"hdms:email-digest:{user_id}", 1, timeout=settings.HDMS_EMAIL_DIGEST_SECONDS + 60):
             # The first notification of a burst schedules one flush; the rest ride along.
             outbox_task("communication.notification_email_flush", args=[user_id], queue="default",
@@ -404,16 +419,17 @@ def notification_email_flush(*, user_id: Any) -> int:
     Skipped (and cleared) for a user who is online now, has read them, or opted out of their kind.
     The notifications are claimed under a row lock and an ``EmailSend`` record written in one
     transaction; the email goes out after it commits, with no lock held while SMTP answers
-    (``email_send_deliver``). Returns the number of notifications the email carries.
+    (``email_send_deliver``). A user on an hourly or daily digest gets only the urgent ones here;
+    the rest wait for the digest. Returns the number of notifications the email carries.
     """
     user_id = str(user_id)
     cache.delete(f"hdms:email-digest:{user_id}")
     with transaction.atomic():
+        candidates = Notification.objects.filter(user_id=user_id, email_pending=True)
+        if digest_user_ids(user_ids=[user_id]):
+            candidates = candidates.filter(urgent=True)
         pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .select_related("user")
-            .filter(user_id=user_id, email_pending=True)
-            .order_by("created_at")
+            candidates.select_for_update(skip_locked=True).select_related("user").order_by("created_at")
         )
         if not pending:
             return 0
@@ -444,7 +460,8 @@ def email_send_deliver(*, send_id: Any) -> bool:
     send = EmailSend.objects.select_related("user").get(id=send_id)
     notifications = list(Notification.objects.filter(id__in=send.notification_ids).order_by("created_at"))
     try:
-        _send_notification_email(user=send.user, notifications=notifications)
+        _send_notification_email(user=send.user, notifications=notifications,
+                                 digest=send.digest_period.partition(":")[0])
     except Exception as exc:
         with transaction.atomic():
             EmailSend.objects.filter(id=send_id).update(status=EmailSendStatus.FAILED, error=repr(exc)[:2000],
@@ -464,8 +481,11 @@ def notification_email_sweep() -> int:
     (the flush failed for good while SMTP was down), and the delivery of every send record whose
     delivery never started (the process ended between commit and send). Returns how many it queued."""
     due = timezone.now() - timedelta(seconds=settings.HDMS_EMAIL_DIGEST_SECONDS + 120)
+    # Non-urgent notifications of people on a digest wait for it (email_digests_send).
+    on_digest = NotificationPreference.objects.filter(digest__in=DIGESTS).values("user_id")
     user_ids = list(Notification.objects.filter(email_pending=True, created_at__lt=due)
-                    .values_list("user_id", flat=True).distinct()[:500])
+                    .exclude(Q(urgent=False) & Q(user_id__in=on_digest))
+                    .order_by().values_list("user_id", flat=True).distinct()[:500])
     for user_id in user_ids:
         outbox_task("communication.notification_email_flush", args=[str(user_id)], queue="default")
     send_ids = list(EmailSend.objects.filter(status=EmailSendStatus.PENDING, created_at__lt=due)
@@ -475,8 +495,78 @@ def notification_email_sweep() -> int:
     return len(user_ids) + len(send_ids)
 
 
-def _send_notification_email(*, user: User, notifications: list[Notification]) -> None:
-    """One email in the recipient's language (``user.language``), right-to-left for Urdu."""
+def digest_period_start(*, digest: str, now: datetime | None = None) -> datetime:
+    """When the current period of an hourly or daily digest began, in the desk's time zone: the
+    last full hour, or the last ``HDMS_EMAIL_DAILY_DIGEST_HOUR`` o'clock."""
+    local = timezone.localtime(now or timezone.now())
+    if digest == "hourly":
+        return local.replace(minute=0, second=0, microsecond=0)
+    start = local.replace(hour=settings.HDMS_EMAIL_DAILY_DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if start > local:
+        start = timezone.localtime(start - timedelta(days=1)).replace(hour=settings.HDMS_EMAIL_DAILY_DIGEST_HOUR)
+    return start
+
+
+def email_digests_send(*, now: datetime | None = None) -> int:
+    """The beat job of the digests: for everyone on an hourly or daily digest with email waiting,
+    one digest for the current period (``email_digest_send``). Returns how many went out."""
+    now = now or timezone.now()
+    waiting = (Notification.objects.filter(email_pending=True, urgent=False)
+               .order_by().values("user_id").distinct())
+    people = NotificationPreference.objects.filter(digest__in=DIGESTS, user_id__in=waiting).values_list(
+        "user_id", "digest")
+    sent = 0
+    for user_id, digest in people:
+        try:
+            sent += bool(email_digest_send(user_id=user_id, digest=digest, now=now))
+        except Exception:  # one person's failure (SMTP refused: retried next tick) stops nobody else
+            logger.exception("The email digest of %s failed", user_id)
+    return sent
+
+
+def email_digest_send(*, user_id: Any, digest: str, now: datetime | None = None) -> int:
+    """One digest email for the period that began last (``digest_period_start``), carrying the
+    user's unread notifications that arrived before it, once per period: the ``EmailSend`` record
+    (unique per user and period unless it failed) is written with the claim of the notifications,
+    the email goes out after commit (``email_send_deliver``: at most once). A second run in the
+    same period, a racing tick or a retried task sends nothing. Returns how many it carries."""
+    start = digest_period_start(digest=digest, now=now)
+    period = f"{digest}:{start.isoformat(timespec='minutes')}"
+    user_id = str(user_id)
+    with transaction.atomic():
+        if EmailSend.objects.filter(user_id=user_id, digest_period=period).exclude(
+                status=EmailSendStatus.FAILED).exists():
+            return 0
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True).select_related("user")
+            .filter(user_id=user_id, email_pending=True, urgent=False, created_at__lt=start)
+            .order_by("created_at")
+        )
+        if not pending:
+            return 0
+        user = pending[0].user
+        pref = notification_preferences_of(user_id=user_id)
+        # No "online now" check: a digest is the period's summary, whoever is signed in when it
+        # goes; what they read meanwhile is left out.
+        to_send = [n for n in pending if n.read_at is None and user.email and user.is_active
+                   and pref.wants_email(n.kind)]
+        Notification.objects.filter(id__in=[n.id for n in pending]).update(email_pending=False)
+        if not to_send:
+            return 0
+        try:
+            with transaction.atomic():
+                send = EmailSend.objects.create(user_id=user_id, notification_ids=[str(n.id) for n in to_send],
+                                                digest_period=period)
+        except IntegrityError:  # another tick wrote this period's digest meanwhile
+            transaction.set_rollback(True)
+            return 0
+        transaction.on_commit(lambda: email_send_deliver(send_id=send.id))
+    return len(to_send)
+
+
+def _send_notification_email(*, user: Any, notifications: list[Notification], digest: str = "") -> None:
+    """One email in the recipient's language (``user.language``), right-to-left for Urdu;
+    ``digest`` (hourly, daily) says it is that digest."""
     language = email_text.language_of(user)
     chrome = email_text.CHROME[language]
     items = [
@@ -494,9 +584,12 @@ def _send_notification_email(*, user: User, notifications: list[Notification]) -
         "dir": "rtl" if language == "ur" else "ltr", "text": chrome,
         "greeting": chrome["greeting"].format(name=user.full_name),
         "intro": chrome["many"].format(count=len(items)) if len(items) > 1 else chrome["one"],
+        "why": chrome[f"why_{digest}"] if digest else chrome["why"],
         "site_url": links.web_url(""), "settings_url": links.notification_settings_url(),
     }
     what = items[0]["title"] if len(items) == 1 else chrome["subject_many"].format(count=len(items))
+    if digest:
+        what = chrome[f"subject_{digest}"].format(count=len(items))
     subject = f"[HDMS] {what}"
     text = render_to_string("communication/email/notifications.txt", context)
     html = render_to_string("communication/email/notifications.html", context)

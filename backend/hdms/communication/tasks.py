@@ -15,13 +15,13 @@ def message_notify(message_id: str) -> None:
 @app.task(name="communication.notification_create", acks_late=True)
 def notification_create_task(
     *, user_ids: list[str], kind: str, title: str, body: str = "", ticket_id: str | None = None,
-    urgent: bool = False, dedupe_key: str = "", params: dict | None = None,
+    urgent: bool = False, dedupe_key: str = "", params: dict | None = None, actor_id: str | None = None,
 ) -> None:
     if dedupe_key:  # a retry after a crash: skip the users already notified
         done = {str(u) for u in Notification.objects.filter(dedupe_key=dedupe_key).values_list("user_id", flat=True)}
         user_ids = [u for u in user_ids if str(u) not in done]
     services.notification_create(user_ids=user_ids, kind=kind, title=title, body=body, ticket_id=ticket_id,
-                        urgent=urgent, dedupe_key=dedupe_key, params=params)
+                        urgent=urgent, dedupe_key=dedupe_key, params=params, actor_id=actor_id)
 
 
 @app.task(name="communication.notification_email_flush", acks_late=True, autoretry_for=(OSError,),
@@ -38,3 +38,8 @@ def email_send_deliver(send_id: str) -> bool:
 @app.task(name="communication.email_pending_sweep", acks_late=True)
 def email_pending_sweep() -> int:
     return services.notification_email_sweep()
+
+
+@app.task(name="communication.email_digests_send", acks_late=True)
+def email_digests_send() -> int:
+    return services.email_digests_send()

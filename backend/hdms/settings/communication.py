@@ -29,12 +29,22 @@ HDMS_FRONTEND_URL = env.str(
     "HDMS_FRONTEND_URL", default=f"http://127.0.0.1:{env.int('HDMS_WEB_PORT', default=3000)}"
 ).rstrip("/")
 
+# Email digests (DESIGN §8, notification preferences): a person on "hourly" gets at most one mail
+# an hour (at the first tick after each full hour), on "daily" one a day at this hour of the desk's
+# time zone; each carries what arrived before its period began. Urgent ones are emailed at once.
+HDMS_EMAIL_DAILY_DIGEST_HOUR = env.int("HDMS_EMAIL_DAILY_DIGEST_HOUR", default=8)
+
 # Emails a failed flush left pending (SMTP was down past the task's retries) are flushed again by
 # this beat job; an email is retried until SMTP takes it, never dropped.
 HDMS_COMMUNICATION_BEAT_SCHEDULE = {
     "communication-email-pending-sweep": {
         "task": "communication.email_pending_sweep",
         "schedule": env.int("HDMS_EMAIL_SWEEP_SECONDS", default=300),
+        "options": {"queue": "default", "expires": 240},
+    },
+    "communication-email-digests": {
+        "task": "communication.email_digests_send",
+        "schedule": env.int("HDMS_EMAIL_DIGEST_TICK_SECONDS", default=300),
         "options": {"queue": "default", "expires": 240},
     },
 }

@@ -4,8 +4,10 @@ import, the SMS sync and @mentions all use these."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 EMPLOYEE_CODE_MAX = 32
 # Letters, digits, '.', '_' or '-', starting with a letter or digit (so "@code" in a message is
@@ -49,3 +51,18 @@ def employee_code_problem(code: str) -> str | None:
     if not EMPLOYEE_CODE_RE.match(code):
         return EMPLOYEE_CODE_RULE
     return None
+
+
+def account_locked(user: Any, now: datetime | None = None) -> bool:
+    """Whether repeated failed sign-ins have the account locked now (DESIGN §8)."""
+    until = getattr(user, "locked_until", None)
+    return until is not None and until > (now or datetime.now(UTC))
+
+
+def user_allowed_actions(*, viewer: Any, user: Any) -> list[str]:
+    """What ``viewer`` may do to the account ``user`` now, for the client to offer (DESIGN §9):
+    ``unlock`` for an admin while the account is locked."""
+    actions = []
+    if getattr(viewer, "role", None) == "admin" and account_locked(user):
+        actions.append("unlock")
+    return actions

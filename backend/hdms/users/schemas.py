@@ -8,7 +8,15 @@ from pydantic import ConfigDict, EmailStr, StrictBool, StrictInt
 from hdms.core.text import VisibleLine, visible_line_field
 from hdms.users.auth_services import otp_required_by_role, sms_manages_password
 from hdms.users.models import User
-from hdms.users.rules import EMPLOYEE_CODE_MAX, EMPLOYEE_CODE_PATTERN, EMPLOYEE_CODE_RULE, PASSWORD_MAX, PASSWORD_MIN
+from hdms.users.rules import (
+    EMPLOYEE_CODE_MAX,
+    EMPLOYEE_CODE_PATTERN,
+    EMPLOYEE_CODE_RULE,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    account_locked,
+    user_allowed_actions,
+)
 
 
 class StrictIn(Schema):
@@ -63,6 +71,18 @@ class UserOut(Schema):
     locked_until: datetime | None = None
     otp_required: bool = Field(False, description="An admin requires two-factor for the user's role.")
     sms_linked: bool = Field(False, description="Signs in with the School Management System password.")
+    locked: bool = Field(False, description="Locked now by repeated failed sign-ins (until locked_until).")
+    allowed_actions: list[str] = Field(
+        default_factory=list, description="What the caller may do to this account now: unlock.")
+
+    @staticmethod
+    def resolve_locked(obj: object) -> bool:
+        return account_locked(obj)
+
+    @staticmethod
+    def resolve_allowed_actions(obj: object, context: dict | None = None) -> list[str]:
+        request = (context or {}).get("request")
+        return user_allowed_actions(viewer=getattr(request, "auth", None), user=obj)
 
     @staticmethod
     def resolve_otp_required(obj: User) -> bool:

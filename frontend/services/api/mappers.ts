@@ -17,7 +17,7 @@ import {
   type Approval,
   type HistoryEntry,
 } from "@/types/ticket";
-import { ROLES, type User, type Department } from "@/types/user";
+import { ROLES, USER_ACTIONS, type User, type Department } from "@/types/user";
 import type { ChatMessage } from "@/types/chat";
 import type { AppNotification, NotificationPage, NotificationPreferences } from "@/types/notification";
 import type {
@@ -108,6 +108,7 @@ const USER_SPEC: Spec<Schemas["UserOut"]> = {
   department_id: "string|null", department_name: "string|null?", is_approver: "boolean", approver_kind: "string|null",
   is_active: "boolean", otp_enabled: "boolean", language: "string", version: "number", created_at: "string",
   last_login: "string|null", locked_until: "string|null?", otp_required: "boolean", sms_linked: "boolean",
+  locked: "boolean", allowed_actions: "array",
 };
 
 export function toUser(raw: unknown): User {
@@ -127,6 +128,8 @@ export function toUser(raw: unknown): User {
     otp_required: u.otp_required === true,
     sms_linked: u.sms_linked === true,
     locked_until: u.locked_until ?? null,
+    locked: u.locked,
+    allowed_actions: (u.allowed_actions ?? []).map((a, i) => expectOneOf(a, USER_ACTIONS, `UserOut.allowed_actions[${i}]`)),
   };
 }
 

@@ -23,6 +23,12 @@ export async function updateUser(id: string, changes: Partial<User> & { password
   return toUser(data);
 }
 
+/** An admin ends a lockout (DESIGN §8); the server audits it and answers the account. */
+export async function unlockUser(id: string): Promise<User> {
+  const { data } = await api.post<Raw>(`/users/${id}/unlock`);
+  return toUser(data);
+}
+
 export async function deactivateUser(id: string): Promise<void> {
   await api.delete(`/users/${id}`);
 }

@@ -22,12 +22,12 @@ def test_preferences_silence_an_email_kind(smtp_server, make_user, api):
     ticket = make_ticket(requestor=user)
     client = api(user)
     response = client.put("notifications/preferences", {
-        "kinds": {"ticket.status": {"in_app": True, "email": False}}, "digest": "daily", "mute_own_actions": False})
+        "kinds": {"ticket.status": {"in_app": True, "email": False}}, "digest": "off", "mute_own_actions": False})
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["kinds"]["ticket.status"] == {"in_app": True, "email": False}
     assert body["kinds"]["ticket.assigned"] == {"in_app": True, "email": True}
-    assert body["digest"] == "daily" and body["mute_own_actions"] is False
+    assert body["digest"] == "off" and body["mute_own_actions"] is False
     notification_create(user_ids=[user.id], kind="ticket.status", title="T is postponed", ticket_id=ticket.id)
     notification_email_flush(user_id=str(user.id))
     assert [m for m in smtp_server.messages if m["to"] == [user.email]] == []

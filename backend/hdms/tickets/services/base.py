@@ -176,9 +176,10 @@ def notification_params(ticket: Ticket | None, extra: dict[str, Any] | None = No
 
 def notify(*, user_ids: Iterable[object], kind: Kind, title: str, body: str = "", ticket: Ticket | None = None,
            urgent: bool = False, actor: User | None = None, params: dict[str, Any] | None = None) -> None:
-    """Ask the communication service for a notification (after commit); the actor is left out."""
+    """Ask the communication service for a notification (after commit). The actor is named: their
+    own action notifies them only if they turned "mute my own actions" off (DESIGN §8)."""
     actor_id = str(actor.id) if actor is not None else None
-    recipients = [uid for uid in dict.fromkeys(str(u) for u in user_ids if u) if uid != actor_id]
+    recipients = list(dict.fromkeys(str(u) for u in user_ids if u))
     if not recipients:
         return
     publish_on_commit("notification.requested", user_ids=recipients, kind=kind, title=title, body=body,

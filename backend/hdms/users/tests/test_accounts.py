@@ -59,10 +59,18 @@ def test_failures_from_many_addresses_lock_the_account_and_an_admin_unlocks_it(m
     first_wait = int(locked["Retry-After"])
     assert 1 <= first_wait <= 60
     assert AuditEntry.objects.filter(action="auth.locked", object_id=str(user.id)).count() == 1
+    # The server says the account is locked, and who may unlock it (DESIGN §9): an admin, not a moderator.
+    shown = api(admin).get(f"users/{user.id}").json()
+    assert shown["locked"] is True and shown["allowed_actions"] == ["unlock"]
+    listed = next(u for u in api(admin).get("users", {"q": "lock1"}).json()["items"] if u["id"] == str(user.id))
+    assert listed["locked"] is True and listed["allowed_actions"] == ["unlock"]
+    seen_by_moderator = api(make_user(role="moderator")).get(f"users/{user.id}").json()
+    assert seen_by_moderator["locked"] is True and seen_by_moderator["allowed_actions"] == []
     # Not an admin: 403; an admin unlocks, audited; the right password works again.
     assert api(make_user()).post(f"users/{user.id}/unlock").status_code == 403
     response = api(admin).post(f"users/{user.id}/unlock")
     assert response.status_code == 200 and response.json()["locked_until"] is None
+    assert response.json()["locked"] is False and response.json()["allowed_actions"] == []
     assert AuditEntry.objects.filter(action="user.unlock", object_id=str(user.id), actor_id=admin.id).exists()
     assert login("lock1", ip="10.2.0.1").status_code == 200
 

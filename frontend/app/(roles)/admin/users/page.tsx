@@ -12,12 +12,13 @@ import { Table, THead, TBody, TR, TH, TD } from "@/components/ui/table";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState, InlineError } from "@/components/common/States";
 import { UserFormModal } from "@/components/admin/UserFormModal";
-import { useDeactivateUser, useImportUsers, useUsers } from "@/hooks/useAdmin";
+import { useDeactivateUser, useImportUsers, useUnlockUser, useUsers } from "@/hooks/useAdmin";
 import { useDepartmentNames } from "@/hooks/useDepartmentNames";
 import { useI18n } from "@/hooks/useI18n";
 import { ROLES, type User } from "@/types/user";
 import type { Locale } from "@/lib/i18n";
 import { fieldErrorText } from "@/lib/serverText";
+import { formatDateTime } from "@/lib/helpers";
 
 /**
  * An import row's problems ("role: 'x' is not one of ...; full_name: required"): English as the
@@ -43,6 +44,7 @@ export default function UsersPage() {
   const [role, setRole] = useState("");
   const users = useUsers({ q: q || undefined, role: role || undefined });
   const deactivate = useDeactivateUser();
+  const unlock = useUnlockUser();
   const importUsers = useImportUsers();
   const departmentName = useDepartmentNames();
   const [editing, setEditing] = useState<User | null>(null);
@@ -94,6 +96,7 @@ export default function UsersPage() {
         </div>
       </div>
       <InlineError error={importUsers.error} />
+      <InlineError error={unlock.error} />
       {importUsers.data && (
         <Card>
           <CardHeader>
@@ -155,6 +158,12 @@ export default function UsersPage() {
                 <TD>
                   {u.full_name}
                   {!u.is_active && <Badge variant="outline" className="ms-2">{t("admin.inactive")}</Badge>}
+                  {u.locked && (
+                    <Badge variant="destructive" className="ms-2" data-testid="user-locked">
+                      {t("admin.locked")}
+                      {u.locked_until ? ` · ${t("admin.lockedUntil").replace("{time}", formatDateTime(u.locked_until, locale))}` : ""}
+                    </Badge>
+                  )}
                 </TD>
                 <TD>
                   {t(`role.${u.role}`)}
@@ -165,6 +174,11 @@ export default function UsersPage() {
                   <Button size="sm" variant="outline" onClick={() => { setEditing(u); setFormOpen(true); }}>
                     {t("common.edit")}
                   </Button>
+                  {u.allowed_actions?.includes("unlock") && (
+                    <Button size="sm" variant="outline" data-testid="user-unlock" disabled={unlock.isPending} onClick={() => unlock.mutate(u.id)}>
+                      {t("admin.unlock")}
+                    </Button>
+                  )}
                   {u.is_active && (
                     <Button size="sm" variant="destructive" disabled={deactivate.isPending} onClick={() => deactivate.mutate(u.id)}>
                       {t("admin.deactivate")}
