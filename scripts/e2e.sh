@@ -8,6 +8,8 @@ set -m  # each background job in its own process group: stopping one stops its c
 root="$(cd "$(dirname "$0")/.." && pwd)"
 api_port="${E2E_API_PORT:-18700}"
 web_port="${E2E_WEB_PORT:-18730}"
+# The demo SMS bridge (scripts/run.sh, HDMS_DEMO_SMS): SMS sign-in and the sync work for real.
+sms_port="${E2E_SMS_PORT:-$((api_port + 5))}"
 data_dir="$(mktemp -d /tmp/hdms-e2e.XXXXXX)"
 log_dir="${E2E_LOG_DIR:-$data_dir}"
 
@@ -42,6 +44,9 @@ wait_for() {
   # Emails land as files, so a test can open the links they carry.
   export HDMS_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
   export HDMS_EMAIL_FILE_PATH="$data_dir/mail"
+  # As `HDMS_DEMO_SMS=true make run`: the demo SMS bridge with its employees (t101-t105), SMS
+  # sign-in on, one sync at start; the accounts spec reads a real sync report and signs in through it.
+  export HDMS_DEMO_SMS=true HDMS_DEMO_SMS_PORT="$sms_port"
   exec "$root/scripts/run.sh" > "$log_dir/desk.log" 2>&1
 ) &
 pids+=($!)
@@ -51,4 +56,5 @@ wait_for "http://127.0.0.1:$web_port/api/v1/health" "the API through the web app
 wait_for "http://127.0.0.1:$web_port/login" "the web app"
 
 E2E_WEB_ORIGIN="http://127.0.0.1:$web_port" E2E_MAIL_DIR="$data_dir/mail" \
+  E2E_SMS_URL="http://127.0.0.1:$sms_port/api" E2E_SMS_TOKEN=demo-sms-token \
   bash "$root/frontend/e2e/run.sh" "$@"

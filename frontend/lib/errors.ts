@@ -6,15 +6,24 @@ export class ApiError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly fieldErrors: unknown;
+  /** Seconds the server asks the client to wait (`retry_after` in the body, or `Retry-After`). */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, code: string, detail: string, fieldErrors?: unknown) {
+  constructor(status: number, code: string, detail: string, fieldErrors?: unknown, retryAfter: number | null = null) {
     super(detail);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.fieldErrors = fieldErrors;
+    this.retryAfter = retryAfter;
   }
+}
+
+function retryAfterFrom(data: unknown, header: unknown): number | null {
+  const body = data && typeof data === "object" ? (data as Record<string, unknown>).retry_after : undefined;
+  const value = typeof body === "number" ? body : Number(header);
+  return Number.isFinite(value) && value > 0 ? value : null;
 }
 
 function detailFrom(data: unknown): { detail?: string; code?: string; errors?: unknown } {
@@ -48,9 +57,10 @@ export function toApiError(error: unknown): ApiError {
     if (!error.response) {
       return new ApiError(0, "network_error", "The server could not be reached. Check your connection and try again.");
     }
-    const { status, data } = error.response;
+    const { status, data, headers } = error.response;
     const { detail, code, errors } = detailFrom(data);
-    return new ApiError(status, code ?? `http_${status}`, detail ?? error.message ?? `Request failed (${status})`, errors);
+    const retryAfter = retryAfterFrom(data, headers?.["retry-after"]);
+    return new ApiError(status, code ?? `http_${status}`, detail ?? error.message ?? `Request failed (${status})`, errors, retryAfter);
   }
   if (error instanceof Error) return new ApiError(0, "client_error", error.message);
   return new ApiError(0, "client_error", String(error));

@@ -1,16 +1,69 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { expect, request, test, type Page } from "@playwright/test";
+import { expect, request, test, type Browser, type Page } from "@playwright/test";
 import { apiAs, API, PASSWORD, shot, signIn } from "./helpers";
 
 /**
  * Accounts (issue 14): a person changes their password, turns on two-step sign-in with an emailed
  * code, signs out another device and changes a notification preference; an admin runs an SMS sync
- * dry run and reads its report. In English and Urdu; screenshots by role, flow and language.
+ * dry run against the demo SMS bridge and reads its report (created, updated, refused rows); the
+ * sign-in page says when a locked account may retry (an admin unlocks it from the users page) and
+ * that the SMS is down; an SMS-linked employee signs in with the SMS password. In English and
+ * Urdu; screenshots by role, flow and language.
  */
 
 const MAIL_DIR = process.env.E2E_MAIL_DIR || "";
+// The demo SMS bridge the e2e desk runs (scripts/e2e.sh): t101-t105, SMS password sms-demo-pass.
+const SMS_URL = process.env.E2E_SMS_URL || "";
+const SMS_TOKEN = process.env.E2E_SMS_TOKEN || "";
+const SMS_PASSWORD = "sms-demo-pass";
+
+const TEXT = {
+  en: {
+    created: "Created", updated: "Updated", refused: "Refused",
+    smsDown: "cannot check your password right now", retryAfter: "You can try again after", locked: "Locked", unlock: "Unlock",
+  },
+  ur: {
+    created: "بنائے گئے", updated: "تازہ کیے گئے", refused: "مسترد",
+    smsDown: "اسکول مینجمنٹ سسٹم اس وقت آپ کا پاس ورڈ جانچ نہیں سکتا", retryAfter: "کے بعد دوبارہ کوشش کر سکتے ہیں",
+    locked: "مقفل", unlock: "اکاؤنٹ کھولیں",
+  },
+} as const;
+
+/** Switch the demo SMS bridge's outage on or off (its control call, same bearer token). */
+async function smsOutage(down: boolean) {
+  expect(SMS_URL, "scripts/e2e.sh runs the desk with the demo SMS bridge (E2E_SMS_URL)").not.toBe("");
+  const context = await request.newContext();
+  const res = await context.post(`${SMS_URL}/_control/outage`, {
+    data: { down }, headers: { Authorization: `Bearer ${SMS_TOKEN}` },
+  });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  await context.dispose();
+}
+
+/** "HH:MM" in the desk's time zone, as the web app writes times. */
+function deskTime(ms: number): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Karachi", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(ms);
+}
+
+async function signInPage(browser: Browser, locale: "en" | "ur"): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto("/login");
+  await useLanguage(page, locale);
+  return page;
+}
+
+/** Fill and send the sign-in form (by field ids: the labels are in the page's language). */
+async function submitSignIn(page: Page, code: string, password: string) {
+  await page.locator("#employee_code").fill(code);
+  await page.locator("#password").fill(password);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/login") && r.request().method() === "POST"),
+    page.locator("form button[type=submit]").click(),
+  ]);
+  return response;
+}
 
 function codesMailedTo(to: string): string[] {
   if (!MAIL_DIR || !fs.existsSync(MAIL_DIR)) return [];
@@ -100,11 +153,103 @@ for (const locale of ["en", "ur"] as const) {
     await useLanguage(page, locale);
     await page.goto("/admin/users/sms-sync");
     const runs = page.getByTestId("sync-run");
+    // The sync `make run` did at start (the demo bridge's first listing) is there.
+    await expect(runs.first()).toBeVisible();
     const count = await runs.count();
-    await page.getByRole("button").filter({ hasText: locale === "en" ? "Dry run" : "آزمائشی رن" }).first().click();
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/v1/users/sync") && r.request().method() === "POST"),
+      page.getByRole("button").filter({ hasText: locale === "en" ? "Dry run" : "آزمائشی رن" }).first().click(),
+    ]);
+    expect(answer.status(), await answer.text()).toBe(200);
     await expect(runs).toHaveCount(count + 1);
     await runs.first().getByRole("button").click();
-    await expect(page.getByTestId("sync-report")).toBeVisible();
+    const report = page.getByTestId("sync-report");
+    await expect(report).toBeVisible();
+    // The SMS moved on since the first sync: a new hire, a changed email; LIB is no desk department.
+    const row = (outcome: string) => report.locator(`[data-testid=sync-row][data-outcome=${outcome}]`);
+    await expect(row("created")).toHaveCount(1);
+    await expect(row("created")).toContainText("t105");
+    await expect(row("created")).toContainText(TEXT[locale].created);
+    await expect(row("updated")).toContainText("t102");
+    await expect(row("updated")).toContainText("email");
+    await expect(row("updated")).toContainText(TEXT[locale].updated);
+    await expect(row("refused")).toContainText("t104");
+    await expect(row("refused")).toContainText("LIB");
+    await expect(row("refused")).toContainText(TEXT[locale].refused);
     await shot(page, `admin-sms-sync-dry-run-${locale}`);
+    // A dry run changed nothing: the new hire has no account yet.
+    const admin = await apiAs("admin1");
+    const found = await (await admin.api.get(`${API}/api/v1/users?q=t105`)).json();
+    expect(found.items).toEqual([]);
+    await admin.api.dispose();
+  });
+
+  test(`the sign-in page says when a locked account may retry and an admin unlocks it (${locale})`, async ({ browser }) => {
+    const code = await freshUser(`lk${locale}`);
+    // Five failed sign-ins of the account (the threshold) lock it.
+    const anon = await request.newContext();
+    for (let i = 0; i < 5; i++) {
+      await anon.post(`${API}/api/v1/auth/login`, { data: { employee_code: code, password: "not-the-password" } });
+    }
+    await anon.dispose();
+
+    const page = await signInPage(browser, locale);
+    const response = await submitSignIn(page, code, PASSWORD);
+    expect(response.status()).toBe(429);
+    const body = await response.json();
+    expect(body.code).toBe("account_locked");
+    // When to retry: the server's retry_after, as a time of day in the page's language.
+    const at = Date.now();
+    const expected = [-1, 0, 1].map((m) => deskTime(at + body.retry_after * 1000 + m * 60_000));
+    const until = page.getByTestId("locked-until");
+    await expect(until).toContainText(TEXT[locale].retryAfter);
+    const shown = (await until.textContent()) ?? "";
+    expect(expected.some((time) => shown.includes(time)), `${shown} names one of ${expected.join(", ")}`).toBe(true);
+    await expect(page.locator("form [role=alert]")).toBeVisible();
+    await shot(page, `sign-in-locked-${locale}`);
+
+    // An admin sees the lock on the users page, and the Unlock the server offers.
+    const admin = await signIn(browser, "admin1");
+    await useLanguage(admin, locale);
+    await admin.goto("/admin/users");
+    await admin.locator("#users-q").fill(code);
+    const line = admin.getByTestId("users-table").locator("tr", { hasText: code });
+    await expect(line.getByTestId("user-locked")).toContainText(TEXT[locale].locked);
+    const unlocked = admin.waitForResponse((r) => r.url().includes("/unlock") && r.request().method() === "POST");
+    await line.getByTestId("user-unlock").click();
+    expect((await unlocked).status()).toBe(200);
+    await expect(line.getByTestId("user-locked")).toHaveCount(0);
+    await expect(line.getByTestId("user-unlock")).toHaveCount(0);
+    await shot(admin, `admin-user-unlocked-${locale}`);
+    // Audited.
+    const adminApi = await apiAs("admin1");
+    const person = (await (await adminApi.api.get(`${API}/api/v1/users?q=${code}`)).json()).items[0];
+    const audit = await (await adminApi.api.get(`${API}/api/v1/audit?action=user.unlock&object_id=${person.id}`)).json();
+    expect(audit.items.length).toBe(1);
+    await adminApi.api.dispose();
+
+    // The person signs in again.
+    const again = await submitSignIn(page, code, PASSWORD);
+    expect(again.status()).toBe(200);
+    await page.waitForURL(/\/requestor\/dashboard$/);
+  });
+
+  test(`an SMS employee signs in with the SMS password, and the sign-in page says when the SMS is down (${locale})`, async ({ browser }) => {
+    const page = await signInPage(browser, locale);
+    await smsOutage(true);
+    try {
+      const response = await submitSignIn(page, "t101", SMS_PASSWORD);
+      expect(response.status()).toBe(503);
+      expect((await response.json()).code).toBe("service_unavailable");
+      await expect(page.getByTestId("sign-in-help")).toContainText(TEXT[locale].smsDown);
+      await expect(page.locator("form [role=alert]")).toBeVisible();
+      await shot(page, `sign-in-sms-down-${locale}`);
+    } finally {
+      await smsOutage(false);
+    }
+    // The SMS back: the same employee signs in with the password the SMS checks.
+    const response = await submitSignIn(page, "t101", SMS_PASSWORD);
+    expect(response.status(), await response.text()).toBe(200);
+    await page.waitForURL(/\/requestor\/dashboard$/);
   });
 }

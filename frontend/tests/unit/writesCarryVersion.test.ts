@@ -14,7 +14,8 @@ vi.mock("@/services/api/axiosClient", () => {
     if (url.startsWith("/users")) {
       return { id: "x", employee_code: "e1", full_name: "E", email: "", phone: "", role: "requestor", department_id: null,
         is_approver: false, approver_kind: null, is_active: true, otp_enabled: false, language: "en", version: 2,
-        created_at: "2026-12-01T10:00:00Z", last_login: null, otp_required: false, sms_linked: false };
+        created_at: "2026-12-01T10:00:00Z", last_login: null, otp_required: false, sms_linked: false,
+        locked: false, allowed_actions: [] };
     }
     return ticketPayload({ id: "x" });
   };

@@ -28,6 +28,12 @@ class SmsState:
     next_url_override: str | None = None  # answer page 1 with this "next" link instead
     requests: list[dict[str, Any]] = field(default_factory=list)
     passwords: dict[str, str] = field(default_factory=dict)  # employee code -> SMS password (verify)
+    # The demo's SMS moves on: from the second listing on, these employees are listed instead.
+    later_employees: list[dict[str, Any]] | None = None
+    listings: int = 0  # page-1 requests answered
+    # An outage (every bridge call answers 503), switched by POST /api/_control/outage {"down"}
+    # with the bearer token: how the browser test and the demo show the SMS down.
+    down: bool = False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -61,7 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != "/api/employees":
             self._send(404, b'{"detail": "not found"}')
             return
-        if fail_now:
+        if fail_now or state.down:
             self._send(503, b'{"detail": "busy"}')
             return
         try:
@@ -69,6 +75,11 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, b'{"detail": "bad page"}')
             return
+        if page == 1:
+            with self.server.lock:
+                state.listings += 1
+                if state.listings == 2 and state.later_employees is not None:
+                    state.employees = state.later_employees
         if page in state.broken_pages:
             self._send(500, b"<html>Internal Server Error</html>", "text/html")
             return
@@ -97,6 +108,17 @@ class _Handler(BaseHTTPRequestHandler):
                                    "authorization": self.headers.get("Authorization")})
         if self.headers.get("Authorization") != f"Bearer {state.token}":
             self._send(401, b'{"detail": "bad token"}')
+            return
+        if url.path == "/api/_control/outage":
+            try:
+                state.down = bool(json.loads(raw or b"{}")["down"])
+            except (ValueError, KeyError, TypeError):
+                self._send(400, b'{"detail": "down (true or false) required"}')
+                return
+            self._send(200, json.dumps({"down": state.down}).encode())
+            return
+        if state.down:
+            self._send(503, b'{"detail": "busy"}')
             return
         if url.path != "/api/employees/verify":
             self._send(404, b'{"detail": "not found"}')

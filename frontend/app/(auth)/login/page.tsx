@@ -12,14 +12,23 @@ import { useSignIn } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { loginSchema, otpSchema, type LoginValues, type OtpValues } from "@/lib/validation";
 import { toApiError } from "@/lib/errors";
+import { formatDateTime } from "@/lib/helpers";
 
 /** What the sign-in page adds for a locked account or an SMS that cannot check the password (DESIGN §8). */
-function SignInHelp({ error }: { error: unknown }) {
-  const { t } = useI18n();
+function SignInHelp({ error, at }: { error: unknown; at: number }) {
+  const { t, locale } = useI18n();
   if (!error) return null;
-  const code = toApiError(error).code;
+  const { code, retryAfter } = toApiError(error);
   const key = code === "account_locked" ? "auth.lockedHelp" : code === "service_unavailable" ? "auth.smsDown" : null;
-  return key ? <p className="text-sm text-muted-foreground" data-testid="sign-in-help">{t(key)}</p> : null;
+  if (!key) return null;
+  // When to retry is the server's answer (retry_after seconds from the failed attempt), shown as a time.
+  const until = code === "account_locked" && retryAfter ? new Date(at + retryAfter * 1000).toISOString() : null;
+  return (
+    <p className="text-sm text-muted-foreground" data-testid="sign-in-help">
+      {until && <span data-testid="locked-until">{t("auth.lockedUntil").replace("{time}", formatDateTime(until, locale))} </span>}
+      {t(key)}
+    </p>
+  );
 }
 
 export default function LoginPage() {
@@ -54,7 +63,7 @@ export default function LoginPage() {
               <Input type="password" autoComplete="current-password" {...loginForm.register("password")} />
             </Field>
             <InlineError error={login.error} />
-            <SignInHelp error={login.error} />
+            <SignInHelp error={login.error} at={login.submittedAt} />
             <Button type="submit" disabled={login.isPending}>
               {t("auth.signIn")}
             </Button>

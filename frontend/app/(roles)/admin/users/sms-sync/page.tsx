@@ -60,7 +60,7 @@ export default function SmsSyncPage() {
             {open.rows.length === 0 ? <p>{t("sync.noRows")}</p> : (
               <ul className="mt-2 grid gap-1">
                 {open.rows.map((row, i) => (
-                  <li key={`${row.sms_id}-${i}`}>
+                  <li key={`${row.sms_id}-${i}`} data-testid="sync-row" data-outcome={row.outcome}>
                     <strong>{t(`sync.${row.outcome}`)}</strong> · <bdi>{row.employee_code}</bdi>{row.reason ? <> · <bdi dir="auto">{row.reason}</bdi></> : null}
                   </li>
                 ))}
