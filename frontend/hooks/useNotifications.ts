@@ -49,6 +49,15 @@ export function useUpdateNotificationPreferences() {
   });
 }
 
+export function usePutNotificationPreferences() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Pick<NotificationPreferences, "kinds" | "digest" | "mute_own_actions">) =>
+      notificationService.putNotificationPreferences(body),
+    onSuccess: (prefs) => queryClient.setQueryData(queryKeys.notificationPreferences, prefs),
+  });
+}
+
 /** The user's own notification stream: toasts, badge count, and fresher ticket lists. */
 export function useNotificationStream(enabled: boolean) {
   const queryClient = useQueryClient();

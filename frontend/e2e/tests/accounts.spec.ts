@@ -145,6 +145,19 @@ for (const locale of ["en", "ur"] as const) {
     expect((await saved).ok()).toBeTruthy();
     await page.reload();
     await expect(page.getByTestId("notification-kinds").locator("input[type=checkbox]").first()).toBeChecked({ checked: !wasChecked });
+    // A daily digest, and own changes no longer muted (on by default): kept after a reload.
+    await expect(page.locator("#mute_own_actions")).toBeChecked();
+    await expect(page.locator("#digest")).toHaveValue("off");
+    let put = page.waitForResponse((r) => r.url().includes("/notifications/preferences") && r.request().method() === "PUT");
+    await page.locator("#digest").selectOption("daily");
+    expect((await put).ok()).toBeTruthy();
+    put = page.waitForResponse((r) => r.url().includes("/notifications/preferences") && r.request().method() === "PUT");
+    await page.locator("#mute_own_actions").click();  // a controlled box: it changes when the server answers
+    expect((await put).ok()).toBeTruthy();
+    await expect(page.locator("#mute_own_actions")).not.toBeChecked();
+    await page.reload();
+    await expect(page.locator("#digest")).toHaveValue("daily");
+    await expect(page.locator("#mute_own_actions")).not.toBeChecked();
     await shot(page, `requestor-account-preferences-${locale}`);
   });
 

@@ -26,3 +26,11 @@ export async function updateNotificationPreferences(
   const { data } = await api.patch("/notifications/preferences", change);
   return toNotificationPreferences(data);
 }
+
+/** DESIGN §8's whole shape (PUT): per kind in the app and by email, the digest, own changes muted. */
+export async function putNotificationPreferences(
+  body: Pick<NotificationPreferences, "kinds" | "digest" | "mute_own_actions">,
+): Promise<NotificationPreferences> {
+  const { data } = await api.put("/notifications/preferences", body);
+  return toNotificationPreferences(data);
+}
