@@ -7,13 +7,14 @@ import { Input } from "@/components/ui/input";
 import { Field } from "@/components/ui/field";
 import { InlineError } from "@/components/common/States";
 import { useI18n } from "@/hooks/useI18n";
+import { formatDateTime } from "@/lib/helpers";
 import {
   changePassword, fetchMe, listSessions, otpConfirm, otpDisable, otpEnable, revokeOtherSessions, revokeSession,
 } from "@/services/api/authService";
 
 /** The profile's account section (DESIGN §8): change password, two-factor on/off, signed-in devices. */
 export function AccountSecurity() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const queryClient = useQueryClient();
   const me = useQuery({ queryKey: ["auth", "me", "security"], queryFn: fetchMe });
   const sessions = useQuery({ queryKey: ["auth", "sessions"], queryFn: listSessions });
@@ -104,7 +105,7 @@ export function AccountSecurity() {
               <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 rounded-md border p-2">
                 <span>
                   <bdi>{s.user_agent || "—"}</bdi> · <bdi>{s.ip || "—"}</bdi> · {t("profile.lastUsed")}{" "}
-                  {new Date(s.last_used_at).toLocaleString()}
+                  {formatDateTime(s.last_used_at, locale)}
                   {s.current ? <strong> · {t("profile.thisDevice")}</strong> : null}
                 </span>
                 {!s.current ? (

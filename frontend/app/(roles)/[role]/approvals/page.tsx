@@ -13,7 +13,7 @@ import { useApprovals, useDecideApproval } from "@/hooks/useApprovals";
 import { useSession } from "@/hooks/useAuth";
 import { useI18n } from "@/hooks/useI18n";
 import { routes } from "@/config/routes";
-import { formatMoney, formatNumber } from "@/lib/helpers";
+import { formatMoney } from "@/lib/helpers";
 
 export default function ApprovalsPage() {
   const { t, locale } = useI18n();
@@ -54,7 +54,7 @@ export default function ApprovalsPage() {
                     </p>
                     {a.ticket?.amount && (
                       <p className="text-lg font-semibold" data-testid="approval-amount">
-                        PKR {formatNumber(Number(a.ticket.amount), locale, 2)}
+                        {formatMoney(a.ticket.amount, locale)}
                       </p>
                     )}
                     <p className="text-sm text-muted-foreground">
