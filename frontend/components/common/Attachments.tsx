@@ -191,7 +191,7 @@ export function AttachmentList({ ticketId, canUpload }: { ticketId: string; canU
         <div className="space-y-2">
           <FilePicker files={uploads.files} onChange={uploads.setFiles} disabled={uploads.uploading} />
           {uploads.files.some((f) => !f.done) && (
-            <Button size="sm" onClick={() => void uploads.run(ticketId)} disabled={uploads.uploading}>
+            <Button size="sm" onClick={() => void uploads.run(ticketId)} disabled={uploads.uploading} data-testid="upload-files">
               {t("ticket.addFiles")}
             </Button>
           )}

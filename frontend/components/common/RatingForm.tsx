@@ -9,10 +9,11 @@ import { useTicketAction } from "@/hooks/useTicketActions";
 import { useI18n } from "@/hooks/useI18n";
 import { ratingSchema, type RatingValues } from "@/lib/validation";
 import { cn } from "@/lib/utils";
+import { formMessage } from "@/lib/serverText";
 import type { Ticket } from "@/types/ticket";
 
 export function RatingForm({ ticket }: { ticket: Ticket }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const action = useTicketAction(ticket);
   const form = useForm<RatingValues>({ resolver: zodResolver(ratingSchema) as never, defaultValues: { score: 0, comment: "" } });
   const score = form.watch("score");
@@ -37,7 +38,7 @@ export function RatingForm({ ticket }: { ticket: Ticket }) {
         </div>
         {form.formState.errors.score && (
           <p role="alert" className="mt-1 text-xs text-destructive">
-            {form.formState.errors.score.message}
+            {formMessage(locale, form.formState.errors.score.message ?? "")}
           </p>
         )}
       </fieldset>

@@ -58,7 +58,7 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
       </div>
       {!!hidden.data && (
         <p className="rounded-md bg-muted px-3 py-2 text-sm text-muted-foreground" data-testid="chat-hidden-before-join">
-          {t("chat.hiddenBeforeJoin").replace("{count}", String(hidden.data))}
+          {hiddenText(t, hidden.data)}
         </p>
       )}
       {room.isLoading ? (
@@ -132,4 +132,9 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
       )}
     </section>
   );
+}
+
+/** Why the chat starts where it does for a new participant: how many earlier messages it hides. */
+export function hiddenText(t: (key: string) => string, count: number): string {
+  return count === 1 ? t("chat.hiddenBeforeJoinOne") : t("chat.hiddenBeforeJoin").replace("{count}", String(count));
 }

@@ -1,12 +1,13 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectNoContractErrors, selectMatching, signIn, status, ticketIdFromUrl } from "./helpers";
 import { Desk, LANGS, setLang, stampOf, visit, type Lang } from "./roles";
 
 /**
  * The per-role browser suites of issue 13: each role walks its flows in English and Urdu (the
- * requestor and moderator also at phone width, in Urdu), one screenshot per page visited
- * (screenshots/<role>-<flow>-<language>.png) and axe-core on each. Data a flow does not test is made
- * through the API; every test uses its own tickets.
+ * requestor and moderator also at phone width, in both languages), one screenshot per page visited
+ * (screenshots/<role>-<flow>-<language>[-phone].png) and axe-core on each. Data a flow does not test
+ * is made through the API; every test uses its own tickets. A dialog closed gives focus back to the
+ * button that opened it.
  */
 const PHONE = { width: 390, height: 844 };
 const WIDTHS = [
@@ -34,9 +35,14 @@ async function act(page: Page, action: string) {
 
 const dialog = (page: Page) => page.getByRole("dialog");
 
+/** Focus is back on the button that opened the dialog just closed (document.activeElement). */
+async function expectFocusOn(opener: Locator) {
+  await expect(opener).toBeFocused();
+  expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
+}
+
 for (const lang of LANGS) {
-  // Phone width once, in Urdu (right to left at 390 px is the harder layout).
-  for (const { tag, phone } of WIDTHS.filter((w) => !w.phone || lang === "ur")) {
+  for (const { tag, phone } of WIDTHS) {
     const l: string = `${lang}${tag}`;
 
     test(`requestor files, drafts, withdraws, chats, confirms, reopens and rates (${l})`, async ({ browser }) => {
@@ -142,6 +148,11 @@ for (const lang of LANGS) {
       await mod.goto(`/moderator/review/${splitMe.id}`);
       await act(mod, "split");
       const split = mod.getByTestId("split-modal");
+      await expect(split).toBeVisible();
+      await mod.keyboard.press("Escape");
+      await expect(split).toBeHidden();
+      await expectFocusOn(mod.locator('[data-action="split"]'));
+      await act(mod, "split");
       await selectMatching(split.locator("#split-department-0"), /^(IT|Information|آئی ٹی)/i);
       await selectMatching(split.locator("#split-assignee-0"), /\(it1\)/);
       await selectMatching(split.locator("#split-department-1"), /^(Mainten|مرمت|دیکھ)/i);
@@ -159,6 +170,7 @@ for (const lang of LANGS) {
       await expect(mod.getByTestId("confirm-warning")).toBeVisible();
       await mod.getByTestId("confirm-dialog").locator('button[type="button"]').filter({ hasNotText: /^$/ }).first().click();
       await expect(mod.getByTestId("confirm-dialog")).toBeHidden();
+      await expectFocusOn(mod.locator('[data-action="request_approval"]'));
       await expect(status(mod)).toHaveAttribute("data-status", "submitted");
       await mod.goto(`/moderator/review/${approveMe.id}`);
       await act(mod, "request_approval");
@@ -225,6 +237,10 @@ for (const lang of LANGS) {
       await chat.locator("textarea").press("Enter");
       await expect(it1.getByTestId("chat-messages")).toContainText(`Socket ordered ${stamp}`);
       await act(it1, "resolve");
+      await it1.getByTestId("confirm-dialog").getByRole("button", { name: lang === "ur" ? "بند کریں" : "Close", exact: true }).click();
+      await expect(it1.getByTestId("confirm-dialog")).toBeHidden();
+      await expectFocusOn(it1.locator('[data-action="resolve"]'));
+      await act(it1, "resolve");
       await it1.getByTestId("confirm-dialog").locator("textarea").fill(`New socket fitted ${stamp}`);
       await visit(it1, "assignee", "resolve-dialog", l);
       await it1.getByTestId("confirm-action").click();
@@ -250,6 +266,11 @@ for (const lang of LANGS) {
       const noItem = list.locator("li").filter({ hasText: String(no.number) });
       await expect(yesItem).toBeVisible();
       await visit(fin, "approver", "approvals", l);
+      await yesItem.locator("button").first().click();
+      await expect(fin.getByTestId("confirm-dialog")).toBeVisible();
+      await fin.keyboard.press("Escape");
+      await expect(fin.getByTestId("confirm-dialog")).toBeHidden();
+      await expectFocusOn(yesItem.locator("button").first());
       await yesItem.locator("button").first().click();
       await expect(fin.getByTestId("confirm-dialog")).toContainText("45,000");
       await visit(fin, "approver", "approve-confirm", l);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { actionBarItems } from "@/components/common/ActionButtons";
 import { ageText } from "@/components/common/TicketTable";
+import { hiddenText } from "@/components/common/TicketChat";
 import { en, translate } from "@/lib/i18n";
 
 describe("issue 13 web details", () => {
@@ -21,5 +22,13 @@ describe("issue 13 web details", () => {
     const keys = Object.keys(en).filter((k) => /^(confirm|list|conflict|split|toast|chat\.hidden)/.test(k));
     expect(keys.length).toBeGreaterThan(15);
     for (const key of keys) expect(translate("ur", key), key).not.toBe(translate("en", key));
+  });
+
+  it("tells a new participant how many earlier messages are hidden and why, one or many", () => {
+    const en1 = hiddenText((k) => translate("en", k), 1);
+    expect(en1).toBe("1 earlier message is hidden: you see the chat from when you joined this ticket.");
+    expect(hiddenText((k) => translate("en", k), 3)).toMatch(/^3 earlier messages are hidden: .*joined/);
+    expect(hiddenText((k) => translate("ur", k), 1)).toContain("1 پیغام");
+    expect(hiddenText((k) => translate("ur", k), 3)).toContain("3 پیغامات");
   });
 });
