@@ -7,6 +7,7 @@ import * as analyticsService from "@/services/api/analyticsService";
 import { queryKeys } from "@/services/api/queryKeys";
 import type { User } from "@/types/user";
 import { translate } from "@/lib/i18n";
+import { savedText } from "@/lib/serverText";
 import { useUiStore } from "@/store/uiStore";
 import type { AnalyticsRange, AuditFilters } from "@/types/analytics";
 import { useRangeOfPage } from "@/hooks/useAnalyticsRange";
@@ -26,7 +27,7 @@ export function useSaveUser() {
     mutationFn: ({ id, ...values }: Partial<User> & { id?: string; password?: string }) =>
       id ? userService.updateUser(id, values) : userService.createUser(values),
     onSuccess: (user) => {
-      toast.success(user.full_name);
+      toast.success(savedText(user.full_name));
       void queryClient.invalidateQueries({ queryKey: queryKeys.usersAll });
     },
   });

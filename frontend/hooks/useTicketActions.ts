@@ -1,5 +1,5 @@
 "use client";
-import { errorMessage, ticketSavedText } from "@/lib/serverText";
+import { errorMessage, savedText, ticketSavedText } from "@/lib/serverText";
 import { translate } from "@/lib/i18n";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
@@ -67,7 +67,7 @@ export function useUpdateTicket(ticketId: string) {
       ticketService.updateTicket(ticketId, changes),
     onSuccess: (updated) => {
       saved(updated);
-      toast.success(updated.number);
+      toast.success(savedText(updated.number));
     },
     onError: async (error, { version: _version, ...mine }) => {
       if (await onConflict(error, ticketId, mine as Record<string, string | number | null>)) return;
@@ -106,7 +106,7 @@ export function useReapplyMine() {
     onSuccess: (updated) => {
       saved(updated);
       clear();
-      toast.success(updated.number);
+      toast.success(savedText(updated.number));
     },
     onError: async (error, { latest, mine }) => {
       if (await onConflict(error, latest.id, mine)) return;

@@ -354,6 +354,11 @@ export function ticketSavedText(ticket: { number: string; status: string }, loca
   return `${ticket.number}: ${words(l, "status", ticket.status)}`;
 }
 
+/** The toast after an edit is saved: "HD-000011: Saved" / "Ali Raza: محفوظ ہو گیا". */
+export function savedText(what: string, locale?: Locale): string {
+  return `${what}: ${translate(locale ?? useUiStore.getState().locale, "common.saved")}`;
+}
+
 /** What an audit entry changed, one line per field, in words: "Status: Submitted → Assigned". */
 export function auditChangeLines(locale: Locale, entry: { before?: Params | null; after?: Params | null }): string[] {
   const show = (key: string, v: unknown): string => {

@@ -19,6 +19,8 @@ import {
   historyText,
   notificationDetail,
   notificationText,
+  savedText,
+  ticketSavedText,
 } from "@/lib/serverText";
 
 const URDU = /[\u0600-\u06FF]/;
@@ -61,6 +63,13 @@ describe("the server's vocabulary has English and Urdu text", () => {
 });
 
 describe("renderers", () => {
+  it("a saved toast says what was saved and the outcome in words", () => {
+    expect(savedText("HD-000011", "en")).toBe("HD-000011: Saved");
+    expect(savedText("HD-000011", "ur")).toBe("HD-000011: محفوظ ہو گیا");
+    expect(ticketSavedText({ number: "HD-000011", status: "in_progress" }, "en")).toBe("HD-000011: In progress");
+    clean(ticketSavedText({ number: "HD-000011", status: "pending_approval" }, "ur"));
+  });
+
   const postponed = { kind: "ticket.status", title: "HD-000011 is postponed", params: { number: "HD-000011", status: "in_progress", until: "2026-12-07" } };
 
   it("a notification says its kind with the ticket's number and the status in words", () => {
