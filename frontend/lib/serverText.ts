@@ -336,10 +336,33 @@ export function errorText(locale: Locale, error: { code: string; fieldErrors?: u
 export function historyText(locale: Locale, entry: { kind: string; params?: Params }): string {
   const kind = entry.kind.includes(".") ? entry.kind : `ticket.${entry.kind}`;
   const label = SERVER_TEXT[locale].history[kind] ?? words(locale, "history", kind.replace(/^ticket\./, ""));
+  const cause = causeText(locale, entry.params);
   const to = entry.params?.to_status;
-  if (typeof to !== "string") return label;
-  const status = words(locale, "status", to);
-  return status === label ? label : `${label} → ${status}`;
+  const status = typeof to === "string" ? words(locale, "status", to) : label;
+  const head = status === label ? label : `${label} → ${status}`;
+  return cause ? `${head} (${cause})` : head;
+}
+
+/** Why the desk itself changed a ticket (params.cause, audit/kinds.py SYSTEM_CAUSES), in words. */
+export const CAUSES: Record<Locale, Table> = {
+  en: {
+    subtickets_resolved: "every sub-ticket is resolved",
+    subticket_reopened: "sub-ticket {subticket} was reopened",
+    auto_close: "closed automatically {days} days after resolution",
+  },
+  ur: {
+    subtickets_resolved: "تمام ذیلی ٹکٹ حل ہو گئے",
+    subticket_reopened: "ذیلی ٹکٹ {subticket} دوبارہ کھولا گیا",
+    auto_close: "حل ہونے کے {days} دن بعد خود بخود بند ہوا",
+  },
+};
+
+export function causeText(locale: Locale, params: Params | undefined): string | null {
+  const cause = params?.cause;
+  if (typeof cause !== "string") return null;
+  const template = CAUSES[locale][cause];
+  if (!template) return null;
+  return template.replace(/\{(subticket|days)\}/g, (_m, key: string) => String(params?.[key] ?? ""));
 }
 
 /** A failed request's message in the current reader's language (toasts, inline errors). */
@@ -366,6 +389,9 @@ export function auditChangeLines(locale: Locale, entry: { before?: Params | null
     if (typeof v === "string" && (key === "status" || key === "to_status")) return words(locale, "status", v);
     if (typeof v === "string" && key === "priority") return words(locale, "priority", v);
     if (key === "amount" && (typeof v === "string" || typeof v === "number")) return formatMoney(v, locale);
+    // A refusal's error code (attachment.refused) in words; any other "code" (a department's) as it is.
+    if (key === "code" && typeof v === "string" && SERVER_TEXT[locale].errors[v]) return SERVER_TEXT[locale].errors[v]!;
+    if (key === "cause" && typeof v === "string") return causeText(locale, { ...after, cause: v }) ?? v;
     if (typeof v === "boolean") return locale === "ur" ? (v ? "ہاں" : "نہیں") : v ? "yes" : "no";
     return typeof v === "object" ? JSON.stringify(v) : String(v);
   };

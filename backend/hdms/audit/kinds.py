@@ -27,6 +27,10 @@ AUDIT_KINDS: tuple[str, ...] = (
     "job.dead_letter_replayed",
 )
 
+# Why the desk itself changed a ticket (``after["cause"]``, ``params["cause"]``): resolved when its
+# last sub-ticket was, reopened with a sub-ticket, closed ``days`` after resolution.
+SYSTEM_CAUSES = ("subtickets_resolved", "subticket_reopened", "auto_close")
+
 # Values worth naming in a sentence; anything else is listed by field name only.
 _SCALARS = (str, int, float, bool)
 
@@ -47,4 +51,10 @@ def entry_params(*, before: dict | None, after: dict | None) -> dict[str, Any]:
         value = after.get(key)
         if isinstance(value, _SCALARS) and before.get(key) != value:
             params[key] = value
+    # An entry the desk made itself says why with a cause (and its values), never an English reason.
+    if after.get("cause") in SYSTEM_CAUSES:
+        params["cause"] = after["cause"]
+        for key in ("subticket", "days"):
+            if isinstance(after.get(key), _SCALARS):
+                params[key] = after[key]
     return params

@@ -144,8 +144,10 @@ def _record_refusal(*, user: User, ticket_id: Any, upload: ReceivedUpload | None
     }
     logger.warning("upload refused: %s", exc.detail,
                    extra={"event": "attachment.refused", **{f"file_{k}": v for k, v in details.items()}})
+    # The audit entry says what a person may read, in their language, from the code (DESIGN §9); the
+    # English detail and the declared and detected MIME types stay in the log line above.
     audit_record(action="attachment.refused", actor=user, object_type="ticket", object_id=ticket_id,
-                 after=details, reason=exc.detail)
+                 after={k: details[k] for k in ("ticket_id", "code", "name", "size", "sha256")})
 
 
 def attachment_upload(*, user: User, ticket_id: Any, receive: Receiver) -> Attachment:

@@ -158,7 +158,8 @@ class HistoryBuilder:
                     return at
 
     # ------------------------------------------------------------ the walk
-    def act(self, walk: _Walk, at: datetime, action: str, actor: Any, reason: str = "", **changes: Any) -> bool:
+    def act(self, walk: _Walk, at: datetime, action: str, actor: Any, reason: str = "",
+            cause: dict[str, Any] | None = None, **changes: Any) -> bool:
         """Apply one action at ``at`` unless it lies in the future (then the walk stops there)."""
         if walk.done or at > self.now:
             walk.done = True
@@ -170,7 +171,7 @@ class HistoryBuilder:
         if action != "create":
             t.version += 1
         t.updated_at = at
-        after = self.snapshot(t)
+        after = {**self.snapshot(t), **(cause or {})}
         self.audits.append(dict(
             id=self.uuid(), created_at=at, actor_id=getattr(actor, "id", None),
             actor_code=getattr(actor, "employee_code", "") or "", actor_name=getattr(actor, "full_name", "") or "",
@@ -290,7 +291,7 @@ class HistoryBuilder:
                      rating_comment=rng.choice(text.RATING_COMMENTS[lang]))
         else:  # closed by the desk auto_close_days after resolving
             at = resolved + timedelta(days=3, minutes=rng.uniform(1, 120))
-            self.act(walk, at, "close", None, reason="auto_close", status=S.CLOSED, closed_at=at)
+            self.act(walk, at, "close", None, cause={"cause": "auto_close", "days": 3}, status=S.CLOSED, closed_at=at)
 
     def breaches(self, t: Ticket) -> None:
         """The flags the SLA scan would have set by now (and the warnings it would have sent, as the

@@ -22,6 +22,7 @@ import {
   savedText,
   ticketSavedText,
 } from "@/lib/serverText";
+import { CAUSES } from "@/lib/serverText";
 
 const URDU = /[\u0600-\u06FF]/;
 const RAW = [/payload\./, /\bbody\./, /application\/[a-z.+-]+/, /\b[a-z]+_[a-z_]+\b/];
@@ -63,6 +64,27 @@ describe("the server's vocabulary has English and Urdu text", () => {
 });
 
 describe("renderers", () => {
+  it("an entry the desk made itself says why in words, never the server's English", () => {
+    const auto = { kind: "ticket.close", params: { to_status: "closed", from_status: "resolved", cause: "auto_close", days: 7 } };
+    expect(historyText("en", auto)).toMatch(/ \(closed automatically 7 days after resolution\)$/);
+    expect(historyText("ur", auto)).toContain("7 دن");
+    expect(historyText("ur", { kind: "ticket.reopen", params: { cause: "subticket_reopened", subticket: "HD-000012" } })).toContain("HD-000012");
+    for (const locale of ["en", "ur"] as const) expect(Object.keys(CAUSES[locale]).sort()).toEqual(["auto_close", "subticket_reopened", "subtickets_resolved"]);
+    // The backend's list of causes is the same (audit/kinds.py SYSTEM_CAUSES).
+    const kinds = readFileSync(path.resolve(__dirname, "../../../backend/hdms/audit/kinds.py"), "utf8");
+    const listed = /SYSTEM_CAUSES = \(([^)]*)\)/.exec(kinds)![1]!.match(/"([a-z_]+)"/g)!.map((q) => q.slice(1, -1)).sort();
+    expect(listed).toEqual(Object.keys(CAUSES.en).sort());
+  });
+
+  it("a refused upload's audit entry says the refusal in words, without its code", () => {
+    for (const locale of ["en", "ur"] as const) {
+      const lines = auditChangeLines(locale, { before: null, after: { code: "unsupported_file_type", name: "manual.pdf" } });
+      expect(lines.join(" ")).toContain(errorText(locale, { code: "unsupported_file_type" }));
+      clean(lines.filter((l) => !l.includes("manual.pdf")).join(" "));
+    }
+    expect(auditChangeLines("en", { before: null, after: { code: "IT" } })).toEqual(["Code: IT"]);
+  });
+
   it("a saved toast says what was saved and the outcome in words", () => {
     expect(savedText("HD-000011", "en")).toBe("HD-000011: Saved");
     expect(savedText("HD-000011", "ur")).toBe("HD-000011: محفوظ ہو گیا");

@@ -76,7 +76,12 @@ def test_infected_files_do_not_count_toward_the_ticket_total(desk, upload, setti
 def test_an_exe_renamed_pdf_gets_415(desk, upload, disk):
     response = upload(desk.requestor, desk.ticket.id, "invoice.pdf", exe_bytes())
     _assert_refused(response, 415, "unsupported_file_type", disk)
-    assert AuditEntry.objects.filter(action="attachment.refused", object_id=str(desk.ticket.id)).exists()
+    refusal = AuditEntry.objects.get(action="attachment.refused", object_id=str(desk.ticket.id))
+    # What a reader of the history or audit log sees is the code (in their language), never the
+    # English detail or a MIME type; those stay in the log line.
+    assert refusal.reason == "" and refusal.after["code"] == "unsupported_file_type"
+    assert refusal.after["name"] == "invoice.pdf"
+    assert "/" not in " ".join(str(v) for k, v in refusal.after.items() if k != "sha256")
 
 
 def test_a_png_headed_php_file_gets_415(desk, upload, disk):

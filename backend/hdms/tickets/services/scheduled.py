@@ -41,7 +41,7 @@ def ticket_auto_close(*, ticket_id: TicketId, now: datetime | None = None) -> bo
     apply_close(change, now)
     notify(user_ids=user_ids(ticket.requestor_id, ticket.assignee_id), kind=Kind.TICKET_CLOSED,
            title=f"{ticket.number} was closed automatically", body=ticket.title, ticket=ticket)
-    change.finish(reason=f"closed automatically {days} days after resolution")
+    change.finish(extra_after={"cause": "auto_close", "days": days})
     return True
 
 

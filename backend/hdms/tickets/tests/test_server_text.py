@@ -63,3 +63,33 @@ def test_ticket_notifications_carry_number_status_and_the_date_of_a_postponement
     assert notification.params["until"] == until.date().isoformat()
     listed = ApiClient(desk.requestor).get("notifications").json()["items"]
     assert any(item["params"].get("until") == until.date().isoformat() for item in listed)
+
+
+def test_what_the_desk_does_itself_is_a_cause_with_values_never_an_english_reason(desk):
+    """A parent resolving with its last sub-ticket, reopening with one, and closing automatically:
+    the history says why with ``params.cause`` (a client puts it in words), its ``reason`` stays empty
+    (that field is a person's words), and the parent gets no English resolution of the server's."""
+    parent = submitted_ticket(desk.requestor, title="Classroom setup")
+    response = ApiClient(desk.moderator).post(f"tickets/{parent.id}/subtickets", {"version": parent.version, "items": [
+        {"department_id": str(desk.it.id), "assignee_id": str(desk.assignee.id), "title": "Projector"},
+    ]})
+    assert response.status_code == 201, response.content
+    sub = services.ticket_start(ticket_id=response.json()[0]["id"], by=desk.assignee, version=1)
+    sub = services.ticket_resolve(ticket_id=sub.id, by=desk.assignee, version=sub.version, resolution="Fitted")
+    sub = services.ticket_reopen(ticket_id=sub.id, by=desk.requestor, version=sub.version, reason="Flickers")
+    items = ApiClient(desk.moderator).get(f"tickets/{parent.id}/history").json()["items"]
+    resolve = next(i for i in items if i["kind"] == "ticket.resolve")
+    reopen = next(i for i in items if i["kind"] == "ticket.reopen")
+    assert (resolve["reason"], resolve["params"]["cause"]) == ("", "subtickets_resolved")
+    assert (reopen["reason"], reopen["params"]["cause"], reopen["params"]["subticket"]) == ("", "subticket_reopened",
+                                                                                              sub.number)
+    assert ApiClient(desk.requestor).get(f"tickets/{parent.id}").json()["resolution"] == ""
+
+    done = in_progress_ticket(desk.requestor, desk.moderator, desk.assignee)
+    done = services.ticket_resolve(ticket_id=done.id, by=desk.assignee, version=done.version)
+    later = timezone.now() + timedelta(days=30)
+    assert services.ticket_auto_close(ticket_id=done.id, now=later) is True
+    close = next(i for i in ApiClient(desk.requestor).get(f"tickets/{done.id}/history").json()["items"]
+                 if i["kind"] == "ticket.close")
+    assert close["reason"] == "" and close["params"]["cause"] == "auto_close"
+    assert isinstance(close["params"]["days"], int)
