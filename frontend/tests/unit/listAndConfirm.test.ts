@@ -1,4 +1,6 @@
 /** Issue 13: the approver's Approve in the ticket's action bar, list ages in both languages. */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { actionBarItems } from "@/components/common/ActionButtons";
 import { ageText } from "@/components/common/TicketTable";
@@ -30,5 +32,27 @@ describe("issue 13 web details", () => {
     expect(hiddenText((k) => translate("en", k), 3)).toMatch(/^3 earlier messages are hidden: .*joined/);
     expect(hiddenText((k) => translate("ur", k), 1)).toContain("1 پیغام");
     expect(hiddenText((k) => translate("ur", k), 3)).toContain("3 پیغامات");
+  });
+
+  it("names every kind of audited thing the server records, in English and Urdu", () => {
+    const backend = path.resolve(__dirname, "../../../backend/hdms");
+    const types = new Set<string>();
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const full = path.join(dir, name);
+        if (statSync(full).isDirectory()) {
+          if (name !== "tests") walk(full);
+        } else if (name.endsWith(".py")) {
+          for (const m of readFileSync(full, "utf8").matchAll(/object_type="([a-z_]+)"/g)) types.add(m[1]!);
+        }
+      }
+    };
+    walk(backend);
+    expect(types.size).toBeGreaterThan(8);
+    for (const type of types) {
+      const key = `audit.entityName.${type}`;
+      expect(translate("en", key), key).not.toBe(key);
+      expect(translate("ur", key), key).not.toBe(translate("en", key));
+    }
   });
 });

@@ -19,6 +19,11 @@ const OBJECT_TYPES = ["ticket", "user", "department", "attachment", "sla_policy"
 export default function AuditPage() {
   const { t, locale } = useI18n();
   const users = useUsers({});
+  // What an entry is about, in words; a type the web app does not know yet, as the server names it.
+  const entityName = (type: string) => {
+    const key = `audit.entityName.${type}`;
+    return t(key) === key ? type.replace(/_/g, " ") : t(key);
+  };
   const [draft, setDraft] = useState<AuditFilters>({});
   const [filters, setFilters] = useState<AuditFilters>({});
   const [cursors, setCursors] = useState<string[]>([]);
@@ -64,7 +69,7 @@ export default function AuditPage() {
             <option value="">{t("common.all")}</option>
             {OBJECT_TYPES.map((o) => (
               <option key={o} value={o}>
-                {o.replace(/_/g, " ")}
+                {entityName(o)}
               </option>
             ))}
           </Select>
@@ -109,7 +114,7 @@ export default function AuditPage() {
                     <TD dir="auto">{e.actor_name ?? "—"}</TD>
                     <TD title={e.action}>{historyText(locale, e)}</TD>
                     <TD className="hidden sm:table-cell">
-                      {e.entity.replace(/_/g, " ")} <span className="font-mono text-xs text-muted-foreground">{e.entity_id?.slice(0, 8)}</span>
+                      {entityName(e.entity)} <span className="font-mono text-xs text-muted-foreground">{e.entity_id?.slice(0, 8)}</span>
                     </TD>
                     <TD className="hidden max-w-md text-xs md:table-cell">
                       {changes.slice(0, 4).map((line) => (
