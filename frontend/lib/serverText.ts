@@ -377,6 +377,12 @@ export function ticketSavedText(ticket: { number: string; status: string }, loca
   return `${ticket.number}: ${words(l, "status", ticket.status)}`;
 }
 
+/** Why an SMS sync run failed, from its error code: the SMS could not be used (503), else the code's sentence. */
+export function syncErrorText(locale: Locale, code: string | null | undefined): string {
+  if (!code || code === "service_unavailable") return translate(locale, "sync.error.unavailable");
+  return errorText(locale, { code });
+}
+
 /** The toast after an edit is saved: "HD-000011: Saved" / "Ali Raza: محفوظ ہو گیا". */
 export function savedText(what: string, locale?: Locale): string {
   return `${what}: ${translate(locale ?? useUiStore.getState().locale, "common.saved")}`;

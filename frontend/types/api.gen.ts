@@ -1745,6 +1745,11 @@ export interface components {
             status: "running" | "ok" | "failed";
             /** Error */
             error: string;
+            /**
+             * Error Code
+             * @description A failed run's error code (DESIGN §4); clients say it in words, `error` is the English detail.
+             */
+            error_code: string;
             /** Created */
             created: number;
             /** Updated */

@@ -140,7 +140,8 @@ class SmsSyncRun(models.Model):
     dry_run = models.BooleanField(default=False)
     by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=16, default="running")  # running | ok | failed
-    error = models.TextField(blank=True, default="")
+    error = models.TextField(blank=True, default="")  # the English detail, for the log and API clients
+    error_code = models.CharField(max_length=32, blank=True, default="")  # what a reader sees, in words
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     deactivated = models.PositiveIntegerField(default=0)

@@ -254,6 +254,8 @@ class SyncRunOut(Schema):
     by_id: uuid.UUID | None
     status: Literal["running", "ok", "failed"]
     error: str
+    error_code: str = Field(..., description="A failed run's error code (DESIGN §4); clients say it in words, "
+                                            "`error` is the English detail.")
     created: int
     updated: int
     deactivated: int

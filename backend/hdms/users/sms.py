@@ -111,8 +111,10 @@ def users_sync_run(*, by: User | None, trigger: str, dry_run: bool = False) -> S
     try:
         report = users_sync_from_sms(by=by, dry_run=dry_run)
     except DomainError as exc:
-        run.status, run.error, run.finished_at = "failed", exc.detail, timezone.now()
+        run.status, run.error, run.error_code, run.finished_at = "failed", exc.detail, exc.code, timezone.now()
         run.save()
+        if trigger != "scheduled":  # the scheduled job logs its own failure
+            logger.warning("SMS sync failed: %s", exc.detail)
         raise
     run.status, run.finished_at = "ok", timezone.now()
     for name in ("created", "updated", "deactivated", "unchanged", "refused"):

@@ -189,6 +189,7 @@ for (const locale of ["en", "ur"] as const) {
     await expect(row("refused")).toContainText("t104");
     await expect(row("refused")).toContainText("LIB");
     await expect(row("refused")).toContainText(TEXT[locale].refused);
+    await expect(page.locator("main")).not.toContainText("HDMS_SMS_BASE_URL");
     await shot(page, `admin-sms-sync-dry-run-${locale}`);
     // A dry run changed nothing: the new hire has no account yet.
     const admin = await apiAs("admin1");

@@ -14,7 +14,9 @@ export interface SyncRun {
   trigger: "manual" | "scheduled";
   dry_run: boolean;
   status: "running" | "ok" | "failed";
+  /** The English detail (for the log and API clients); the page says `error_code` in words. */
   error: string;
+  error_code: string;
   created: number;
   updated: number;
   deactivated: number;

@@ -20,6 +20,7 @@ import {
   notificationDetail,
   notificationText,
   savedText,
+  syncErrorText,
   ticketSavedText,
 } from "@/lib/serverText";
 import { CAUSES } from "@/lib/serverText";
@@ -87,6 +88,10 @@ describe("renderers", () => {
 
   it("a saved toast says what was saved and the outcome in words", () => {
     expect(savedText("HD-000011", "en")).toBe("HD-000011: Saved");
+    // A failed SMS sync says so in words, never the server's English detail (which names a setting).
+    expect(syncErrorText("en", "service_unavailable")).toMatch(/^The School Management System could not be reached/);
+    expect(syncErrorText("ur", "service_unavailable")).toMatch(URDU);
+    expect(syncErrorText("ur", "forbidden")).toBe(errorText("ur", { code: "forbidden" }));
     expect(savedText("HD-000011", "ur")).toBe("HD-000011: محفوظ ہو گیا");
     expect(ticketSavedText({ number: "HD-000011", status: "in_progress" }, "en")).toBe("HD-000011: In progress");
     clean(ticketSavedText({ number: "HD-000011", status: "pending_approval" }, "ur"));

@@ -302,3 +302,6 @@ def test_a_failed_sync_is_kept_as_a_failed_run(make_user, api, sms):
     assert api(admin).post("users/sync").status_code == 503
     run = SmsSyncRun.objects.get()
     assert run.status == "failed" and "School Management System" in run.error
+    # A reader gets the code to say in their language; the English detail is for the log.
+    [listed] = api(admin).get("users/sync/runs").json()
+    assert (listed["status"], listed["error_code"]) == ("failed", "service_unavailable")

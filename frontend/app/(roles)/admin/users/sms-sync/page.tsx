@@ -8,6 +8,8 @@ import { Table, THead, TBody, TR, TH, TD } from "@/components/ui/table";
 import { EmptyState, InlineError } from "@/components/common/States";
 import { useI18n } from "@/hooks/useI18n";
 import { formatDateTime } from "@/lib/helpers";
+import { syncErrorText } from "@/lib/serverText";
+import { toApiError } from "@/lib/errors";
 import { listSyncRuns, runSync, type SyncRun } from "@/services/api/smsSyncService";
 
 /** The admin's SMS sync page (DESIGN §8): dry run, run now, the last runs and a run's per-row report. */
@@ -20,6 +22,7 @@ export default function SmsSyncPage() {
     mutationFn: runSync,
     onSuccess: (result) => { setOpenId(result.id); void queryClient.invalidateQueries({ queryKey: ["users", "sync", "runs"] }); },
     onError: () => void queryClient.invalidateQueries({ queryKey: ["users", "sync", "runs"] }),
+    meta: { silent: true }, // said below, in this page's words
   });
   const open: SyncRun | undefined = (runs.data ?? []).find((r) => r.id === openId) ?? (run.data?.id === openId ? run.data : undefined);
   return (
@@ -28,7 +31,11 @@ export default function SmsSyncPage() {
         <Button type="button" variant="outline" onClick={() => run.mutate(true)} disabled={run.isPending}>{t("sync.dryRun")}</Button>
         <Button type="button" onClick={() => run.mutate(false)} disabled={run.isPending}>{t("sync.runNow")}</Button>
       </div>
-      <InlineError error={run.error ?? runs.error} />
+      {run.error ? (
+        <p role="alert" className="mb-3 rounded-md bg-destructive/10 p-3 text-sm text-destructive">{syncErrorText(locale, toApiError(run.error).code)}</p>
+      ) : (
+        <InlineError error={runs.error} />
+      )}
       {runs.data && runs.data.length === 0 ? <EmptyState message={t("sync.none")} /> : null}
       {runs.data && runs.data.length > 0 ? (
         <Table>
@@ -55,7 +62,7 @@ export default function SmsSyncPage() {
         <Card className="mt-4" data-testid="sync-report">
           <CardHeader><CardTitle className="text-base">{t("sync.report")} · {formatDateTime(open.started_at, locale)}</CardTitle></CardHeader>
           <CardContent className="text-sm">
-            {open.error ? <p className="text-destructive"><bdi>{open.error}</bdi></p> : null}
+            {open.status === "failed" ? <p className="text-destructive" data-testid="sync-error">{syncErrorText(locale, open.error_code)}</p> : null}
             <p>{t("sync.unchanged")}: {open.unchanged}</p>
             {open.rows.length === 0 ? <p>{t("sync.noRows")}</p> : (
               <ul className="mt-2 grid gap-1">
