@@ -1,6 +1,6 @@
 """``Idempotency-Key`` (DESIGN §9): a client that lost an answer retries and writes nothing twice.
 
-On ``POST tickets``, ``POST tickets/{id}/messages``, ``POST tickets/{id}/attachments`` and
+On ``POST tickets``, ``POST tickets/bulk``, ``POST tickets/{id}/messages``, ``POST tickets/{id}/attachments`` and
 ``POST tickets/{id}/actions/{action}``, a request carrying the header runs in one transaction that
 first inserts ``(user, key)`` into ``core.IdempotencyKey`` (unique) and, before committing, stores
 the answer beside it. So:
@@ -37,7 +37,7 @@ HEADER = "Idempotency-Key"
 LIFETIME = timedelta(hours=24)
 _UUID = r"[0-9a-fA-F-]{36}"
 IDEMPOTENT_PATHS = re.compile(
-    rf"^/api/v1/tickets(/{_UUID}/(messages|attachments|actions/[a-z_]+))?/?$"
+    rf"^/api/v1/tickets(/bulk|/{_UUID}/(messages|attachments|actions/[a-z_]+))?/?$"
 )
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 

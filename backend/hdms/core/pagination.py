@@ -7,10 +7,12 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 MAX_PAGE_SIZE = 100
+# No practical cap on how far one can page (DESIGN §10); the bound only keeps OFFSET inside bigint.
+MAX_PAGE = 10**12
 
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1, le=100_000)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 

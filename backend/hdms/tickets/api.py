@@ -23,6 +23,8 @@ from hdms.tickets.schemas import (
     AnalyticsFilters,
     ApprovalOut,
     ApprovalPage,
+    BulkIn,
+    BulkOut,
     DecisionIn,
     DeskSettingsOut,
     DeskSettingsPatch,
@@ -41,6 +43,10 @@ from hdms.tickets.schemas import (
     TicketPage,
     TicketPatch,
     TrendFilters,
+    ViewCountsOut,
+    ViewIn,
+    ViewOut,
+    ViewPatch,
     VolumeFilters,
 )
 
@@ -48,6 +54,7 @@ tickets_router = Router(tags=["tickets"])
 approvals_router = Router(tags=["approvals"])
 analytics_router = Router(tags=["analytics"])
 sla_router = Router(tags=["sla"])
+views_router = Router(tags=["views"])
 
 
 # ---------------------------------------------------------------- tickets
@@ -75,6 +82,21 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
 def ticket_create(request: ApiRequest, payload: TicketIn) -> HttpResponse:
     ticket = services.ticket_create(requestor=request.auth, **payload.dict())
     return render.ticket_response(selectors.ticket_payload_for(ticket, request.auth), status=201)
+
+
+@tickets_router.post("/bulk", response=BulkOut)
+def ticket_bulk(request: ApiRequest, payload: BulkIn) -> HttpResponse:
+    """A bulk action (DESIGN §10): each ticket acted on alone, as its own action or PATCH would;
+    one result per ticket (``ok`` with the ticket, or ``error`` with the code and detail)."""
+    data = payload.dict()
+    results = services.ticket_bulk(by=request.auth, action=data["action"], ids=data["ids"],
+                                    fields=data["fields"] or {})
+    done = selectors.with_subticket_progress([r.ticket for r in results if r.ticket is not None])
+    payloads = iter([render.ticket_out(selectors.ticket_payload_for(t, request.auth)) for t in done])
+    return render.json_response({"results": [
+        {"id": str(r.id), "status": "ok", "code": None, "detail": None, "ticket": next(payloads)} if r.ok
+        else {"id": str(r.id), "status": "error", "code": r.code, "detail": r.detail, "ticket": None}
+        for r in results]})
 
 
 @tickets_router.get("/{ticket_id}", response=TicketOut)
@@ -311,9 +333,42 @@ def desk_settings_update(request: ApiRequest, payload: DeskSettingsPatch) -> Any
     return services.desk_settings_update(by=request.auth, version=version, changes=changes)
 
 
+# ---------------------------------------------------------------- saved views (DESIGN §10)
+
+@views_router.get("", response=list[ViewOut])
+def view_list(request: ApiRequest) -> list[dict[str, Any]]:
+    """The caller's views and the shared ones, each with its live count."""
+    return [selectors.view_payload(view, request.auth) for view in selectors.view_list_for(user=request.auth)]
+
+
+@views_router.get("/counts", response=ViewCountsOut)
+def view_counts(request: ApiRequest) -> dict[str, Any]:
+    """Only the counts, for refreshing the sidebar: each equals ``GET tickets``' count with the view's filters."""
+    return {"counts": selectors.view_counts(user=request.auth)}
+
+
+@views_router.post("", response={201: ViewOut})
+def view_create(request: ApiRequest, payload: ViewIn) -> tuple[int, dict[str, Any]]:
+    view = services.view_create(by=request.auth, **payload.dict())
+    return 201, selectors.view_payload(view, request.auth)
+
+
+@views_router.patch("/{view_id}", response=ViewOut)
+def view_update(request: ApiRequest, view_id: uuid.UUID, payload: ViewPatch) -> dict[str, Any]:
+    view = services.view_update(by=request.auth, view_id=view_id, changes=payload.dict(exclude_unset=True))
+    return selectors.view_payload(view, request.auth)
+
+
+@views_router.delete("/{view_id}", response={204: None})
+def view_delete(request: ApiRequest, view_id: uuid.UUID) -> tuple[int, None]:
+    services.view_delete(by=request.auth, view_id=view_id)
+    return 204, None
+
+
 routes = [
     ("/tickets", tickets_router),
     ("/approvals", approvals_router),
     ("/analytics", analytics_router),
     ("/sla", sla_router),
+    ("/views", views_router),
 ]

@@ -266,3 +266,21 @@ class DeskSettings(BaseModel):
     ceo_approval_threshold = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("100000.00"))
     auto_close_days = models.PositiveSmallIntegerField(default=3)
     reminder_days = models.PositiveSmallIntegerField(default=3)
+
+
+class SavedView(BaseModel):
+    """A named set of ``GET tickets`` filters and an ordering (DESIGN §10): personal, or shared
+    with the people who work tickets (who may share: ``policy.view_may_share``)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)
+    filters = models.JSONField(default=dict)  # GET tickets' query parameters, validated on save
+    ordering = models.CharField(max_length=32, blank=True)
+    shared = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("name", "id")
+        indexes = [
+            models.Index(fields=["owner", "name"], name="savedview_owner_name"),
+            models.Index(fields=["name"], name="savedview_shared", condition=Q(shared=True)),
+        ]

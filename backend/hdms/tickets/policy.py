@@ -58,6 +58,10 @@ STATE_ACTIONS = tuple(a for a in Action if a not in (Action.SPLIT, Action.DELETE
 # PATCH tickets/{id}: the requestor edits their own draft; moderators and admins triage open tickets.
 EDITABLE_BY_REQUESTOR = ("title", "description", "department_id", "category", "priority", "amount", "due_at")
 EDITABLE_BY_STAFF = ("priority", "category", "due_at")
+# Before a ticket is assigned its department is triage's routing choice, so staff may set it then
+# (a bulk "set department" is this PATCH); afterwards the department changes only with assign.
+ROUTING_BY_STAFF = ("department_id",)
+UNROUTED_STATUSES = (S.SUBMITTED, S.PENDING_APPROVAL, S.APPROVED)
 EDIT = "edit"  # the permit PATCH takes (shown to clients as ``editable_fields``, not an action)
 
 
@@ -308,7 +312,8 @@ def editable_fields(user: Actor | None, ticket: TicketFacts) -> list[str]:
     if ticket.status == S.DRAFT and _is_requestor(user, ticket):
         return list(EDITABLE_BY_REQUESTOR)
     if is_staff(user) and ticket.status in (S.DRAFT, *OPEN_STATUSES):
-        return list(EDITABLE_BY_STAFF)
+        routing = ROUTING_BY_STAFF if ticket.status in UNROUTED_STATUSES and ticket.parent_id is None else ()
+        return [*EDITABLE_BY_STAFF, *routing]
     return []
 
 
@@ -318,17 +323,48 @@ def permit_edit(user: Actor, ticket: Ticket, fields: Iterable[str], facts: Ticke
     if facts.status == S.DRAFT and _is_requestor(user, facts):
         allowed: tuple[str, ...] = EDITABLE_BY_REQUESTOR
     elif is_staff(user):
-        allowed = EDITABLE_BY_STAFF
+        allowed = (*EDITABLE_BY_STAFF, *ROUTING_BY_STAFF)
     else:
         raise Forbidden("Only the author can edit a draft; moderators set priority.")
     unknown = sorted(name for name in fields if name not in allowed)
     if unknown:
         raise Forbidden(f"You cannot change {', '.join(unknown)} here.")
-    if not editable_fields(user, facts):
+    editable = editable_fields(user, facts)
+    if not editable:
         raise InvalidTransition("A finished ticket cannot be edited.", state=ticket.status)
+    if any(name not in editable for name in fields):
+        raise InvalidTransition("Once assigned or split, a ticket changes department only by assigning it.",
+                                state=ticket.status)
     return Permit(action=EDIT, user=user, ticket_id=str(ticket.id))
 
 
 def caller_fields(user: Actor | None, facts: TicketFacts) -> dict[str, list[str]]:
     """The payload fields that depend on who reads the ticket."""
     return {"allowed_actions": allowed_actions(user, facts), "editable_fields": editable_fields(user, facts)}
+
+
+# ---------------------------------------------------------------- saved views (DESIGN §10)
+
+VIEW_SHARERS = (Role.MODERATOR, Role.ADMIN)
+VIEW_READERS_OF_SHARED = (Role.MODERATOR, Role.ADMIN, Role.ASSIGNEE)  # the people who work tickets
+
+
+def view_may_share(user: Actor) -> bool:
+    """Who may make a saved view shared (seen by every moderator, admin and assignee)."""
+    return user.role in VIEW_SHARERS
+
+
+def view_sees_shared(user: Actor) -> bool:
+    """Whose sidebar lists shared views (each counts only the tickets its reader may see)."""
+    return user.role in VIEW_READERS_OF_SHARED
+
+
+def view_may_change(user: Actor, *, owner_id: Any, shared: bool) -> bool:
+    """The owner changes their view; admins also manage shared views."""
+    return str(user.id) == str(owner_id) or (shared and is_admin(user))
+
+
+# ---------------------------------------------------------------- bulk actions (DESIGN §10)
+
+BULK_ACTIONS = ("assign", "reassign", "set_priority", "set_department", "reject")
+BULK_MAX_IDS = 100

@@ -12,7 +12,7 @@ from hdms.audit.kinds import entry_params
 from hdms.core.schema_types import IsoDate, IsoDateTime, Money, RangeFrom, RangeTo, WallTime
 from hdms.core.text import VisibleLine, visible_line_field
 from hdms.tickets.models import Priority, TicketStatus
-from hdms.tickets.policy import EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
+from hdms.tickets.policy import BULK_ACTIONS, BULK_MAX_IDS, EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
 
 if TYPE_CHECKING:  # mypy reads names built at run time as plain strings
     PriorityName = str
@@ -22,8 +22,17 @@ else:  # named once: models.Priority, models.TicketStatus, policy (the widest se
     PriorityName = Literal[tuple(Priority.values)]
     StatusName = Literal[tuple(TicketStatus.values)]
     EditableField = Literal[EDITABLE_BY_REQUESTOR]
-OrderingName = Literal["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority",
-                       "resolution_due", "-resolution_due", "sla_due", "-sla_due", "number", "-number"]
+# GET tickets' sort keys (DESIGN §10), each also descending with a leading "-"; selectors.ORDERINGS
+# says what each sorts by. Anything else is 422.
+SORT_KEYS = ("created_at", "updated_at", "updated", "priority", "resolution_due", "sla_due", "number",
+             "requestor", "assignee", "department", "age")
+ORDERING_NAMES = tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-"))
+if TYPE_CHECKING:
+    OrderingName = str
+    BulkActionName = str
+else:
+    OrderingName = Literal[ORDERING_NAMES]
+    BulkActionName = Literal[BULK_ACTIONS]
 
 
 class StrictIn(Schema):
@@ -72,13 +81,16 @@ class TicketOut(Schema):
     department: DepartmentBriefOut | None
     requestor_id: uuid.UUID
     requestor: UserBriefOut | None
+    requestor_name: str
     assignee_id: uuid.UUID | None
     assignee: UserBriefOut | None
+    assignee_name: str | None
     owner_id: uuid.UUID | None
     parent_id: uuid.UUID | None
     room_id: uuid.UUID
     amount: Decimal | None
     due_at: datetime | None
+    sla_due_at: datetime | None = Field(..., description="The resolution target (sla.resolution_due).")
     resolution: str
     postponed_until: datetime | None
     postponed_reason: str
@@ -144,6 +156,67 @@ class TicketFilters(Schema):
     ordering: OrderingName | None = None
     cursor: str | None = Field(None, max_length=200, description="Keyset cursor (default ordering only); "
                                                                   "send cursor= (empty) to start in cursor mode.")
+
+
+# ---------------------------------------------------------------- saved views and bulk actions (DESIGN §10)
+
+VIEW_FILTER_NAMES = tuple(name for name in TicketFilters.model_fields if name not in ("ordering", "cursor"))
+
+
+class ViewIn(StrictIn):
+    name: VisibleLine = visible_line_field(..., max_length=80)
+    filters: dict[str, Any] = Field(default_factory=dict, description="GET tickets' query parameters "
+                                                                       "(not ordering or cursor).")
+    ordering: OrderingName | None = None
+    shared: StrictBool = False
+
+
+class ViewPatch(StrictIn):
+    name: VisibleLine | None = visible_line_field(None, max_length=80)
+    filters: dict[str, Any] | None = None
+    ordering: OrderingName | None = None
+    shared: StrictBool | None = None
+
+
+class ViewOut(Schema):
+    id: uuid.UUID
+    name: str
+    filters: dict[str, Any]
+    ordering: OrderingName | None
+    shared: bool
+    owner_id: uuid.UUID
+    can_change: bool = Field(..., description="Whether the caller may rename, re-filter or delete it.")
+    count: int = Field(..., description="Tickets the caller sees in this view now: GET tickets' count "
+                                        "with its filters.")
+
+
+class ViewCountsOut(Schema):
+    counts: dict[str, int] = Field(..., description="View id -> count, for each of the caller's views.")
+
+
+class BulkFieldsIn(StrictIn):
+    department_id: uuid.UUID | None = Field(None, description="assign, set_department.")
+    assignee_id: uuid.UUID | None = Field(None, description="assign, reassign.")
+    priority: PriorityName | None = Field(None, description="set_priority.")
+    reason: str | None = Field(None, max_length=2000, description="reject (required), reassign.")
+
+
+class BulkIn(StrictIn):
+    ids: list[uuid.UUID] = Field(..., min_length=1, max_length=BULK_MAX_IDS)
+    action: BulkActionName
+    fields: BulkFieldsIn | None = Field(None, description="What the action needs (422 naming what is missing).")
+
+
+class BulkResultOut(Schema):
+    id: uuid.UUID
+    status: Literal["ok", "error"]
+    code: str | None = None
+    detail: str | None = None
+    ticket: TicketOut | None = None
+
+
+class BulkOut(Schema):
+    results: list[BulkResultOut]
 
 
 class ActionIn(StrictIn):

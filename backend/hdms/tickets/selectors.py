@@ -20,7 +20,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hdms.audit.selectors import audit_for_object
@@ -36,12 +36,15 @@ from hdms.tickets.models import (
     ApprovalStep,
     DeskSettings,
     Holiday,
+    Priority,
+    SavedView,
     SlaPolicy,
     Ticket,
     TicketParticipant,
     TicketStatus,
 )
 from hdms.tickets.models import TERMINAL_STATUSES as TERMINAL_STATUSES  # for other services (files)
+from hdms.tickets.schemas import ORDERING_NAMES, TicketFilters
 from hdms.tickets.sla import WorkCalendar
 
 STAFF = (Role.MODERATOR, Role.ADMIN)
@@ -233,13 +236,16 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         if department else None,
         "requestor_id": str(ticket.requestor_id),
         "requestor": _user_brief(ticket.requestor),
+        "requestor_name": ticket.requestor.full_name,
         "assignee_id": str(ticket.assignee_id) if ticket.assignee_id else None,
         "assignee": _user_brief(ticket.assignee) if ticket.assignee_id else None,
+        "assignee_name": ticket.assignee.full_name if ticket.assignee is not None else None,
         "owner_id": str(ticket.owner_id) if ticket.owner_id else None,
         "parent_id": str(ticket.parent_id) if ticket.parent_id else None,
         "room_id": str(ticket.parent_id or ticket.id),
         "amount": str(amount) if amount is not None else None,
         "due_at": _iso(ticket.due_at),
+        "sla_due_at": _iso(ticket.resolution_due),
         "resolution": ticket.resolution,
         "postponed_until": _iso(ticket.postponed_until),
         "postponed_reason": ticket.postponed_reason,
@@ -268,20 +274,38 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- lists
 
-ORDERINGS = {
-    "created_at": ("created_at", "id"),
-    "-created_at": ("-created_at", "-id"),
-    "updated_at": ("updated_at", "id"),
-    "-updated_at": ("-updated_at", "-id"),
-    "priority": ("priority", "-created_at", "-id"),
-    "-priority": ("-priority", "-created_at", "-id"),
-    "resolution_due": ("resolution_due", "id"),
-    "-resolution_due": ("-resolution_due", "-id"),
-    "sla_due": ("resolution_due", "id"),  # DESIGN §10's name for the resolution target
-    "-sla_due": ("-resolution_due", "-id"),
-    "number": ("number",),
-    "-number": ("-number",),
+PRIORITY_RANK = Case(*(When(priority=name, then=Value(rank)) for rank, name in enumerate(Priority.values)),
+                     output_field=IntegerField())
+
+# Sort key -> (column or expression, nullable). Every ordering ends with ``id`` in the same
+# direction, so rows with equal keys keep one order from page to page (DESIGN §10). ``age`` sorts
+# by time since filing (``age`` = youngest first); ``sla_due`` is the resolution target.
+SORT_EXPRESSIONS: dict[str, tuple[Any, bool]] = {
+    "created_at": (F("created_at"), False),
+    "updated_at": (F("updated_at"), False),
+    "updated": (F("updated_at"), False),
+    "priority": (PRIORITY_RANK, False),
+    "resolution_due": (F("resolution_due"), True),
+    "sla_due": (F("resolution_due"), True),
+    "number": (F("number"), False),
+    "requestor": (F("requestor__full_name"), False),
+    "assignee": (F("assignee__full_name"), True),
+    "department": (F("department__name"), True),
 }
+
+
+def _ordering(name: str) -> tuple[Any, ...]:
+    descending = name.startswith("-")
+    key = name.lstrip("-")
+    if key == "age":  # young first = newest filing first
+        key, descending = "created_at", not descending
+    expression, nullable = SORT_EXPRESSIONS[key]
+    nulls = {"nulls_last": True} if nullable else {}  # unassigned, no department, no SLA: at the end
+    first = expression.desc(**nulls) if descending else expression.asc(**nulls)
+    return (first, "-id" if descending else "id")
+
+
+ORDERINGS = {name: _ordering(name) for name in ORDERING_NAMES}  # every name GET tickets accepts
 DEFAULT_ORDERING = "-created_at"
 MESSAGE_MATCH_LIMIT = 5000
 NUMBER_QUERY = re.compile(r"^(?:hd[-\s]?)?#?0*(\d{1,9})$", re.IGNORECASE)
@@ -319,6 +343,14 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
 
 def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     """Visible tickets filtered as ``GET tickets`` asks (DESIGN §4) in the requested order."""
+    ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
+    return (ticket_filtered(user=user, filters=filters).select_related("requestor", "assignee", "department")
+            .annotate(parent_status=F("parent__status")).order_by(*ordering))
+
+
+def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
+    """The rows of ``ticket_list`` without order or joins: what a list's ``count`` and a saved
+    view's count both count, so the two always agree."""
     qs = ticket_visible_qs(user=user)
     if filters.get("status"):
         qs = qs.filter(status__in=filters["status"])
@@ -342,9 +374,7 @@ def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
         qs = qs.filter(sla_breached=filters["sla_breached"])
     if filters.get("q"):
         qs = _search(qs, filters["q"], user=user)
-    ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
-    return (qs.select_related("requestor", "assignee", "department").annotate(parent_status=F("parent__status"))
-            .order_by(*ordering))
+    return qs
 
 
 def with_subticket_progress(tickets: list[Ticket]) -> list[Ticket]:
@@ -462,6 +492,50 @@ def subticket_list(*, ticket: Ticket) -> QuerySet[Ticket]:
 
 def ticket_history(*, ticket: Ticket) -> QuerySet[Any]:
     return audit_for_object(object_type="ticket", object_id=ticket.id)
+
+
+# ---------------------------------------------------------------- saved views (DESIGN §10)
+
+def view_list_for(*, user: Any) -> QuerySet[SavedView]:
+    """The caller's own views, then the shared views they may read (``policy.view_sees_shared``)."""
+    condition = Q(owner_id=user.id)
+    if policy.view_sees_shared(user):
+        condition |= Q(shared=True)
+    return SavedView.objects.filter(condition).order_by(
+        Case(When(owner_id=user.id, then=Value(0)), default=Value(1)), "name", "id")
+
+
+def view_get_visible(*, user: Any, view_id: Any) -> SavedView:
+    try:
+        view = view_list_for(user=user).filter(id=view_id).first()
+    except (ValueError, TypeError, DjangoValidationError):
+        view = None
+    if view is None:
+        raise NotFound("View not found.")
+    return view
+
+
+def view_filters(view: SavedView) -> dict[str, Any]:
+    """The view's stored filters as ``GET tickets`` reads them (re-validated: a department deleted
+    since is simply a filter that matches nothing)."""
+    return {**TicketFilters.model_validate({**view.filters, "ordering": view.ordering or None}).dict(),
+            "cursor": None}
+
+
+def view_count(*, user: Any, view: SavedView) -> int:
+    """How many tickets ``user`` sees in ``view``: the count ``GET tickets?<its filters>`` answers."""
+    return ticket_filtered(user=user, filters=view_filters(view)).count()
+
+
+def view_payload(view: SavedView, user: Any) -> dict[str, Any]:
+    return {"id": str(view.id), "name": view.name, "filters": view.filters, "ordering": view.ordering or None,
+            "shared": view.shared, "owner_id": str(view.owner_id),
+            "can_change": policy.view_may_change(user, owner_id=view.owner_id, shared=view.shared),
+            "count": view_count(user=user, view=view)}
+
+
+def view_counts(*, user: Any) -> dict[str, int]:
+    return {str(view.id): view_count(user=user, view=view) for view in view_list_for(user=user)}
 
 
 # ---------------------------------------------------------------- approvals

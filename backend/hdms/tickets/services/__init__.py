@@ -8,6 +8,7 @@
 - ``approvals``: sending for approval and deciding its steps;
 - ``splitting``: sub-tickets; ``participants``: who is in a ticket's chat room;
 - ``sla_clock``: a ticket's SLA clock; ``scheduled``: the desk's own per-ticket jobs (tasks call them);
+- ``bulk``: moderators' bulk actions, each ticket through the services above; ``views``: saved views;
 - ``desk_config``: admins' SLA policies, holidays and desk settings.
 
 Callers import the services from here (``from hdms.tickets import services``).
@@ -15,6 +16,7 @@ Callers import the services from here (``from hdms.tickets import services``).
 
 from hdms.tickets.services.approvals import approval_decide, ticket_approve, ticket_request_approval
 from hdms.tickets.services.base import SNAPSHOT_FIELDS, jsonable, notification_params, notify, ticket_snapshot
+from hdms.tickets.services.bulk import BulkResult, ticket_bulk
 from hdms.tickets.services.creation import ticket_create, ticket_delete, ticket_update
 from hdms.tickets.services.desk_config import (
     DESK_FIELDS,
@@ -49,10 +51,12 @@ from hdms.tickets.services.transitions import (
     ticket_submit,
     ticket_withdraw,
 )
+from hdms.tickets.services.views import view_create, view_delete, view_update
 
 __all__ = [
     "DESK_FIELDS",
     "SNAPSHOT_FIELDS",
+    "BulkResult",
     "approval_decide",
     "chat_join",
     "desk_settings_update",
@@ -72,6 +76,7 @@ __all__ = [
     "ticket_assign",
     "ticket_auto_close",
     "ticket_auto_close_warn",
+    "ticket_bulk",
     "ticket_close",
     "ticket_create",
     "ticket_delete",
@@ -91,4 +96,7 @@ __all__ = [
     "ticket_submit",
     "ticket_update",
     "ticket_withdraw",
+    "view_create",
+    "view_delete",
+    "view_update",
 ]

@@ -45,6 +45,9 @@ def cases(world):
     closed = resolved_ticket(requestor, moderator, assignee, title="Matrix closed")
     closed = services.ticket_close(ticket_id=closed.id, by=requestor, version=closed.version)
     t, s = f"{V}/tickets/{{ticket_id}}", submitted.id
+    shared_view = services.view_create(by=moderator, name="Matrix queue", filters={"status": ["submitted"]},
+                                       ordering="-sla_due", shared=True)
+    shared_change = {"requestor": 404, "assignee": 403, "moderator": 200, "admin": 200}
     return [
         Case("GET", f"{V}/tickets", f"{V}/tickets", ALL),
         Case("GET", f"{V}/tickets", f"{V}/tickets?status=submitted&q=matrix&ordering=-created_at", ALL),
@@ -120,6 +123,17 @@ def cases(world):
         Case("POST", f"{V}/sla/holidays", f"{V}/sla/holidays", {"admin": 201},
              body={"date": "2031-08-14", "name": "Independence Day"}),
         Case("DELETE", f"{V}/sla/holidays/{{holiday_id}}", f"{V}/sla/holidays/{holiday.id}", {"admin": 204}),
+        Case("POST", f"{V}/tickets/bulk", f"{V}/tickets/bulk", ALL,
+             body={"ids": [str(s)], "action": "set_priority", "fields": {"priority": "urgent"}},
+             note="each ticket checked as if alone: the refusals are per-ticket results"),
+        Case("GET", f"{V}/views", f"{V}/views", ALL),
+        Case("GET", f"{V}/views/counts", f"{V}/views/counts", ALL),
+        Case("POST", f"{V}/views", f"{V}/views", {"requestor": 201, "assignee": 201, "moderator": 201, "admin": 201},
+             body={"name": "Mine", "filters": {"priority": ["high"]}}),
+        Case("PATCH", f"{V}/views/{{view_id}}", f"{V}/views/{shared_view.id}", shared_change,
+             body={"name": "Renamed"}, note="owner, or an admin for a shared view; requestors never see it"),
+        Case("DELETE", f"{V}/views/{{view_id}}", f"{V}/views/{shared_view.id}",
+             {"requestor": 404, "assignee": 403, "moderator": 204, "admin": 204}),
         Case("GET", f"{V}/sla/settings", f"{V}/sla/settings", ALL),
         Case("PATCH", f"{V}/sla/settings", f"{V}/sla/settings", {"admin": 200},
              body={"version": desk_version, "ceo_approval_threshold": "250000.00"}),
