@@ -14,6 +14,7 @@ export const routes = {
   profile: (role: Role) => `/${role}/profile`,
   approvals: (role: Role) => `/${role}/approvals`,
   ticketPool: () => `/moderator/ticket-pool`,
+  ticketWorkspace: () => `/moderator/tickets`,
   assignedTickets: () => `/moderator/assigned-tickets`,
   review: (id: string) => `/moderator/review/${id}`,
   tasks: () => `/assignee/tasks`,

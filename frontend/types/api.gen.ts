@@ -1174,7 +1174,7 @@ export interface paths {
         };
         /**
          * View List
-         * @description The caller's views and the shared ones, each with its live count.
+         * @description The caller's views and the shared ones, each with its live count (all of them: one page).
          */
         get: operations["hdms_tickets_api_view_list"];
         put?: never;
@@ -2773,6 +2773,20 @@ export interface components {
              * @description Tickets the caller sees in this view now: GET tickets' count with its filters.
              */
             count: number;
+        };
+        /** ViewPage */
+        ViewPage: {
+            /** Items */
+            items: components["schemas"]["ViewOut"][];
+            /** Count */
+            count: number;
+            /** Next */
+            next?: string | null;
+            /**
+             * Can Share
+             * @description Whether the caller may create shared views (tickets/policy.py).
+             */
+            can_share: boolean;
         };
         /** ViewIn */
         ViewIn: {
@@ -18921,7 +18935,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ViewOut"][];
+                    "application/json": components["schemas"]["ViewPage"];
                 };
             };
             /** @description Malformed request (validation_error) */

@@ -196,3 +196,33 @@ export interface SubticketItem {
   title?: string;
   description?: string;
 }
+
+/** A saved view (DESIGN §10): `GET tickets`' filters and an ordering, with its live count. */
+export interface SavedView {
+  id: string;
+  name: string;
+  filters: Record<string, unknown>;
+  ordering: string | null;
+  shared: boolean;
+  can_change: boolean;
+  count: number;
+}
+
+/** The bulk actions of POST tickets/bulk (tickets/policy.py BULK_ACTIONS). */
+export type BulkAction = Schemas["BulkIn"]["action"];
+export const BULK_ACTIONS = ["assign", "reassign", "set_priority", "set_department", "reject"] as const satisfies readonly BulkAction[];
+const bulkActionsAreTheServers: Same<(typeof BULK_ACTIONS)[number], BulkAction> = true;
+void bulkActionsAreTheServers;
+export type BulkFields = NonNullable<Schemas["BulkIn"]["fields"]>;
+
+/** One ticket's outcome in a bulk action: `ok` with the ticket, or the error's code and detail. */
+export interface BulkResult {
+  id: string;
+  ok: boolean;
+  code: string | null;
+  detail: string | null;
+  ticket: Ticket | null;
+}
+
+/** The sort keys GET tickets accepts (each also with "-"); the server answers 422 to anything else. */
+export type Ordering = NonNullable<Schemas["TicketFilters"]["ordering"]>;

@@ -15,7 +15,7 @@ from hdms.core.auth import ApiRequest
 from hdms.core.errors import ValidationFailed
 from hdms.core.pagination import PageParams, next_url, paginate
 from hdms.core.permissions import require_admin
-from hdms.tickets import analytics, render, selectors, services
+from hdms.tickets import analytics, policy, render, selectors, services
 from hdms.tickets.models import SlaPolicy
 from hdms.tickets.schemas import (
     ACTION_BODIES,
@@ -46,6 +46,7 @@ from hdms.tickets.schemas import (
     ViewCountsOut,
     ViewIn,
     ViewOut,
+    ViewPage,
     ViewPatch,
     VolumeFilters,
 )
@@ -335,10 +336,11 @@ def desk_settings_update(request: ApiRequest, payload: DeskSettingsPatch) -> Any
 
 # ---------------------------------------------------------------- saved views (DESIGN §10)
 
-@views_router.get("", response=list[ViewOut])
-def view_list(request: ApiRequest) -> list[dict[str, Any]]:
-    """The caller's views and the shared ones, each with its live count."""
-    return [selectors.view_payload(view, request.auth) for view in selectors.view_list_for(user=request.auth)]
+@views_router.get("", response=ViewPage)
+def view_list(request: ApiRequest) -> dict[str, Any]:
+    """The caller's views and the shared ones, each with its live count (all of them: one page)."""
+    items = [selectors.view_payload(view, request.auth) for view in selectors.view_list_for(user=request.auth)]
+    return {"items": items, "count": len(items), "next": None, "can_share": policy.view_may_share(request.auth)}
 
 
 @views_router.get("/counts", response=ViewCountsOut)

@@ -190,6 +190,13 @@ class ViewOut(Schema):
                                         "with its filters.")
 
 
+class ViewPage(Schema):
+    items: list[ViewOut]
+    count: int
+    next: str | None = None
+    can_share: bool = Field(..., description="Whether the caller may create shared views (tickets/policy.py).")
+
+
 class ViewCountsOut(Schema):
     counts: dict[str, int] = Field(..., description="View id -> count, for each of the caller's views.")
 

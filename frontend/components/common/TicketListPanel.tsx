@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Button } from "@/components/ui/button";
@@ -10,12 +10,24 @@ import { useDepartments } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import { useSession } from "@/hooks/useAuth";
 import { ticketHref } from "@/config/routes";
-import { PRIORITIES, TICKET_STATUSES, type TicketFilters } from "@/types/ticket";
+import { PRIORITIES, TICKET_STATUSES, type Ticket, type TicketFilters } from "@/types/ticket";
 import { DepartmentOptions } from "@/components/common/SelectOptions";
 
-const URL_FILTERS = ["q", "status", "priority", "department", "ordering"] as const;
+export const URL_FILTERS = ["q", "status", "priority", "department", "assignee", "ordering"] as const;
+
+/** The filters in the address (?q=&status=…), as GET tickets reads them. */
+export function filtersFromUrl(search: string): TicketFilters {
+  const params = new URLSearchParams(search);
+  const read: TicketFilters = {};
+  for (const key of URL_FILTERS) {
+    const values = params.getAll(key).filter(Boolean);
+    if (values.length) (read as Record<string, string | string[]>)[key] = values.length > 1 ? values : values[0];
+  }
+  return read;
+}
 /** The orderings GET tickets offers (server-side, DESIGN §10). */
 const ORDERINGS = ["-updated_at", "-created_at", "created_at", "-priority", "sla_due", "-number", "number"] as const;
+const isListedOrdering = (o: string | undefined) => !!o && (ORDERINGS as readonly string[]).includes(o);
 
 /** Filters, search, sorting and cursor pagination over GET /tickets. */
 export function TicketListPanel({
@@ -23,11 +35,19 @@ export function TicketListPanel({
   showFilters = true,
   emptyMessage,
   testId,
+  initialFilters,
+  onFiltersChange,
+  bulkBar,
 }: {
   baseFilters: TicketFilters;
   showFilters?: boolean;
   emptyMessage?: string;
   testId?: string;
+  /** Start from these filters (a saved view) instead of the address's, and write them to it. */
+  initialFilters?: TicketFilters;
+  onFiltersChange?: (filters: TicketFilters) => void;
+  /** With it, rows can be selected; it renders the bar acting on the selection. */
+  bulkBar?: (selection: { ids: string[]; tickets: Ticket[]; clear: () => void }) => ReactNode;
 }) {
   const { t } = useI18n();
   const { user } = useSession();
@@ -35,33 +55,41 @@ export function TicketListPanel({
   const [filters, setFilters] = useState<TicketFilters>({});
   const [search, setSearch] = useState("");
   const [cursors, setCursors] = useState<string[]>([]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
   const effective: TicketFilters = { ordering: "-updated_at", ...baseFilters, ...filters, cursor: cursors[cursors.length - 1] };
   const list = useTicketList(effective);
 
   // The filters live in the address (?q=&status=&priority=&department=&ordering=): a reload or a
   // shared link shows the same list. Read once on mount (client only), written on each change.
   useEffect(() => {
-    const params = new URLSearchParams(window.location.search);
-    const read: TicketFilters = {};
-    for (const key of URL_FILTERS) {
-      const value = params.get(key);
-      if (value) (read as Record<string, string>)[key] = value;
+    if (initialFilters) {
+      set(initialFilters, true);
+      setSearch(initialFilters.q ?? "");
+      return;
     }
+    const read = filtersFromUrl(window.location.search);
     if (Object.keys(read).length) {
       setFilters(read);
       setSearch(read.q ?? "");
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount (a new view remounts the panel)
   }, []);
 
-  const set = (patch: TicketFilters) => {
+  useEffect(() => {
+    onFiltersChange?.(filters);
+  }, [filters, onFiltersChange]);
+
+  const set = (patch: TicketFilters, replace = false) => {
     setCursors([]);
+    setSelected(new Set());
     setFilters((prev) => {
-      const next = { ...prev, ...patch };
+      const next = replace ? { ...patch } : { ...prev, ...patch };
       const params = new URLSearchParams(window.location.search);
       for (const key of URL_FILTERS) {
         const value = (next as Record<string, unknown>)[key];
+        params.delete(key);
         if (typeof value === "string" && value) params.set(key, value);
-        else params.delete(key);
+        else if (Array.isArray(value)) value.forEach((v) => params.append(key, String(v)));
       }
       const query = params.toString();
       window.history.replaceState(window.history.state, "", `${window.location.pathname}${query ? `?${query}` : ""}`);
@@ -115,7 +143,8 @@ export function TicketListPanel({
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="filter-ordering">{t("list.sort")}</Label>
-            <Select id="filter-ordering" value={filters.ordering ?? "-updated_at"} onChange={(e) => set({ ordering: e.target.value })}>
+            <Select id="filter-ordering" value={effective.ordering ?? "-updated_at"} onChange={(e) => set({ ordering: e.target.value })}>
+              {!isListedOrdering(effective.ordering) && <option value={effective.ordering}>{t("list.order.custom")}</option>}
               {ORDERINGS.map((o) => (
                 <option key={o} value={o}>
                   {t(`list.order.${o}`)}
@@ -139,7 +168,24 @@ export function TicketListPanel({
           {list.data.count} {t("common.results")}
         </p>
       )}
+      {bulkBar && selected.size > 0 &&
+        bulkBar({
+          ids: [...selected],
+          tickets: (list.data?.items ?? []).filter((ticket) => selected.has(ticket.id)),
+          clear: () => setSelected(new Set()),
+        })}
       <TicketTable
+        ordering={effective.ordering}
+        onSort={(ordering) => set({ ordering })}
+        selected={bulkBar ? selected : undefined}
+        onSelect={bulkBar ? (ids, checked) => setSelected((prev) => {
+          const next = new Set(prev);
+          for (const id of ids) {
+            if (checked) next.add(id);
+            else next.delete(id);
+          }
+          return next;
+        }) : undefined}
         tickets={list.data?.items}
         isLoading={list.isLoading}
         error={list.error}

@@ -18,6 +18,40 @@ export function ageText(createdAt: string, locale: "en" | "ur", now = Date.now()
   return `${value} ${units[unit as "d" | "h" | "min"]}`;
 }
 
+/** A column header that sorts on the server (GET tickets?ordering=key or -key). */
+function SortHeader({ label, sortKey, ordering, onSort, className }: {
+  label: string;
+  sortKey: string;
+  ordering?: string;
+  onSort?: (ordering: string) => void;
+  className?: string;
+}) {
+  const { t } = useI18n();
+  if (!onSort) return <TH className={className}>{label}</TH>;
+  const state = ordering === sortKey ? "ascending" : ordering === `-${sortKey}` ? "descending" : "none";
+  return (
+    <TH className={className} aria-sort={state}>
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 hover:underline"
+        data-testid={`sort-${sortKey}`}
+        title={t("list.sortBy")}
+        onClick={() => onSort(state === "ascending" ? `-${sortKey}` : sortKey)}
+      >
+        {label}
+        <span aria-hidden="true">{state === "ascending" ? "▲" : state === "descending" ? "▼" : "↕"}</span>
+      </button>
+    </TH>
+  );
+}
+
+/** Time left to the SLA target ("2 d left"), or how long ago it passed ("5 h overdue"). */
+export function remainingText(due: string, locale: "en" | "ur", t: (key: string) => string, now = Date.now()): string {
+  const diff = Date.parse(due) - now;
+  const span = ageText(new Date(now - Math.abs(diff)).toISOString(), locale, now);
+  return `${span} ${t(diff >= 0 ? "list.left" : "list.overdue")}`;
+}
+
 export function TicketTable({
   tickets,
   isLoading,
@@ -25,6 +59,10 @@ export function TicketTable({
   onRetry,
   hrefFor,
   emptyMessage,
+  ordering,
+  onSort,
+  selected,
+  onSelect,
 }: {
   tickets: Ticket[] | undefined;
   isLoading: boolean;
@@ -32,31 +70,51 @@ export function TicketTable({
   onRetry?: () => void;
   hrefFor: (ticket: Ticket) => string;
   emptyMessage?: string;
+  /** With `onSort`, the headers sort on the server (DESIGN §10). */
+  ordering?: string;
+  onSort?: (ordering: string) => void;
+  /** With `onSelect`, each row has a checkbox (bulk actions). */
+  selected?: ReadonlySet<string>;
+  onSelect?: (ids: string[], checked: boolean) => void;
 }) {
   const { t, locale } = useI18n();
   const departmentName = useDepartmentNames();
   if (isLoading) return <SkeletonRows />;
   if (error) return <ErrorState error={error} onRetry={onRetry} />;
   if (!tickets || tickets.length === 0) return <EmptyState message={emptyMessage} />;
+  const allSelected = !!selected && tickets.every((ticket) => selected.has(ticket.id));
+  const sort = { ordering, onSort };
   return (
     <Table data-testid="ticket-table">
       <THead>
         <TR>
+          {onSelect && (
+            <TH>
+              <input type="checkbox" aria-label={t("list.selectAll")} checked={allSelected} data-testid="select-all"
+                onChange={(e) => onSelect(tickets.map((ticket) => ticket.id), e.target.checked)} />
+            </TH>
+          )}
           <TH>#</TH>
           <TH>{t("common.title")}</TH>
           <TH>{t("common.status")}</TH>
-          <TH className="hidden sm:table-cell">{t("common.priority")}</TH>
-          <TH className="hidden md:table-cell">{t("common.department")}</TH>
-          <TH className="hidden lg:table-cell">{t("common.requestor")}</TH>
-          <TH className="hidden lg:table-cell">{t("common.assignee")}</TH>
-          <TH className="hidden md:table-cell">{t("list.slaDue")}</TH>
-          <TH className="hidden sm:table-cell">{t("list.age")}</TH>
-          <TH className="hidden xl:table-cell">{t("common.updated")}</TH>
+          <SortHeader label={t("common.priority")} sortKey="priority" {...sort} className="hidden sm:table-cell" />
+          <SortHeader label={t("common.department")} sortKey="department" {...sort} className="hidden md:table-cell" />
+          <SortHeader label={t("common.requestor")} sortKey="requestor" {...sort} className="hidden lg:table-cell" />
+          <SortHeader label={t("common.assignee")} sortKey="assignee" {...sort} className="hidden lg:table-cell" />
+          <SortHeader label={t("list.slaDue")} sortKey="sla_due" {...sort} className="hidden md:table-cell" />
+          <SortHeader label={t("list.age")} sortKey="age" {...sort} className="hidden sm:table-cell" />
+          <SortHeader label={t("common.updated")} sortKey="updated" {...sort} className="hidden xl:table-cell" />
         </TR>
       </THead>
       <TBody>
         {tickets.map((ticket) => (
           <TR key={ticket.id} data-ticket-id={ticket.id}>
+            {onSelect && (
+              <TD>
+                <input type="checkbox" aria-label={`${t("list.select")} ${ticket.number}`} data-testid="select-row"
+                  checked={!!selected?.has(ticket.id)} onChange={(e) => onSelect([ticket.id], e.target.checked)} />
+              </TD>
+            )}
             <TD className="whitespace-nowrap font-mono text-xs">{ticket.number}</TD>
             <TD>
               <Link href={hrefFor(ticket)} dir="auto" className="font-medium text-primary hover:underline">
@@ -81,7 +139,14 @@ export function TicketTable({
             </TD>
             <TD className="hidden lg:table-cell" dir="auto">{ticket.requestor_name ?? "—"}</TD>
             <TD className="hidden lg:table-cell" dir="auto">{ticket.assignee_name ?? "—"}</TD>
-            <TD className="hidden whitespace-nowrap md:table-cell">{ticket.sla?.resolution_due ? formatDateTime(ticket.sla.resolution_due, locale) : "—"}</TD>
+            <TD className="hidden whitespace-nowrap md:table-cell">
+              {ticket.sla?.resolution_due ? (
+                <>
+                  {formatDateTime(ticket.sla.resolution_due, locale)}
+                  <span className="ms-1 text-xs text-muted-foreground" data-testid="sla-remaining">({remainingText(ticket.sla.resolution_due, locale, t)})</span>
+                </>
+              ) : "—"}
+            </TD>
             <TD className="hidden whitespace-nowrap sm:table-cell" data-testid="ticket-age">{ageText(ticket.created_at, locale)}</TD>
             <TD className="hidden whitespace-nowrap xl:table-cell">{formatDateTime(ticket.updated_at, locale)}</TD>
           </TR>

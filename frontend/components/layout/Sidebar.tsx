@@ -3,7 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import {
   LayoutDashboard, FilePlus, ListChecks, Bell, Inbox, ClipboardList, Users, Building2, Settings, BarChart3,
-  FileText, ShieldCheck, Stamp, Wrench, Activity,
+  FileText, ShieldCheck, Stamp, Wrench, Activity, Rows3,
 } from "lucide-react";
 import { ROLE_SECTIONS } from "@/config/permissions";
 import { routes } from "@/config/routes";
@@ -20,6 +20,7 @@ function sectionHref(user: User, section: string): string {
     case "notifications": return routes.notifications(role);
     case "approvals": return routes.approvals(role);
     case "ticket-pool": return routes.ticketPool();
+    case "tickets": return routes.ticketWorkspace();
     case "assigned-tickets": return routes.assignedTickets();
     case "tasks": return routes.tasks();
     case "reports": return role === "admin" ? routes.adminReports() : routes.assigneeReports();
@@ -35,7 +36,7 @@ function sectionHref(user: User, section: string): string {
 
 const ICONS: Record<string, React.ComponentType<{ className?: string }>> = {
   dashboard: LayoutDashboard, "new-request": FilePlus, requests: ListChecks, notifications: Bell, approvals: Stamp,
-  "ticket-pool": Inbox, "assigned-tickets": ClipboardList, tasks: Wrench, reports: FileText, users: Users,
+  "ticket-pool": Inbox, tickets: Rows3, "assigned-tickets": ClipboardList, tasks: Wrench, reports: FileText, users: Users,
   departments: Building2, settings: Settings, analytics: BarChart3, audit: ShieldCheck, operations: Activity,
 };
 

@@ -16,6 +16,8 @@ import {
   type Attachment,
   type Approval,
   type HistoryEntry,
+  type SavedView,
+  type BulkResult,
 } from "@/types/ticket";
 import { ROLES, USER_ACTIONS, type User, type Department } from "@/types/user";
 import type { ChatMessage } from "@/types/chat";
@@ -49,7 +51,8 @@ export function toPage<T>(raw: unknown, map: (item: Raw) => T): Paginated<T> {
 const TICKET_SPEC: Spec<Schemas["TicketOut"]> = {
   id: "string", number: "string", title: "string", description: "string", status: "string", priority: "string",
   category: "string", department_id: "string|null", department: "object|null", requestor_id: "string",
-  requestor: "object|null", assignee_id: "string|null", assignee: "object|null", owner_id: "string|null",
+  requestor: "object|null", requestor_name: "string", assignee_id: "string|null", assignee: "object|null",
+  assignee_name: "string|null", sla_due_at: "string|null", owner_id: "string|null",
   parent_id: "string|null", room_id: "string", amount: "string|null", due_at: "string|null", resolution: "string",
   postponed_until: "string|null", postponed_reason: "string", rating: "number|null", rating_comment: "string",
   version: "number", created_at: "string", updated_at: "string", submitted_at: "string|null",
@@ -95,8 +98,8 @@ export function toTicket(raw: unknown): Ticket {
     resolution: t.resolution || null,
     postponed_until: t.postponed_until,
     postponed_reason: t.postponed_reason || null,
-    requestor_name: t.requestor?.full_name ?? null,
-    assignee_name: t.assignee?.full_name ?? null,
+    requestor_name: t.requestor_name,
+    assignee_name: t.assignee_name,
     department_name: t.department?.name ?? null,
     allowed_actions: t.allowed_actions.map((a, i) => expectOneOf(a, SERVER_ACTIONS, `TicketOut.allowed_actions[${i}]`)),
     editable_fields: t.editable_fields.map((f, i) => expectOneOf(f, EDITABLE_FIELDS, `TicketOut.editable_fields[${i}]`)),
@@ -463,4 +466,23 @@ export function auditChanges(entry: Pick<AuditEntry, "before" | "after">): strin
     } else lines.push(`${key}: ${show(a)} → ${show(b)}`);
   }
   return lines;
+}
+
+const VIEW_SPEC: Spec<Schemas["ViewOut"]> = {
+  id: "string", name: "string", filters: "object", ordering: "string|null", shared: "boolean", owner_id: "string",
+  can_change: "boolean", count: "number",
+};
+
+export function toView(raw: unknown): SavedView {
+  const v = expectShape(raw, VIEW_SPEC, "ViewOut");
+  return { id: v.id, name: v.name, filters: v.filters, ordering: v.ordering, shared: v.shared, can_change: v.can_change, count: v.count };
+}
+
+const BULK_RESULT_SPEC: Spec<Schemas["BulkResultOut"]> = {
+  id: "string", status: "string", code: "string|null?", detail: "string|null?", ticket: "object|null?",
+};
+
+export function toBulkResult(raw: unknown): BulkResult {
+  const r = expectShape(raw, BULK_RESULT_SPEC, "BulkResultOut");
+  return { id: r.id, ok: r.status === "ok", code: r.code ?? null, detail: r.detail ?? null, ticket: r.ticket ? toTicket(r.ticket) : null };
 }

@@ -12,6 +12,7 @@ export const queryKeys = {
     attachments: (id: string) => ["tickets", "attachments", id] as const,
     messages: (id: string) => ["tickets", "messages", id] as const,
   },
+  views: ["views"] as const,
   approvals: ["approvals"] as const,
   users: (params: Record<string, string | undefined>) => ["users", params] as const,
   usersAll: ["users"] as const,

@@ -7,7 +7,8 @@ export function ticketPayload(over: Partial<Schemas["TicketOut"]> = {}): Schemas
   return {
     id: "t1", number: "HD-1", title: "Printer", description: "Jammed again", status: "submitted", priority: "medium",
     category: "", department_id: null, department: null, requestor_id: "u1",
-    requestor: { id: "u1", employee_code: "req1", full_name: "Req One" }, assignee_id: null, assignee: null,
+    requestor: { id: "u1", employee_code: "req1", full_name: "Req One" }, requestor_name: "Req One",
+    assignee_id: null, assignee: null, assignee_name: null, sla_due_at: null,
     owner_id: null, parent_id: null, room_id: over.id ?? "t1", amount: null, due_at: null, resolution: "",
     postponed_until: null, postponed_reason: "", rating: null, rating_comment: "", version: 1,
     created_at: "2026-12-01T10:00:00Z", updated_at: "2026-12-01T10:00:00Z", submitted_at: null,

@@ -59,7 +59,7 @@ def test_a_views_count_equals_the_lists_count_for_every_reader(desk, api, spread
     for user in (desk.moderator, desk.assignee, desk.admin):  # a shared view counts what each reader sees
         client = api(user)
         expected = _list_count(client, filters)
-        listed = {v["id"]: v["count"] for v in client.get("views").json()}
+        listed = {v["id"]: v["count"] for v in client.get("views").json()["items"]}
         assert listed[view_id] == expected
         assert client.get("views/counts").json()["counts"][view_id] == expected
     # The assignee sees fewer tickets than the moderator in the unfiltered view: visibility still decides.
@@ -88,9 +88,11 @@ def test_who_may_share_see_and_change_views(desk, api, spread):
     assert api(desk.requestor).post("views", {"name": "x", "shared": True}).status_code == 403
     own = api(desk.requestor).post("views", {"name": "My open", "filters": {"status": ["submitted"]}})
     assert own.status_code == 201 and own.json()["count"] == 2  # their own two submitted tickets
-    assert [v["id"] for v in api(desk.requestor).get("views").json()] == [own.json()["id"]]
+    requestor_views = api(desk.requestor).get("views").json()
+    assert [v["id"] for v in requestor_views["items"]] == [own.json()["id"]] and requestor_views["can_share"] is False
+    assert api(desk.moderator).get("views").json()["can_share"] is True
     # Assignees read shared views; nobody else reads a personal one (404, not 403).
-    assignee_views = {v["id"]: v for v in api(desk.assignee).get("views").json()}
+    assignee_views = {v["id"]: v for v in api(desk.assignee).get("views").json()["items"]}
     assert set(assignee_views) == {mod_view["id"]} and assignee_views[mod_view["id"]]["can_change"] is False
     assert api(desk.admin).patch(f"views/{personal['id']}", {"name": "taken"}).status_code == 404
     # Another moderator cannot change a colleague's shared view; an admin can.
@@ -100,7 +102,7 @@ def test_who_may_share_see_and_change_views(desk, api, spread):
     assert renamed.status_code == 200 and renamed.json()["name"] == "Triage"
     assert renamed.json()["ordering"] == "-sla_due"
     assert api(desk.moderator).delete(f"views/{mod_view['id']}").status_code == 204
-    assert mod_view["id"] not in {v["id"] for v in api(desk.assignee).get("views").json()}
+    assert mod_view["id"] not in {v["id"] for v in api(desk.assignee).get("views").json()["items"]}
 
 
 @pytest.mark.django_db
