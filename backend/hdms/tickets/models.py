@@ -112,6 +112,8 @@ class Ticket(BaseModel):
             models.Index(fields=["-created_at"], name="ticket_breached_created", condition=Q(sla_breached=True)),
             models.Index(fields=["resolved_at"], name="ticket_resolved_open", condition=Q(status="resolved")),
             models.Index(fields=["status", "resolution_warn_at"], name="ticket_sla_scan"),
+            # The list sorted by SLA due, soonest first (resolution_due ASC NULLS LAST, id ASC).
+            models.Index(fields=["resolution_due", "id"], name="ticket_sla_due_id"),
         ]
         constraints = [
             # DESIGN §3: one sub-ticket per department; a done one may be followed by a new one.

@@ -34,7 +34,7 @@ export function BulkActionBar({ ids, tickets, onDone }: { ids: string[]; tickets
   const set = (patch: Partial<BulkFields>) => setFields((prev) => ({ ...prev, ...patch }));
 
   return (
-    <div className="space-y-2 rounded-lg border bg-muted/40 p-3" data-testid="bulk-bar">
+    <div className="space-y-2 rounded-lg border bg-card p-3" data-testid="bulk-bar">
       <form
         className="flex flex-wrap items-end gap-2"
         onSubmit={(e) => {
