@@ -45,7 +45,7 @@ def message_post(request: ApiRequest, ticket_id: UUID, payload: MessageIn) -> tu
     access = services.room_enter(user=request.auth, ticket_id=ticket_id)
     message, created = services.message_create(
         author=request.auth, access=access, body=payload.body, client_id=payload.client_id,
-        attachment_ids=payload.attachment_ids,
+        attachment_ids=payload.attachment_ids, internal=payload.internal,
     )
     return (201 if created else 200), selectors.message_payload(message)
 

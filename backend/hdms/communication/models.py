@@ -33,6 +33,10 @@ class Message(BaseModel):
     client_id = models.CharField(max_length=64, blank=True, default="")
     edited_at = models.DateTimeField(null=True, blank=True)
     attachment_ids = models.JSONField(default=list, blank=True)
+    # An internal note (DESIGN §10): read by the staff working the ticket, never by its requestor.
+    internal = models.BooleanField(default=False)
+    # The users the body @mentions (their ids), each of whom could read the message when it was posted.
+    mentions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ("room_id", "seq")

@@ -14,6 +14,8 @@ class MessageIn(Schema):
     body: str = Field(..., min_length=1, max_length=10_000)
     client_id: str | None = Field(None, max_length=64)
     attachment_ids: list[UUID] = Field(default_factory=list, max_length=20)
+    internal: StrictBool = Field(False, description="An internal note: staff only, never shown to the requestor "
+                                                    "(allowed when the ticket's allowed_actions has `note`).")
 
 
 class MessageEditIn(Schema):
@@ -35,6 +37,8 @@ class MessageOut(Schema):
     attachment_ids: list[UUID]
     created_at: datetime
     edited_at: datetime | None
+    internal: bool
+    mentions: list[UUID]
 
 
 class MessageListParams(Schema):

@@ -8,13 +8,13 @@ message table.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from hdms.communication.models import Message
 
 
-def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None) -> QuerySet:
+def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes: bool | QuerySet = False) -> QuerySet:
     """Ids of the tickets a matching message was posted on, as a one-column queryset.
 
     Usable as a subquery: ``Ticket.objects.filter(Q(id__in=message_ticket_ids_matching(q=q)))``.
@@ -25,9 +25,17 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None) -> Que
     the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
     (when they joined). Only messages posted in one of those rooms from that moment on count, so a
     search never tells what was said before someone joined. ``None``: every message (moderators, admins).
+
+    ``notes`` (DESIGN §10): False, internal notes never match (requestors); True, they match like any
+    message; a one-column queryset of room ids, they match except in those rooms (the rooms of the
+    tickets the caller requested: a requestor never reads a note, whatever their role).
     """
     q = (q or "").strip()
     messages = Message.objects.all()
+    if notes is False:
+        messages = messages.filter(internal=False)
+    elif notes is not True:
+        messages = messages.filter(Q(internal=False) | ~Q(room_id__in=notes))
     if joins is not None:
         messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
     if not q:

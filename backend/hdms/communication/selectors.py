@@ -34,6 +34,8 @@ class RoomAccess:
     silent: bool
     joined_at: datetime | None
     post_refusal: tuple[str, str] | None = None  # (code, detail): why this user may not post now
+    reads_notes: bool = False  # sees the internal notes of the room (DESIGN §10)
+    note_refusal: tuple[str, str] | None = ("forbidden", "Internal notes are for the staff working the ticket.")
 
     def can_see(self, created_at: datetime) -> bool:
         return self.sees_all or self.joined_at is None or created_at >= self.joined_at
@@ -44,6 +46,16 @@ class RoomAccess:
         if self.post_refusal is not None:
             code, detail = self.post_refusal
             raise (Forbidden if code == Forbidden.code else InvalidTransition)(detail)
+
+    def ensure_may_note(self) -> None:
+        """403 ``forbidden`` for anyone but the staff working the ticket, 409 on a finished ticket."""
+        if self.note_refusal is not None:
+            code, detail = self.note_refusal
+            raise (Forbidden if code == Forbidden.code else InvalidTransition)(detail)
+
+    def can_read(self, *, created_at: datetime, internal: bool) -> bool:
+        """Whether a message of the room (its time and kind) is for this user's eyes."""
+        return (self.reads_notes or not internal) and self.can_see(created_at)
 
 
 def room_access(*, user: User, ticket_id: Any) -> RoomAccess:
@@ -60,6 +72,8 @@ def room_access_from(*, ticket_id: Any, access: ChatAccess) -> RoomAccess:
         silent=bool(access.silent),
         joined_at=access.joined_at,
         post_refusal=access.post_refusal,
+        reads_notes=bool(access.reads_notes),
+        note_refusal=access.note_refusal,
     )
 
 
@@ -90,6 +104,8 @@ def ticket_for_reader(ticket: dict[str, Any], facts: dict[str, Any] | None, user
 
 def message_visible_qs(*, access: RoomAccess) -> QuerySet[Message]:
     messages = Message.objects.filter(room_id=access.room_id).select_related("author")
+    if not access.reads_notes:
+        messages = messages.filter(internal=False)
     if not access.sees_all and access.joined_at is not None:
         messages = messages.filter(created_at__gte=access.joined_at)
     return messages
@@ -100,12 +116,14 @@ def message_hidden_count(*, access: RoomAccess) -> int:
     join-time rule, §9): the page tells a new participant they exist, never what they say."""
     if access.sees_all or access.joined_at is None:
         return 0
-    return Message.objects.filter(room_id=access.room_id, created_at__lt=access.joined_at).count()
+    hidden = Message.objects.filter(room_id=access.room_id, created_at__lt=access.joined_at)
+    return (hidden if access.reads_notes else hidden.filter(internal=False)).count()
 
 
 def message_in_room(*, room_id: Any, message_id: Any) -> bool:
-    """Whether ``message_id`` is a message of the room (a ticket's conversation)."""
-    return Message.objects.filter(id=message_id, room_id=room_id).exists()
+    """Whether ``message_id`` is a message of the room (a ticket's conversation) that files may be
+    attached to: internal notes carry no files (their files would show in the ticket's file list)."""
+    return Message.objects.filter(id=message_id, room_id=room_id, internal=False).exists()
 
 
 def message_get_visible(*, access: RoomAccess, message_id: Any) -> Message:
@@ -194,6 +212,8 @@ def message_payload(message: Message) -> dict[str, Any]:
         "attachment_ids": [str(a) for a in message.attachment_ids],
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "internal": message.internal,
+        "mentions": [str(u) for u in message.mentions],
     }
 
 

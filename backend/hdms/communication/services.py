@@ -55,10 +55,15 @@ from hdms.core.faults import REDIS_ERRORS
 from hdms.core.notification_kinds import NotificationKind as Kind
 from hdms.core.outbox import outbox_task
 from hdms.files.selectors import attachment_ids_usable_in_room
-from hdms.tickets.selectors import chat_access, room_participant_ids, ticket_get_visible, ticket_payload
+from hdms.tickets.selectors import (
+    mentionable_users,
+    note_reader_ids,
+    room_participant_ids,
+    ticket_get_visible,
+    ticket_payload,
+)
 from hdms.tickets.services import chat_join
 from hdms.users.rules import EMPLOYEE_CODE_BODY
-from hdms.users.selectors import users_by_codes
 
 if TYPE_CHECKING:
     from hdms.users.models import User
@@ -143,19 +148,46 @@ def room_enter(*, user: User, ticket_id: Any) -> RoomAccess:
     return room_access_from(ticket_id=ticket_id, access=chat_join(user=user, ticket_id=ticket_id))
 
 
+def _mention_ids(*, author: Any, access: RoomAccess, body: str, internal: bool) -> list[str]:
+    """The ids of the people ``body`` @mentions, each of whom reads the conversation (a note: reads
+    notes). Anyone else is refused (422 naming them): a mention never widens who sees a ticket, and
+    an unknown code is refused alike, so the answer does not tell who exists."""
+    codes = mentioned_codes(body)
+    if not codes:
+        return []
+    people = mentionable_users(user=author, ticket_id=access.ticket_id, internal=internal, codes=codes)
+    found = {p.employee_code.lower(): str(p.id) for p in people}
+    own = author.employee_code.lower()
+    refused = [c for c in codes if c.lower() not in found and c.lower() != own]
+    if refused:
+        where = "this note" if internal else "this ticket"
+        raise ValidationFailed(
+            f"Only people who can read {where} can be mentioned: {', '.join('@' + c for c in refused)}.",
+            errors=[{"loc": ["body"], "msg": f"@{code} cannot read {where}", "type": "mention_not_allowed"}
+                    for code in refused])
+    return list(dict.fromkeys(found[c.lower()] for c in codes if c.lower() in found))
+
+
 def message_create(
     *, author: User, access: RoomAccess, body: str | None, client_id: str | None = None,
-    attachment_ids: list[Any] | None = None,
+    attachment_ids: list[Any] | None = None, internal: bool = False,
 ) -> tuple[Message, bool]:
-    """Store a message and broadcast it after commit; ``(message, created)``.
+    """Store a message (``internal``: a staff-only note, DESIGN §10) and broadcast it after commit;
+    ``(message, created)``.
 
     A resend with the same ``client_id`` by the same author in the same room returns the stored
     message with ``created=False`` and broadcasts nothing again.
     """
-    access.ensure_may_post()
+    if internal:
+        access.ensure_may_note()
+    else:
+        access.ensure_may_post()
     client_id = _clean_client_id(client_id)
     clean = _clean_body(body)
     attachments = _clean_attachment_ids(attachment_ids)
+    if internal and attachments:
+        raise ValidationFailed("Internal notes carry no files; attach them to a reply.",
+                               errors=[{"loc": ["attachment_ids"], "msg": "not allowed on a note"}])
     _check_attachments_belong(author=author, access=access, attachment_ids=attachments)
     with transaction.atomic():
         # The room row lock orders inserts: seq order is commit order (exact catch-up). The room
@@ -169,11 +201,12 @@ def message_create(
             existing = _message_by_client_id(author=author, room_id=access.room_id, client_id=client_id)
             if existing is not None:
                 return existing, False
+        mentions = _mention_ids(author=author, access=access, body=clean, internal=internal)
         room.last_seq += 1
         room.save(update_fields=["last_seq", "updated_at"])
         message = Message.objects.create(
             room_id=access.room_id, ticket_id=access.ticket_id, seq=room.last_seq, author=author,
-            body=clean, client_id=client_id, attachment_ids=attachments,
+            body=clean, client_id=client_id, attachment_ids=attachments, internal=internal, mentions=mentions,
         )
         message.author = author
         payload = message_payload(message)
@@ -201,10 +234,14 @@ def message_edit(*, user: User, access: RoomAccess, message_id: Any, body: str) 
         if timezone.now() - message.created_at > window:
             raise Forbidden(f"Messages can be edited for {settings.HDMS_MESSAGE_EDIT_MINUTES} minutes only.")
         if clean != message.body:
+            if message.internal:
+                access.ensure_may_note()
             message.body = clean
+            # An edit may not mention anyone the message could not (it notifies nobody new).
+            message.mentions = _mention_ids(author=user, access=access, body=clean, internal=message.internal)
             message.edited_at = timezone.now()
             message.version += 1
-            message.save(update_fields=["body", "edited_at", "version", "updated_at"])
+            message.save(update_fields=["body", "mentions", "edited_at", "version", "updated_at"])
             payload = message_payload(message)
             publish_on_commit("message.edited", room_id=payload["room_id"], message=payload)
     return message
@@ -215,7 +252,9 @@ def mentioned_codes(body: str) -> list[str]:
 
 
 def message_notify_recipients(*, message_id: Any) -> None:
-    """Notifications for a new message: participants not in the room now, and mentioned users.
+    """Notifications for a new message: participants not in the room now, and mentioned users
+    (``message.mentions``, checked when it was posted). An internal note notifies only those who
+    read notes (DESIGN §10): never the requestor, whatever their role.
 
     Idempotent: a rerun (task retry) finds the notifications it already made and makes no more.
     """
@@ -223,39 +262,39 @@ def message_notify_recipients(*, message_id: Any) -> None:
     if message is None:
         return
     author_id = str(message.author_id)
-    ticket = ticket_payload(ticket_get_visible(user=message.author, ticket_id=message.ticket_id))
+    try:
+        ticket = ticket_payload(ticket_get_visible(user=message.author, ticket_id=message.ticket_id))
+    except NotFound:
+        return  # deleted meanwhile, or its author lost sight of it
     label = f"{ticket['number']} {ticket['title']}".strip()
 
-    mentioned: set[str] = set()
-    codes = mentioned_codes(message.body)
-    if codes:
-        for user in users_by_codes(codes=codes):
-            if str(user.id) == author_id:
-                continue
-            try:
-                chat_access(user=user, ticket_id=message.ticket_id)
-            except NotFound:
-                continue  # cannot see the ticket: a mention does not leak it
-            mentioned.add(str(user.id))
-
+    mentioned = {str(u) for u in message.mentions} - {author_id}
     present = presence.room_present_user_ids(str(message.room_id))
     # The author is left to the mute-own-actions rule of notification_create (muted by default).
     away = set(room_participant_ids(room_id=message.room_id)) - present - mentioned
+    if message.internal:
+        readers = note_reader_ids(room_id=message.room_id, user_ids=sorted(mentioned | away))
+        mentioned, away = mentioned & readers, away & readers
     marker = f"message:{message.id}"
     already = set(
         str(u) for u in Notification.objects.filter(dedupe_key=marker).values_list("user_id", flat=True)
     )
     snippet = re.sub(r"<[^>]+>", "", message.body)[:300]
     author_name = message.author.full_name
+    what = "an internal note" if message.internal else "a message"
+    params = {"number": ticket["number"], "title": ticket["title"], "author": author_name,
+              "internal": message.internal}
     if mentioned - already:
         notification_create(
-            user_ids=sorted(mentioned - already), kind=Kind.MENTION, title=f"{author_name} mentioned you on {label}",
-            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker, actor_id=author_id,
+            user_ids=sorted(mentioned - already), kind=Kind.MENTION,
+            title=f"{author_name} mentioned you in {what} on {label}",
+            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker, params=params, actor_id=author_id,
         )
     if away - already:
         notification_create(
-            user_ids=sorted(away - already), kind=Kind.MESSAGE, title=f"New message from {author_name} on {label}",
-            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker, actor_id=author_id,
+            user_ids=sorted(away - already), kind=Kind.MESSAGE,
+            title=f"New {'internal note' if message.internal else 'message'} from {author_name} on {label}",
+            body=snippet, ticket_id=str(message.ticket_id), dedupe_key=marker, params=params, actor_id=author_id,
         )
 
 

@@ -31,6 +31,8 @@ from hdms.tickets.schemas import (
     HistoryPage,
     HolidayIn,
     HolidayOut,
+    MentionablePage,
+    MentionableParams,
     ParticipantIn,
     ParticipantOut,
     SlaPolicyIn,
@@ -191,6 +193,15 @@ def participant_add(request: ApiRequest, ticket_id: uuid.UUID, payload: Particip
     participant = services.participant_add(ticket_id=ticket_id, by=request.auth, user_id=payload.user_id)
     participant = selectors.participant_list(room_id=participant.ticket_id).get(id=participant.id)
     return 201, _participant_out(participant)
+
+
+@tickets_router.get("/{ticket_id}/mentionable", response=MentionablePage)
+def mentionable_list(request: ApiRequest, ticket_id: uuid.UUID, params: Query[MentionableParams]) -> dict[str, Any]:
+    """Who the caller may @mention on this ticket (DESIGN §10): the chat box's autocomplete."""
+    people = selectors.mentionable_users(user=request.auth, ticket_id=ticket_id, internal=params.internal,
+                                         q=params.q)
+    return {"items": [{"id": p.id, "employee_code": p.employee_code, "full_name": p.full_name, "role": p.role}
+                      for p in people]}
 
 
 @tickets_router.get("/{ticket_id}/approvals", response=list[ApprovalOut])

@@ -50,10 +50,11 @@ class Action(StrEnum):
     SPLIT = "split"
     DELETE = "delete"
     MESSAGE = "message"
+    NOTE = "note"  # an internal note: POST tickets/{id}/messages {internal: true} (DESIGN §10)
 
 
 # The actions taken through POST tickets/{id}/actions/{action}.
-STATE_ACTIONS = tuple(a for a in Action if a not in (Action.SPLIT, Action.DELETE, Action.MESSAGE))
+STATE_ACTIONS = tuple(a for a in Action if a not in (Action.SPLIT, Action.DELETE, Action.MESSAGE, Action.NOTE))
 
 # PATCH tickets/{id}: the requestor edits their own draft; moderators and admins triage open tickets.
 EDITABLE_BY_REQUESTOR = ("title", "description", "department_id", "category", "priority", "amount", "due_at")
@@ -146,6 +147,18 @@ def approves_only(user: Actor, t: TicketFacts) -> bool:
             and str(user.id) not in (t.requestor_id, t.assignee_id, t.owner_id))
 
 
+# The roles that work tickets: internal notes are theirs (DESIGN §10).
+NOTE_ROLES = (Role.MODERATOR, Role.ADMIN, Role.ASSIGNEE)
+
+
+def reads_notes(user: Actor | None, t: TicketFacts) -> bool:
+    """Whether ``user`` (who can see the ticket) reads its internal notes: moderators, admins and
+    department staff (its assignees, its department's queue, staff added to its room), never its
+    requestor, whatever their role, and never approvers or requestor-role participants."""
+    return (user is not None and user.role in NOTE_ROLES and not _is_requestor(user, t)
+            and not approves_only(user, t))
+
+
 def _chat_writer(user: Actor, t: TicketFacts) -> bool:
     # Admins observe every chat silently (DESIGN §2, §5); approvers only decide.
     return not is_admin(user) and not approves_only(user, t)
@@ -203,6 +216,7 @@ READS: dict[str, frozenset[str]] = {
     "approve": frozenset({"pending_approver_kind"}),
     "reopen": frozenset({"parent_status", "sibling_open"}),
     "message": frozenset({"parent_status"}),
+    "note": frozenset({"parent_status"}),
 }
 
 
@@ -246,6 +260,9 @@ RULES: dict[Action, Rule] = {
     Action.MESSAGE: Rule(_chat_writer, ANY_STATE, "Admins observe chats silently and approvers only decide; "
                                                   "neither posts.",
                          _chat_open),
+    # Admins observe the conversation silently but may leave notes for the staff (DESIGN §10).
+    Action.NOTE: Rule(reads_notes, ANY_STATE, "Internal notes are for the staff working the ticket.", _chat_open,
+                      verb="add a note to"),
 }
 
 

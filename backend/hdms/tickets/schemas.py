@@ -345,6 +345,22 @@ class SplitIn(StrictIn):
     items: list[SubticketItemIn] = Field(..., min_length=1, max_length=20)
 
 
+class MentionableParams(Schema):
+    internal: bool = Field(False, description="For an internal note: only those who read notes.")
+    q: str = Field("", max_length=64, description="The start of an employee code, or part of a name.")
+
+
+class MentionableOut(Schema):
+    id: uuid.UUID
+    employee_code: str
+    full_name: str
+    role: str
+
+
+class MentionablePage(Schema):
+    items: list[MentionableOut]
+
+
 class ParticipantOut(Schema):
     user_id: uuid.UUID
     employee_code: str

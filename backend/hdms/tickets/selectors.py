@@ -46,6 +46,7 @@ from hdms.tickets.models import (
 from hdms.tickets.models import TERMINAL_STATUSES as TERMINAL_STATUSES  # for other services (files)
 from hdms.tickets.schemas import ORDERING_NAMES, TicketFilters
 from hdms.tickets.sla import WorkCalendar
+from hdms.users import selectors as users_selectors
 
 STAFF = (Role.MODERATOR, Role.ADMIN)
 
@@ -147,6 +148,8 @@ class ChatAccess:
     joined_at: datetime | None
     post_refusal: tuple[str, str] | None  # (code, detail) when ``user`` may not post: policy.Action.MESSAGE
     is_participant: bool = True  # False: may see the ticket but has not joined its room yet
+    reads_notes: bool = False  # sees the room's internal notes (policy.reads_notes, DESIGN §10)
+    note_refusal: tuple[str, str] | None = None  # (code, detail) when ``user`` may not add a note: Action.NOTE
 
 
 def chat_post_refusal(*, user: Any, facts: policy.TicketFacts) -> tuple[str, str] | None:
@@ -173,14 +176,19 @@ def chat_access(*, user: Any, ticket_id: Any) -> ChatAccess:
     writes nothing."""
     ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
     room_id = ticket.parent_id or ticket.id
-    refusal = chat_post_refusal(user=user, facts=policy_facts(ticket, action=policy.Action.MESSAGE))
+    facts = policy_facts(ticket, action=policy.Action.MESSAGE)  # what the note rule reads too
+    refusal = chat_post_refusal(user=user, facts=facts)
+    note = policy.decide(user, facts, policy.Action.NOTE)
+    reads_notes = policy.reads_notes(user, facts)
+    note_refusal = None if note.allowed else (note.code, note.detail)
     if is_staff(user):
         return ChatAccess(room_id=str(room_id), sees_all=True, silent=user.role == Role.ADMIN, joined_at=None,
-                          post_refusal=refusal)
+                          post_refusal=refusal, reads_notes=reads_notes, note_refusal=note_refusal)
     joined_at = (TicketParticipant.objects.filter(ticket_id=room_id, user_id=user.id)
                  .values_list("joined_at", flat=True).first())
     return ChatAccess(room_id=str(room_id), sees_all=False, silent=False, joined_at=joined_at or timezone.now(),
-                      post_refusal=refusal, is_participant=joined_at is not None)
+                      post_refusal=refusal, is_participant=joined_at is not None, reads_notes=reads_notes,
+                      note_refusal=note_refusal)
 
 
 def room_participant_ids(*, room_id: Any) -> list[str]:
@@ -188,6 +196,47 @@ def room_participant_ids(*, room_id: Any) -> list[str]:
     moderators and people added. Admins observing silently are never participants unless added."""
     return [str(uid) for uid in TicketParticipant.objects.filter(ticket_id=room_id)
             .order_by("joined_at").values_list("user_id", flat=True)]
+
+
+def _room_facts(room_id: Any) -> policy.TicketFacts:
+    room = Ticket.objects.filter(id=room_id).first()
+    if room is None:
+        raise NotFound("Ticket not found.")
+    return policy_facts(room, action=policy.Action.NOTE)
+
+
+def note_reader_ids(*, room_id: Any, user_ids: list[Any]) -> set[str]:
+    """Those of ``user_ids`` (people who can see the room) who read its internal notes
+    (``policy.reads_notes``): who a note may notify. Sub-tickets share the parent's requestor."""
+    facts = _room_facts(room_id)
+    users = users_selectors.users_among_or_with_role(ids=[str(u) for u in user_ids], roles=[])
+    return {str(u.id) for u in users if policy.reads_notes(u, facts)}
+
+
+MENTIONABLE_LIMIT = 20
+
+
+def mentionable_users(*, user: Any, ticket_id: Any, internal: bool = False, q: str = "",
+                      codes: list[str] | None = None) -> list[Any]:
+    """Who ``user`` may @mention in a message (``internal``: a note) on the ticket (DESIGN §10):
+    the people who read that conversation now, the room's participants and the moderators, and for
+    a note only those who read notes (``policy.reads_notes``). Admins observe silently: listed only
+    if added to the room. Narrowed by ``q`` (autocomplete) or ``codes`` (the mentions of a body).
+    ``NotFound`` when ``user`` cannot see the ticket. A read: a mention never adds anyone."""
+    ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
+    facts = policy_facts(ticket, action=policy.Action.NOTE)
+    room_id = ticket.parent_id or ticket.id
+    people = users_selectors.users_among_or_with_role(
+        ids=TicketParticipant.objects.filter(ticket_id=room_id).values("user_id"), roles=[Role.MODERATOR],
+        q=q, codes=codes)
+    found = []
+    for person in people.exclude(id=user.id)[: 200 if codes is None else len(codes) + 1]:
+        if internal and not policy.reads_notes(person, facts):
+            continue
+        found.append(person)
+        if len(found) >= (MENTIONABLE_LIMIT if codes is None else len(codes)):
+            break
+    return found
 
 
 def participant_list(*, room_id: Any) -> QuerySet[TicketParticipant]:
@@ -334,8 +383,13 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
         match |= Q(number=f"HD-{int(number.group(1)):06d}")
     # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
     # other indexed conditions, and keeps working whatever SQL the other service builds.
-    ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user))
-               [:MESSAGE_MATCH_LIMIT])
+    # Internal notes match for those who read notes (policy.reads_notes, as a query): the note
+    # roles, except in the rooms of the tickets they requested themselves.
+    notes: bool | QuerySet[Any] = False
+    if user.role in policy.NOTE_ROLES:
+        notes = Ticket.objects.filter(requestor_id=user.id).values("id")
+    ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user),
+                                           notes=notes)[:MESSAGE_MATCH_LIMIT])
     if ids:
         match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)

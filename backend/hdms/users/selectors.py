@@ -32,6 +32,24 @@ def users_by_codes(*, codes: list[str]) -> QuerySet[User]:
     return User.objects.filter(employee_code__in=codes, is_active=True)
 
 
+def users_among_or_with_role(
+    *, ids: Any, roles: list[str], q: str = "", codes: list[str] | None = None,
+) -> QuerySet[User]:
+    """Active users whose id is in ``ids`` (a list or a one-column queryset) or whose role is one of
+    ``roles``; narrowed to those whose code starts with or whose name holds ``q``, or to ``codes``
+    (case-insensitive). Ordered by name."""
+    users = User.objects.filter(is_active=True).filter(Q(id__in=ids) | Q(role__in=roles))
+    q = (q or "").strip()
+    if q:
+        users = users.filter(Q(employee_code__istartswith=q) | Q(full_name__icontains=q))
+    if codes is not None:
+        match = Q(pk__in=[])
+        for code in codes:
+            match |= Q(employee_code__iexact=code)
+        users = users.filter(match)
+    return users.order_by("full_name", "employee_code")
+
+
 def user_ids_with_role(*, roles: list[str]) -> list[str]:
     return [str(pk) for pk in User.objects.filter(role__in=roles, is_active=True).values_list("id", flat=True)]
 

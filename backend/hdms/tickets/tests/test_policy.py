@@ -39,6 +39,9 @@ def _attempt(desk, user, ticket: Ticket, action: str) -> bool:
             elif action == Action.MESSAGE:
                 access = chat_selectors.room_access(user=user, ticket_id=ticket.id)
                 chat_services.message_create(author=user, access=access, body="Hello")
+            elif action == Action.NOTE:
+                access = chat_selectors.room_access(user=user, ticket_id=ticket.id)
+                chat_services.message_create(author=user, access=access, body="For the staff", internal=True)
             else:
                 raise AssertionError(action)
             transaction.set_rollback(True)
@@ -93,16 +96,16 @@ def test_allowed_actions_and_editable_fields_are_what_the_services_accept(desk, 
 EXPECTED = [
     ("draft", "requestor", ["submit", "withdraw", "delete", "message"]),
     ("submitted", "requestor", ["withdraw", "message"]),
-    ("submitted", "moderator", ["reject", "request_approval", "assign", "split", "message"]),
-    ("submitted", "admin", ["withdraw", "reject", "request_approval", "assign", "split", "delete"]),
+    ("submitted", "moderator", ["reject", "request_approval", "assign", "split", "message", "note"]),
+    ("submitted", "admin", ["withdraw", "reject", "request_approval", "assign", "split", "delete", "note"]),
     ("pending_approval", "finance", ["reject", "approve"]),  # approvers decide; they do not chat
-    ("pending_approval", "moderator", ["message"]),
-    ("approved", "moderator", ["assign", "split", "message"]),
-    ("assigned", "assignee", ["start", "message"]),
-    ("assigned", "assignee2", ["message"]),
-    ("in_progress", "assignee", ["postpone", "resolve", "message"]),
-    ("in_progress", "moderator", ["reassign", "message"]),
-    ("postponed", "assignee", ["resume", "message"]),
+    ("pending_approval", "moderator", ["message", "note"]),
+    ("approved", "moderator", ["assign", "split", "message", "note"]),
+    ("assigned", "assignee", ["start", "message", "note"]),
+    ("assigned", "assignee2", ["message", "note"]),  # the department's queue
+    ("in_progress", "assignee", ["postpone", "resolve", "message", "note"]),
+    ("in_progress", "moderator", ["reassign", "message", "note"]),
+    ("postponed", "assignee", ["resume", "message", "note"]),
     ("resolved", "requestor", ["reopen", "close", "message"]),
     ("closed", "requestor", ["rate"]),
     ("closed", "assignee", []),
