@@ -225,6 +225,8 @@ def mentionable_users(*, user: Any, ticket_id: Any, internal: bool = False, q: s
     ``NotFound`` when ``user`` cannot see the ticket. A read: a mention never adds anyone."""
     ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
     facts = policy_facts(ticket, action=policy.Action.NOTE)
+    if internal and not policy.reads_notes(user, facts):
+        return []  # no notes of theirs to mention anyone in
     room_id = ticket.parent_id or ticket.id
     people = users_selectors.users_among_or_with_role(
         ids=TicketParticipant.objects.filter(ticket_id=room_id).values("user_id"), roles=[Role.MODERATOR],
