@@ -6,7 +6,15 @@ from uuid import UUID
 from ninja import Query, Router
 
 from hdms.communication import selectors, services
+from hdms.communication.canned_rules import may_manage
 from hdms.communication.schemas import (
+    CannedIn,
+    CannedListParams,
+    CannedOut,
+    CannedPageOut,
+    CannedPatch,
+    CannedRenderIn,
+    CannedRenderOut,
     MessageEditIn,
     MessageIn,
     MessageListParams,
@@ -26,6 +34,7 @@ from hdms.core.pagination import next_url
 
 messages_router = Router(tags=["messages"])
 notifications_router = Router(tags=["notifications"])
+canned_router = Router(tags=["canned-responses"])
 
 KIND_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.")
 
@@ -116,4 +125,45 @@ def notification_read(request: ApiRequest, notification_id: UUID) -> dict[str, A
     return selectors.notification_payload(notification)
 
 
-routes = [("/tickets", messages_router), ("/notifications", notifications_router)]
+@canned_router.get("", response=CannedPageOut)
+def canned_list(request: ApiRequest, params: Query[CannedListParams]) -> dict[str, Any]:
+    items = list(selectors.canned_list(user=request.auth, q=params.q)[:500])
+    return {"items": [selectors.canned_payload(item, request.auth) for item in items], "count": len(items),
+            "may_share": may_manage(request.auth, owner_id=None)}
+
+
+@canned_router.post("", response={201: CannedOut})
+def canned_create(request: ApiRequest, payload: CannedIn) -> tuple[int, dict[str, Any]]:
+    item = services.canned_create(by=request.auth, **payload.dict())
+    return 201, selectors.canned_payload(item, request.auth)
+
+
+@canned_router.get("/{canned_id}", response=CannedOut)
+def canned_get(request: ApiRequest, canned_id: UUID) -> dict[str, Any]:
+    return selectors.canned_payload(selectors.canned_get_visible(user=request.auth, canned_id=canned_id), request.auth)
+
+
+@canned_router.patch("/{canned_id}", response=CannedOut)
+def canned_update(request: ApiRequest, canned_id: UUID, payload: CannedPatch) -> dict[str, Any]:
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version", None)
+    item = services.canned_update(by=request.auth, canned_id=canned_id, fields=fields, version=version)
+    return selectors.canned_payload(item, request.auth)
+
+
+@canned_router.delete("/{canned_id}", response={204: None})
+def canned_delete(request: ApiRequest, canned_id: UUID) -> tuple[int, None]:
+    services.canned_delete(by=request.auth, canned_id=canned_id)
+    return 204, None
+
+
+@canned_router.post("/{canned_id}/render", response=CannedRenderOut)
+def canned_render(request: ApiRequest, canned_id: UUID, payload: CannedRenderIn) -> dict[str, str]:
+    """The reply for a ticket, in the requestor's language unless ``language`` says otherwise,
+    with its variables filled in (DESIGN §10)."""
+    return selectors.canned_render(user=request.auth, canned_id=canned_id, ticket_id=payload.ticket_id,
+                                   language=payload.language)
+
+
+routes = [("/tickets", messages_router), ("/notifications", notifications_router),
+          ("/canned-responses", canned_router)]

@@ -134,3 +134,34 @@ class NotificationPreference(BaseModel):
     in_app_kinds = models.JSONField(default=dict, blank=True)
     digest = models.CharField(max_length=8, default="off")  # off | hourly | daily (DIGESTS)
     mute_own_actions = models.BooleanField(default=True)
+
+
+class CannedResponse(BaseModel):
+    """A reply staff insert from the chat box (DESIGN §10), in English and Urdu, with variables
+    (``render.py``). ``owner`` set: personal; ``department_id`` set: that department's; neither:
+    the whole desk's. Who sees and manages which: ``canned_rules``."""
+
+    title = models.CharField(max_length=120)
+    body_en = models.TextField()
+    body_ur = models.TextField(blank=True, default="")
+    department_id = models.UUIDField(null=True, blank=True)  # a users.Department, by id (another service)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    shortcut = models.CharField(max_length=32)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ("title",)
+        constraints = [
+            # One shortcut per scope; a personal one may shadow its department's or the desk's.
+            models.CheckConstraint(condition=Q(owner__isnull=True) | Q(department_id__isnull=True),
+                                   name="canned_personal_or_department"),
+            models.UniqueConstraint(fields=["owner", "shortcut"], condition=Q(is_deleted=False, owner__isnull=False),
+                                    name="canned_personal_shortcut_unique"),
+            models.UniqueConstraint(fields=["department_id", "shortcut"],
+                                    condition=Q(is_deleted=False, department_id__isnull=False),
+                                    name="canned_department_shortcut_unique"),
+            models.UniqueConstraint(fields=["shortcut"],
+                                    condition=Q(is_deleted=False, owner__isnull=True, department_id__isnull=True),
+                                    name="canned_desk_shortcut_unique"),
+        ]

@@ -121,3 +121,62 @@ class PreferencesIn(Schema):
     email_enabled: StrictBool | None = None
     email_kinds: dict[NotificationKind, StrictBool] | None = Field(
         None, max_length=40, json_schema_extra={"propertyNames": {"pattern": NOTIFICATION_KIND_PATTERN}})
+
+
+class CannedIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(..., min_length=1, max_length=120)
+    body_en: str = Field(..., min_length=1, max_length=10_000)
+    body_ur: str = Field("", max_length=10_000)
+    shortcut: str = Field(..., min_length=1, max_length=33, description="Typed as `/shortcut` in the chat box.")
+    personal: StrictBool = Field(True, description="The caller's own; false: a department's (`department_id`) "
+                                                   "or, without one, the whole desk's (admins).")
+    department_id: UUID | None = None
+
+
+class CannedPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1, max_length=120)
+    body_en: str | None = Field(None, min_length=1, max_length=10_000)
+    body_ur: str | None = Field(None, max_length=10_000)
+    shortcut: str | None = Field(None, min_length=1, max_length=33)
+    version: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
+class CannedOut(Schema):
+    id: UUID
+    title: str
+    body_en: str
+    body_ur: str
+    department_id: UUID | None
+    owner_id: UUID | None
+    shortcut: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    editable: bool = Field(..., description="Whether the caller may change or delete it.")
+
+
+class CannedListParams(Schema):
+    q: str = Field("", max_length=64, description="Part of the title, or the start of the shortcut.")
+
+
+class CannedPageOut(Schema):
+    items: list[CannedOut]
+    count: int
+    # Whether the caller may add department or desk-wide ones (admins); everyone here may add their own.
+    may_share: bool
+
+
+class CannedRenderIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_id: UUID
+    language: Literal["en", "ur"] | None = Field(None, description="Default: the requestor's language.")
+
+
+class CannedRenderOut(Schema):
+    body: str
+    language: Literal["en", "ur"]

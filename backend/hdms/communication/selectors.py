@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from hdms.communication.models import DIGESTS, Message, Notification, NotificationPreference
+from hdms.communication import canned_render as canned_render_text
+from hdms.communication import canned_rules
+from hdms.communication.models import DIGESTS, CannedResponse, Message, Notification, NotificationPreference
 from hdms.core.auth import active_user
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.notification_kinds import EMAIL_PREFERENCE_KINDS
-from hdms.tickets.selectors import ChatAccess, chat_access, event_payload_for, ticket_exists
+from hdms.tickets.selectors import (
+    ChatAccess,
+    chat_access,
+    event_payload_for,
+    ticket_exists,
+    ticket_get_visible,
+    ticket_payload,
+)
 
 if TYPE_CHECKING:
     from hdms.users.models import User
@@ -319,3 +328,49 @@ def digest_user_ids(*, user_ids: list[Any]) -> set[str]:
         return set()
     return {str(u) for u in NotificationPreference.objects.filter(user_id__in=user_ids, digest__in=DIGESTS)
             .values_list("user_id", flat=True)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Canned responses (DESIGN §10; who sees and manages which: canned_rules)
+# ---------------------------------------------------------------------------------------------
+
+
+def canned_list(*, user: Any, q: str = "") -> QuerySet[CannedResponse]:
+    """The canned responses ``user`` may use, by title; ``q`` narrows by title or shortcut."""
+    canned_rules.ensure_may_use(user)
+    items = CannedResponse.objects.filter(canned_rules.visible_filter(user))
+    q = (q or "").strip().lstrip("/")
+    if q:
+        items = items.filter(Q(title__icontains=q) | Q(shortcut__istartswith=q))
+    return items.order_by("title", "id")
+
+
+def canned_get_visible(*, user: Any, canned_id: Any) -> CannedResponse:
+    canned_rules.ensure_may_use(user)
+    item = CannedResponse.objects.filter(canned_rules.visible_filter(user), id=canned_id).first()
+    if item is None:
+        raise NotFound("Canned response not found.")
+    return item
+
+
+def canned_payload(item: CannedResponse, user: Any) -> dict[str, Any]:
+    return {
+        "id": str(item.id), "title": item.title, "body_en": item.body_en, "body_ur": item.body_ur,
+        "department_id": str(item.department_id) if item.department_id else None,
+        "owner_id": str(item.owner_id) if item.owner_id else None, "shortcut": item.shortcut,
+        "version": item.version, "created_at": item.created_at.isoformat(), "updated_at": item.updated_at.isoformat(),
+        "editable": canned_rules.may_manage(user, owner_id=item.owner_id),
+    }
+
+
+def canned_render(*, user: Any, canned_id: Any, ticket_id: Any, language: str | None = None) -> dict[str, str]:
+    """The canned response as a reply on the ticket: in ``language``, or the requestor's when not
+    given (Urdu falls back to English when the item has no Urdu text), variables filled in."""
+    item = canned_get_visible(user=user, canned_id=canned_id)
+    ticket = ticket_get_visible(user=user, ticket_id=ticket_id)
+    if language is None:
+        language = getattr(ticket.requestor, "language", "en")
+    language = "ur" if language == "ur" and item.body_ur.strip() else "en"
+    text = item.body_ur if language == "ur" else item.body_en
+    return {"body": canned_render_text.fill(text, canned_render_text.values_of(ticket_payload(ticket))),
+            "language": language}

@@ -23,9 +23,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hdms.communication import email_text, links, presence
+from hdms.communication import canned_render as canned_render_text
+from hdms.communication import canned_rules, email_text, links, presence
 from hdms.communication.models import (
     DIGESTS,
+    CannedResponse,
     ChatRoom,
     EmailSend,
     EmailSendStatus,
@@ -36,6 +38,7 @@ from hdms.communication.models import (
 from hdms.communication.realtime import group_send, user_group
 from hdms.communication.selectors import (
     RoomAccess,
+    canned_get_visible,
     digest_user_ids,
     message_get_visible,
     message_payload,
@@ -49,7 +52,7 @@ from hdms.communication.selectors import (
     room_access_from,
 )
 from hdms.core.bulk import explicit_timestamps
-from hdms.core.errors import Forbidden, NotFound, ValidationFailed
+from hdms.core.errors import Forbidden, NotFound, ValidationFailed, VersionConflict
 from hdms.core.events import publish_on_commit
 from hdms.core.faults import REDIS_ERRORS
 from hdms.core.notification_kinds import NotificationKind as Kind
@@ -64,6 +67,7 @@ from hdms.tickets.selectors import (
 )
 from hdms.tickets.services import chat_join
 from hdms.users.rules import EMPLOYEE_CODE_BODY
+from hdms.users.selectors import department_get
 
 if TYPE_CHECKING:
     from hdms.users.models import User
@@ -651,3 +655,102 @@ def conversation_import(*, rooms: dict[Any, int], messages: list[dict[str, Any]]
         rows = Message.all_objects.bulk_create([Message(**m, updated_at=m["created_at"]) for m in messages],
                                                batch_size=1000)
     return len(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Canned responses (DESIGN §10; who manages which: canned_rules)
+# ---------------------------------------------------------------------------------------------
+
+SHORTCUT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def _canned_clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Checks what a create or change sets: the shortcut's form, the bodies' length, and that every
+    ``{{variable}}`` is one the server fills in (422 naming each field)."""
+    errors = []
+    if "shortcut" in fields:
+        fields["shortcut"] = str(fields["shortcut"]).strip().lstrip("/").lower()
+        if not SHORTCUT_RE.match(fields["shortcut"]):
+            errors.append({"loc": ["body", "shortcut"], "msg": "1-32 lower-case letters, digits, '-' or '_'"})
+    for name in ("title", "body_en", "body_ur"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+            if "\x00" in fields[name]:
+                errors.append({"loc": ["body", name], "msg": "contains a NUL byte"})
+            unknown = canned_render_text.unknown_variables(fields[name])
+            if unknown:
+                errors.append({"loc": ["body", name],
+                               "msg": f"unknown variable(s) {', '.join(unknown)}; known: "
+                                      f"{', '.join(canned_render_text.VARIABLES)}"})
+    for name in ("title", "body_en"):
+        if name in fields and not fields[name]:
+            errors.append({"loc": ["body", name], "msg": "required"})
+    if errors:
+        raise ValidationFailed("The canned response is not valid.", errors=errors)
+    return fields
+
+
+def _canned_shortcut_taken(*, shortcut: str, owner_id: Any, department_id: Any, exclude: Any = None) -> bool:
+    same_scope = CannedResponse.objects.filter(shortcut=shortcut, owner_id=owner_id, department_id=department_id)
+    return same_scope.exclude(id=exclude).exists()
+
+
+def _canned_taken_error() -> ValidationFailed:
+    return ValidationFailed("This shortcut is already used here.",
+                            errors=[{"loc": ["body", "shortcut"], "msg": "already used"}])
+
+
+def canned_create(
+    *, by: Any, title: str, body_en: str, body_ur: str = "", shortcut: str, personal: bool = True,
+    department_id: Any = None,
+) -> CannedResponse:
+    """A personal canned response (the caller's), or a department's or the desk's (admins)."""
+    owner_id = by.id if personal else None
+    canned_rules.ensure_may_use(by)
+    canned_rules.ensure_may_manage(by, owner_id=owner_id)
+    if personal and department_id is not None:
+        raise ValidationFailed("A personal canned response has no department.",
+                               errors=[{"loc": ["body", "department_id"], "msg": "not with personal"}])
+    if department_id is not None and department_get(department_id=department_id) is None:
+        raise ValidationFailed("Unknown department.", errors=[{"loc": ["body", "department_id"], "msg": "not found"}])
+    fields = _canned_clean({"title": title, "body_en": body_en, "body_ur": body_ur, "shortcut": shortcut})
+    with transaction.atomic():
+        if _canned_shortcut_taken(shortcut=fields["shortcut"], owner_id=owner_id, department_id=department_id):
+            raise _canned_taken_error()
+        try:
+            with transaction.atomic():
+                return CannedResponse.objects.create(owner_id=owner_id, department_id=department_id,
+                                                     created_by=by, **fields)
+        except IntegrityError:  # a concurrent create of the same shortcut won
+            raise _canned_taken_error() from None
+
+
+def canned_update(*, by: Any, canned_id: Any, fields: dict[str, Any], version: int | None = None) -> CannedResponse:
+    """Change the text or shortcut; ``version`` (when sent) must be the current one (409)."""
+    visible = canned_get_visible(user=by, canned_id=canned_id)
+    canned_rules.ensure_may_manage(by, owner_id=visible.owner_id)
+    fields = _canned_clean({k: v for k, v in fields.items() if k in ("title", "body_en", "body_ur", "shortcut")})
+    with transaction.atomic():
+        item = CannedResponse.objects.select_for_update().get(id=visible.id)
+        if version is not None and version != item.version:
+            raise VersionConflict()
+        if "shortcut" in fields and _canned_shortcut_taken(
+                shortcut=fields["shortcut"], owner_id=item.owner_id, department_id=item.department_id, exclude=item.id):
+            raise _canned_taken_error()
+        changed = [name for name, value in fields.items() if getattr(item, name) != value]
+        if changed:
+            for name in changed:
+                setattr(item, name, fields[name])
+            item.version += 1
+            try:
+                with transaction.atomic():
+                    item.save(update_fields=[*changed, "version", "updated_at"])
+            except IntegrityError:
+                raise _canned_taken_error() from None
+    return item
+
+
+def canned_delete(*, by: Any, canned_id: Any) -> None:
+    item = canned_get_visible(user=by, canned_id=canned_id)
+    canned_rules.ensure_may_manage(by, owner_id=item.owner_id)
+    CannedResponse.objects.filter(id=item.id).soft_delete()

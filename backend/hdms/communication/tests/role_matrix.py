@@ -1,6 +1,6 @@
 """Role x endpoint cases for the communication API (see hdms/testing/matrix.py)."""
 
-from hdms.communication.services import notification_create
+from hdms.communication.services import canned_create, notification_create
 from hdms.testing.factories_communication import make_ticket, post_message
 from hdms.testing.matrix import Case
 
@@ -19,7 +19,25 @@ def cases(world):
     notification = notification_create(user_ids=[requestor.id], kind="ticket.status", title="matrix")[0]
     messages = f"/api/v1/tickets/{ticket.id}/messages"
     staff_only = {"requestor": 404, "assignee": 404, "moderator": 200, "admin": 200}
+    personal = canned_create(by=world.users["assignee"], title="Mine", body_en="On it", shortcut="mine")
+    department = canned_create(by=world.users["admin"], title="IT", body_en="On it", shortcut="it", personal=False,
+                               department_id=world.departments["IT"].id)
+    canned, staff_use = "/api/v1/canned-responses", {"assignee": 200, "moderator": 200, "admin": 200}
+    owner_or_admin = {"assignee": 200, "moderator": 404, "admin": 200}
     return [
+        Case("GET", canned, canned, staff_use, note="requestors have no canned responses"),
+        Case("POST", canned, canned, {"assignee": 201, "moderator": 201, "admin": 201},
+             body={"title": "Thanks", "body_en": "Thanks {{requestor.full_name}}", "shortcut": "thanks"}),
+        Case("POST", canned, canned, {"admin": 201}, body={"title": "Desk", "body_en": "Hi", "shortcut": "desk",
+                                                            "personal": False},
+             note="department and desk-wide items are the admins'"),
+        Case("GET", f"{canned}/{{canned_id}}", f"{canned}/{personal.id}", owner_or_admin,
+             note="a personal item is its owner's (and the admins')"),
+        Case("PATCH", f"{canned}/{{canned_id}}", f"{canned}/{personal.id}", owner_or_admin, body={"title": "Mine!"}),
+        Case("DELETE", f"{canned}/{{canned_id}}", f"{canned}/{department.id}", {"admin": 204},
+             note="the IT department's item: IT's assignee and moderators use it, only admins manage it"),
+        Case("POST", f"{canned}/{{canned_id}}/render", f"{canned}/{department.id}/render",
+             {"assignee": 200, "moderator": 200, "admin": 200}, body={"ticket_id": str(ticket.id)}),
         Case("GET", "/api/v1/tickets/{ticket_id}/messages", messages, _all(200)),
         Case("GET", "/api/v1/tickets/{ticket_id}/messages", f"/api/v1/tickets/{private.id}/messages", staff_only,
              note="an invisible ticket's chat is 404; moderators and admins see every chat"),
