@@ -109,7 +109,7 @@ export function useTicketRoom(roomId: string | undefined) {
   }, []);
 
   const send = useCallback(
-    async (body: string, existingClientId?: string) => {
+    async (body: string, { internal = false, clientId: existingClientId }: { internal?: boolean; clientId?: string } = {}) => {
       if (!roomId || !me) return;
       const clientId = existingClientId ?? newClientId();
       const key = queryKeys.tickets.messages(roomId);
@@ -122,6 +122,7 @@ export function useTicketRoom(roomId: string | undefined) {
         client_id: clientId,
         created_at: new Date().toISOString(),
         edited_at: null,
+        internal,
         pending: true,
       };
       queryClient.setQueryData<ChatMessage[]>(key, (old = []) => mergeMessages(old, [pending]));
@@ -129,7 +130,7 @@ export function useTicketRoom(roomId: string | undefined) {
         (queryClient.getQueryData<ChatMessage[]>(key) ?? []).some((m) => m.client_id === clientId && !m.pending);
       const viaHttp = async () => {
         try {
-          const saved = await postMessage(roomId, body, clientId);
+          const saved = await postMessage(roomId, body, clientId, internal);
           queryClient.setQueryData<ChatMessage[]>(key, (old = []) => mergeMessages(old, [saved]));
         } catch (error) {
           queryClient.setQueryData<ChatMessage[]>(key, (old = []) =>
@@ -138,7 +139,7 @@ export function useTicketRoom(roomId: string | undefined) {
           toast.error(errorMessage(error));
         }
       };
-      const sent = socketRef.current?.send({ type: SOCKET_EVENTS.messageSend, client_id: clientId, body });
+      const sent = socketRef.current?.send({ type: SOCKET_EVENTS.messageSend, client_id: clientId, body, internal });
       if (!sent) {
         await viaHttp();
         return;

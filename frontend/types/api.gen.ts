@@ -3186,6 +3186,11 @@ export interface components {
              * @default 0
              */
             hidden_before_join: number;
+            /**
+             * May Use Canned
+             * @default false
+             */
+            may_use_canned: boolean;
         };
         /** MessageIn */
         MessageIn: {

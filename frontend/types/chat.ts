@@ -9,6 +9,10 @@ export interface ChatMessage {
   seq?: number;
   created_at: string;
   edited_at: string | null;
+  /** An internal note: the staff's only, never shown to the requestor (the server never sends it to them). */
+  internal?: boolean;
+  /** The ids of the people the body @mentions. */
+  mentions?: string[];
   /** Client-only: sent but not yet confirmed by the server. */
   pending?: boolean;
   failed?: boolean;

@@ -31,7 +31,7 @@ export type ServerFrame =
   | { type: "notification.read"; unread: number; ids?: string[]; all?: true };
 
 export type ClientFrame =
-  | { type: "message.send"; client_id: string; body: string; attachment_ids?: string[] }
+  | { type: "message.send"; client_id: string; body: string; attachment_ids?: string[]; internal?: boolean }
   | { type: "typing" }
   | { type: "sync"; after: string | null };
 

@@ -36,12 +36,12 @@ void prioritiesAreTheServers;
 export type ServerAction = Schemas["Action"];
 export const SERVER_ACTIONS = [
   "submit", "withdraw", "reject", "request_approval", "approve", "assign", "reassign", "start", "postpone",
-  "resume", "resolve", "reopen", "close", "rate", "split", "delete", "message",
+  "resume", "resolve", "reopen", "close", "rate", "split", "delete", "message", "note",
 ] as const satisfies readonly ServerAction[];
 const actionsAreTheServers: Same<(typeof SERVER_ACTIONS)[number], ServerAction> = true;
 void actionsAreTheServers;
 /** The actions taken with POST tickets/{id}/actions/{action}. */
-export type TicketAction = Exclude<ServerAction, "split" | "delete" | "message">;
+export type TicketAction = Exclude<ServerAction, "split" | "delete" | "message" | "note">;
 /** The fields PATCH tickets/{id} may accept (the caller's share is the ticket's `editable_fields`). */
 export type EditableField = Schemas["TicketOut"]["editable_fields"][number];
 export const EDITABLE_FIELDS = [

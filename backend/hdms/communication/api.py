@@ -6,7 +6,7 @@ from uuid import UUID
 from ninja import Query, Router
 
 from hdms.communication import selectors, services
-from hdms.communication.canned_rules import may_manage
+from hdms.communication.canned_rules import may_manage, may_use
 from hdms.communication.schemas import (
     CannedIn,
     CannedListParams,
@@ -46,7 +46,8 @@ def message_list(request: ApiRequest, ticket_id: UUID, params: Query[MessageList
     # The cursor carries the direction, so ``after`` is not repeated in ``next``.
     nxt = f"{request.path}?cursor={page.next_cursor}&limit={params.limit}" if page.next_cursor else None
     return {"items": [selectors.message_payload(m) for m in page.items], "count": page.count, "next": nxt,
-            "hidden_before_join": selectors.message_hidden_count(access=access)}
+            "hidden_before_join": selectors.message_hidden_count(access=access),
+            "may_use_canned": may_use(request.auth)}
 
 
 @messages_router.post("/{ticket_id}/messages", response={200: MessageOut, 201: MessageOut})

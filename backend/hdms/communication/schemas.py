@@ -53,6 +53,8 @@ class MessagePageOut(Schema):
     next: str | None
     # Messages posted before this user joined the room: hidden from them by the join-time rule.
     hidden_before_join: int = 0
+    # Whether the chat box offers this user canned responses (canned_rules): the server decides.
+    may_use_canned: bool = False
 
 
 class NotificationOut(Schema):

@@ -16,10 +16,11 @@ const DIRECT: TicketAction[] = ["submit", "start", "resume", "close"];
 /** Actions that cannot be undone ask first (resolve also takes the resolution note). */
 type Confirmed = "withdraw" | "request_approval" | "resolve" | "approve";
 type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | Confirmed | null;
-/** Allowed actions offered elsewhere on the page: the rating card and the chat box (no delete button).
+/** Allowed actions offered elsewhere on the page: the rating card and the chat box (a reply or an
+ *  internal note; no delete button).
  *  An approver sees Approve and Reject here as on the approvals page. */
-const ELSEWHERE: ServerAction[] = ["rate", "message", "delete"];
-export type BarItem = Exclude<ServerAction, "rate" | "message" | "delete"> | "edit";
+const ELSEWHERE: ServerAction[] = ["rate", "message", "note", "delete"];
+export type BarItem = Exclude<ServerAction, "rate" | "message" | "note" | "delete"> | "edit";
 
 /** The action bar: exactly the server's allowed_actions (minus those offered elsewhere), plus Edit
  *  when PATCH accepts a field from this person. The web app decides nothing itself (DESIGN §9). */

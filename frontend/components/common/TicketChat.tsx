@@ -1,38 +1,40 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
-import { Send, Wifi, WifiOff } from "lucide-react";
-import { Button } from "@/components/ui/button";
-import { Textarea } from "@/components/ui/textarea";
-import { Label } from "@/components/ui/label";
+import { useEffect, useRef } from "react";
+import { Lock, Wifi, WifiOff } from "lucide-react";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { ErrorState } from "./States";
+import { ChatComposer } from "./ChatComposer";
 import { useQuery } from "@tanstack/react-query";
 import { useTicketRoom } from "@/hooks/useSocket";
-import { hiddenBeforeJoin } from "@/services/api/messageService";
+import { chatInfo } from "@/services/api/messageService";
+import { queryKeys } from "@/services/api/queryKeys";
 import { useI18n } from "@/hooks/useI18n";
 import { useSession } from "@/hooks/useAuth";
 import { formatDateTime, htmlToText } from "@/lib/helpers";
 import { cn } from "@/lib/utils";
 
-/** Chat of a ticket's room; a sub-ticket talks in its parent's room (DESIGN §5). */
-export function TicketChat({ roomId, readOnly = false }: { roomId: string; readOnly?: boolean }) {
+/** Chat of a ticket's room; a sub-ticket talks in its parent's room (DESIGN §5). ``canPost`` and
+ *  ``canNote`` are the ticket's allowed_actions (`message`, `note`): the server decides. */
+export function TicketChat({
+  ticketId,
+  roomId,
+  canPost = false,
+  canNote = false,
+}: {
+  ticketId: string;
+  roomId: string;
+  canPost?: boolean;
+  canNote?: boolean;
+}) {
   const { t, locale } = useI18n();
   const { user } = useSession();
   const room = useTicketRoom(roomId);
-  const hidden = useQuery({ queryKey: ["messages-hidden", roomId], queryFn: () => hiddenBeforeJoin(roomId), staleTime: 60_000 });
-  const [draft, setDraft] = useState("");
+  const info = useQuery({ queryKey: queryKeys.tickets.chatInfo(roomId), queryFn: () => chatInfo(roomId), staleTime: 60_000 });
   const listRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
     listRef.current?.scrollTo({ top: listRef.current.scrollHeight });
   }, [room.messages.length]);
-
-  const submit = () => {
-    const body = draft.trim();
-    if (!body) return;
-    setDraft("");
-    void room.send(body);
-  };
 
   return (
     <section aria-label={t("ticket.chat")} className="flex flex-col gap-3" data-testid="ticket-chat">
@@ -56,9 +58,9 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
           </span>
         )}
       </div>
-      {!!hidden.data && (
+      {!!info.data?.hiddenBeforeJoin && (
         <p className="rounded-md bg-muted px-3 py-2 text-sm text-muted-foreground" data-testid="chat-hidden-before-join">
-          {hiddenText(t, hidden.data)}
+          {hiddenText(t, info.data.hiddenBeforeJoin)}
         </p>
       )}
       {room.isLoading ? (
@@ -74,10 +76,24 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
             return (
               <li
                 key={message.client_id ?? message.id}
-                className={cn("max-w-[85%] rounded-lg px-3 py-2 text-sm", mine ? "ms-auto bg-primary/10" : "me-auto bg-muted")}
+                className={cn(
+                  "max-w-[85%] rounded-lg px-3 py-2 text-sm",
+                  mine ? "ms-auto" : "me-auto",
+                  message.internal
+                    ? "border border-dashed border-amber-500 bg-amber-50 text-amber-950 dark:bg-amber-950/40 dark:text-amber-50"
+                    : mine
+                      ? "bg-primary/10"
+                      : "bg-muted",
+                )}
                 data-testid="chat-message"
+                data-internal={message.internal ? "true" : undefined}
                 data-pending={message.pending ? "true" : undefined}
               >
+                {message.internal && (
+                  <p className="mb-0.5 inline-flex items-center gap-1 text-xs font-semibold text-amber-900 dark:text-amber-200">
+                    <Lock className="h-3 w-3" aria-hidden /> {t("chat.note")}
+                  </p>
+                )}
                 <p className="text-xs font-medium text-muted-foreground">
                   <bdi>{message.author_name ?? (mine ? user?.full_name : "—")}</bdi> · {formatDateTime(message.created_at, locale)}
                   {message.edited_at && ` · ${t("chat.edited")}`}
@@ -95,40 +111,16 @@ export function TicketChat({ roomId, readOnly = false }: { roomId: string; readO
           {room.typing.join(", ")} {t("chat.typing")}
         </p>
       )}
-      {!readOnly && !room.ended && (
-        <form
-          className="flex items-end gap-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <div className="grid flex-1 gap-1">
-            <Label htmlFor={`chat-${roomId}`} className="sr-only">
-              {t("chat.message")}
-            </Label>
-            <Textarea
-              id={`chat-${roomId}`}
-              rows={2}
-              value={draft}
-              placeholder={t("chat.placeholder")}
-              onChange={(e) => {
-                setDraft(e.target.value);
-                room.notifyTyping();
-              }}
-              onKeyDown={(e) => {
-                if (e.key === "Enter" && !e.shiftKey) {
-                  e.preventDefault();
-                  submit();
-                }
-              }}
-            />
-          </div>
-          <Button type="submit" disabled={!draft.trim()} aria-label={t("chat.send")}>
-            <Send aria-hidden />
-            <span className="hidden sm:inline">{t("chat.send")}</span>
-          </Button>
-        </form>
+      {(canPost || canNote) && !room.ended && (
+        <ChatComposer
+          ticketId={ticketId}
+          roomId={roomId}
+          canPost={canPost}
+          canNote={canNote}
+          mayUseCanned={!!info.data?.mayUseCanned}
+          onSend={(body, internal) => void room.send(body, { internal })}
+          onTyping={room.notifyTyping}
+        />
       )}
     </section>
   );

@@ -49,6 +49,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
   // The server says what this person may do (allowed_actions): rate a closed ticket, post in its chat.
   const canRate = ticket.allowed_actions.includes("rate");
   const canPost = ticket.allowed_actions.includes("message");
+  const canNote = ticket.allowed_actions.includes("note");
   // Uploads go with the conversation: whoever may not post (an approver who only decides, an admin
   // observing) gets no upload button; the files service also refuses them on a finished ticket.
   const uploadsClosed = !canPost || ["closed", "rejected", "withdrawn"].includes(ticket.status);
@@ -99,7 +100,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
               <CardTitle>{t("ticket.chat")}</CardTitle>
             </CardHeader>
             <CardContent>
-              <TicketChat roomId={roomId} readOnly={!canPost} />
+              <TicketChat ticketId={ticket.id} roomId={roomId} canPost={canPost} canNote={canNote} />
             </CardContent>
           </Card>
         </div>

@@ -148,7 +148,7 @@ export function toDepartment(raw: unknown): Department {
 const MESSAGE_SPEC: Spec<Schemas["MessageOut"]> = {
   id: "string", ticket_id: "string", room_id: "string", seq: "number", author_id: "string", author_name: "string",
   author_code: "string", body: "string", client_id: "string|null", attachment_ids: "array", created_at: "string",
-  edited_at: "string|null",
+  edited_at: "string|null", internal: "boolean", mentions: "array",
 };
 
 export function toMessage(raw: unknown): ChatMessage {
@@ -163,6 +163,8 @@ export function toMessage(raw: unknown): ChatMessage {
     seq: m.seq,
     created_at: m.created_at,
     edited_at: m.edited_at,
+    internal: m.internal,
+    mentions: m.mentions,
   };
 }
 

@@ -22,6 +22,7 @@ export function ticketPayload(over: Partial<Schemas["TicketOut"]> = {}): Schemas
 export function messagePayload(over: Partial<Schemas["MessageOut"]> = {}): Schemas["MessageOut"] {
   return {
     id: "m1", ticket_id: "room", room_id: "room", seq: 1, author_id: "u", author_name: "U", author_code: "u1",
-    body: "x", client_id: null, attachment_ids: [], created_at: "2025-01-01T00:00:00Z", edited_at: null, ...over,
+    body: "x", client_id: null, attachment_ids: [], created_at: "2025-01-01T00:00:00Z", edited_at: null,
+    internal: false, mentions: [], ...over,
   };
 }

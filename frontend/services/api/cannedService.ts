@@ -1,0 +1,18 @@
+import { api } from "./axiosClient";
+import type { components } from "@/types/api.gen";
+
+type Schemas = components["schemas"];
+export type CannedResponse = Schemas["CannedOut"];
+export type CannedRendered = Schemas["CannedRenderOut"];
+
+/** The canned responses the caller may use (``q``: part of the title, or the start of a shortcut). */
+export async function listCanned(q = ""): Promise<CannedResponse[]> {
+  const { data } = await api.get<Schemas["CannedPageOut"]>("/canned-responses", { params: q ? { q } : {} });
+  return data.items;
+}
+
+/** The reply for a ticket, rendered by the server in the requestor's language with variables filled. */
+export async function renderCanned(id: string, ticketId: string): Promise<CannedRendered> {
+  const { data } = await api.post<CannedRendered>(`/canned-responses/${id}/render`, { ticket_id: ticketId });
+  return data;
+}
