@@ -2831,6 +2831,11 @@ export interface components {
             auto_close_days: number;
             /** Reminder Days */
             reminder_days: number;
+            /**
+             * Sla Warning Percent
+             * @description `sla.warning` goes out at this share of each SLA target.
+             */
+            sla_warning_percent: number;
             /** Version */
             version: number;
         };
@@ -2852,6 +2857,8 @@ export interface components {
             auto_close_days?: number | null;
             /** Reminder Days */
             reminder_days?: number | null;
+            /** Sla Warning Percent */
+            sla_warning_percent?: number | null;
         };
         /** ViewOut */
         ViewOut: {

@@ -26,8 +26,8 @@ class NotificationKind(StrEnum):
     APPROVAL_REQUESTED = "approval.requested"
     APPROVAL_APPROVED = "approval.approved"
     APPROVAL_REJECTED = "approval.rejected"
-    SLA_NEAR_BREACH = "sla.near_breach"
-    SLA_BREACH = "sla.breach"
+    SLA_WARNING = "sla.warning"  # at the admin-set share of a target (DESIGN §10), once per ticket and target
+    SLA_BREACHED = "sla.breached"  # once per ticket and target
     ATTACHMENT_INFECTED = "attachment.infected"
     ATTACHMENT_CONVERSION_FAILED = "attachment.conversion_failed"
     JOB_DEAD_LETTER = "job.dead_letter"

@@ -201,9 +201,9 @@ class HistoryBuilder:
         if policy is not None:
             fr, res = policy.first_response_minutes, policy.resolution_minutes
             t.first_response_due = add_working_minutes(at, fr, self.calendar)
-            t.first_response_warn_at = add_working_minutes(at, fr * 0.8, self.calendar)
+            t.first_response_warn_at = add_working_minutes(at, fr * selectors.sla_warning_share(), self.calendar)
             t.resolution_due = add_working_minutes(at, res, self.calendar)
-            t.resolution_warn_at = add_working_minutes(at, res * 0.8, self.calendar)
+            t.resolution_warn_at = add_working_minutes(at, res * selectors.sla_warning_share(), self.calendar)
 
     def pause(self, t: Ticket, at: datetime) -> None:
         if t.sla_started_at is not None and t.sla_paused_at is None:
@@ -220,7 +220,8 @@ class HistoryBuilder:
             t.first_response_due = add_working_minutes(t.sla_started_at, policy.first_response_minutes + paused,
                                                        self.calendar)
             t.resolution_due = add_working_minutes(t.sla_started_at, policy.resolution_minutes + paused, self.calendar)
-            t.resolution_warn_at = add_working_minutes(t.sla_started_at, policy.resolution_minutes * 0.8 + paused,
+            share = selectors.sla_warning_share()
+            t.resolution_warn_at = add_working_minutes(t.sla_started_at, policy.resolution_minutes * share + paused,
                                                        self.calendar)
 
     def first_response(self, t: Ticket, at: datetime) -> None:

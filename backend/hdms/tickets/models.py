@@ -268,6 +268,8 @@ class DeskSettings(BaseModel):
     ceo_approval_threshold = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("100000.00"))
     auto_close_days = models.PositiveSmallIntegerField(default=3)
     reminder_days = models.PositiveSmallIntegerField(default=3)
+    # DESIGN §10: ``sla.warning`` goes out at this share (per cent) of each SLA target.
+    sla_warning_percent = models.PositiveSmallIntegerField(default=75)
 
 
 class SavedView(BaseModel):

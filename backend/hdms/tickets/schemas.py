@@ -446,6 +446,7 @@ class DeskSettingsOut(Schema):
     ceo_approval_threshold: Decimal
     auto_close_days: int
     reminder_days: int
+    sla_warning_percent: int = Field(..., description="`sla.warning` goes out at this share of each SLA target.")
     version: int
 
     @staticmethod
@@ -470,6 +471,7 @@ class DeskSettingsPatch(StrictIn):
     ceo_approval_threshold: Money | None = None
     auto_close_days: int | None = Field(None, ge=2, le=60)
     reminder_days: int | None = Field(None, ge=1, le=60)
+    sla_warning_percent: int | None = Field(None, ge=10, le=99)
 
 
 # ---------------------------------------------------------------- analytics

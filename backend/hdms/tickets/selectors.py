@@ -658,7 +658,7 @@ def _work_calendar_uncached() -> WorkCalendar:
 # Cache-aside for the SLA configuration every submit and SLA recomputation reads (desk settings,
 # holidays, policies: three queries otherwise). Any save or delete of those rows drops the entry
 # at once and again after commit (signals below); the TTL only bounds a race with a concurrent read.
-SLA_CONFIG_KEY = "tickets:sla-config:v1"
+SLA_CONFIG_KEY = "tickets:sla-config:v2"
 SLA_CONFIG_TTL = 300
 
 
@@ -666,7 +666,8 @@ def _sla_config() -> dict[str, Any]:
     config = cache.get(SLA_CONFIG_KEY)
     if config is None:
         policies = {p.priority: p for p in SlaPolicy.objects.filter(is_active=True).order_by("created_at")}
-        config = {"calendar": _work_calendar_uncached(), "policies": policies}
+        config = {"calendar": _work_calendar_uncached(), "policies": policies,
+                  "warning_share": desk_settings_get().sla_warning_percent / 100}
         cache.set(SLA_CONFIG_KEY, config, timeout=SLA_CONFIG_TTL)
     return config
 
@@ -685,6 +686,11 @@ def desk_clock() -> DeskClock:
     """The desk's zone and end of the working day, for reading zone-less date-times (DESIGN §9)."""
     calendar = work_calendar()
     return DeskClock(tz=calendar.tz, day_end=calendar.work_end)
+
+
+def sla_warning_share() -> float:
+    """When ``sla.warning`` goes out: this share of each SLA target (an admin setting, 75 % by default)."""
+    return float(_sla_config()["warning_share"])
 
 
 def sla_policy_for(priority: str) -> SlaPolicy | None:

@@ -39,6 +39,11 @@ def sla_check_all() -> int:
     return count
 
 
+@app.task(name="tickets.sla_warnings_recompute", base=ReliableTask)
+def sla_warnings_recompute() -> int:
+    return services.sla_warnings_recompute()
+
+
 @app.task(name="tickets.postponed_reminders", base=ReliableTask)
 def postponed_reminders() -> int:
     now = timezone.now()

@@ -22,6 +22,8 @@ export interface WorkingCalendar {
   ceo_approval_threshold: string;
   auto_close_days: number;
   reminder_days: number;
+  /** `sla.warning` goes out at this share (per cent) of each SLA target. */
+  sla_warning_percent: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -69,6 +71,7 @@ export async function getCalendar(): Promise<WorkingCalendar> {
     ceo_approval_threshold: String(settings.ceo_approval_threshold ?? ""),
     auto_close_days: Number(settings.auto_close_days ?? 0),
     reminder_days: Number(settings.reminder_days ?? 0),
+    sla_warning_percent: Number(settings.sla_warning_percent ?? 75),
   };
 }
 
@@ -81,6 +84,7 @@ export async function updateCalendar(calendar: WorkingCalendar): Promise<void> {
     ceo_approval_threshold: calendar.ceo_approval_threshold || undefined,
     auto_close_days: calendar.auto_close_days,
     reminder_days: calendar.reminder_days,
+    sla_warning_percent: calendar.sla_warning_percent,
   });
 }
 

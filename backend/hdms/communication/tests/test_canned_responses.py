@@ -9,8 +9,10 @@ from hdms.testing.factories_communication import make_ticket
 
 pytestmark = pytest.mark.django_db
 
-BODY_EN = "Dear {{requestor.full_name}}, ticket {{ticket.number}} is with {{assignee.full_name}} of {{department.name}}."
-BODY_UR = "محترم {{requestor.full_name}}، ٹکٹ {{ticket.number}} {{department.name}} کے {{assignee.full_name}} کے پاس ہے۔"
+BODY_EN = ("Dear {{requestor.full_name}}, ticket {{ticket.number}} is with {{assignee.full_name}} of "
+           "{{department.name}}.")
+BODY_UR = ("محترم {{requestor.full_name}}، ٹکٹ {{ticket.number}} {{department.name}} کے {{assignee.full_name}} "
+           "کے پاس ہے۔")
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_every_link_in_notification_emails_is_a_route_of_the_web_app(smtp_server
     for user in (requestor, assignee):
         publish("notification.requested", user_ids=[str(user.id)], kind="ticket.status", title="HD-1 moved",
                 body="", ticket_id=str(ticket.id), urgent=True, actor_id=None)
-    publish("notification.requested", user_ids=[str(requestor.id)], kind="sla.near_breach", title="Heads up",
+    publish("notification.requested", user_ids=[str(requestor.id)], kind="sla.warning", title="Heads up",
             body="", ticket_id=None, urgent=True, actor_id=None)
     assert len(smtp_server.messages) == 3
 

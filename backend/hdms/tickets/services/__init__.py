@@ -29,6 +29,7 @@ from hdms.tickets.services.desk_config import (
 )
 from hdms.tickets.services.participants import chat_join, participant_add, participant_ensure
 from hdms.tickets.services.scheduled import (
+    sla_warnings_recompute,
     ticket_auto_close,
     ticket_auto_close_warn,
     ticket_postponed_remind,
@@ -71,6 +72,7 @@ __all__ = [
     "sla_policy_update",
     "sla_policy_upsert",
     "sla_recompute_dues",
+    "sla_warnings_recompute",
     "ticket_act",
     "ticket_approve",
     "ticket_assign",

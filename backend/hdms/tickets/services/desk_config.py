@@ -11,6 +11,7 @@ from django.db import transaction
 
 from hdms.audit.services import audit_record
 from hdms.core.errors import NotFound, ValidationFailed
+from hdms.core.outbox import outbox_task
 from hdms.tickets import policy
 from hdms.tickets.models import DeskSettings, Holiday, SlaPolicy
 from hdms.tickets.services.base import check_priority, check_version, jsonable, require
@@ -108,7 +109,7 @@ def holiday_delete(*, by: User, holiday_id: uuid.UUID | str) -> None:
 
 
 DESK_FIELDS = ("timezone", "work_days", "work_start", "work_end", "ceo_approval_threshold", "auto_close_days",
-               "reminder_days")
+               "reminder_days", "sla_warning_percent")
 
 
 @transaction.atomic
@@ -127,8 +128,13 @@ def desk_settings_update(*, by: User, version: int, changes: dict[str, Any]) -> 
     if not desk.work_days or any(day not in range(7) for day in desk.work_days):
         raise ValidationFailed(errors=[{"loc": ["body", "work_days"], "msg": "days are 0 (Monday) to 6"}])
     desk.work_days = sorted(set(desk.work_days))
+    if not 10 <= desk.sla_warning_percent <= 99:
+        raise ValidationFailed(errors=[{"loc": ["body", "sla_warning_percent"], "msg": "between 10 and 99"}])
     desk.version += 1
     desk.save()
+    if desk.sla_warning_percent != before["sla_warning_percent"]:
+        # Open tickets warn at the new share (a warning already sent is not sent again).
+        outbox_task("tickets.sla_warnings_recompute", queue="low")
     audit_record(action="desk.settings_update", actor=by, object_type="desk_settings", object_id=desk.id,
                  before=before, after={name: jsonable(getattr(desk, name)) for name in DESK_FIELDS})
     return desk

@@ -19,6 +19,7 @@ from hdms.tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Ticket, TicketSt
 from hdms.tickets.policy import Action
 from hdms.tickets.services import base
 from hdms.tickets.services.base import TicketId, change_of, moderator_ids, notify, user_ids
+from hdms.tickets.services.sla_clock import sla_recompute_dues
 from hdms.tickets.services.transitions import apply_close
 
 S = TicketStatus
@@ -80,8 +81,11 @@ def ticket_postponed_remind(*, ticket_id: TicketId, now: datetime | None = None)
 
 @transaction.atomic
 def ticket_sla_check(*, ticket_id: TicketId, now: datetime | None = None) -> list[str]:
-    """Mark and announce SLA near-breaches (80 %) and breaches of one open ticket; idempotent.
-    Paused tickets (postponed, pending approval) are skipped: their clock is stopped."""
+    """Mark and announce SLA warnings (at the desk's share of the target, DESIGN §10) and breaches
+    of one open ticket, each once per ticket and target, to its assignee (or owner) and the
+    moderators; idempotent. Not urgent: the email follows each person's batching and digest like any
+    other notification (the in-app notification is live). Paused tickets (postponed, pending
+    approval) are skipped: their clock is stopped."""
     now = now or base.now()
     ticket = _lock_if_free(ticket_id)
     if ticket is None or ticket.sla_started_at is None or ticket.status in PAUSED_STATUSES \
@@ -108,15 +112,36 @@ def ticket_sla_check(*, ticket_id: TicketId, now: datetime | None = None) -> lis
         return []
     Ticket.objects.filter(id=ticket.id).update(**changed)
     recipients = user_ids(ticket.assignee_id, ticket.owner_id, *moderator_ids())
+    percent = round(selectors.sla_warning_share() * 100)
     for event in events:
         breached = event.endswith("_breached")
+        target = "first_response" if event.startswith("first") else "resolution"
         what = "first response" if event.startswith("first") else "resolution"
-        notify(user_ids=recipients, kind=Kind.SLA_BREACH if breached else Kind.SLA_NEAR_BREACH,
-               title=f"{ticket.number}: {what} SLA {'breached' if breached else 'at 80 %'}",
-               body=ticket.title, ticket=ticket, urgent=True,
-               params={"target": "first_response" if event.startswith("first") else "resolution"})
+        notify(user_ids=recipients, kind=Kind.SLA_BREACHED if breached else Kind.SLA_WARNING,
+               title=f"{ticket.number}: {what} SLA {'breached' if breached else f'at {percent} %'}",
+               body=ticket.title, ticket=ticket, urgent=False, params={"target": target, "percent": percent})
         audit_record(action=f"ticket.sla_{'breach' if breached else 'near_breach'}", actor=None,
                      object_type="ticket", object_id=ticket.id, after={"event": event})
     if any(e.endswith("_breached") for e in events):
         transaction.on_commit(ticket_cache.invalidate_dashboards)
     return events
+
+
+def sla_warnings_recompute(*, batch: int = 500) -> int:
+    """Move the warning moments of running tickets to the desk's current share (after an admin
+    changed it); the due moments stay. Returns how many tickets it moved."""
+    moved = 0
+    running = Ticket.objects.filter(status__in=OPEN_STATUSES, sla_started_at__isnull=False).order_by("id")
+    last = None
+    while True:
+        page = list((running if last is None else running.filter(id__gt=last))[:batch])
+        if not page:
+            return moved
+        for ticket in page:
+            before = (ticket.first_response_warn_at, ticket.resolution_warn_at)
+            sla_recompute_dues(ticket)
+            if (ticket.first_response_warn_at, ticket.resolution_warn_at) != before:
+                Ticket.objects.filter(id=ticket.id).update(first_response_warn_at=ticket.first_response_warn_at,
+                                                           resolution_warn_at=ticket.resolution_warn_at)
+                moved += 1
+        last = page[-1].id

@@ -30,9 +30,10 @@ def sla_recompute_dues(ticket: Ticket) -> None:
     calendar = selectors.work_calendar()
     start, paused = ticket.sla_started_at, ticket.sla_paused_minutes
     ticket.first_response_due = add_working_minutes(start, policy.first_response_minutes + paused, calendar)
-    ticket.first_response_warn_at = add_working_minutes(start, policy.first_response_minutes * 0.8 + paused, calendar)
+    share = selectors.sla_warning_share()
+    ticket.first_response_warn_at = add_working_minutes(start, policy.first_response_minutes * share + paused, calendar)
     ticket.resolution_due = add_working_minutes(start, policy.resolution_minutes + paused, calendar)
-    ticket.resolution_warn_at = add_working_minutes(start, policy.resolution_minutes * 0.8 + paused, calendar)
+    ticket.resolution_warn_at = add_working_minutes(start, policy.resolution_minutes * share + paused, calendar)
 
 
 def sla_pause(ticket: Ticket, at: datetime) -> None:

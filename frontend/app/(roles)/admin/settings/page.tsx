@@ -156,6 +156,10 @@ function CalendarForm({ calendar }: { calendar: WorkingCalendar }) {
           <Label htmlFor="desk-reminder">{t("admin.reminderDays")}</Label>
           <Input id="desk-reminder" type="number" min={1} value={value.reminder_days} onChange={(e) => setValue((v) => ({ ...v, reminder_days: Number(e.target.value) }))} />
         </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="desk-sla-warning">{t("admin.slaWarningPercent")}</Label>
+          <Input id="desk-sla-warning" type="number" min={10} max={99} value={value.sla_warning_percent} onChange={(e) => setValue((v) => ({ ...v, sla_warning_percent: Number(e.target.value) }))} />
+        </div>
       </fieldset>
       <InlineError error={save.error} />
       <Button type="submit" className="justify-self-start" disabled={save.isPending}>
