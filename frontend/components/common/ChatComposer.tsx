@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { Lock, MessageSquareText, Send } from "lucide-react";
 import { toast } from "sonner";
@@ -223,7 +224,12 @@ export function ChatComposer({
               ))}
             </ul>
           )}
-          <p className="text-xs text-muted-foreground">{t("chat.cannedHint")}</p>
+          <p className="flex flex-wrap justify-between gap-2 text-xs text-muted-foreground">
+            <span>{t("chat.cannedHint")}</span>
+            <Link href="/settings/canned-responses" className="text-primary underline">
+              {t("chat.cannedManage")}
+            </Link>
+          </p>
         </div>
       )}
       <div className="flex items-end gap-2">

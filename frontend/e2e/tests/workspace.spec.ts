@@ -3,7 +3,7 @@ import { shot, signIn } from "./helpers";
 import { Desk, LANGS, setLang, stampOf } from "./roles";
 
 /**
- * The agent workspace (issue 16): an assignee answers with a canned reply (typed as /shortcut; the
+ * The agent workspace (issue 16): an assignee writes a canned reply on its page and answers with it (typed as /shortcut; the
  * picker offers it too), rendered by the server in the requestor's language, and writes an internal
  * note mentioning a moderator through the autocomplete; the requestor's open page shows the reply
  * and never the note, live or after a reload. In English and Urdu.
@@ -24,12 +24,19 @@ for (const lang of LANGS) {
     const ticket = await desk.assigned(`Projector in hall ${stamp} (${lang})`);
     const requestorName = (await desk.user("req1")).full_name as string;
     const shortcut = `ack-${stamp}`.toLowerCase();
-    await desk.post("it1", "canned-responses", {
-      title: `Acknowledge ${stamp}`,
-      shortcut,
-      body_en: "Salaam {{requestor.full_name}}, {{ticket.number}} is with {{assignee.full_name}} now.",
-      body_ur: "السلام علیکم {{requestor.full_name}}، {{ticket.number}} اب {{assignee.full_name}} کے پاس ہے۔",
-    });
+
+    // The assignee writes a personal canned reply in both languages on its page.
+    const assignee = await signIn(browser, "it1");
+    await setLang(assignee, lang);
+    await assignee.goto("/settings/canned-responses");
+    await assignee.locator("#canned-title").fill(`Acknowledge ${stamp}`);
+    await assignee.locator("#canned-shortcut").fill(shortcut);
+    await assignee.locator("#canned-en").fill("Salaam {{requestor.full_name}}, {{ticket.number}} is with {{assignee.full_name}} now.");
+    await assignee.locator("#canned-ur").fill("السلام علیکم {{requestor.full_name}}، {{ticket.number}} اب {{assignee.full_name}} کے پاس ہے۔");
+    await assignee.locator("#canned-ur").press("Tab");
+    await assignee.getByRole("button", { name: lang === "ur" ? "محفوظ کریں" : "Save" }).click();
+    await expect(assignee.getByTestId("canned-list")).toContainText(`/${shortcut}`);
+    await shot(assignee, `assignee-canned-replies-${lang}`);
 
     // The requestor reads in this language: the server renders canned replies in it.
     const requestor = await signIn(browser, "req1");
@@ -40,8 +47,6 @@ for (const lang of LANGS) {
     await expect(requestor.getByTestId("chat-mode")).toHaveCount(0);
     await expect(requestor.getByTestId("canned-picker-button")).toHaveCount(0);
 
-    const assignee = await signIn(browser, "it1");
-    await setLang(assignee, lang);
     await openTicket(assignee, ticket.id);
     const input = assignee.getByTestId("chat-input");
 
