@@ -44,7 +44,7 @@ from django.db import close_old_connections, connections
 
 from hdms.communication import selectors, services
 from hdms.communication.presence import registry
-from hdms.communication.realtime import notes_group, room_group, user_group
+from hdms.communication.realtime import room_group, user_group
 from hdms.communication.relay import relay
 from hdms.core.errors import DomainError, NotFound, RateLimited, TokenInvalid, ValidationFailed
 from hdms.core.ratelimit import take_user_token
@@ -353,7 +353,6 @@ class ChatConsumer(_CountedConsumer):
     _last_typing = 0.0
     _in_room = False
     _relay_group: str | None = None
-    _notes_group: str | None = None  # joined while the user reads the room's internal notes
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """As channels' consumer, minus the socket's own channel-layer channel: room events come
@@ -390,7 +389,6 @@ class ChatConsumer(_CountedConsumer):
             return
         self._relay_group = room_group(self.access.room_id)
         await relay().join(self.channel_layer, self._relay_group, self)
-        await self._follow_notes()
         await self._accept()
         if not self.access.silent:
             self.room_id = self.access.room_id
@@ -407,25 +405,9 @@ class ChatConsumer(_CountedConsumer):
         users = await registry().profiles(await registry().room_users(self.access.room_id))
         return json.dumps({"type": "presence", "users": users})
 
-    async def _follow_notes(self) -> None:
-        """Join the room's notes group while the user reads notes, leave it when they no longer do
-        (a new role): internal notes are only ever handed to sockets in it (DESIGN §10)."""
-        if self.access.reads_notes and self._notes_group is None and not self._ended:
-            self._notes_group = notes_group(self.access.room_id)
-            await relay().join(self.channel_layer, self._notes_group, self)
-        elif not self.access.reads_notes and self._notes_group is not None:
-            group, self._notes_group = self._notes_group, None
-            await relay().leave(self.channel_layer, group, self)
-
     async def _cleanup(self) -> None:
         if self._cleaned:
             return
-        if self._notes_group:
-            group, self._notes_group = self._notes_group, None
-            try:
-                await relay().leave(self.channel_layer, group, self)
-            except Exception:
-                logger.warning("Leaving the relay of %s failed", group, exc_info=True)
         if self._relay_group:
             group, self._relay_group = self._relay_group, None
             try:
@@ -467,8 +449,6 @@ class ChatConsumer(_CountedConsumer):
             await database_sync_to_async(self._current_access)()
         except _AccessEnded as ended:
             await self._end(ended)
-            return
-        await self._follow_notes()
 
     # ---- in ----
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
@@ -557,8 +537,8 @@ class ChatConsumer(_CountedConsumer):
 
     # ---- out (group events) ----
     def _visible(self, message: dict[str, Any]) -> bool:
-        # Notes come only through the notes group; this check also holds between a change of
-        # rights and the group's leaving.
+        # An internal note is sent only to sockets whose user reads notes (DESIGN §10), under the
+        # rights re-read with every write and access event (self.access); others never get the frame.
         return self.access.can_read(created_at=datetime.fromisoformat(message["created_at"]),
                                     internal=bool(message.get("internal")))
 

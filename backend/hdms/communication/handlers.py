@@ -11,7 +11,7 @@ users it already notified.
 
 from typing import Any
 
-from hdms.communication.realtime import ACCESS_GROUP, group_send, message_group, room_group
+from hdms.communication.realtime import ACCESS_GROUP, group_send, room_group
 from hdms.communication.tasks import notification_create_task
 from hdms.core.events import subscribe
 
@@ -29,11 +29,11 @@ def on_attachment_ready(*, room_id: Any, attachment: dict, **_: Any) -> None:
 
 
 def on_message_created(*, room_id: Any, message: dict, **_: Any) -> None:
-    group_send(message_group(room_id, message), {"type": "message.new", "message": message})
+    group_send(room_group(room_id), {"type": "message.new", "message": message})
 
 
 def on_message_edited(*, room_id: Any, message: dict, **_: Any) -> None:
-    group_send(message_group(room_id, message), {"type": "message.edited", "message": message})
+    group_send(room_group(room_id), {"type": "message.edited", "message": message})
 
 
 def on_ticket_deleted(*, ticket_id: Any, room_id: Any, **_: Any) -> None:

@@ -10,16 +10,6 @@ def room_group(room_id: Any) -> str:
     return f"ticket.{room_id}"
 
 
-def notes_group(room_id: Any) -> str:
-    """The room's internal notes (DESIGN §10) go here, not to ``room_group``: only the sockets of
-    those who read notes join it, so a requestor's socket is never handed one."""
-    return f"ticket.{room_id}.notes"
-
-
-def message_group(room_id: Any, message: dict[str, Any]) -> str:
-    return notes_group(room_id) if message.get("internal") else room_group(room_id)
-
-
 def user_group(user_id: Any) -> str:
     return f"user.{user_id}"
 

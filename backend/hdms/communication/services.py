@@ -226,11 +226,15 @@ def _message_by_client_id(*, author: User, room_id: str, client_id: str) -> Mess
 
 
 def message_edit(*, user: User, access: RoomAccess, message_id: Any, body: str) -> Message:
-    """The author edits their message within ``HDMS_MESSAGE_EDIT_MINUTES``; shown as edited."""
-    access.ensure_may_post()
+    """The author edits their message within ``HDMS_MESSAGE_EDIT_MINUTES``; shown as edited. A note
+    is edited under the note rule (an admin may edit their note though they never reply)."""
     clean = _clean_body(body)
     with transaction.atomic():
         visible = message_get_visible(access=access, message_id=message_id)
+        if visible.internal:
+            access.ensure_may_note()
+        else:
+            access.ensure_may_post()
         message = Message.objects.select_for_update().select_related("author").get(id=visible.id)
         if message.author_id != user.id:
             raise Forbidden("Only the author can edit a message.")
@@ -238,8 +242,6 @@ def message_edit(*, user: User, access: RoomAccess, message_id: Any, body: str) 
         if timezone.now() - message.created_at > window:
             raise Forbidden(f"Messages can be edited for {settings.HDMS_MESSAGE_EDIT_MINUTES} minutes only.")
         if clean != message.body:
-            if message.internal:
-                access.ensure_may_note()
             message.body = clean
             # An edit may not mention anyone the message could not (it notifies nobody new).
             message.mentions = _mention_ids(author=user, access=access, body=clean, internal=message.internal)

@@ -135,3 +135,6 @@ def test_a_note_edit_stays_a_note(api, people, ticket):
     edited = api(people["assignee"]).patch(url(ticket, f"/{note['id']}"), {"body": "Warranty ends in May"})
     assert edited.status_code == 200 and edited.json()["internal"] is True
     assert api(people["requestor"]).get(url(ticket)).json()["count"] == 0
+    # An admin edits their own note (they may not reply, but notes are theirs too).
+    own = _note(api, people["admin"], ticket, body="Vendor called")
+    assert api(people["admin"]).patch(url(ticket, f"/{own['id']}"), {"body": "Vendor called twice"}).status_code == 200

@@ -1,4 +1,4 @@
-"""Internal notes over real sockets (DESIGN §10): the room's fan-out never hands a note to a
+"""Internal notes over real sockets (DESIGN §10): the room's fan-out never sends a note to a
 requestor's socket, a requestor's ``sync`` never returns one, and a requestor cannot send one.
 
 Two uvicorn processes share the Redis channel layer; the requestor's socket is on one process and
