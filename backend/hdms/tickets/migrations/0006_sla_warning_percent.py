@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0004_drop_ticket_watchers'),
+        ('tickets', '0005_saved_views'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communication', '0007_message_internal_mentions'),
+        ('communication', '0008_message_internal_mentions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -33,6 +33,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("communication", "0008_canned_response")]
+    dependencies = [("communication", "0009_canned_response")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communication', '0006_notification_preferences_s8'),
+        ('communication', '0007_email_digests'),
     ]
 
     operations = [
