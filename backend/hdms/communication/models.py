@@ -65,6 +65,9 @@ class Notification(BaseModel):
     ticket_id = models.UUIDField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     urgent = models.BooleanField(default=False)
+    # False when the person switched this kind off in the app but not by email (DESIGN §8): kept for
+    # the email, never listed, counted or pushed in the app.
+    in_app = models.BooleanField(default=True)
     # Email bookkeeping: pending until a (digest) email went out or it was decided not to send one.
     email_pending = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -232,19 +232,19 @@ def message_payload(message: Message) -> dict[str, Any]:
 
 
 def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    notifications = Notification.objects.filter(user=user)
+    notifications = Notification.objects.filter(user=user, in_app=True)
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications.order_by("-created_at", "-id")
 
 
 def notification_unread_count(*, user_id: Any) -> int:
-    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True, in_app=True).count()
 
 
 def notification_unread_counts(*, user_ids: list[Any]) -> dict[str, int]:
     """``notification_unread_count`` for many users with one query (0 for users with none)."""
-    rows = (Notification.objects.filter(user_id__in=user_ids, read_at__isnull=True).order_by()
+    rows = (Notification.objects.filter(user_id__in=user_ids, read_at__isnull=True, in_app=True).order_by()
             .values("user_id").annotate(unread=Count("id")))
     counts = {str(row["user_id"]): row["unread"] for row in rows}
     return {str(user_id): counts.get(str(user_id), 0) for user_id in user_ids}
@@ -285,11 +285,13 @@ def notification_preferences(*, user: User) -> dict[str, Any]:
     }
 
 
-def notification_in_app_off(*, user_ids: list[str], kind: str) -> set[str]:
-    """Users who switched this kind off in the app and by email: nothing to deliver to them."""
+def notification_in_app_off(*, user_ids: list[str], kind: str) -> tuple[set[str], set[str]]:
+    """``(silenced, email_only)``: users who switched this kind off in the app and by email (nothing
+    to deliver to them), and those who switched it off in the app only (the email still goes)."""
     prefs = NotificationPreference.objects.filter(user_id__in=user_ids)
-    return {str(p.user_id) for p in prefs
-            if not p.in_app_kinds.get(kind, True) and not (p.email_enabled and p.email_kinds.get(kind, True))}
+    off = [p for p in prefs if not p.in_app_kinds.get(kind, True)]
+    silenced = {str(p.user_id) for p in off if not (p.email_enabled and p.email_kinds.get(kind, True))}
+    return silenced, {str(p.user_id) for p in off} - silenced
 
 
 def notification_wants_email(*, user_id: Any, kind: str) -> bool:

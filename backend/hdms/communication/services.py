@@ -321,8 +321,9 @@ def notification_create(
     actor = str(actor_id) if actor_id else ""
     if actor in user_ids and notification_mutes_own_actions(user_id=actor):
         user_ids.remove(actor)
+    email_only: set[str] = set()
     if user_ids:
-        silenced = notification_in_app_off(user_ids=user_ids, kind=kind)
+        silenced, email_only = notification_in_app_off(user_ids=user_ids, kind=kind)
         user_ids = [u for u in user_ids if u not in silenced]
     if not user_ids:
         return []
@@ -331,8 +332,9 @@ def notification_create(
         rows = [
             Notification(
                 user_id=user_id, kind=kind[:40], title=title[:200], body=body or "", params=params or {},
-                ticket_id=ticket_id or None, urgent=urgent, email_pending=user_id not in online,
-                dedupe_key=dedupe_key,
+                ticket_id=ticket_id or None, urgent=urgent, in_app=user_id not in email_only,
+                # Email-only ones are emailed whether or not the person is online: the app never shows them.
+                email_pending=user_id not in online or user_id in email_only, dedupe_key=dedupe_key,
             )
             for user_id in user_ids
         ]
@@ -345,7 +347,9 @@ def notification_create(
         else:
             created = Notification.objects.bulk_create(rows)
         _queue_notification_emails(created)
-        transaction.on_commit(lambda: _push_new_notifications(created), robust=True)
+        shown = [n for n in created if n.in_app]
+        if shown:
+            transaction.on_commit(lambda: _push_new_notifications(shown), robust=True)
     return created
 
 
@@ -425,7 +429,7 @@ def notification_mark_read(*, user: User, notification_id: Any) -> Notification:
 
 def notification_mark_all_read(*, user: User) -> int:
     with transaction.atomic():
-        count = Notification.objects.filter(user=user, read_at__isnull=True).update(
+        count = Notification.objects.filter(user=user, read_at__isnull=True, in_app=True).update(
             read_at=timezone.now(), email_pending=False, updated_at=timezone.now()
         )
         transaction.on_commit(lambda: _push_unread(user.id, all=True), robust=True)
@@ -461,7 +465,8 @@ def notification_preferences_update(
 def notification_email_flush(*, user_id: Any) -> int:
     """Email the user's pending notifications: one email, a digest when there are several.
 
-    Skipped (and cleared) for a user who is online now, has read them, or opted out of their kind.
+    Skipped (and cleared) for a user who is online now (unless the app does not show it: switched
+    off in the app, on by email), has read them, or opted out of their kind.
     The notifications are claimed under a row lock and an ``EmailSend`` record written in one
     transaction; the email goes out after it commits, with no lock held while SMTP answers
     (``email_send_deliver``). A user on an hourly or daily digest gets only the urgent ones here;
@@ -482,7 +487,7 @@ def notification_email_flush(*, user_id: Any) -> int:
         online = bool(presence.online_user_ids([user_id]))
         to_send = [
             n for n in pending
-            if n.read_at is None and not online and user.email and user.is_active
+            if n.read_at is None and (not online or not n.in_app) and user.email and user.is_active
             and notification_wants_email(user_id=user_id, kind=n.kind)
         ]
         Notification.objects.filter(id__in=[n.id for n in pending]).update(email_pending=False)

@@ -45,6 +45,27 @@ def test_a_kind_off_in_the_app_and_by_email_is_not_stored(make_user, api):
     assert len(notification_create(user_ids=[user.id], kind="ticket.assigned", title="y")) == 1
 
 
+def test_a_kind_off_in_the_app_only_is_emailed_and_never_shown_in_the_app(smtp_server, make_user, api):
+    user = make_user(role="requestor", employee_code="PREF-3", email="pref3@idara.example")
+    ticket = make_ticket(requestor=user)
+    client = api(user)
+    response = client.put("notifications/preferences", {
+        "kinds": {"ticket.status": {"in_app": False, "email": True}}, "digest": "off", "mute_own_actions": True})
+    assert response.status_code == 200, response.content
+    notification_create(user_ids=[user.id], kind="ticket.status", title="T is postponed", ticket_id=ticket.id)
+    notification_create(user_ids=[user.id], kind="ticket.assigned", title="T is assigned", ticket_id=ticket.id)
+    notification_email_flush(user_id=str(user.id))  # whatever the burst's scheduled flush left
+    listed = client.get("notifications").json()
+    assert [n["kind"] for n in listed["items"]] == ["ticket.assigned"]
+    assert listed["count"] == 1 and listed["unread"] == 1
+    read_all = client.post("notifications/read-all")
+    assert read_all.status_code == 200 and read_all.json()["updated"] == 1
+    # Emailed, never listed, and not marked read by the app's read-all.
+    hidden = Notification.objects.get(user=user, kind="ticket.status")
+    assert hidden.in_app is False and hidden.read_at is None and hidden.emailed_at is not None
+    assert len([m for m in smtp_server.messages if m["to"] == [user.email]]) == 2
+
+
 def test_bad_preferences_are_refused_and_change_nothing(make_user, api):
     user = make_user()
     client = api(user)
