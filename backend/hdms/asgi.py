@@ -2,6 +2,7 @@
 
 import importlib
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -27,8 +28,29 @@ websocket_urlpatterns = [
     for pattern in importlib.import_module(module_name).websocket_urlpatterns
 ]
 
+
+
+class PrefixMounts:
+    """Requests under a mounted application's prefix go to it (the ai service's FastAPI app), the
+    rest to Django."""
+
+    def __init__(self, default: Any, mounts: list[tuple[str, Any]]) -> None:
+        self.default = default
+        self.mounts = mounts
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        path = scope.get("path", "")
+        for prefix, app in self.mounts:
+            if path == prefix or path.startswith(prefix + "/"):
+                return await app(scope, receive, send)
+        return await self.default(scope, receive, send)
+
+
+mounted = [importlib.import_module(name) for name in modules_for(settings.HDMS_SERVICE, "asgi")]
 # Behind the gateway nginx serves static files; alone (embedded mode) the process does.
-http_app = ChunkedBodyLimit(ASGIStaticFilesHandler(django_http) if settings.HDMS_SERVE_STATIC else django_http)
+django_app = ASGIStaticFilesHandler(django_http) if settings.HDMS_SERVE_STATIC else django_http
+http_app = ChunkedBodyLimit(PrefixMounts(django_app, [(module.PREFIX, module.app) for module in mounted])
+                            if mounted else django_app)
 
 application = ProtocolTypeRouter(
     {

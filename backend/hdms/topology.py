@@ -2,16 +2,19 @@
 
 A process started with ``HDMS_SERVICE=<name>`` imports only its service's modules; ``all``
 mounts everything. Each API module exposes ``routes: list[tuple[prefix, Router]]``; each
-routing module exposes ``websocket_urlpatterns``.
+routing module exposes ``websocket_urlpatterns``; each ASGI module (the ai service's FastAPI
+application, DESIGN §12) exposes ``PREFIX`` and ``app``, mounted beside Django under that prefix.
 """
 
 SERVICES: dict[str, dict[str, list[str]]] = {
     # The user service also answers the gateway's admin check in front of Celery Flower (hdms.ops.api).
-    "user": {"api": ["hdms.users.api", "hdms.ops.api"], "ws": []},
+    "user": {"api": ["hdms.users.api", "hdms.ops.api"], "ws": [], "asgi": []},
     # The dead-letter table belongs to the ticket service's background jobs (hdms.jobs).
-    "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api", "hdms.jobs.api"], "ws": []},
-    "communication": {"api": ["hdms.communication.api"], "ws": ["hdms.communication.routing"]},
-    "file": {"api": ["hdms.files.api"], "ws": []},
+    "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api", "hdms.jobs.api"], "ws": [], "asgi": []},
+    "communication": {"api": ["hdms.communication.api"], "ws": ["hdms.communication.routing"], "asgi": []},
+    "file": {"api": ["hdms.files.api"], "ws": [], "asgi": []},
+    # FastAPI + scikit-learn (DESIGN §12); its Django side answers only health.
+    "ai": {"api": [], "ws": [], "asgi": ["hdms.ai.app"]},
 }
 SERVICE_NAMES = (*SERVICES, "all")
 

@@ -200,6 +200,9 @@ const HISTORY_EN: Table = {
   "sla.holiday_add": "Holiday added", "sla.holiday_delete": "Holiday removed",
   "backup.succeeded": "Backup made", "backup.failed": "Backup failed", "backup.drill_passed": "Restore drill passed",
   "backup.drill_failed": "Restore drill failed", "job.dead_letter_replayed": "Failed task replayed",
+  "ai.feedback": "Suggestion accepted or overridden", "ai.train_requested": "Model training requested",
+  "ai.model_trained": "Model trained", "ai.model_activated": "Model version served",
+  "ai.department_switch": "Suggestion settings of a department changed",
 };
 
 const HISTORY_UR: Table = {
@@ -228,6 +231,9 @@ const HISTORY_UR: Table = {
   "sla.holiday_add": "چھٹی شامل", "sla.holiday_delete": "چھٹی ہٹائی گئی",
   "backup.succeeded": "بیک اپ بنا", "backup.failed": "بیک اپ ناکام", "backup.drill_passed": "بحالی کی مشق کامیاب",
   "backup.drill_failed": "بحالی کی مشق ناکام", "job.dead_letter_replayed": "ناکام کام دوبارہ چلایا گیا",
+  "ai.feedback": "تجویز قبول یا تبدیل کی گئی", "ai.train_requested": "ماڈل کی تربیت کی درخواست",
+  "ai.model_trained": "ماڈل کی تربیت مکمل", "ai.model_activated": "ماڈل کا ورژن نافذ",
+  "ai.department_switch": "شعبے کی تجاویز کی ترتیبات بدلی گئیں",
 };
 
 export const SERVER_TEXT: Record<Locale, { notifications: Table; errors: Table; fields: Table; history: Table; fieldNames: Table }> = {

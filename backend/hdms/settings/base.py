@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hdms.files",
     "hdms.ops",
     "hdms.jobs",
+    "hdms.ai",
 ]
 
 MIDDLEWARE = [
@@ -318,10 +319,11 @@ STATIC_URL_PATH = "/static/"
 HDMS_SERVE_STATIC = env.bool("HDMS_SERVE_STATIC", default=True)
 
 # Each service's own settings live beside this file.
+from hdms.settings.ai import *  # noqa: E402, F403
 from hdms.settings.communication import *  # noqa: E402, F403
 from hdms.settings.files import *  # noqa: E402, F403
 from hdms.settings.ops import *  # noqa: E402, F403
 from hdms.settings.tickets import *  # noqa: E402, F403
 
 # Task routes gathered from every service (tasks sent with an explicit queue keep it).
-CELERY_TASK_ROUTES = {**HDMS_TICKET_TASK_ROUTES}  # noqa: F405
+CELERY_TASK_ROUTES = {**HDMS_TICKET_TASK_ROUTES, **HDMS_AI_TASK_ROUTES}  # noqa: F405

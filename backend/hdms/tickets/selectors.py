@@ -707,3 +707,87 @@ def holiday_list() -> QuerySet[Holiday]:
 
 def now() -> datetime:
     return timezone.now()
+
+
+# ---------------------------------------------------------------- for the ai service (DESIGN §12)
+# The ai service learns from the desk's history through these reads only (never the tables).
+
+ROUTED_STATUSES = DEPARTMENT_QUEUE_STATUSES
+
+
+def triage_history(*, limit: int | None = None) -> list[dict[str, Any]]:
+    """Where requests ended up: each routed top-level ticket's text with its final department and
+    category, and for a split ticket its text once per sub-ticket's department (what the moderator
+    decided). Newest first, at most ``limit``; each row has ``created_at`` for a split in time."""
+    fields = ("id", "title", "description", "department_id", "category", "created_at")
+    routed = (Ticket.objects.filter(parent__isnull=True, department__isnull=False, status__in=ROUTED_STATUSES)
+              .exclude(subtickets__isnull=False).order_by("-created_at").values(*fields))
+    split = (Ticket.objects.filter(parent__isnull=False, department__isnull=False).order_by("-created_at")
+             .values("parent_id", "department_id", "category", "parent__title", "parent__description",
+                     "parent__created_at"))
+    if limit is not None:
+        routed, split = routed[:limit], split[:limit]
+    rows = [{**row, "id": str(row["id"]), "department_id": str(row["department_id"])} for row in routed]
+    rows += [{"id": str(row["parent_id"]), "title": row["parent__title"], "description": row["parent__description"],
+              "department_id": str(row["department_id"]), "category": row["category"],
+              "created_at": row["parent__created_at"]} for row in split]
+    rows.sort(key=lambda row: row["created_at"], reverse=True)
+    return rows[:limit] if limit is not None else rows
+
+
+SLA_FIELDS = ("id", "department_id", "category", "priority", "requestor_id", "assignee_id", "parent_id", "status",
+              "sla_started_at", "resolution_due", "resolved_at", "closed_at", "updated_at", "resolution_breached",
+              "title", "description", "amount")
+
+
+def _sla_row(row: dict[str, Any]) -> dict[str, Any]:
+    finished = row["resolved_at"] or row["closed_at"]
+    if finished is None and row["status"] in TERMINAL_STATUSES:
+        finished = row["updated_at"]  # rejected or withdrawn: the clock stopped with that change
+    return {
+        "id": str(row["id"]), "department_id": str(row["department_id"] or ""), "category": row["category"],
+        "priority": row["priority"], "requestor_id": str(row["requestor_id"]),
+        "assignee_id": str(row["assignee_id"] or ""), "is_subticket": row["parent_id"] is not None,
+        "started_at": row["sla_started_at"], "due_at": row["resolution_due"], "finished_at": finished,
+        "breached": bool(row["resolution_breached"]) or bool(finished and finished > row["resolution_due"]),
+        "text_length": len(row["title"]) + len(row["description"]), "has_amount": row["amount"] is not None,
+        "open": row["status"] in OPEN_STATUSES_FOR_SLA,
+    }
+
+
+OPEN_STATUSES_FOR_SLA = (TicketStatus.SUBMITTED, TicketStatus.PENDING_APPROVAL, TicketStatus.APPROVED,
+                         TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS, TicketStatus.POSTPONED)
+
+
+def sla_history(*, since: datetime | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Every ticket whose resolution clock ran (newest first, from ``since``), with when it finished
+    and whether it breached: the SLA risk model's training rows and the desk's load over time."""
+    qs = Ticket.objects.filter(sla_started_at__isnull=False, resolution_due__isnull=False)
+    if since is not None:
+        qs = qs.filter(sla_started_at__gte=since)
+    values = qs.order_by("-sla_started_at").values(*SLA_FIELDS)
+    return [_sla_row(row) for row in (values[:limit] if limit is not None else values)]
+
+
+def sla_open(*, ticket_ids: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Open tickets with a running resolution clock (all, or those of ``ticket_ids``)."""
+    qs = Ticket.objects.filter(status__in=OPEN_STATUSES_FOR_SLA, sla_started_at__isnull=False,
+                               resolution_due__isnull=False)
+    if ticket_ids is not None:
+        qs = qs.filter(id__in=ticket_ids)
+    return [_sla_row(row) for row in qs.values(*SLA_FIELDS)]
+
+
+def open_ticket_texts(*, limit: int = 5000) -> list[dict[str, Any]]:
+    """The newest open tickets' texts (for similar-ticket search)."""
+    rows = (Ticket.objects.filter(status__in=OPEN_STATUSES_FOR_SLA).order_by("-created_at")
+            .values("id", "number", "title", "description", "status", "parent_id")[:limit])
+    return [{**row, "id": str(row["id"]), "parent_id": str(row["parent_id"]) if row["parent_id"] else None}
+            for row in rows]
+
+
+def visible_ticket_ids(*, user: Any, ticket_ids: list[Any]) -> set[str]:
+    """Which of ``ticket_ids`` ``user`` may see."""
+    if not ticket_ids:
+        return set()
+    return {str(i) for i in ticket_visible_qs(user=user).filter(id__in=ticket_ids).values_list("id", flat=True)}
