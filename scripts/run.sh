@@ -25,6 +25,7 @@ cd "$root/backend"
 "$venv/bin/python" manage.py seed_demo
 "$venv/bin/python" manage.py seed_demo_history  # ~2,000 tickets over 120 days, once
 "$venv/bin/python" manage.py seed_demo_tickets
+"$venv/bin/python" manage.py ai_train --if-missing --trigger demo  # the demo history is enough to learn from
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done; wait; }

@@ -20,7 +20,7 @@ PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
 class Gateway:
     prefix: Path                                  # nginx -p: pid, temp dirs
     listen: str                                   # "8080" or "127.0.0.1:18080"
-    upstreams: dict[str, list[str]]  # user, ticket, communication, communication_ws, file, frontend, flower
+    upstreams: dict[str, list[str]]  # user, ticket, communication, communication_ws, file, ai, frontend, flower
     static_root: Path | None = None
     log_dir: Path | None = None
     access_log: bool = True
@@ -119,7 +119,7 @@ def render_text(gateway: Gateway) -> str:
         "static_root": str(static_root),
         "hsts": HSTS_HEADER if gateway.hsts or tls else "",
         **{f"upstream_{name}": _servers(gateway.upstreams.get(name, []))
-           for name in ("user", "ticket", "communication", "communication_ws", "file", "frontend", "flower")},
+           for name in ("user", "ticket", "communication", "communication_ws", "file", "ai", "frontend", "flower")},
         **gateway.extra,
     }
     text = TEMPLATE.read_text()
@@ -149,7 +149,7 @@ def docker_gateway() -> Gateway:
         prefix=Path("/var/lib/hdms-gateway"), listen="8080", user="nginx", worker_processes="auto",
         static_root=Path("/var/lib/hdms/static"),
         upstreams={"user": ["user:8001"], "ticket": ["ticket:8002"], "communication": ["communication:8003"],
-                   "communication_ws": ["communication-ws:8004"], "file": ["file:8005"],
+                   "communication_ws": ["communication-ws:8004"], "file": ["file:8005"], "ai": ["ai:8006"],
                    "frontend": ["frontend:3000"], "flower": ["flower:8009"]},
     )
 

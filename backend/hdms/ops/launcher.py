@@ -9,9 +9,9 @@ topology test, so the two start exactly the same processes:
 - nginx rendered from deploy/nginx/hdms.conf.template (hdms/ops/gateway.py).
 
 Ports come from one base: user base+1, ticket base+2 (extra ticket processes base+12, base+22,
-...), communication base+3, its WebSocket process base+4, file base+5, the gateway base+80 (with
+...), communication base+3, its WebSocket process base+4, file base+5, ai base+6, the gateway base+80 (with
 TLS: HTTPS on base+43 and base+80 redirecting to it, unless given). The production base is 8000
-(so 8001..8005 and 8080, as DESIGN §1 lists); production with TLS passes 443 and 80.
+(so 8001..8006 and 8080, as DESIGN §1 lists); production with TLS passes 443 and 80.
 """
 
 import contextlib
@@ -30,7 +30,7 @@ from pathlib import Path
 from hdms.ops.gateway import Gateway, render_nginx
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
-PORT_OFFSETS = {"user": 1, "ticket": 2, "communication": 3, "communication_ws": 4, "file": 5}
+PORT_OFFSETS = {"user": 1, "ticket": 2, "communication": 3, "communication_ws": 4, "file": 5, "ai": 6}
 WORKER_METRICS_OFFSET = 7                    # each Celery worker's /metrics: base+7, base+17, ...
 FLOWER_OFFSET = 9                            # Celery Flower (loopback; admins reach it at /flower/)
 GATEWAY_OFFSET = 80
@@ -143,7 +143,7 @@ class Supervisor:
     def planned(self) -> list[Proc]:
         plan = self.plan
         procs: list[Proc] = []
-        for service in ("user", "ticket", "communication", "file"):
+        for service in ("user", "ticket", "communication", "file", "ai"):
             for index, port in enumerate(plan.ports(service)):
                 procs.append(Proc(f"{service}-{index + 1}", self._serve(service, port), port))
         for index, port in enumerate(plan.ports("communication_ws")):

@@ -23,7 +23,7 @@ REPO = BACKEND_DIR.parent
 DEPLOY = REPO / "deploy"
 RUN_DIR = "/var/lib/hdms/run"                     # <HDMS_DATA_DIR>/run, as the launcher's default
 INFRASTRUCTURE = {"postgres", "pgbouncer", "redis", "clamd", "migrate", "gateway"}
-BACKEND_IMAGES = ("user", "ticket", "communication", "file", "worker")
+BACKEND_IMAGES = ("user", "ticket", "communication", "file", "ai", "worker")
 
 
 # --- reading the files ------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_every_service_listens_where_its_peers_reach_it(compose, tmp_path):
 
 def test_images_expose_and_health_check_the_ports_the_launcher_gives(compose, tmp_path):
     procs = launcher_processes(tmp_path)
-    for name in ("user", "ticket", "communication", "file", "frontend"):
+    for name in ("user", "ticket", "communication", "file", "ai", "frontend"):
         _, _, image = container(compose, name)
         assert image["expose"] == [procs[name]["port"]], name
         if image["healthcheck"]:

@@ -14,6 +14,8 @@ SERVICE_OF_PATH = [
     ("/api/v1/tickets/6f1c/messages", "communication"),
     ("/api/v1/tickets/6f1c/attachments", "file"),
     ("/api/v1/attachments/6f1c/download", "file"),
+    ("/api/v1/ai/triage", "ai"),
+    ("/api/v1/ai/models/train", "ai"),
     ("/api/v1/tickets", "ticket"),
     ("/api/v1/tickets/6f1c/actions/assign", "ticket"),
     ("/api/v1/approvals", "ticket"),

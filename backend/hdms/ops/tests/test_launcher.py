@@ -34,6 +34,7 @@ def test_ports_follow_the_design_and_scale_in_steps_of_ten():
     assert plan.ports("communication") == [8003]
     assert plan.ports("communication_ws") == [8004]
     assert plan.ports("file") == [8005]
+    assert plan.ports("ai") == [8006]
     assert plan.gateway_port == 8080
 
 

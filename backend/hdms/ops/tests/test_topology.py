@@ -26,7 +26,7 @@ pytestmark = pytest.mark.timeout(600)
 
 def test_every_service_answers_its_health_through_the_gateway(topology):
     _supervisor, gateway, _, _ = topology
-    for service in ("user", "ticket", "communication", "file"):
+    for service in ("user", "ticket", "communication", "file", "ai"):
         # The workers check is one broadcast ping with a 0.5 s window, which a busy 2-core box can
         # miss once; database and Redis must be ok on every answer.
         for _ in range(5):
@@ -39,6 +39,29 @@ def test_every_service_answers_its_health_through_the_gateway(topology):
                 break
         assert response.status == 200, (service, response.body)
         assert report["checks"]["workers"].startswith("ok")
+
+
+def test_the_ai_service_answers_through_the_gateway_with_the_same_token(topology):
+    """DESIGN §12: the ai process (FastAPI) behind the gateway; a moderator signed in through the
+    user service asks it for a suggestion, and an admin queues a training run."""
+    _, gateway, _, _ = topology
+    moderator, admin = gateway.login("topo-mod"), gateway.login("topo-admin")
+    response = gateway.request("POST", "/api/v1/ai/triage", {"title": "Printer jams in the staff room",
+                                                             "description": "Every page gets stuck."}, token=moderator)
+    assert response.status == 200, response.body
+    body = response.json()
+    assert body["source"] == "rules" and body["model_version"] is None  # a new desk: below the data gate
+    assert response.header_count("X-Request-ID") == 1
+    assert gateway.request("GET", "/api/v1/ai/models", token=moderator).json()["code"] == "forbidden"
+    queued = gateway.request("POST", "/api/v1/ai/models/train", token=admin)
+    assert queued.status == 202 and queued.json()["status"] == "training"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the worker (queue low) takes it: skipped, the history is too small
+        listed = gateway.request("GET", "/api/v1/ai/models", token=admin).json()["items"]
+        if listed[0]["status"] != "training":
+            break
+        time.sleep(0.5)
+    assert listed[0]["status"] == "skipped" and listed[0]["metrics"]["min_history"] > 0
 
 
 def test_gateway_sets_request_id_security_headers_and_hides_metrics(topology):

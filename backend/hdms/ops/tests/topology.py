@@ -22,7 +22,7 @@ from hdms.ops.launcher import BACKEND_DIR, Supervisor, TopologyPlan
 PASSWORD = "topology-pass-123"
 # Offsets from the base port the topology uses: services, the worker's metrics, Flower, a second/third
 # ticket process, the gateway's HTTPS and HTTP ports, and the web app.
-PORT_OFFSETS = (1, 2, 3, 4, 5, 7, 9, 12, 22, 43, 80, 90)
+PORT_OFFSETS = (1, 2, 3, 4, 5, 6, 7, 9, 12, 22, 43, 80, 90)
 WEB_OFFSET = 90
 
 

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hdms.topology import SERVICE_NAMES
 
-DEFAULT_PORTS = {"all": 8000, "user": 8001, "ticket": 8002, "communication": 8003, "file": 8005}
+DEFAULT_PORTS = {"all": 8000, "user": 8001, "ticket": 8002, "communication": 8003, "file": 8005, "ai": 8006}
 SERVERS = ("uvicorn", "granian", "daphne")
 APP = "hdms.asgi:application"
 
@@ -57,7 +57,7 @@ def server_argv(server: str, *, host: str, port: int, workers: int, access_log: 
 
 
 class Command(BaseCommand):
-    help = "Serve one service (user, ticket, communication, file or all) as an ASGI process."
+    help = "Serve one service (user, ticket, communication, file, ai or all) as an ASGI process."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("service", choices=SERVICE_NAMES)
