@@ -72,11 +72,31 @@ def _forbid_nul(node: object) -> None:
             _forbid_nul(value)
 
 
+def _merge_mounted_apps(schema: dict[str, Any]) -> None:
+    """The operations of the ASGI applications mounted beside Django in this process (the ai
+    service's FastAPI app, DESIGN §12) belong to the same API: one schema, one set of client types.
+    Their framework-specific 422 body is dropped: the desk's Error answers it (added below)."""
+    for module_name in modules_for(settings.HDMS_SERVICE, "asgi"):
+        mounted = importlib.import_module(module_name).app.openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, component in mounted.get("components", {}).get("schemas", {}).items():
+            if name in ("HTTPValidationError", "ValidationError"):
+                continue
+            if name in components and components[name] != component:
+                raise ValueError(f"Schema {name} of {module_name} clashes with one of the API's")
+            components[name] = component
+        for path, operations in mounted.get("paths", {}).items():
+            for operation in operations.values():
+                operation.get("responses", {}).pop("422", None)
+            schema.setdefault("paths", {})[path] = operations
+
+
 class HdmsNinjaAPI(NinjaAPI):
     """Documents the error contract of DESIGN §4 on every operation of the schema."""
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
+        _merge_mounted_apps(schema)
         _forbid_nul(schema.get("components", {}))
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():

@@ -1559,6 +1559,207 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/triage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Triage
+         * @description Department and category suggestions for a text, and open tickets that look like it.
+         *     Nothing is changed: a person accepts or overrides (``POST ai/feedback``).
+         */
+        post: operations["triage_api_v1_ai_triage_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/tickets/{ticket_id}/triage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Triage
+         * @description The latest suggestion given for a ticket under review (staff), or null.
+         */
+        get: operations["ticket_triage_api_v1_ai_tickets__ticket_id__triage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Feedback
+         * @description A moderator accepted a suggested department or chose another; audited with the model version.
+         */
+        post: operations["feedback_api_v1_ai_feedback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/sla-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sla Risk Many
+         * @description Breach risk of the given open tickets (staff); tickets without a running clock are left out.
+         */
+        post: operations["sla_risk_many_api_v1_ai_sla_risk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/at-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * At Risk
+         * @description Open tickets most likely to miss their resolution target first (staff).
+         */
+        get: operations["at_risk_api_v1_ai_at_risk_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Models
+         * @description Every trained version with its training size and held-out metrics (admin).
+         */
+        get: operations["models_api_v1_ai_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/models/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train
+         * @description Train a new version now (admin); it runs in the background and is served when ready.
+         */
+        post: operations["train_api_v1_ai_models_train_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/models/{version_id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate
+         * @description Serve this (trained) version (admin).
+         */
+        post: operations["activate_api_v1_ai_models__version_id__activate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Departments
+         * @description Per department: suggestions on or off, rule keywords, held-out precision and recall (admin).
+         */
+        get: operations["departments_api_v1_ai_departments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/departments/{department_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Department Update
+         * @description Switch suggestions off (or on) for a department, or set its rule keywords (admin).
+         */
+        patch: operations["department_update_api_v1_ai_departments__department_id__patch"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3579,6 +3780,176 @@ export interface components {
              * @enum {string}
              */
             variant: "original" | "webp" | "thumbnail" | "mp4";
+        };
+        /** CategoryScore */
+        CategoryScore: {
+            /** Category Id */
+            category_id: string;
+            /** Probability */
+            probability: number;
+        };
+        /** DepartmentScore */
+        DepartmentScore: {
+            /** Department Id */
+            department_id: string;
+            /** Probability */
+            probability: number;
+        };
+        /** DepartmentSettingIn */
+        DepartmentSettingIn: {
+            /** Suggestions Enabled */
+            suggestions_enabled?: boolean | null;
+            /** Keywords */
+            keywords?: string | null;
+        };
+        /** DepartmentSettingOut */
+        DepartmentSettingOut: {
+            /** Department Id */
+            department_id: string;
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Suggestions Enabled */
+            suggestions_enabled: boolean;
+            /** Keywords */
+            keywords: string;
+            /** Precision */
+            precision?: number | null;
+            /** Recall */
+            recall?: number | null;
+            /** Support */
+            support?: number | null;
+        };
+        /** FeedbackIn */
+        FeedbackIn: {
+            /**
+             * Suggestion Id
+             * Format: uuid
+             */
+            suggestion_id: string;
+            /** Accepted */
+            accepted: boolean;
+            /** Chosen Department Id */
+            chosen_department_id?: string | null;
+        };
+        /** ModelListOut */
+        ModelListOut: {
+            /** Items */
+            items: components["schemas"]["ModelVersionOut"][];
+            /** Count */
+            count: number;
+            /** Min History */
+            min_history: number;
+        };
+        /** ModelVersionOut */
+        ModelVersionOut: {
+            /** Id */
+            id: string;
+            /** Number */
+            number: number;
+            /** Status */
+            status: string;
+            /** Trigger */
+            trigger: string;
+            /** Is Active */
+            is_active: boolean;
+            /** Trained At */
+            trained_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Training Size */
+            training_size: number;
+            /** Sla Training Size */
+            sla_training_size: number;
+            /** Metrics */
+            metrics: {
+                [key: string]: unknown;
+            };
+            /** Error */
+            error: string;
+        };
+        /** SimilarTicket */
+        SimilarTicket: {
+            /** Ticket Id */
+            ticket_id: string;
+            /** Number */
+            number: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: string;
+            /** Score */
+            score: number;
+        };
+        /** SlaRiskIn */
+        SlaRiskIn: {
+            /** Ticket Ids */
+            ticket_ids: string[];
+        };
+        /** SlaRiskOut */
+        SlaRiskOut: {
+            /** Ticket Id */
+            ticket_id: string;
+            /** Probability */
+            probability: number;
+            /**
+             * Level
+             * @description low | medium | high
+             */
+            level: string;
+            /** Model Version */
+            model_version: number;
+        };
+        /** TriageIn */
+        TriageIn: {
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Ticket Id
+             * @description The ticket under review (staff): excluded from similar
+             */
+            ticket_id?: string | null;
+        };
+        /** TriageOut */
+        TriageOut: {
+            /** Suggestion Id */
+            suggestion_id: string;
+            /** Departments */
+            departments: components["schemas"]["DepartmentScore"][];
+            /** Categories */
+            categories: components["schemas"]["CategoryScore"][];
+            /** Abstained */
+            abstained: boolean;
+            /**
+             * Reason
+             * @description '' | unsure | too_few_examples | history_too_small | department_off
+             */
+            reason: string;
+            /**
+             * Source
+             * @description model (learned from the desk's history) | rules (names and keywords)
+             */
+            source: string;
+            /** Model Version */
+            model_version: number | null;
+            /** Similar */
+            similar: components["schemas"]["SimilarTicket"][];
+            /** Accepted */
+            accepted?: boolean | null;
+            /** Chosen Department Id */
+            chosen_department_id?: string | null;
         };
         Error: {
             detail: string;
@@ -25001,6 +25372,1941 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    triage_api_v1_ai_triage_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriageOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ticket_triage_api_v1_ai_tickets__ticket_id__triage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriageOut"] | null;
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    feedback_api_v1_ai_feedback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriageOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sla_risk_many_api_v1_ai_sla_risk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaRiskIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaRiskOut"][];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    at_risk_api_v1_ai_at_risk_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                min_level?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaRiskOut"][];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    models_api_v1_ai_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelListOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    train_api_v1_ai_models_train_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    activate_api_v1_ai_models__version_id__activate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    departments_api_v1_ai_departments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentSettingOut"][];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    department_update_api_v1_ai_departments__department_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentSettingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentSettingOut"][];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Invalid input (validation_error) */
             422: {
