@@ -110,12 +110,16 @@ class LabelModel:
         return Ranked(shown, best_p < self.threshold, "unsure" if best_p < self.threshold else "")
 
 
+MIN_CONFIDENCE = 0.5  # below it a calibrated answer is more likely wrong than right: never given
+
+
 def choose_threshold(top_p: np.ndarray, correct: np.ndarray, target_precision: float) -> float:
-    """The smallest probability threshold at which the answers given (top-1 at or above it) are right
-    at least ``target_precision`` of the time on held-out tickets; 1.01 (always abstain) if none."""
+    """The smallest probability threshold, and at least ``MIN_CONFIDENCE``, at which the answers given
+    (top-1 at or above it) are right at least ``target_precision`` of the time on held-out tickets;
+    1.01 (always abstain) if none."""
     if len(top_p) == 0:
         return 1.01
-    for threshold in np.round(np.arange(0.0, 1.0, 0.01), 2):
+    for threshold in np.round(np.arange(MIN_CONFIDENCE, 1.0, 0.01), 2):
         answered = top_p >= threshold
         if answered.sum() >= max(10, 0.02 * len(top_p)) and correct[answered].mean() >= target_precision:
             return float(threshold)

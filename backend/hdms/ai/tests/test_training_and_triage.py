@@ -81,6 +81,16 @@ def test_abstention_follows_the_threshold_and_the_rare_class():
     assert rare.abstained and rare.reason == "too_few_examples" and [lbl for lbl, _ in rare.labels] == ["a", "b"]
 
 
+def test_the_threshold_reaches_the_target_precision_and_never_answers_a_coin_toss():
+    from hdms.ai.learn import choose_threshold
+
+    top_p = np.array([0.95] * 80 + [0.7] * 10 + [0.45] * 10)
+    correct = np.array([True] * 78 + [False] * 2 + [True] * 6 + [False] * 4 + [True] * 4 + [False] * 6)
+    assert choose_threshold(top_p, correct, 0.9) == 0.5  # 84 of 90 right from 0.5: the 0.45s abstain
+    assert choose_threshold(top_p, correct, 0.95) == 0.71  # 78 of 80 right only above 0.7
+    assert choose_threshold(top_p, correct, 0.99) == 1.01  # never reached: always abstain
+
+
 def test_below_the_data_gate_no_model_is_trained_and_rules_answer(people, settings):
     from hdms.testing.ai_history import generate, load_into_desk
 
