@@ -7,7 +7,7 @@ env = environ.Env()
 
 # The data gate: below this many routed tickets no model is trained and suggestions come from the
 # rules (source "rules"). Set from the learning curve in bench/RESULTS.md ("Intelligence").
-HDMS_AI_MIN_HISTORY = env.int("HDMS_AI_MIN_HISTORY", default=600)
+HDMS_AI_MIN_HISTORY = env.int("HDMS_AI_MIN_HISTORY", default=1500)
 # A department (or category) with fewer training tickets than this is never suggested: the model
 # abstains when it is the best guess.
 HDMS_AI_MIN_EXAMPLES = env.int("HDMS_AI_MIN_EXAMPLES", default=20)
