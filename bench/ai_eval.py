@@ -149,7 +149,8 @@ def main() -> None:
     if out is not None:
         out.write_text("")
     emit(["# ai service: evaluation on a generated history", "", f"Machine: {machine()}.", ""])
-    emit(evaluate(args.tickets))
+    if args.tickets:
+        emit(evaluate(args.tickets))
     if args.train_tickets:
         emit(training_time(args.train_tickets))
     if args.curve:
