@@ -16,17 +16,33 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.conf import settings
 from django.db import close_old_connections
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hdms.ai.learn import RISK_LEVELS
+from hdms.ai.selectors import department_switches, latest_suggestion_for_ticket, model_version_get, model_version_list
+from hdms.ai.services import (
+    department_switch_update,
+    feedback_record,
+    model_activate,
+    model_train_request,
+    sla_risk,
+    triage_suggest,
+)
+from hdms.core.auth import user_for_access_token
 from hdms.core.context import client_ip_var, request_id_var, user_id_var
 from hdms.core.errors import STATUS_BY_CODE, DomainError, NotAuthenticated, RateLimited
+from hdms.core.faults import missing_part, response_for_failure
 from hdms.core.field_errors import field_errors
 from hdms.core.permissions import require_admin, require_staff
+from hdms.core.ratelimit import take_user_token
+from hdms.tickets.selectors import ticket_get_visible
+from hdms.users.selectors import department_list
 
 PREFIX = "/api/v1/ai"
 T = TypeVar("T")
@@ -37,6 +53,8 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # ---------------------------------------------------------------- schemas
 
 class TriageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused (DESIGN §4)
+
     title: str = Field("", max_length=200, pattern=r"^[^\u0000]*$")
     description: str = Field("", max_length=20_000, pattern=r"^[^\u0000]*$")
     ticket_id: uuid.UUID | None = Field(None, description="The ticket under review (staff): excluded from similar")
@@ -74,6 +92,8 @@ class TriageOut(BaseModel):
 
 
 class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused (DESIGN §4)
+
     suggestion_id: uuid.UUID
     accepted: bool
     chosen_department_id: uuid.UUID | None = None
@@ -87,6 +107,8 @@ class SlaRiskOut(BaseModel):
 
 
 class SlaRiskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused (DESIGN §4)
+
     ticket_ids: list[uuid.UUID] = Field(..., max_length=500)
 
 
@@ -122,6 +144,8 @@ class DepartmentSettingOut(BaseModel):
 
 
 class DepartmentSettingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is refused (DESIGN §4)
+
     suggestions_enabled: bool | None = None
     keywords: str | None = Field(None, max_length=4000, pattern=r"^[^\u0000]*$")
 
@@ -129,9 +153,6 @@ class DepartmentSettingIn(BaseModel):
 # ---------------------------------------------------------------- running Django work
 
 def _authenticate(request: Request) -> Any:
-    from hdms.core.auth import user_for_access_token
-    from hdms.core.ratelimit import take_user_token
-
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -147,7 +168,6 @@ def _authenticate(request: Request) -> Any:
 
 async def run(request: Request, work: Callable[[Any], T]) -> T:
     """``work(user)`` in a thread of this request's own, after authenticating the caller."""
-
     def in_thread() -> T:
         close_old_connections()
         request_id_var.set(request.state.request_id)
@@ -235,8 +255,6 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:
-        from hdms.core.faults import missing_part, response_for_failure
-
         if missing_part(exc) is None:
             import logging
 
@@ -248,17 +266,12 @@ def create_app() -> FastAPI:
     async def triage(request: Request, body: TriageIn) -> TriageOut:
         """Department and category suggestions for a text, and open tickets that look like it.
         Nothing is changed: a person accepts or overrides (``POST ai/feedback``)."""
-        from hdms.ai.services import triage_suggest
-
         return await run(request, lambda user: _triage_out(triage_suggest(
             user=user, title=body.title, description=body.description, ticket_id=body.ticket_id)))
 
     @app.get(f"{PREFIX}/tickets/{{ticket_id}}/triage", response_model=TriageOut | None, tags=["ai"])
     async def ticket_triage(request: Request, ticket_id: uuid.UUID) -> TriageOut | None:
         """The latest suggestion given for a ticket under review (staff), or null."""
-        from hdms.ai.selectors import latest_suggestion_for_ticket
-        from hdms.tickets.selectors import ticket_get_visible
-
         def work(user: Any) -> TriageOut | None:
             require_staff(user)
             ticket_get_visible(user=user, ticket_id=ticket_id)
@@ -270,8 +283,6 @@ def create_app() -> FastAPI:
     @app.post(f"{PREFIX}/feedback", response_model=TriageOut, tags=["ai"])
     async def feedback(request: Request, body: FeedbackIn) -> TriageOut:
         """A moderator accepted a suggested department or chose another; audited with the model version."""
-        from hdms.ai.services import feedback_record
-
         return await run(request, lambda user: _triage_out(feedback_record(
             user=user, suggestion_id=body.suggestion_id, accepted=body.accepted,
             chosen_department_id=body.chosen_department_id), similar=[]))
@@ -279,8 +290,6 @@ def create_app() -> FastAPI:
     @app.post(f"{PREFIX}/sla-risk", response_model=list[SlaRiskOut], tags=["ai"])
     async def sla_risk_many(request: Request, body: SlaRiskIn) -> list[SlaRiskOut]:
         """Breach risk of the given open tickets (staff); tickets without a running clock are left out."""
-        from hdms.ai.services import sla_risk
-
         def work(user: Any) -> list[SlaRiskOut]:
             require_staff(user)
             risks = sla_risk(ticket_ids=[str(i) for i in body.ticket_ids])
@@ -292,8 +301,6 @@ def create_app() -> FastAPI:
     async def at_risk(request: Request, limit: int = Query(50, ge=1, le=500),
                       min_level: str = Query("medium", pattern="^(low|medium|high)$")) -> list[SlaRiskOut]:
         """Open tickets most likely to miss their resolution target first (staff)."""
-        from hdms.ai.learn import RISK_LEVELS
-        from hdms.ai.services import sla_risk
 
         def work(user: Any) -> list[SlaRiskOut]:
             require_staff(user)
@@ -306,10 +313,6 @@ def create_app() -> FastAPI:
     @app.get(f"{PREFIX}/models", response_model=ModelListOut, tags=["ai admin"])
     async def models(request: Request) -> ModelListOut:
         """Every trained version with its training size and held-out metrics (admin)."""
-        from django.conf import settings
-
-        from hdms.ai.selectors import model_version_list
-
         def work(user: Any) -> ModelListOut:
             require_admin(user)
             items = [_version_out(v) for v in model_version_list()[:100]]
@@ -320,9 +323,6 @@ def create_app() -> FastAPI:
     @app.post(f"{PREFIX}/models/train", response_model=ModelVersionOut, status_code=202, tags=["ai admin"])
     async def train(request: Request) -> ModelVersionOut:
         """Train a new version now (admin); it runs in the background and is served when ready."""
-        from hdms.ai.selectors import model_version_get
-        from hdms.ai.services import model_train_request
-
         def work(user: Any) -> ModelVersionOut:
             require_admin(user)
             version = model_train_request(trigger="admin", by=user)
@@ -333,8 +333,6 @@ def create_app() -> FastAPI:
     @app.post(f"{PREFIX}/models/{{version_id}}/activate", response_model=ModelVersionOut, tags=["ai admin"])
     async def activate(request: Request, version_id: uuid.UUID) -> ModelVersionOut:
         """Serve this (trained) version (admin)."""
-        from hdms.ai.services import model_activate
-
         def work(user: Any) -> ModelVersionOut:
             require_admin(user)
             return _version_out(model_activate(by=user, version_id=version_id))
@@ -351,8 +349,6 @@ def create_app() -> FastAPI:
     async def department_update(request: Request, department_id: uuid.UUID,
                                 body: DepartmentSettingIn) -> list[DepartmentSettingOut]:
         """Switch suggestions off (or on) for a department, or set its rule keywords (admin)."""
-        from hdms.ai.services import department_switch_update
-
         def work(user: Any) -> list[DepartmentSettingOut]:
             require_admin(user)
             department_switch_update(by=user, department_id=department_id,
@@ -365,9 +361,6 @@ def create_app() -> FastAPI:
 
 
 def _department_settings(user: Any) -> list[DepartmentSettingOut]:
-    from hdms.ai.selectors import department_switches, model_version_list
-    from hdms.users.selectors import department_list
-
     require_admin(user)
     switches = department_switches()
     active = model_version_list().filter(is_active=True).first()

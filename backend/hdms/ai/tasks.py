@@ -3,13 +3,12 @@ admin's request. Idempotent: a version that already finished is left as it is.""
 
 from typing import Any
 
+from hdms.ai.services import model_train_run
 from hdms.celery import app
 from hdms.jobs.tasks import ReliableTask
 
 
 @app.task(name="ai.train_models", base=ReliableTask, max_retries=1)
 def train_models(version_id: str | None = None, trigger: str = "nightly") -> dict[str, Any]:
-    from hdms.ai.services import model_train_run
-
     version = model_train_run(version_id=version_id, trigger=trigger)
     return {"version": version.number, "status": version.status, "training_size": version.training_size}

@@ -269,6 +269,8 @@ def load_into_desk(tickets: list[GeneratedTicket], *, requestor: object, now: da
     Raw rows, as a desk's history would be after its life: no audit, no events."""
     from django.db.models import F
 
+    # Imported here: the generator runs without Django set up (bench/ai_eval.py); loading into a
+    # desk needs the models.
     from hdms.testing.factories import DepartmentFactory
     from hdms.tickets.models import Ticket, TicketStatus
 

@@ -154,7 +154,7 @@ export function ChatComposer({
       {(canNote || mayUseCanned) && (
         <div className="flex flex-wrap items-center gap-2">
           {canNote && canPost && (
-            <div role="radiogroup" aria-label={t("chat.message")} className="inline-flex rounded-md border" data-testid="chat-mode">
+            <div role="radiogroup" aria-label={t("chat.mode")} className="inline-flex rounded-md border" data-testid="chat-mode">
               {(["reply", "note"] as const).map((m) => (
                 <button
                   key={m}
