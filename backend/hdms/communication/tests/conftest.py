@@ -87,7 +87,7 @@ def _server_env() -> dict[str, str]:
 
 def start_server(port: int, *, env: dict[str, str]) -> subprocess.Popen:
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
-    log = open(f'/tmp/wsserver-{port}.log', 'w+b')  # noqa: SIM115
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hdms.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          # A 2-core machine under load can keep a busy client from answering a keep-alive ping
