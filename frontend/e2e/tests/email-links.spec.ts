@@ -90,11 +90,13 @@ test("an emailed ticket link opens the ticket for the requestor and for the assi
   expect(settingsLink).toBe(`${WEB}/settings/notifications`);
   await requestor.goto(settingsLink);
   await expect(requestor.getByRole("heading", { name: "Notification emails" })).toBeVisible();
-  const assignedKind = requestor.getByRole("checkbox", { name: "A ticket is assigned" });
+  // The email choices (the page also lists the in-app ones under the same names).
+  const assignedKind = requestor.getByTestId("notification-kinds").getByRole("checkbox", { name: "A ticket is assigned" });
   await expect(assignedKind).toBeChecked();
   await assignedKind.click(); // saved at once; the box follows the answer
   await expect(assignedKind).not.toBeChecked();
   await requestor.reload();
-  await expect(requestor.getByRole("checkbox", { name: "A ticket is assigned" })).not.toBeChecked();
+  await expect(requestor.getByTestId("notification-kinds").getByRole("checkbox", { name: "A ticket is assigned" }))
+    .not.toBeChecked();
   await requestor.context().close();
 });
