@@ -29,7 +29,6 @@ websocket_urlpatterns = [
 ]
 
 
-
 class PrefixMounts:
     """Requests under a mounted application's prefix go to it (the ai service's FastAPI app), the
     rest to Django."""

@@ -9,6 +9,8 @@ as Django's ASGI handler does), with connections closed after it as Django close
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -45,6 +47,7 @@ from hdms.tickets.selectors import ticket_get_visible
 from hdms.users.selectors import department_list
 
 PREFIX = "/api/v1/ai"
+logger = logging.getLogger("hdms.ai")
 T = TypeVar("T")
 MAX_BODY_BYTES = 256 * 1024  # a title and a description; the Django services allow 5 MB of JSON
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -256,11 +259,9 @@ def create_app() -> FastAPI:
     @app.exception_handler(Exception)
     async def unhandled(request: Request, exc: Exception) -> JSONResponse:
         if missing_part(exc) is None:
-            import logging
-
-            logging.getLogger("hdms.ai").exception("Unhandled error on %s %s", request.method, request.url.path)
+            logger.exception("Unhandled error on %s %s", request.method, request.url.path)
         django_response = response_for_failure(exc)
-        return JSONResponse(__import__("json").loads(django_response.content), status_code=django_response.status_code)
+        return JSONResponse(json.loads(django_response.content), status_code=django_response.status_code)
 
     @app.post(f"{PREFIX}/triage", response_model=TriageOut, tags=["ai"])
     async def triage(request: Request, body: TriageIn) -> TriageOut:
