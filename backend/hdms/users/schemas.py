@@ -1,9 +1,9 @@
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, EmailStr, StrictBool, StrictInt
+from pydantic import BeforeValidator, ConfigDict, EmailStr, StrictBool
 
 from hdms.core.text import VisibleLine, visible_line_field
 from hdms.users.auth_services import otp_required_by_role, sms_manages_password
@@ -23,6 +23,17 @@ class StrictIn(Schema):
     """Input that names an unknown field is refused (422), as the OpenAPI schema says."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _a_json_number(value: object) -> object:
+    if isinstance(value, bool | str):
+        raise ValueError("expected a whole number")
+    return value
+
+
+# A JSON integer: 1812 and 1812.0 are the same number to JSON Schema, so both are taken; true/false
+# and "15" (which lax validation would read as 1/0 and 15) and 1812.5 are refused.
+WholeNumber = Annotated[int, BeforeValidator(_a_json_number)]
 
 
 RoleName = Literal["requestor", "moderator", "assignee", "admin"]
@@ -231,7 +242,7 @@ class AccountSettingsOut(Schema):
 
 class AccountSettingsIn(StrictIn):
     otp_required_roles: list[RoleName] | None = None
-    sms_sync_minutes: StrictInt | None = Field(None, ge=0, le=7 * 24 * 60, description="0 = only on demand")
+    sms_sync_minutes: WholeNumber | None = Field(None, ge=0, le=7 * 24 * 60, description="0 = only on demand")
 
 
 class SyncIn(StrictIn):

@@ -221,6 +221,9 @@ def test_an_admin_requires_two_factor_for_a_role(make_user, api, smtp_server):  
     for not_a_number in ('{"sms_sync_minutes": false}', '{"sms_sync_minutes": "15"}', '{"sms_sync_minutes": 1.5}'):
         assert put(admin, not_a_number).status_code == 422, not_a_number
     assert AccountSettings.current().sms_sync_minutes == 0
+    # 30.0 is the JSON integer 30 (schemathesis sends it as a valid integer)
+    assert put(admin, '{"sms_sync_minutes": 30.0}').status_code == 200
+    assert AccountSettings.current().sms_sync_minutes == 30
 
 
 # --------------------------------------------------------------------------- SMS sign-in
