@@ -3,7 +3,9 @@
 # demo data, every operation, every default check, as admin (who may call every operation).
 #   bench/fuzz_api.sh [max examples per operation, default 1000] [extra schemathesis args...]
 # Writes bench/reports/fuzz-<date>.txt (and the server's error lines beside it). The expected statuses it allows are in
-# bench/schemathesis.toml, each with its reason.
+# bench/schemathesis.toml, each with its reason. Each request may take FUZZ_TIMEOUT seconds (default
+# 60): on a shared two-core box an analytics read under load took over schemathesis's 10 s default,
+# which it reports as a failure although the answer was right; a hang still fails the run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${VENV:-$root/.venv}"
@@ -44,7 +46,7 @@ cd "$root/bench"
 set +e
 "$venv/bin/schemathesis" --config-file "$root/bench/schemathesis.toml" run \
   "http://127.0.0.1:$port/api/v1/openapi.json" -H "Authorization: Bearer $token" \
-  --max-examples "$examples" --seed 20261126 --workers 2 "$@" 2>&1 | tee "$report"
+  --max-examples "$examples" --seed 20261126 --workers 2 --request-timeout "${FUZZ_TIMEOUT:-60}" "$@" 2>&1 | tee "$report"
 status=${PIPESTATUS[0]}
 set -e
 echo "server errors logged:"; grep -c "Unhandled error" "$data_dir/server.log" || true
