@@ -8,10 +8,10 @@ message table.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from hdms.communication.models import Message
+from hdms.core import search
 
 
 def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes: bool | QuerySet = False) -> QuerySet:
@@ -19,7 +19,8 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
 
     Usable as a subquery: ``Ticket.objects.filter(Q(id__in=message_ticket_ids_matching(q=q)))``.
     PostgreSQL: full-text search (``simple`` config, GIN index from migration 0002, every word
-    must match); SQLite: a case-insensitive substring match.
+    must match) or, for queries with enough letters, trigram word similarity (migration 0012), so
+    spelling variants match (``hdms.core.search``); SQLite: a case-insensitive substring match.
 
     ``joins`` applies the visibility rule of DESIGN §5 for a caller who does not see every message:
     the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
@@ -30,7 +31,7 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
     message; a one-column queryset of room ids, they match except in those rooms (the rooms of the
     tickets the caller requested: a requestor never reads a note, whatever their role).
     """
-    q = (q or "").strip()
+    q = search.normalise(q)
     messages = Message.objects.all()
     if notes is False:
         messages = messages.filter(internal=False)
@@ -41,13 +42,8 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
     if not q:
         return messages.none().values_list("ticket_id", flat=True)
     if connection.vendor == "postgresql":
-        # Exactly the index expression of migration 0002, so the planner uses the GIN index.
-        matches = RawSQL(
-            "to_tsvector('simple'::regconfig, communication_message.body) @@ plainto_tsquery('simple', %s)",
-            [q],
-            output_field=BooleanField(),
-        )
-        messages = messages.filter(matches)
+        # Exactly the index expressions of migrations 0002 (full text) and 0012 (trigram).
+        messages = messages.filter(search.text_match("to_tsvector('simple'::regconfig, {t}.body)", "{t}.body", q))
     else:
         messages = messages.filter(body__icontains=q)
     return messages.order_by().values_list("ticket_id", flat=True).distinct()

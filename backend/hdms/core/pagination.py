@@ -23,9 +23,20 @@ def next_url(request: HttpRequest, **changes: Any) -> str:
     return f"{request.path}?{params.urlencode()}"
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
-    count = queryset.count()
+def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams,
+             count_cap: int | None = None) -> dict[str, Any]:
+    """One page. With ``count_cap`` the count stops there (``count_capped`` true when there are
+    more): counting stops at the cap instead of visiting every match, and ``next`` is known from
+    one row past the page."""
     start = (params.page - 1) * params.page_size
-    items = list(queryset[start : start + params.page_size])
-    has_next = start + params.page_size < count
-    return {"items": items, "count": count, "next": next_url(request, page=params.page + 1) if has_next else None}
+    if count_cap is None:
+        count = queryset.count()
+        items = list(queryset[start : start + params.page_size])
+        has_next = start + params.page_size < count
+        return {"items": items, "count": count, "next": next_url(request, page=params.page + 1) if has_next else None}
+    count = queryset.order_by()[: count_cap + 1].count()
+    capped = count > count_cap
+    items = list(queryset[start : start + params.page_size + 1])
+    has_next, items = len(items) > params.page_size, items[: params.page_size]
+    return {"items": items, "count": min(count, count_cap), "count_capped": capped,
+            "next": next_url(request, page=params.page + 1) if has_next else None}

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Query, Router
 
+from hdms.core import search
 from hdms.core.auth import ApiRequest
 from hdms.core.errors import ValidationFailed
 from hdms.core.pagination import PageParams, next_url, paginate
@@ -76,9 +77,11 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
         items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(rows)]
         cursor_next = next_url(request, cursor=selectors.encode_cursor(rows[-1])) if more and rows else None
         return render.ticket_page_response(items, None, cursor_next)
-    result = paginate(request, qs, page)
+    # A search's count is capped (hdms.core.search.COUNT_CAP): the list then says "1,000+".
+    result = paginate(request, qs, page, count_cap=search.COUNT_CAP if search.normalise(data.get("q")) else None)
     items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(result["items"])]
-    return render.ticket_page_response(items, result["count"], result["next"])
+    return render.ticket_page_response(items, result["count"], result["next"],
+                                       count_capped=result.get("count_capped", False))
 
 
 @tickets_router.post("", response={201: TicketOut})

@@ -115,7 +115,9 @@ class TicketOut(Schema):
 
 class TicketPage(Schema):
     items: list[TicketOut]
-    count: int | None = Field(None, description="Total matches; null in cursor mode.")
+    count: int | None = Field(None, description="Total matches; null in cursor mode. A search (q) counts at "
+                                                 "most 1,000: count_capped then says there are more.")
+    count_capped: bool = Field(False, description="True when count stopped at the search cap (show \"1,000+\").")
     next: str | None
 
 

@@ -20,11 +20,12 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hdms.audit.selectors import audit_for_object
 from hdms.communication.search import message_ticket_ids_matching
+from hdms.core import search
 from hdms.core.errors import NotFound, ValidationFailed
 from hdms.core.roles import Role
 from hdms.core.schema_types import DeskClock, parse_datetime_input
@@ -367,22 +368,27 @@ def room_joins(*, user: Any) -> QuerySet[TicketParticipant]:
     return TicketParticipant.objects.filter(user_id=user.id).annotate(room=F("ticket_id"), since=F("joined_at"))
 
 
+# The ticket row's stored search document and its text: the columns and expressions of migration
+# 0007's GIN indexes.
+TICKET_DOCUMENT = "{t}.search_document"
+TICKET_TEXT = "{t}.title || ' ' || {t}.description"
+
+
 def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
-    q = q.strip()
+    """Tickets matching ``q`` (docs/decisions.md "Search"): title and description (full text or
+    trigram), the number, and the messages the caller could read in the ticket's chat."""
+    q = search.normalise(q)
     if not q:
         return qs
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        query = SearchQuery(q, config="simple", search_type="websearch")
-        text_match = Q(_search=query)
-        qs = qs.annotate(_search=SearchVector("title", "description", config="simple"))
+        text_match: Any = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q)
     else:
         text_match = Q(title__icontains=q) | Q(description__icontains=q)
-    match = text_match | Q(number__iexact=q)
-    number = NUMBER_QUERY.match(q)
+    # Plain equality on the stored (upper-case) number: an index lookup, unlike UPPER(number).
+    match = text_match | Q(number=q.upper())
+    number = _number_in(q)
     if number:  # "11", "HD-11", "hd000011": the ticket HD-000011, as people say its number
-        match |= Q(number=f"HD-{int(number.group(1)):06d}")
+        match |= Q(number=number)
     # Materialised (bounded) rather than a subquery: an id list lets PostgreSQL OR it with the
     # other indexed conditions, and keeps working whatever SQL the other service builds.
     # Internal notes match for those who read notes (policy.reads_notes, as a query): the note
@@ -397,11 +403,33 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     return qs.filter(match)
 
 
+def _number_in(q: str) -> str | None:
+    found = NUMBER_QUERY.match(q)
+    return f"HD-{int(found.group(1)):06d}" if found else None
+
+
+def _search_rank(q: str) -> Any:
+    """Higher first: the ticket whose number was typed, then how well title and description match
+    (full-text rank plus trigram similarity on PostgreSQL, a title hit on SQLite); tickets found
+    only through their messages come after, newest first."""
+    q = search.normalise(q)
+    numbers = {q.upper(), _number_in(q) or q.upper()}
+    exact = Case(When(number__in=numbers, then=Value(10.0)), default=Value(0.0), output_field=FloatField())
+    if connection.vendor == "postgresql":
+        return exact + search.text_rank(TICKET_DOCUMENT, TICKET_TEXT, q)
+    return exact + Case(When(title__icontains=q, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+
+
 def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
-    """Visible tickets filtered as ``GET tickets`` asks (DESIGN §4) in the requested order."""
+    """Visible tickets filtered as ``GET tickets`` asks (DESIGN §4) in the requested order; a search
+    (``q``) without an ordering, outside cursor mode, comes best match first."""
+    qs = (ticket_filtered(user=user, filters=filters).select_related("requestor", "assignee", "department")
+          .annotate(parent_status=F("parent__status")))
+    if search.normalise(filters.get("q")) and not filters.get("ordering") and filters.get("cursor") is None:
+        ranked = qs.annotate(search_rank=_search_rank(filters["q"]))
+        return ranked.order_by("-search_rank", *ORDERINGS[DEFAULT_ORDERING])
     ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
-    return (ticket_filtered(user=user, filters=filters).select_related("requestor", "assignee", "department")
-            .annotate(parent_status=F("parent__status")).order_by(*ordering))
+    return qs.order_by(*ordering)
 
 
 def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:

@@ -1,0 +1,93 @@
+"""Full-text and trigram search pieces shared by the services (issue 18; docs/decisions.md "Search").
+
+PostgreSQL: every word of the query matches, in full text (``simple`` configuration) or by
+trigram word similarity (pg_trgm's ``<%``, threshold ``pg_trgm.word_similarity_threshold``, 0.6 by
+default), so "kharaab" finds "kharab" and an Urdu word finds its spelling with or without a
+letter. Both are written exactly as the GIN indexes of the migrations are built, so the planner
+uses them. SQLite (embedded mode) has neither: the services fall back to substring matching.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import BooleanField, Expression, F, FloatField, Q
+from django.db.models.sql.compiler import SQLCompiler
+
+# Below this many letters a trigram match says little and costs a large index scan.
+TRIGRAM_MIN_LETTERS = 3
+# A search's ``count`` stops here (the list says "1,000+"): counting every match of a common word
+# among a million tickets costs more than the page itself.
+COUNT_CAP = 1000
+# Words of one query matched one by one (the rest are ignored): each costs an index scan.
+MAX_WORDS = 8
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(q: str | None) -> str:
+    """The query as searched: surrounding space removed, inner runs of space made one."""
+    return _SPACES.sub(" ", (q or "").strip())
+
+
+class RowSql(Expression):
+    """SQL about one row of the query's model, written with the alias the query gives its table.
+
+    ``template`` names the table as ``{t}`` (``"{t}.search_document @@ ..."``) and takes ``%s``
+    parameters. Unlike ``RawSQL`` it stays right when the queryset becomes a subquery (where the
+    table is ``U0``), because the alias is read from a resolved column of the row.
+    """
+
+    def __init__(self, template: str, params: list[Any], output_field: Any = None) -> None:
+        super().__init__(output_field=output_field or BooleanField())
+        self.template = template
+        self.params = list(params)
+        self.anchor: Any = F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.anchor]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.anchor,) = exprs
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name_unless_alias(self.anchor.alias)
+        return f"({self.template.format(t=table)})", list(self.params)
+
+
+def words(q: str) -> list[str]:
+    """The query's words that hold a letter or digit (at most ``MAX_WORDS``), each matched on its own."""
+    return [word for word in q.split(" ") if any(c.isalnum() for c in word)][:MAX_WORDS]
+
+
+def fuzzy(word: str) -> bool:
+    """Whether ``word`` also matches by trigram similarity: enough letters, not a number, no
+    search operator (a quoted phrase or ``-word`` is full text only)."""
+    letters = sum(c.isalpha() for c in word)
+    return letters >= TRIGRAM_MIN_LETTERS and not any(c in word for c in '"-')
+
+
+def text_match(document: str, text: str, q: str) -> Any:
+    """The row matches ``q``. ``document`` is the row's ``tsvector`` and ``text`` its text, SQL
+    over the table ``{t}``, each exactly the expression its GIN index is built on. With no word to
+    match fuzzily: ``document`` matches the whole query (web search syntax, every word). Otherwise
+    every word matches, each either in ``document`` (full text) or by trigram word similarity in
+    ``text``: "printer kharaab" finds "printer kharab hai" but not every ticket about a printer."""
+    terms = words(q)
+    if not any(fuzzy(word) for word in terms):
+        return RowSql(f"{document} @@ websearch_to_tsquery('simple'::regconfig, %s)", [q])
+    condition: Any = None
+    for word in terms:
+        exact = RowSql(f"{document} @@ plainto_tsquery('simple'::regconfig, %s)", [word])
+        each = exact | RowSql(f"%s <%% ({text})", [word]) if fuzzy(word) else Q(exact)
+        condition = each if condition is None else condition & each
+    return condition
+
+
+def text_rank(document: str, text: str, q: str) -> RowSql:
+    """How well a row matches ``q`` (higher first): full-text rank plus trigram word similarity."""
+    return RowSql(
+        f"ts_rank({document}, websearch_to_tsquery('simple'::regconfig, %s)) + word_similarity(%s, {text})",
+        [q, q], output_field=FloatField(),
+    )
