@@ -381,7 +381,7 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     if not q:
         return qs
     if connection.vendor == "postgresql":
-        text_match: Any = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q)
+        text_match: Any = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q, folded=True)
     else:
         text_match = Q(title__icontains=q) | Q(description__icontains=q)
     # Plain equality on the stored (upper-case) number: an index lookup, unlike UPPER(number).
