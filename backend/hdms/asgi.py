@@ -7,7 +7,13 @@ from typing import Any
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.embedded")
+# This process serves people: its settings give database statements a time limit
+# (HDMS_STATEMENT_TIMEOUT_MS). Said to this process's settings only, not to the processes it starts.
+_told = "HDMS_INTERACTIVE" not in os.environ
+os.environ.setdefault("HDMS_INTERACTIVE", "true")
 django_http = get_asgi_application()
+if _told:
+    del os.environ["HDMS_INTERACTIVE"]
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402

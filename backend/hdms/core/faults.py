@@ -1,7 +1,8 @@
 """Outside parts that can be down (Redis, the database), and the JSON 503 that says which.
 
-DESIGN §4 and §7 "Faults": a request that needs a part that is down answers
-503 ``service_unavailable`` with ``Retry-After``, never a 500; the parts that can do without it
+DESIGN §4 and §7 "Faults": a request that needs a part that is down, or busy (no pooled database
+connection in time, a statement over its time limit), answers 503 ``service_unavailable`` with
+``Retry-After``, never a 500; the parts that can do without it
 (rate limits, the cache, events through the outbox) degrade and log the outage once.
 """
 
@@ -23,10 +24,35 @@ REDIS_ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, BrokerError,
 )
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (DatabaseOperationalError, DatabaseInterfaceError)
+try:  # psycopg's own, for the few raised outside Django's wrapper (the pool's)
+    import psycopg
+
+    DATABASE_ERRORS += (psycopg.OperationalError, psycopg.InterfaceError)
+except ImportError:  # pragma: no cover
+    pass
 
 RETRY_AFTER_SECONDS = 5
 
 PART_NAMES = {"redis": "Redis (cache, rate limits, live events)", "database": "the database"}
+
+try:  # psycopg's pool (HDMS_DB_POOL): no free connection within its timeout
+    from psycopg_pool import PoolTimeout
+except ImportError:  # pragma: no cover - installed with the PostgreSQL extras
+    PoolTimeout = ()  # type: ignore[assignment,misc]
+
+QUERY_CANCELED = "57014"  # SQLSTATE of a statement cancelled by statement_timeout
+
+
+def database_busy(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or its cause) says the database is busy rather than down: no pooled
+    connection came free in time, or the statement timeout cancelled a query (issue 18)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, PoolTimeout) or getattr(exc, "sqlstate", None) == QUERY_CANCELED:
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def missing_part(exc: BaseException | None) -> str | None:
@@ -42,9 +68,10 @@ def missing_part(exc: BaseException | None) -> str | None:
     return None
 
 
-def unavailable_response(part: str) -> HttpResponse:
+def unavailable_response(part: str, *, busy: bool = False) -> HttpResponse:
+    state = "busy" if busy else "unavailable"
     response = error_response(
-        f"{PART_NAMES.get(part, part)} is unavailable right now; try again shortly.",
+        f"{PART_NAMES.get(part, part)} is {state} right now; try again shortly.",
         "service_unavailable", status=503, part=part,
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -55,8 +82,10 @@ def response_for_failure(exc: BaseException | None) -> HttpResponse:
     """The JSON answer for an unexpected exception: 503 when a part is down, else 500."""
     part = missing_part(exc)
     if part is not None:
-        logger.warning("Request failed: %s is unavailable (%s: %s)", part, type(exc).__name__, exc)
-        return unavailable_response(part)
+        busy = part == "database" and database_busy(exc)
+        logger.warning("Request failed: %s is %s (%s: %s)", part, "busy" if busy else "unavailable",
+                       type(exc).__name__, exc)
+        return unavailable_response(part, busy=busy)
     return error_response("Internal server error.", "server_error", status=500)
 
 

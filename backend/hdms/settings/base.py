@@ -92,6 +92,24 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PgBouncer in transaction pooling mode cannot keep server-side cursors.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("HDMS_PGBOUNCER", default=False)
+    # psycopg's pool in each process (HDMS_DB_POOL=true, measured faster in bench/RESULTS.md). Waiting
+    # for a free connection is bounded: after HDMS_DB_POOL_TIMEOUT seconds the request answers 503
+    # service_unavailable with Retry-After (hdms.core.faults), never a 500 (issue 18).
+    if env.bool("HDMS_DB_POOL", default=False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("HDMS_DB_POOL_MIN", default=2),
+            "max_size": env.int("HDMS_DB_POOL_MAX", default=20),
+            "timeout": env.float("HDMS_DB_POOL_TIMEOUT", default=5.0),
+        }
+    # Interactive processes (the ASGI servers: hdms/asgi.py says so) cancel a statement that runs
+    # longer than HDMS_STATEMENT_TIMEOUT_MS (0: never), so one slow query cannot hold a connection
+    # the others wait for; the request answers 503. Workers, migrations and commands are exempt.
+    # Through PgBouncer the startup option is dropped (ignore_startup_parameters): see
+    # docs/decisions.md "Busy database".
+    HDMS_STATEMENT_TIMEOUT_MS = env.int("HDMS_STATEMENT_TIMEOUT_MS", default=5000)
+    if env.bool("HDMS_INTERACTIVE", default=False) and HDMS_STATEMENT_TIMEOUT_MS > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={HDMS_STATEMENT_TIMEOUT_MS}"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 # Migrations run as the role that owns the tables (hdms/ops/database_roles.py): with this set,
 # `manage.py migrate` connects with it instead of DATABASE_URL and then grants DATABASE_URL's role

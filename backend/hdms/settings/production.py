@@ -8,7 +8,7 @@ containers) must share one key given to all of them.
 from django.core.exceptions import ImproperlyConfigured
 
 from hdms.settings.base import *  # noqa: F403
-from hdms.settings.base import SECRET_KEY_SOURCE, env
+from hdms.settings.base import SECRET_KEY_SOURCE
 
 if SECRET_KEY_SOURCE != "environment":
     raise ImproperlyConfigured("HDMS_SECRET_KEY must be set to a random value of at least 32 characters.")
@@ -20,11 +20,5 @@ CSRF_COOKIE_SECURE = True
 if IS_POSTGRES:  # noqa: F405
     # Under ASGI each synchronous view runs in a fresh thread, so persistent per-thread
     # connections pile up: connections are either per request (through PgBouncer) or taken
-    # from psycopg's pool (HDMS_DB_POOL=true, measured faster in bench/RESULTS.md).
+    # from psycopg's pool (HDMS_DB_POOL=true, hdms/settings/base.py).
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-    if env.bool("HDMS_DB_POOL", default=False):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
-            "min_size": env.int("HDMS_DB_POOL_MIN", default=2),
-            "max_size": env.int("HDMS_DB_POOL_MAX", default=20),
-            "timeout": 10,
-        }

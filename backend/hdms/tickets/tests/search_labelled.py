@@ -7,6 +7,18 @@ Queries include the spellings people really type: Roman Urdu vowels doubled or d
 only in the chat.
 """
 
+import random
+from typing import Any
+
+from django.db import connection
+
+from hdms.communication.selectors import room_access
+from hdms.communication.services import message_create
+from hdms.testing.factories_tickets import submitted_ticket
+from hdms.tickets.models import Ticket
+
+FILLERS = 400
+
 # key: (title, description, chat messages posted by the requestor)
 TICKETS: dict[str, tuple[str, str, list[str]]] = {
     "en_printer": ("Printer on 3rd floor not printing", "The HP printer shows a paper jam error every morning.", []),
@@ -62,9 +74,30 @@ QUERIES: list[tuple[str, str, set[str]]] = [
 ]
 
 # Filler tickets around the labelled ones, so a query must tell them apart.
-FILLER_WORDS = (
-    "meeting request office update issue access form report schedule projector keyboard mouse monitor "
-    "cable desk door lock badge parking canteen visitor training budget invoice approval account "
-    "kaam chahiye jaldi zaroori darwaza chabi kamra mez "
-    "دفتر کام جلدی ضروری دروازہ چابی کمرہ میز"
-).split()
+FILLER_WORDS = [
+    "meeting", "request", "office", "update", "issue", "access", "form", "report", "schedule", "projector",
+    "keyboard", "mouse", "monitor", "cable", "desk", "door", "lock", "badge", "parking", "canteen",
+    "visitor", "training", "budget", "invoice", "approval", "account", "kaam", "chahiye", "jaldi", "zaroori",
+    "darwaza", "chabi", "kamra", "mez", "دفتر", "کام", "جلدی", "ضروری", "دروازہ", "چابی", "کمرہ", "میز",
+]
+
+
+def file_labelled_set(desk: Any) -> dict[str, Ticket]:
+    """Files the labelled tickets (by ``desk.requestor``, with their chat messages) among
+    ``FILLERS`` generated ones (by ``desk.other_requestor``); the labelled tickets by key."""
+    tickets = {}
+    for key, (title, description, messages) in TICKETS.items():
+        ticket = submitted_ticket(desk.requestor, title=title, description=description)
+        for body in messages:
+            message_create(author=desk.requestor, access=room_access(user=desk.requestor, ticket_id=ticket.id),
+                           body=body)
+        tickets[key] = ticket
+    rng = random.Random(18)
+    Ticket.objects.bulk_create([
+        Ticket(number=f"HX-{i:07d}", title=" ".join(rng.sample(FILLER_WORDS, 3)),
+               description=" ".join(rng.sample(FILLER_WORDS, 8)), requestor=desk.other_requestor, status="submitted")
+        for i in range(FILLERS)
+    ])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tickets_ticket")
+    return tickets

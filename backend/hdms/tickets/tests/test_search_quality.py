@@ -2,45 +2,19 @@
 spelling variants and chat-only words, among generated filler tickets. Recall is measured on
 the first page a moderator gets (25 results) and recorded in bench/RESULTS.md."""
 
-import random
-
 import pytest
-from django.db import connection
 
-from hdms.communication.selectors import room_access
-from hdms.communication.services import message_create
 from hdms.testing.factories_tickets import submitted_ticket
-from hdms.tickets.models import Ticket
-from hdms.tickets.tests.search_labelled import FILLER_WORDS, QUERIES, TICKETS
+from hdms.tickets.tests.search_labelled import QUERIES, file_labelled_set
 
 # Measured on this set (bench/RESULTS.md "Search"): 30 of 30 expected tickets found (28 of 30
 # with trigrams alone, before folding); the bar leaves room for one miss, not for a broken search.
 RECALL_BAR = 0.95
-FILLERS = 400
-
-
-def _file_labelled_set(desk) -> dict[str, Ticket]:
-    tickets = {}
-    for key, (title, description, messages) in TICKETS.items():
-        ticket = submitted_ticket(desk.requestor, title=title, description=description)
-        for body in messages:
-            message_create(author=desk.requestor, access=room_access(user=desk.requestor, ticket_id=ticket.id),
-                           body=body)
-        tickets[key] = ticket
-    rng = random.Random(18)
-    Ticket.objects.bulk_create([
-        Ticket(number=f"HX-{i:07d}", title=" ".join(rng.sample(FILLER_WORDS, 3)),
-               description=" ".join(rng.sample(FILLER_WORDS, 8)), requestor=desk.other_requestor, status="submitted")
-        for i in range(FILLERS)
-    ])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE tickets_ticket")
-    return tickets
 
 
 @pytest.mark.django_db(transaction=True)
 def test_recall_on_the_labelled_query_set(postgres_only, desk, api):
-    tickets = _file_labelled_set(desk)
+    tickets = file_labelled_set(desk)
     key_of = {str(ticket.id): key for key, ticket in tickets.items()}
     client = api(desk.moderator)
     found = expected = first = 0
