@@ -10,6 +10,7 @@ uses them. SQLite (embedded mode) has neither: the services fall back to substri
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import BooleanField, Expression, F, FloatField, Q
@@ -48,7 +49,7 @@ class RowSql(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.anchor]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.anchor,) = exprs
 
     def as_sql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> tuple[str, list[Any]]:

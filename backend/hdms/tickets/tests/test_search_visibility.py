@@ -47,3 +47,49 @@ def test_search_does_not_match_messages_posted_before_the_caller_joined(desk, ap
     # The requestor was there from the start; moderators and admins see the whole history.
     for user in (desk.requestor, desk.moderator, desk.admin):
         assert _found(api, user, "zanzibar") == {tid}, user.role
+
+
+@pytest.mark.django_db(transaction=True)
+def test_spelling_variants_obey_the_same_rule(postgres_only, desk, api):
+    """Trigram matching (issue 18) widens what a word matches, never who may see it: a variant of a
+    word said before someone joined, or of an internal note's word, finds nothing for them."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ticket = submitted_ticket(desk.requestor, title="Printer jam")
+        _say(desk.requestor, ticket, "bijli nahi hai, generator kharab")
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        ticket = services.ticket_assign(ticket_id=ticket.id, by=desk.moderator, version=ticket.version,
+                                        department_id=desk.it.id, assignee_id=desk.assignee.id)
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        message_create(author=desk.assignee, access=room_access(user=desk.assignee, ticket_id=ticket.id),
+                       body="vendor ka invoice zaroori", internal=True)
+    tid = str(ticket.id)
+    # Staff read everything: the variants find the ticket through its messages.
+    assert _found(api, desk.moderator, "generatr") == {tid}
+    assert _found(api, desk.moderator, "zarori") == {tid}
+    # The assignee joined after "generator" was said; the requestor never reads the note.
+    assert _found(api, desk.assignee, "generatr") == set()
+    assert _found(api, desk.assignee, "zarori") == {tid}
+    assert _found(api, desk.requestor, "zarori") == set()
+    assert _found(api, desk.requestor, "invoice") == set()
+    assert _found(api, desk.requestor, "generatr") == {tid}
+
+
+@pytest.mark.django_db
+def test_a_search_count_stops_at_the_cap_and_says_so(postgres_only, desk, api, settings):
+    from hdms.core import search
+    from hdms.testing.factories_tickets import TicketFactory
+
+    TicketFactory.create_batch(7, requestor=desk.requestor, title="Projector flickers", status="submitted")
+    client = api(desk.moderator)
+    original = search.COUNT_CAP
+    search.COUNT_CAP = 5
+    try:
+        capped = client.get("tickets", {"q": "projector", "page_size": 3}).json()
+        exact = client.get("tickets", {"q": "projector", "page_size": 3, "page": 3}).json()
+        unfiltered = client.get("tickets", {"page_size": 3}).json()
+    finally:
+        search.COUNT_CAP = original
+    assert capped["count"] == 5 and capped["count_capped"] is True and capped["next"]
+    assert len(exact["items"]) == 1 and exact["next"] is None  # the last page is still reached
+    assert unfiltered["count"] == 7 and unfiltered["count_capped"] is False  # no search: exact count
