@@ -2400,9 +2400,15 @@ export interface components {
             items: components["schemas"]["TicketOut"][];
             /**
              * Count
-             * @description Total matches; null in cursor mode.
+             * @description Total matches; null in cursor mode. A search (q) counts at most 1,000: count_capped then says there are more.
              */
             count?: number | null;
+            /**
+             * Count Capped
+             * @description True when count stopped at the search cap (show "1,000+").
+             * @default false
+             */
+            count_capped: boolean;
             /** Next */
             next: string | null;
         };

@@ -12,6 +12,7 @@ import { useSession } from "@/hooks/useAuth";
 import { ticketHref } from "@/config/routes";
 import { PRIORITIES, TICKET_STATUSES, type Ticket, type TicketFilters } from "@/types/ticket";
 import { DepartmentOptions } from "@/components/common/SelectOptions";
+import { formatNumber } from "@/lib/helpers";
 
 export const URL_FILTERS = ["q", "status", "priority", "department", "assignee", "ordering"] as const;
 
@@ -165,7 +166,9 @@ export function TicketListPanel({
       )}
       {list.data && typeof list.data.count === "number" && (
         <p className="text-sm text-muted-foreground" role="status" data-testid="list-count">
-          {list.data.count} {t("common.results")}
+          {list.data.countCapped
+            ? t("common.resultsAtLeast").replace("{count}", formatNumber(list.data.count))
+            : `${list.data.count} ${t("common.results")}`}
         </p>
       )}
       {bulkBar && selected.size > 0 &&

@@ -38,14 +38,19 @@ import { contractBroken, expectArray, expectOneOf, expectShape, type Spec } from
 type Schemas = components["schemas"];
 type Raw = Record<string, unknown>;
 
-const PAGE_SPEC: Spec<{ items: unknown; count: unknown; next: unknown }> = { items: "array", count: "number|null?", next: "string|null" };
+const PAGE_SPEC: Spec<{ items: unknown; count: unknown; count_capped: unknown; next: unknown }> = {
+  items: "array", count: "number|null?", count_capped: "boolean?", next: "string|null",
+};
 
-/** A page `{items, count, next}`, or a plain list (endpoints that return every row). */
+/** A page `{items, count, next}` (a search's also `count_capped`: the count stopped at the server's
+ * cap), or a plain list (endpoints that return every row). */
 export function toPage<T>(raw: unknown, map: (item: Raw) => T): Paginated<T> {
   if (Array.isArray(raw)) return { items: raw.map((i) => map(i as Raw)), count: raw.length, next: null };
-  const page = expectShape<{ items: Raw[]; count?: number | null; next: string | null }>(raw, PAGE_SPEC, "Page");
+  const page = expectShape<{ items: Raw[]; count?: number | null; count_capped?: boolean; next: string | null }>(
+    raw, PAGE_SPEC, "Page");
   const items = expectArray(page.items, "Page.items") as Raw[];
-  return { items: items.map((i) => map(i)), count: page.count ?? items.length, next: page.next ?? null };
+  return { items: items.map((i) => map(i)), count: page.count ?? items.length, next: page.next ?? null,
+           ...(page.count_capped ? { countCapped: true } : {}) };
 }
 
 const TICKET_SPEC: Spec<Schemas["TicketOut"]> = {

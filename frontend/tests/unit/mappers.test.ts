@@ -55,6 +55,12 @@ describe("lists", () => {
     expect(page).toEqual({ items: [1], count: 7, next: "/api/v1/tickets?page=2" });
     expect(toNotificationPage({ items: [], count: 0, next: null, unread: 3 }).unread).toBe(3);
   });
+  it("says when a search's count stopped at the server's cap", () => {
+    const capped = toPage({ items: [], count: 1000, count_capped: true, next: "/api/v1/tickets?q=a&page=2" }, (r) => r);
+    expect(capped).toMatchObject({ count: 1000, countCapped: true });
+    expect(toPage({ items: [], count: 3, count_capped: false, next: null }, (r) => r).countCapped).toBeUndefined();
+    expect(() => toPage({ items: [], count: 3, count_capped: "yes", next: null }, (r) => r)).toThrow(/count_capped/);
+  });
   it("turns every shape of `next` into a URL for the client", () => {
     expect(nextPageUrl("/api/v1/tickets?page=2", "/tickets")).toBe("/tickets?page=2");
     expect(nextPageUrl("abc", "/tickets/1/messages")).toBe("/tickets/1/messages?cursor=abc");
