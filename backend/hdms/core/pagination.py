@@ -24,10 +24,11 @@ def next_url(request: HttpRequest, **changes: Any) -> str:
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams,
-             count_cap: int | None = None) -> dict[str, Any]:
+             count_cap: int | None = None, capped_ordering: tuple[Any, ...] | None = None) -> dict[str, Any]:
     """One page. With ``count_cap`` the count stops there (``count_capped`` true when there are
     more): counting stops at the cap instead of visiting every match, and ``next`` is known from
-    one row past the page."""
+    one row past the page. ``capped_ordering``: the order of the rows when the cap is reached (an
+    order that does not need every row looked at)."""
     start = (params.page - 1) * params.page_size
     if count_cap is None:
         count = queryset.count()
@@ -36,6 +37,8 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams,
         return {"items": items, "count": count, "next": next_url(request, page=params.page + 1) if has_next else None}
     count = queryset.order_by()[: count_cap + 1].count()
     capped = count > count_cap
+    if capped and capped_ordering:
+        queryset = queryset.order_by(*capped_ordering)
     items = list(queryset[start : start + params.page_size + 1])
     has_next, items = len(items) > params.page_size, items[: params.page_size]
     return {"items": items, "count": min(count, count_cap), "count_capped": capped,

@@ -77,8 +77,11 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
         items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(rows)]
         cursor_next = next_url(request, cursor=selectors.encode_cursor(rows[-1])) if more and rows else None
         return render.ticket_page_response(items, None, cursor_next)
-    # A search's count is capped (hdms.core.search.COUNT_CAP): the list then says "1,000+".
-    result = paginate(request, qs, page, count_cap=search.COUNT_CAP if search.normalise(data.get("q")) else None)
+    # A search's count is capped (hdms.core.search.COUNT_CAP): the list then says "1,000+". Ranking
+    # more matches than that would compute the rank of every one: they come newest first instead.
+    searching = bool(search.normalise(data.get("q")))
+    result = paginate(request, qs, page, count_cap=search.COUNT_CAP if searching else None,
+                      capped_ordering=selectors.search_capped_ordering(data) if searching else None)
     items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(result["items"])]
     return render.ticket_page_response(items, result["count"], result["next"],
                                        count_capped=result.get("count_capped", False))

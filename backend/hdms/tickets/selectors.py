@@ -432,6 +432,12 @@ def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     return qs.order_by(*ordering)
 
 
+def search_capped_ordering(filters: dict[str, Any]) -> tuple[Any, ...]:
+    """The order of a search's rows once it matches more than the count cap: the asked ordering,
+    else newest first (ranking every one of thousands of matches costs more than it tells)."""
+    return ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
+
+
 def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     """The rows of ``ticket_list`` without order or joins: what a list's ``count`` and a saved
     view's count both count, so the two always agree."""

@@ -76,20 +76,28 @@ def test_spelling_variants_obey_the_same_rule(postgres_only, desk, api):
 
 
 @pytest.mark.django_db
-def test_a_search_count_stops_at_the_cap_and_says_so(postgres_only, desk, api, settings):
+def test_a_search_count_stops_at_the_cap_and_says_so(postgres_only, desk, api):
     from hdms.core import search
     from hdms.testing.factories_tickets import TicketFactory
 
-    TicketFactory.create_batch(7, requestor=desk.requestor, title="Projector flickers", status="submitted")
+    best = TicketFactory(requestor=desk.requestor, title="Projector projector", description="projector broken",
+                         status="submitted")
+    newest = TicketFactory.create_batch(7, requestor=desk.requestor, title="Projector flickers",
+                                        status="submitted")[-1]
     client = api(desk.moderator)
+    ranked = client.get("tickets", {"q": "projector", "page_size": 3}).json()
+    assert ranked["count"] == 8 and ranked["count_capped"] is False
+    assert ranked["items"][0]["id"] == str(best.id)  # below the cap: best match first
     original = search.COUNT_CAP
     search.COUNT_CAP = 5
     try:
         capped = client.get("tickets", {"q": "projector", "page_size": 3}).json()
-        exact = client.get("tickets", {"q": "projector", "page_size": 3, "page": 3}).json()
+        last = client.get("tickets", {"q": "projector", "page_size": 3, "page": 3}).json()
         unfiltered = client.get("tickets", {"page_size": 3}).json()
     finally:
         search.COUNT_CAP = original
     assert capped["count"] == 5 and capped["count_capped"] is True and capped["next"]
-    assert len(exact["items"]) == 1 and exact["next"] is None  # the last page is still reached
-    assert unfiltered["count"] == 7 and unfiltered["count_capped"] is False  # no search: exact count
+    # Over the cap the matches come newest first (no rank computed for each of them).
+    assert capped["items"][0]["id"] == str(newest.id)
+    assert len(last["items"]) == 2 and last["items"][-1]["id"] == str(best.id) and last["next"] is None
+    assert unfiltered["count"] == 8 and unfiltered["count_capped"] is False  # no search: exact count
