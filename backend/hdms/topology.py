@@ -9,8 +9,9 @@ application, DESIGN §12) exposes ``PREFIX`` and ``app``, mounted beside Django 
 SERVICES: dict[str, dict[str, list[str]]] = {
     # The user service also answers the gateway's admin check in front of Celery Flower (hdms.ops.api).
     "user": {"api": ["hdms.users.api", "hdms.ops.api"], "ws": [], "asgi": []},
-    # The dead-letter table belongs to the ticket service's background jobs (hdms.jobs).
-    "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api", "hdms.jobs.api"], "ws": [], "asgi": []},
+    # The dead-letter table belongs to the ticket service's background jobs (hdms.jobs); the knowledge
+    # base (hdms.kb) lives beside the tickets it deflects (DESIGN §11).
+    "ticket": {"api": ["hdms.tickets.api", "hdms.audit.api", "hdms.jobs.api", "hdms.kb.api"], "ws": [], "asgi": []},
     "communication": {"api": ["hdms.communication.api"], "ws": ["hdms.communication.routing"], "asgi": []},
     "file": {"api": ["hdms.files.api"], "ws": [], "asgi": []},
     # FastAPI + scikit-learn (DESIGN §12); its Django side answers only health.

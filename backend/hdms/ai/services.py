@@ -48,6 +48,13 @@ def _similar(*, user: Any, title: str, description: str, exclude: set[str]) -> l
              "score": score} for row, score in found[:limit]]
 
 
+def similar_open_tickets(*, user: Any, text: str) -> list[dict[str, Any]]:
+    """The open tickets ``user`` may see that read like ``text`` (a request being written), for
+    other services (the knowledge base's suggestions, issue 17): ``[{ticket_id, number, title,
+    status, score}]``, best first."""
+    return _similar(user=user, title=text, description="", exclude=set())
+
+
 def triage_suggest(*, user: Any, title: str, description: str, ticket_id: Any = None) -> Suggestion:
     """Department and category suggestions for a text, and the open tickets that look like it.
 

@@ -25,6 +25,7 @@ AUDIT_KINDS: tuple[str, ...] = (
     "sla.policy_set", "sla.policy_update", "sla.policy_delete", "sla.holiday_add", "sla.holiday_delete",
     "backup.succeeded", "backup.failed", "backup.drill_passed", "backup.drill_failed",
     "job.dead_letter_replayed",
+    "kb.article_create", "kb.article_update", "kb.article_delete",
     "ai.feedback", "ai.train_requested", "ai.model_trained", "ai.model_activated", "ai.department_switch",
 )
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hdms.ops",
     "hdms.jobs",
     "hdms.ai",
+    "hdms.kb",
 ]
 
 MIDDLEWARE = [

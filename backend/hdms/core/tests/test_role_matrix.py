@@ -17,7 +17,7 @@ from hdms.testing.client import ApiClient
 from hdms.testing.matrix import ROLES
 from hdms.testing.world import build_world
 
-APPS = ["core", "users", "tickets", "audit", "communication", "files", "ops", "jobs", "ai"]
+APPS = ["core", "users", "tickets", "audit", "communication", "files", "ops", "jobs", "ai", "kb"]
 
 
 def _case_module(app):

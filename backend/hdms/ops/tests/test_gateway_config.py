@@ -23,6 +23,8 @@ SERVICE_OF_PATH = [
     ("/api/v1/audit", "ticket"),
     ("/api/v1/sla/policies", "ticket"),
     ("/api/v1/jobs/dead-letters", "ticket"),
+    ("/api/v1/kb/articles", "ticket"),
+    ("/api/v1/kb/suggest", "ticket"),
     ("/api/v1/notifications/read-all", "communication"),
     ("/api/v1/canned-responses/6f1c/render", "communication"),
     ("/api/v1/tickets/6f1c/mentionable", "ticket"),
