@@ -118,3 +118,8 @@ def suggest(*, user: Any, text: str) -> dict[str, Any]:
     ``text`` and the caller's visible open tickets that do (the ai service's similarity)."""
     return {"articles": article_suggest(user=user, text=text),
             "tickets": similar_open_tickets(user=user, text=text) if text.strip() else []}
+
+
+def article_titles() -> set[str]:
+    """The English titles of every article, deleted ones too (the demo seed's idempotence)."""
+    return set(Article.all_objects.values_list("title_en", flat=True))

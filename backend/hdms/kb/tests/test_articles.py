@@ -1,7 +1,11 @@
 """Knowledge-base articles (DESIGN §11, issue 17): who writes which, drafts and publishing, history,
 sanitised rich text, and "did this help?" counted once per reader."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
 from hdms.audit.models import AuditEntry
 from hdms.kb.models import Article, ArticleFeedback
@@ -122,3 +126,13 @@ def test_feedback_counts_once_per_reader_and_a_retry_changes_nothing(api, people
     refused = reader.post(url, {"helpful": False, "solved": True})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "solved"
     assert reader.get(f"kb/articles/{article['id']}").json()["solved"] == 1
+
+
+@override_settings(HDMS_DEMO=True)
+def test_seed_demo_publishes_the_bilingual_demo_articles_once(api):
+    call_command("seed_demo", verbosity=0, stdout=StringIO())
+    call_command("seed_demo", verbosity=0, stdout=StringIO())
+    articles = Article.objects.filter(status="published")
+    assert articles.count() == 5
+    printer = articles.get(title_en="Printer not working")
+    assert printer.title_ur == "پرنٹر کام نہیں کر رہا" and "<ol>" in printer.body_ur

@@ -1,6 +1,7 @@
 """Demo departments and accounts (password demo12345). Only ever runs in demo mode."""
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from hdms.core.roles import ApproverKind, Role
@@ -58,3 +59,5 @@ class Command(BaseCommand):
             created += 1
         self.stdout.write(f"Demo data ready: {len(DEPARTMENTS)} departments, {created} new accounts "
                           f"(password {DEMO_PASSWORD}).")
+        # The knowledge base's demo articles (issue 17), written by the demo admin created above.
+        call_command("seed_demo_kb", stdout=self.stdout)
