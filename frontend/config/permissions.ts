@@ -2,8 +2,8 @@ import type { Role } from "@/types/user";
 
 /** Which role-specific sections each role's sidebar lists. */
 export const ROLE_SECTIONS: Record<Role, string[]> = {
-  requestor: ["dashboard", "new-request", "requests", "notifications"],
-  moderator: ["dashboard", "tickets", "ticket-pool", "assigned-tickets", "requests", "notifications"],
-  assignee: ["dashboard", "tasks", "new-request", "requests", "reports", "notifications"],
-  admin: ["dashboard", "tickets", "ticket-pool", "users", "departments", "settings", "analytics", "reports", "audit", "operations", "notifications"],
+  requestor: ["dashboard", "new-request", "requests", "kb", "notifications"],
+  moderator: ["dashboard", "tickets", "ticket-pool", "assigned-tickets", "requests", "kb", "notifications"],
+  assignee: ["dashboard", "tasks", "new-request", "requests", "reports", "kb", "notifications"],
+  admin: ["dashboard", "tickets", "ticket-pool", "users", "departments", "settings", "analytics", "reports", "audit", "operations", "kb", "notifications"],
 };

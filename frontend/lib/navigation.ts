@@ -1,7 +1,7 @@
 import type { Role, User } from "@/types/user";
 
 /** Sections every signed-in person may open: the links the server writes (emails) land there. */
-export const SHARED_SECTIONS = ["tickets", "notifications", "settings"] as const;
+export const SHARED_SECTIONS = ["tickets", "notifications", "settings", "kb"] as const;
 
 /** Which route sections (pages) a role may open. `[role]` pages need the user's own role. This is
  *  navigation only: what a person may do to a ticket comes from the ticket's allowed_actions. */

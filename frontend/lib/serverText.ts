@@ -203,6 +203,7 @@ const HISTORY_EN: Table = {
   "ai.feedback": "Suggestion accepted or overridden", "ai.train_requested": "Model training requested",
   "ai.model_trained": "Model trained", "ai.model_activated": "Model version served",
   "ai.department_switch": "Suggestion settings of a department changed",
+  "kb.article_create": "Article written", "kb.article_update": "Article edited", "kb.article_delete": "Article deleted",
 };
 
 const HISTORY_UR: Table = {
@@ -234,6 +235,7 @@ const HISTORY_UR: Table = {
   "ai.feedback": "تجویز قبول یا تبدیل کی گئی", "ai.train_requested": "ماڈل کی تربیت کی درخواست",
   "ai.model_trained": "ماڈل کی تربیت مکمل", "ai.model_activated": "ماڈل کا ورژن نافذ",
   "ai.department_switch": "شعبے کی تجاویز کی ترتیبات بدلی گئیں",
+  "kb.article_create": "مضمون لکھا گیا", "kb.article_update": "مضمون میں ترمیم", "kb.article_delete": "مضمون حذف",
 };
 
 export const SERVER_TEXT: Record<Locale, { notifications: Table; errors: Table; fields: Table; history: Table; fieldNames: Table }> = {

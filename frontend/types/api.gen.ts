@@ -3506,6 +3506,11 @@ export interface components {
              * @description Whether the caller may change, publish or delete it.
              */
             editable: boolean;
+            /**
+             * Accepts Feedback
+             * @description Whether "did this help?" is asked (published articles).
+             */
+            accepts_feedback: boolean;
             my_feedback: components["schemas"]["ArticleMyFeedbackOut"] | null;
         };
         /** ArticlePageOut */

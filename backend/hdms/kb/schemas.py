@@ -61,6 +61,7 @@ class ArticleOut(Schema):
     updated_at: datetime
     published_at: datetime | None
     editable: bool = Field(..., description="Whether the caller may change, publish or delete it.")
+    accepts_feedback: bool = Field(..., description='Whether "did this help?" is asked (published articles).')
     my_feedback: ArticleMyFeedbackOut | None
 
 

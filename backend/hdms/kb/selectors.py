@@ -99,6 +99,7 @@ def article_payload(article: Article, user: Any, feedback: ArticleFeedback | Non
         "version": article.version, "created_at": article.created_at, "updated_at": article.updated_at,
         "published_at": article.published_at,
         "editable": rules.may_write(user, department_id=article.department_id),
+        "accepts_feedback": article.status == ArticleStatus.PUBLISHED,
         "my_feedback": {"helpful": feedback.helpful, "solved": feedback.solved} if feedback else None,
     }
 

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { Lock, MessageSquareText, Send } from "lucide-react";
+import { BookOpen, Lock, MessageSquareText, Send } from "lucide-react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -10,6 +10,7 @@ import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { listMentionable } from "@/services/api/messageService";
 import { listCanned, renderCanned, type CannedResponse } from "@/services/api/cannedService";
+import { articleLinkText, listArticles, type Article } from "@/services/api/kbService";
 import { queryKeys } from "@/services/api/queryKeys";
 import { errorMessage } from "@/lib/serverText";
 import { useI18n } from "@/hooks/useI18n";
@@ -59,6 +60,8 @@ export function ChatComposer({
   const [dismissed, setDismissed] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
   const [pickerQuery, setPickerQuery] = useState("");
+  const [articlePickerOpen, setArticlePickerOpen] = useState(false);
+  const [articleQuery, setArticleQuery] = useState("");
   const textRef = useRef<HTMLTextAreaElement>(null);
   const internal = mode === "note";
 
@@ -85,6 +88,26 @@ export function ChatComposer({
     enabled: mayUseCanned && (!!shortcut || pickerOpen),
     staleTime: 30_000,
   });
+
+  const articles = useQuery({
+    queryKey: [...queryKeys.kb.all, "picker", articleQuery] as const,
+    queryFn: () => listArticles({ q: articleQuery, published: true }),
+    enabled: mayUseCanned && articlePickerOpen,
+    staleTime: 30_000,
+  });
+
+  const insertArticleLink = (article: Article) => {
+    const link = articleLinkText(article, window.location.origin);
+    const next = draft.trim() ? `${draft.trimEnd()}\n${link}` : link;
+    setDraft(next);
+    setArticlePickerOpen(false);
+    setArticleQuery("");
+    requestAnimationFrame(() => {
+      textRef.current?.focus();
+      textRef.current?.setSelectionRange(next.length, next.length);
+      setCaret(next.length);
+    });
+  };
 
   const insertMention = (code: string) => {
     const start = beforeCaret.length - (mention?.[2]?.length ?? 0) - 1;
@@ -191,6 +214,18 @@ export function ChatComposer({
               <MessageSquareText className="h-4 w-4" aria-hidden /> {t("chat.canned")}
             </Button>
           )}
+          {mayUseCanned && (
+            <Button
+              type="button"
+              variant="outline"
+              size="sm"
+              aria-expanded={articlePickerOpen}
+              data-testid="article-picker-button"
+              onClick={() => setArticlePickerOpen((open) => !open)}
+            >
+              <BookOpen className="h-4 w-4" aria-hidden /> {t("chat.article")}
+            </Button>
+          )}
         </div>
       )}
       {internal && <p className="text-xs text-amber-900 dark:text-amber-200">{t("chat.noteHint")}</p>}
@@ -230,6 +265,40 @@ export function ChatComposer({
               {t("chat.cannedManage")}
             </Link>
           </p>
+        </div>
+      )}
+      {articlePickerOpen && mayUseCanned && (
+        <div className="grid gap-2 rounded-md border bg-background p-2" data-testid="article-picker">
+          <Label htmlFor={`article-search-${roomId}`} className="sr-only">
+            {t("chat.articleSearch")}
+          </Label>
+          <Input
+            id={`article-search-${roomId}`}
+            value={articleQuery}
+            dir="auto"
+            placeholder={t("chat.articleSearch")}
+            onChange={(e) => setArticleQuery(e.target.value)}
+          />
+          {(articles.data?.items ?? []).length === 0 ? (
+            <p className="text-sm text-muted-foreground">{articles.isLoading ? "…" : t("chat.articleNone")}</p>
+          ) : (
+            <ul className="max-h-48 overflow-y-auto">
+              {articles.data!.items.map((article) => (
+                <li key={article.id}>
+                  <button
+                    type="button"
+                    className="w-full rounded px-2 py-1 text-start text-sm hover:bg-muted"
+                    data-testid="article-option"
+                    onClick={() => insertArticleLink(article)}
+                    dir="auto"
+                  >
+                    {article.title_en}
+                    {article.title_ur && <span className="text-muted-foreground"> · {article.title_ur}</span>}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
       <div className="flex items-end gap-2">

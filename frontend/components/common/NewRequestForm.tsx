@@ -1,5 +1,6 @@
 "use client";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -21,12 +22,16 @@ import { routes } from "@/config/routes";
 import { PRIORITIES, type NewTicketInput } from "@/types/ticket";
 import { fileRequest, forgetIntent, loadIntent, saveIntent, uploadKeyFor, type RequestIntent } from "@/lib/newRequestFlow";
 import { DepartmentOptions } from "@/components/common/SelectOptions";
+import { SuggestionPanel } from "@/components/kb/SuggestionPanel";
+import { localised, type Article } from "@/services/api/kbService";
 
 const EMPTY: NewTicketValues = { title: "", description: "", department_id: "", category: "", priority: "medium", amount: "" };
 
 export function NewRequestForm() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const router = useRouter();
+  // The article that solved the problem: the request is not filed (deflection, issue 17).
+  const [solvedBy, setSolvedBy] = useState<Article | null>(null);
   const { user } = useSession();
   const departments = useDepartments();
   const create = useCreateTicket();
@@ -81,6 +86,35 @@ export function NewRequestForm() {
     if (user) router.push(routes.requestDetail(user.role, ticket.id));
   };
 
+  const title = form.watch("title");
+  const description = form.watch("description");
+  const solved = (article: Article) => {
+    localStorage.removeItem(DRAFT_STORAGE_KEY);
+    forgetIntent(DRAFT_STORAGE_KEY);
+    intent.current = null;
+    form.reset(EMPTY);
+    setSolvedBy(article);
+  };
+
+  if (solvedBy) {
+    return (
+      <Card>
+        <CardContent className="grid gap-3 pt-4 sm:pt-6" data-testid="kb-solved-done" role="status">
+          <p className="font-medium">{t("kb.solvedThanks")}</p>
+          <p className="text-sm text-muted-foreground" dir="auto">{localised(solvedBy, locale).title}</p>
+          <div className="flex flex-wrap gap-2">
+            <Link href={routes.kbArticle(solvedBy.id)} className="text-sm text-primary underline">
+              {t("kb.openArticle")}
+            </Link>
+            <Button variant="outline" size="sm" onClick={() => setSolvedBy(null)} data-testid="kb-new-request-anyway">
+              {t("kb.writeAnother")}
+            </Button>
+          </div>
+        </CardContent>
+      </Card>
+    );
+  }
+
   return (
     <Card>
       <CardContent className="pt-4 sm:pt-6">
@@ -118,6 +152,7 @@ export function NewRequestForm() {
           <Field id="description" label={t("common.description")} error={form.formState.errors.description?.message}>
             <Textarea rows={6} {...form.register("description")} />
           </Field>
+          <SuggestionPanel text={`${title ?? ""} ${description ?? ""}`} onSolved={solved} />
           <Field id="amount" label={t("common.amount")} error={form.formState.errors.amount?.message}>
             <Input inputMode="decimal" {...form.register("amount")} />
           </Field>

@@ -16,6 +16,13 @@ export const queryKeys = {
   },
   views: ["views"] as const,
   canned: (q: string) => ["canned-responses", q] as const,
+  kb: {
+    all: ["kb"] as const,
+    list: (q: string, page: number) => ["kb", "list", q, page] as const,
+    detail: (id: string) => ["kb", "detail", id] as const,
+    revisions: (id: string) => ["kb", "revisions", id] as const,
+    suggest: (text: string) => ["kb", "suggest", text] as const,
+  },
   approvals: ["approvals"] as const,
   users: (params: Record<string, string | undefined>) => ["users", params] as const,
   usersAll: ["users"] as const,
