@@ -29,7 +29,8 @@ function useDebounced(value: string, ms: number): string {
 export function SuggestionPanel({ text, onSolved }: { text: string; onSolved: (article: Article) => void }) {
   const { t, locale } = useI18n();
   const queryClient = useQueryClient();
-  const settled = useDebounced(text.trim(), 400);
+  // The server reads at most 5,000 characters; the start of a long description says enough.
+  const settled = useDebounced(text.trim().slice(0, 2000), 400);
   const [open, setOpen] = useState<string | null>(null);
   const found = useQuery({
     queryKey: queryKeys.kb.suggest(settled),
