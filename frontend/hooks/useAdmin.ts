@@ -149,6 +149,21 @@ export function useResolutionTime() {
   return useQuery({ queryKey: [...queryKeys.analytics("resolution-time"), key], queryFn: () => analyticsService.getResolutionTime(range) });
 }
 
+export function useWorkload() {
+  const { key, range } = useRangeParams();
+  return useQuery({ queryKey: [...queryKeys.analytics("workload"), key], queryFn: () => analyticsService.getWorkload(range) });
+}
+/** Open work per assignee now, beside the assignee pickers; nothing for those the server refuses. */
+export function useAssigneeWorkload(enabled = true) {
+  return useQuery({
+    queryKey: [...queryKeys.analytics("workload"), "picker"],
+    queryFn: () => analyticsService.getWorkload(),
+    enabled,
+    retry: false,
+    staleTime: 60_000,
+  });
+}
+
 export function useAudit(filters: AuditFilters) {
   return useQuery({ queryKey: queryKeys.audit(filters), queryFn: () => analyticsService.listAudit(filters), placeholderData: (p) => p });
 }

@@ -58,6 +58,12 @@ export function useDownloadAttachment() {
   return useMutation({ mutationFn: (attachment: Attachment) => ticketService.downloadAttachment(attachment) });
 }
 
+export function useExportTickets() {
+  return useMutation({
+    mutationFn: ({ filters, format }: { filters: TicketFilters; format: "csv" | "xlsx" }) => ticketService.exportTickets(filters, format),
+  });
+}
+
 export function useSubmitDraft() {
   const queryClient = useQueryClient();
   return useMutation({

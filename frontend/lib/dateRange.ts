@@ -3,6 +3,7 @@
  * (`?from=2026-11-01&to=2026-11-30`). The API reads a date alone as that whole day in the desk's
  * time zone (DESIGN §11), so the days go to the server as they are.
  */
+import { saveBlob } from "./download";
 export interface DateRange {
   from: string;
   to: string;
@@ -94,12 +95,5 @@ export function toCsv<T extends object>(rows: T[], columns: { key: keyof T; labe
 export function downloadText(text: string, filename: string, type = "text/csv;charset=utf-8"): void {
   // A byte order mark so spreadsheet programs read Urdu as UTF-8.
   const blob = new Blob(["\ufeff", text], { type });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(blob, filename);
 }

@@ -22,6 +22,19 @@ export interface VolumePoint {
 }
 
 /** One row of GET analytics/by-department; `departmentId` null = not yet routed to a department. */
+/** GET analytics/workload: one row per assignee with tickets in the range (moderators, admins). */
+export interface WorkloadRow {
+  assigneeId: string;
+  employeeCode: string;
+  fullName: string;
+  departmentId: string | null;
+  open: number;
+  inProgress: number;
+  overdue: number;
+  resolved: number;
+  avgResolutionHours: number | null;
+}
+
 export interface DepartmentLoadPoint {
   departmentId: string | null;
   code: string | null;

@@ -1008,6 +1008,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics Workload
+         * @description Per assignee: open, in progress, overdue, resolved, average resolution hours (moderators, admins).
+         */
+        get: operations["hdms_tickets_api_analytics_workload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/by-department": {
         parameters: {
             query?: never;
@@ -1242,6 +1262,46 @@ export interface paths {
         head?: never;
         /** View Update */
         patch: operations["hdms_tickets_api_view_update"];
+        trace?: never;
+    };
+    "/api/v1/reports/tickets.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Tickets Csv
+         * @description The tickets ``GET tickets`` would list with these filters (or this saved view), as CSV.
+         */
+        get: operations["hdms_tickets_api_report_tickets_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/tickets.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Tickets Xlsx
+         * @description The same rows as ``reports/tickets.csv``, as an Excel workbook.
+         */
+        get: operations["hdms_tickets_api_report_tickets_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/audit": {
@@ -3256,6 +3316,44 @@ export interface components {
             ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
             /** Shared */
             shared?: boolean | null;
+        };
+        /**
+         * ExportFilters
+         * @description ``GET reports/tickets.csv|xlsx``: ``GET tickets``' filters, or a saved view's (``view``) with
+         *     any filter given beside it on top.
+         */
+        ExportFilters: {
+            /** Status */
+            status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+            /** Priority */
+            priority?: ("low" | "medium" | "high" | "urgent")[] | null;
+            /** Department */
+            department?: string | null;
+            /** Assignee */
+            assignee?: string | "none" | null;
+            /** Requestor */
+            requestor?: string | null;
+            /** Parent */
+            parent?: string | null;
+            /** Top Level */
+            top_level?: boolean | null;
+            /** Q */
+            q?: string | null;
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Sla Breached */
+            sla_breached?: boolean | null;
+            /** Ordering */
+            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+            /**
+             * Cursor
+             * @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode.
+             */
+            cursor?: string | null;
+            /** View */
+            view?: string | null;
         };
         /** AuditFilters */
         AuditFilters: {
@@ -17366,6 +17464,201 @@ export interface operations {
             };
         };
     };
+    hdms_tickets_api_analytics_workload: {
+        parameters: {
+            query?: {
+                from?: string | null;
+                to?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                department?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     hdms_tickets_api_analytics_by_department: {
         parameters: {
             query?: {
@@ -20875,6 +21168,416 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ViewOut"];
                 };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_report_tickets_csv: {
+        parameters: {
+            query?: {
+                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+                priority?: ("low" | "medium" | "high" | "urgent")[] | null;
+                department?: string | null;
+                assignee?: string | "none" | null;
+                requestor?: string | null;
+                parent?: string | null;
+                top_level?: boolean | null;
+                q?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                sla_breached?: boolean | null;
+                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+                /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
+                cursor?: string | null;
+                view?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_report_tickets_xlsx: {
+        parameters: {
+            query?: {
+                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+                priority?: ("low" | "medium" | "high" | "urgent")[] | null;
+                department?: string | null;
+                assignee?: string | "none" | null;
+                requestor?: string | null;
+                parent?: string | null;
+                top_level?: boolean | null;
+                q?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                sla_breached?: boolean | null;
+                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+                /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
+                cursor?: string | null;
+                view?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed request (validation_error) */
             400: {

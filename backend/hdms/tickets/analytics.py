@@ -205,3 +205,24 @@ def analytics_satisfaction(*, user: Any, filters: dict[str, Any]) -> dict[str, A
     agg = qs.aggregate(count=Count("id"), avg=Avg("rating"))
     return {"count": agg["count"], "average": round(agg["avg"], 2) if agg["avg"] is not None else None,
             "distribution": {str(score): distribution.get(score, 0) for score in range(1, 6)}}
+
+
+def analytics_workload(*, user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per assignee (DESIGN §11), over the tickets created in the range: open, in progress, overdue
+    (open past the resolution target or marked breached) and the average resolution time. For
+    moderators and admins (the assignee picker shows it); assignees with no ticket are absent."""
+    now = timezone.now()
+    open_ = Q(status__in=OPEN_STATUSES)
+    rows = (_scoped(user, filters).filter(assignee_id__isnull=False)
+            .values("assignee_id", "assignee__employee_code", "assignee__full_name", "assignee__department_id")
+            .annotate(open=Count("id", filter=open_),
+                      in_progress=Count("id", filter=Q(status=TicketStatus.IN_PROGRESS)),
+                      overdue=Count("id", filter=open_ & (Q(resolution_due__lt=now) | Q(sla_breached=True))),
+                      resolved=Count("id", filter=Q(status__in=RESOLVED)),
+                      avg_resolution=Avg(DURATION, filter=Q(resolved_at__isnull=False, submitted_at__isnull=False)))
+            .order_by("assignee__full_name", "assignee_id"))
+    return [{"assignee": {"id": str(r["assignee_id"]), "employee_code": r["assignee__employee_code"],
+                          "full_name": r["assignee__full_name"]},
+             "department_id": str(r["assignee__department_id"]) if r["assignee__department_id"] else None,
+             "open": r["open"], "in_progress": r["in_progress"], "overdue": r["overdue"], "resolved": r["resolved"],
+             "avg_resolution_hours": _hours(r["avg_resolution"])} for r in rows]

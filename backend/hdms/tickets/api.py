@@ -8,15 +8,17 @@ auto-close and reminder days) live under ``/sla/settings``; holidays under ``/sl
 import uuid
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils import timezone
 from ninja import Query, Router
 
 from hdms.core import search
 from hdms.core.auth import ApiRequest
 from hdms.core.errors import ValidationFailed
 from hdms.core.pagination import PageParams, next_url, paginate
-from hdms.core.permissions import require_admin
-from hdms.tickets import analytics, policy, render, selectors, services
+from hdms.core.permissions import require_admin, require_staff
+from hdms.tickets import analytics, exports, policy, render, selectors, services
 from hdms.tickets.models import SlaPolicy
 from hdms.tickets.schemas import (
     ACTION_BODIES,
@@ -29,6 +31,7 @@ from hdms.tickets.schemas import (
     DecisionIn,
     DeskSettingsOut,
     DeskSettingsPatch,
+    ExportFilters,
     HistoryPage,
     HolidayIn,
     HolidayOut,
@@ -59,6 +62,8 @@ approvals_router = Router(tags=["approvals"])
 analytics_router = Router(tags=["analytics"])
 sla_router = Router(tags=["sla"])
 views_router = Router(tags=["views"])
+reports_router = Router(tags=["reports"])
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------- tickets
@@ -266,6 +271,13 @@ def analytics_priority_trend(request: ApiRequest, filters: Query[TrendFilters]) 
         user=request.auth, filters=filters.bounds(), interval=filters.interval)}
 
 
+@analytics_router.get("/workload")
+def analytics_workload(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
+    """Per assignee: open, in progress, overdue, resolved, average resolution hours (moderators, admins)."""
+    require_staff(request.auth)
+    return {"items": analytics.analytics_workload(user=request.auth, filters=filters.bounds())}
+
+
 @analytics_router.get("/by-department")
 def analytics_by_department(request: ApiRequest, filters: Query[AnalyticsFilters]) -> dict[str, Any]:
     return {"items": analytics.analytics_by_department(user=request.auth, filters=filters.bounds())}
@@ -384,10 +396,36 @@ def view_delete(request: ApiRequest, view_id: uuid.UUID) -> tuple[int, None]:
     return 204, None
 
 
+# ---------------------------------------------------------------- exports (DESIGN §11)
+
+def _attachment(response: HttpResponseBase, extension: str) -> HttpResponseBase:
+    response["Content-Disposition"] = f'attachment; filename="tickets-{timezone.now():%Y%m%d-%H%M%S}.{extension}"'
+    return response
+
+
+@reports_router.get("/tickets.csv", response={200: None})
+def report_tickets_csv(request: ApiRequest, filters: Query[ExportFilters]) -> HttpResponseBase:
+    """The tickets ``GET tickets`` would list with these filters (or this saved view), as CSV."""
+    data = filters.dict()
+    chosen = exports.export_filters(user=request.auth, filters=data, view_id=data.pop("view"))
+    lines = exports.tickets_csv(user=request.auth, filters=chosen)
+    return _attachment(StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8"), "csv")
+
+
+@reports_router.get("/tickets.xlsx", response={200: None})
+def report_tickets_xlsx(request: ApiRequest, filters: Query[ExportFilters]) -> HttpResponseBase:
+    """The same rows as ``reports/tickets.csv``, as an Excel workbook."""
+    data = filters.dict()
+    chosen = exports.export_filters(user=request.auth, filters=data, view_id=data.pop("view"))
+    workbook = exports.tickets_xlsx(user=request.auth, filters=chosen)
+    return _attachment(FileResponse(workbook, content_type=XLSX_TYPE), "xlsx")
+
+
 routes = [
     ("/tickets", tickets_router),
     ("/approvals", approvals_router),
     ("/analytics", analytics_router),
     ("/sla", sla_router),
     ("/views", views_router),
+    ("/reports", reports_router),
 ]

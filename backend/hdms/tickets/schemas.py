@@ -160,6 +160,13 @@ class TicketFilters(Schema):
                                                                   "send cursor= (empty) to start in cursor mode.")
 
 
+class ExportFilters(TicketFilters):
+    """``GET reports/tickets.csv|xlsx``: ``GET tickets``' filters, or a saved view's (``view``) with
+    any filter given beside it on top."""
+
+    view: uuid.UUID | None = None
+
+
 # ---------------------------------------------------------------- saved views and bulk actions (DESIGN §10)
 
 VIEW_FILTER_NAMES = tuple(name for name in TicketFilters.model_fields if name not in ("ordering", "cursor"))

@@ -2,6 +2,7 @@
 import { Suspense } from "react";
 import { DateRangePicker } from "@/components/analytics/DateRangePicker";
 import { DepartmentSummary } from "@/components/analytics/DepartmentSummary";
+import { WorkloadSummary } from "@/components/analytics/WorkloadSummary";
 import { AnalyticsRangeContext, useAnalyticsRangeFromUrl } from "@/hooks/useAnalyticsRange";
 import { TicketVolumeChart } from "@/components/charts/TicketVolumeChart";
 import { DepartmentLoadChart } from "@/components/charts/DepartmentLoadChart";
@@ -112,6 +113,7 @@ function RangedDepartmentReport() {
           <SummaryCards keys={["total", "open", "slaCompliancePercent", "avgRating"]} />
         </div>
         <DepartmentSummary range={range} />
+        <WorkloadSummary range={range} />
         <StatusBreakdown />
       </div>
     </AnalyticsRangeContext.Provider>

@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Button } from "@/components/ui/button";
+import { ExportButtons } from "@/components/tickets/ExportButtons";
 import { Label } from "@/components/ui/label";
 import { TicketTable } from "./TicketTable";
 import { useTicketList } from "@/hooks/useTickets";
@@ -164,13 +165,16 @@ export function TicketListPanel({
           )}
         </form>
       )}
-      {list.data && typeof list.data.count === "number" && (
-        <p className="text-sm text-muted-foreground" role="status" data-testid="list-count">
-          {list.data.countCapped
-            ? t("common.resultsAtLeast").replace("{count}", formatNumber(list.data.count))
-            : `${list.data.count} ${t("common.results")}`}
-        </p>
-      )}
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        {list.data && typeof list.data.count === "number" ? (
+          <p className="text-sm text-muted-foreground" role="status" data-testid="list-count">
+            {list.data.countCapped
+              ? t("common.resultsAtLeast").replace("{count}", formatNumber(list.data.count))
+              : `${list.data.count} ${t("common.results")}`}
+          </p>
+        ) : <span />}
+        {showFilters && <ExportButtons filters={effective} />}
+      </div>
       {bulkBar && selected.size > 0 &&
         bulkBar({
           ids: [...selected],

@@ -1,6 +1,7 @@
 import { api } from "./axiosClient";
 import { nextPageUrl } from "./pagination";
 import { withBlobErrorBody } from "@/lib/errors";
+import { saveBlob } from "@/lib/download";
 import {
   toAnalyticsSummary,
   toAuditEntry,
@@ -12,6 +13,7 @@ import {
   toSlaCompliance,
   toStatusBreakdown,
   toVolume,
+  toWorkload,
 } from "./mappers";
 import type {
   AnalyticsRange,
@@ -25,6 +27,7 @@ import type {
   SlaCompliance,
   StatusBreakdown,
   VolumePoint,
+  WorkloadRow,
 } from "@/types/analytics";
 import type { Paginated } from "@/types/ticket";
 
@@ -71,6 +74,12 @@ export async function getVolume(range: AnalyticsRange = {}, interval: "day" | "w
 export async function getDepartmentLoad(range: AnalyticsRange = {}): Promise<DepartmentLoadPoint[]> {
   const { data } = await api.get("/analytics/by-department", { params: clean(range) });
   return toDepartmentLoad(data);
+}
+
+/** Per assignee over the range (moderators and admins; others are refused). */
+export async function getWorkload(range: AnalyticsRange = {}): Promise<WorkloadRow[]> {
+  const { data } = await api.get("/analytics/workload", { params: clean(range) });
+  return toWorkload(data);
 }
 
 export async function getStatusBreakdown(range: AnalyticsRange = {}): Promise<StatusBreakdown> {
@@ -133,12 +142,5 @@ export async function listAudit(filters: AuditFilters): Promise<Paginated<AuditE
 
 export async function exportAudit(filters: AuditFilters): Promise<void> {
   const response = await withBlobErrorBody(api.get<Blob>("/audit/export", { params: auditParams(filters), responseType: "blob", timeout: 0 }));
-  const url = URL.createObjectURL(response.data);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = `audit-${new Date().toISOString().slice(0, 10)}.csv`;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(response.data, `audit-${new Date().toISOString().slice(0, 10)}.csv`);
 }

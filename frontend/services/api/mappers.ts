@@ -32,6 +32,7 @@ import type {
   StatusBreakdown,
   PriorityTrendPoint,
   VolumePoint,
+  WorkloadRow,
 } from "@/types/analytics";
 import { contractBroken, expectArray, expectOneOf, expectShape, type Spec } from "./contract";
 
@@ -380,6 +381,24 @@ export function toDepartmentLoad(raw: unknown): DepartmentLoadPoint[] {
     avgResolutionHours: numOrNull(p.avg_resolution_hours, "ByDepartment.avg_resolution_hours"),
     avgRating: numOrNull(p.avg_rating, "ByDepartment.avg_rating"),
   }));
+}
+
+/** GET analytics/workload → `{items: [{assignee: {id, employee_code, full_name}, department_id, open, …}]}`. */
+export function toWorkload(raw: unknown): WorkloadRow[] {
+  return itemsOf(raw, "Workload").map((p) => {
+    const who = asObj(p.assignee, "Workload.assignee");
+    return {
+      assigneeId: String(who.id),
+      employeeCode: String(who.employee_code ?? ""),
+      fullName: String(who.full_name ?? ""),
+      departmentId: strOrNull(p.department_id),
+      open: num(p.open, "Workload.open"),
+      inProgress: num(p.in_progress, "Workload.in_progress"),
+      overdue: num(p.overdue, "Workload.overdue"),
+      resolved: num(p.resolved, "Workload.resolved"),
+      avgResolutionHours: numOrNull(p.avg_resolution_hours, "Workload.avg_resolution_hours"),
+    };
+  });
 }
 
 /** GET analytics/by-status → `{by_status: {status: n}, by_priority: {priority: n}, matrix}`. */

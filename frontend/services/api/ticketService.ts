@@ -5,6 +5,7 @@ import { toPage, toTicket, toHistory, toAttachment } from "./mappers";
 import { PAGE_SIZE } from "@/lib/constants";
 import { nextPageUrl } from "./pagination";
 import { withBlobErrorBody } from "@/lib/errors";
+import { saveBlob } from "@/lib/download";
 import { newIdempotencyKey, sendWithIntent, type RetryOptions } from "./idempotency";
 import type {
   ActionPayload,
@@ -37,6 +38,14 @@ export async function listTickets(filters: TicketFilters): Promise<Paginated<Tic
     ? await api.get(nextPageUrl(cursor, "/tickets"))
     : await api.get("/tickets", { params: listParams(rest) });
   return toPage(data, toTicket);
+}
+
+/** The list with these filters (no paging) as a CSV or Excel file, as the server writes it (DESIGN §11). */
+export async function exportTickets(filters: TicketFilters, format: "csv" | "xlsx"): Promise<void> {
+  const params = listParams({ ...filters, cursor: undefined });
+  params.delete("page_size");
+  const response = await withBlobErrorBody(api.get<Blob>(`/reports/tickets.${format}`, { params, responseType: "blob", timeout: 0 }));
+  saveBlob(response.data, `tickets-${new Date().toISOString().slice(0, 10)}.${format}`);
 }
 
 export async function getTicket(id: string): Promise<Ticket> {
@@ -101,14 +110,7 @@ export async function uploadAttachment(ticketId: string, file: File, onProgress?
 
 export async function downloadAttachment(attachment: Attachment): Promise<void> {
   const response = await withBlobErrorBody(api.get<Blob>(`/attachments/${attachment.id}/download`, { responseType: "blob", timeout: 0 }));
-  const url = URL.createObjectURL(response.data);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = attachment.original_name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(response.data, attachment.original_name);
 }
 
 export const ticketQueries = {

@@ -116,6 +116,10 @@ def cases(world):
         *[Case("GET", f"{V}/analytics/{name}", f"{V}/analytics/{name}", ALL, note="scoped to the caller")
           for name in ("summary", "volume", "priority-trend", "by-department", "by-status", "resolution-time",
                        "sla-compliance", "satisfaction")],
+        *[Case("GET", f"{V}/reports/tickets.{kind}", f"{V}/reports/tickets.{kind}", ALL,
+               note="the rows the caller's own list shows") for kind in ("csv", "xlsx")],
+        Case("GET", f"{V}/analytics/workload", f"{V}/analytics/workload",
+             {"requestor": 403, "assignee": 403, "moderator": 200, "admin": 200}),
         Case("GET", f"{V}/sla/policies", f"{V}/sla/policies", ALL),
         Case("POST", f"{V}/sla/policies", f"{V}/sla/policies", {"admin": 201},
              body={"priority": "urgent", "first_response_minutes": 30, "resolution_minutes": 240}),

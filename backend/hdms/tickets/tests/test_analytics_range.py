@@ -119,3 +119,24 @@ def test_priority_trend_defaults_to_the_last_eight_weeks(desk, api):
     assert items[-1]["urgent"] == 1 and sum(i["urgent"] for i in items) == 1
     _at(t, t.created_at - timedelta(days=70))
     assert sum(i["urgent"] for i in api(desk.moderator).get("analytics/priority-trend").json()["items"]) == 0
+
+
+def test_workload_per_assignee_counts_open_in_progress_overdue_and_resolved(desk, api, history):
+    """``GET analytics/workload`` (DESIGN §11): one row per assignee with tickets in the range."""
+    assigned_ticket(desk.requestor, desk.moderator, desk.assignee2)
+    working = assigned_ticket(desk.requestor, desk.moderator, desk.assignee2)
+    working = services.ticket_start(ticket_id=working.id, by=desk.assignee2, version=working.version)
+    Ticket.all_objects.filter(id=working.id).update(resolution_due=working.created_at - timedelta(hours=1))
+    rows = {r["assignee"]["id"]: r for r in api(desk.moderator).get("analytics/workload").json()["items"]}
+    first, second = rows[str(desk.assignee.id)], rows[str(desk.assignee2.id)]
+    assert (first["open"], first["in_progress"], first["overdue"], first["resolved"]) == (0, 0, 0, 4)
+    assert first["avg_resolution_hours"] is not None
+    assert (second["open"], second["in_progress"], second["overdue"], second["resolved"]) == (2, 1, 1, 0)
+    assert second["avg_resolution_hours"] is None and second["department_id"] == str(desk.it.id)
+    assert second["assignee"]["full_name"] == desk.assignee2.full_name
+    # the range: only 1 Nov's two tickets of the first assignee, and none of the second's
+    ranged = api(desk.admin).get("analytics/workload", {"from": "2026-11-01", "to": "2026-11-01"}).json()["items"]
+    assert [(r["assignee"]["id"], r["resolved"]) for r in ranged] == [(str(desk.assignee.id), 2)]
+    for who in (desk.requestor, desk.assignee):
+        response = api(who).get("analytics/workload")
+        assert response.status_code == 403 and response.json()["code"] == "forbidden"
