@@ -26,6 +26,11 @@ HDMS_TICKET_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"queue": "default"},
     },
+    "tickets-send-due-reports": {
+        "task": "tickets.send_due_reports",
+        "schedule": timedelta(minutes=5),
+        "options": {"queue": "low"},
+    },
     "audit-archive-monthly": {
         "task": "tickets.archive_audit",
         "schedule": crontab(minute=30, hour=2, day_of_month=1),
@@ -47,4 +52,5 @@ HDMS_TICKET_TASK_ROUTES = {
     "tickets.postponed_reminders": {"queue": "default"},
     "tickets.auto_close_resolved": {"queue": "default"},
     "tickets.archive_audit": {"queue": "low"},
+    "tickets.send_due_reports": {"queue": "low"},
 }

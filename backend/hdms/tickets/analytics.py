@@ -23,7 +23,7 @@ def _scope(user: Any) -> str:
     return {Role.ADMIN: "desk", Role.MODERATOR: "desk", Role.ASSIGNEE: "department"}.get(user.role, "own")
 
 
-def _scoped(user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
+def scoped(user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     qs = ticket_visible_qs(user=user).exclude(status=TicketStatus.DRAFT)
     if filters.get("created_after"):
         qs = qs.filter(created_at__gte=filters["created_after"])
@@ -43,7 +43,7 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def _compute_summary(user: Any, filters: dict[str, Any]) -> dict[str, Any]:
-    qs = _scoped(user, filters)
+    qs = scoped(user, filters)
     week_ago = timezone.now() - timedelta(days=7)
     totals = qs.aggregate(
         total=Count("id"),
@@ -131,9 +131,9 @@ def analytics_volume(*, user: Any, filters: dict[str, Any], interval: str = "day
     tz = selectors.work_calendar().tz
     start, end = _range(filters, {"day": 30, "week": 182, "month": 365}[interval])
     scope = {**filters, "created_after": None, "created_before": None}
-    created = _bucketed(_scoped(user, scope).filter(created_at__gte=start, created_at__lt=end), "created_at",
+    created = _bucketed(scoped(user, scope).filter(created_at__gte=start, created_at__lt=end), "created_at",
                         interval, tz, n=Count("id"))
-    resolved = _bucketed(_scoped(user, scope).filter(resolved_at__gte=start, resolved_at__lt=end), "resolved_at",
+    resolved = _bucketed(scoped(user, scope).filter(resolved_at__gte=start, resolved_at__lt=end), "resolved_at",
                          interval, tz, n=Count("id"))
     return [{"period": _period_label(day, tz), "created": created.get(day, {}).get("n", 0),
              "resolved": resolved.get(day, {}).get("n", 0)} for day in _periods(start, end, interval, tz)]
@@ -143,7 +143,7 @@ def analytics_priority_trend(*, user: Any, filters: dict[str, Any], interval: st
     """Tickets created per bucket and priority (default: the last 8 weeks / 30 days)."""
     tz = selectors.work_calendar().tz
     start, end = _range(filters, 56 if interval == "week" else 30)
-    qs = _scoped(user, {**filters, "created_after": start, "created_before": end})
+    qs = scoped(user, {**filters, "created_after": start, "created_before": end})
     counts = {p: Count("id", filter=Q(priority=p)) for p in Priority.values}
     rows = _bucketed(qs, "created_at", interval, tz, **counts)
     return [{"period": _period_label(day, tz), **{p: rows.get(day, {}).get(p, 0) for p in Priority.values}}
@@ -151,7 +151,7 @@ def analytics_priority_trend(*, user: Any, filters: dict[str, Any], interval: st
 
 
 def _compute_by_department(user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = (_scoped(user, filters).values("department_id", "department__code", "department__name")
+    rows = (scoped(user, filters).values("department_id", "department__code", "department__name")
             .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
                       breached=Count("id", filter=Q(sla_breached=True)),
                       avg_resolution=Avg(DURATION, filter=Q(resolved_at__isnull=False)),
@@ -172,7 +172,7 @@ def analytics_by_department(*, user: Any, filters: dict[str, Any]) -> list[dict[
 
 
 def analytics_by_status_priority(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
-    qs = _scoped(user, filters)
+    qs = scoped(user, filters)
     by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
     by_priority = dict(qs.values_list("priority").annotate(n=Count("id")).order_by())
     matrix = [{"status": s, "priority": p, "count": n} for s, p, n in
@@ -181,13 +181,13 @@ def analytics_by_status_priority(*, user: Any, filters: dict[str, Any]) -> dict[
 
 
 def analytics_resolution_time(*, user: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = (_scoped(user, filters).filter(resolved_at__isnull=False, submitted_at__isnull=False)
+    rows = (scoped(user, filters).filter(resolved_at__isnull=False, submitted_at__isnull=False)
             .values("priority").annotate(count=Count("id"), avg=Avg(DURATION)).order_by("priority"))
     return [{"priority": r["priority"], "resolved": r["count"], "avg_hours": _hours(r["avg"])} for r in rows]
 
 
 def analytics_sla_compliance(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
-    qs = _scoped(user, filters).filter(sla_started_at__isnull=False)
+    qs = scoped(user, filters).filter(sla_started_at__isnull=False)
     rows = qs.values("priority").annotate(total=Count("id"), breached=Count("id", filter=Q(sla_breached=True)),
                                           first_response_breached=Count("id", filter=Q(first_response_breached=True)),
                                           resolution_breached=Count("id", filter=Q(resolution_breached=True))
@@ -200,7 +200,7 @@ def analytics_sla_compliance(*, user: Any, filters: dict[str, Any]) -> dict[str,
 
 
 def analytics_satisfaction(*, user: Any, filters: dict[str, Any]) -> dict[str, Any]:
-    qs = _scoped(user, filters).filter(rating__isnull=False)
+    qs = scoped(user, filters).filter(rating__isnull=False)
     distribution = dict(qs.values_list("rating").annotate(n=Count("id")).order_by())
     agg = qs.aggregate(count=Count("id"), avg=Avg("rating"))
     return {"count": agg["count"], "average": round(agg["avg"], 2) if agg["avg"] is not None else None,
@@ -213,7 +213,7 @@ def analytics_workload(*, user: Any, filters: dict[str, Any]) -> list[dict[str, 
     moderators and admins (the assignee picker shows it); assignees with no ticket are absent."""
     now = timezone.now()
     open_ = Q(status__in=OPEN_STATUSES)
-    rows = (_scoped(user, filters).filter(assignee_id__isnull=False)
+    rows = (scoped(user, filters).filter(assignee_id__isnull=False)
             .values("assignee_id", "assignee__employee_code", "assignee__full_name", "assignee__department_id")
             .annotate(open=Count("id", filter=open_),
                       in_progress=Count("id", filter=Q(status=TicketStatus.IN_PROGRESS)),

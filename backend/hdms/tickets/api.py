@@ -39,6 +39,11 @@ from hdms.tickets.schemas import (
     MentionableParams,
     ParticipantIn,
     ParticipantOut,
+    ScheduleIn,
+    ScheduleOut,
+    SchedulePage,
+    SchedulePatch,
+    SendOut,
     SlaPolicyIn,
     SlaPolicyOut,
     SlaPolicyPatch,
@@ -419,6 +424,38 @@ def report_tickets_xlsx(request: ApiRequest, filters: Query[ExportFilters]) -> H
     chosen = exports.export_filters(user=request.auth, filters=data, view_id=data.pop("view"))
     workbook = exports.tickets_xlsx(user=request.auth, filters=chosen)
     return _attachment(FileResponse(workbook, content_type=XLSX_TYPE), "xlsx")
+
+
+@reports_router.get("/schedules", response=SchedulePage)
+def schedule_list(request: ApiRequest) -> dict[str, Any]:
+    """Scheduled reports (admins)."""
+    require_admin(request.auth)
+    return {"items": [selectors.schedule_payload(s) for s in selectors.schedule_list()],
+            "recipient_choices": selectors.schedule_recipient_choices()}
+
+
+@reports_router.post("/schedules", response={201: ScheduleOut})
+def schedule_create(request: ApiRequest, payload: ScheduleIn) -> tuple[int, dict[str, Any]]:
+    schedule = services.schedule_create(by=request.auth, data=payload.dict())
+    return 201, selectors.schedule_payload(schedule)
+
+
+@reports_router.patch("/schedules/{schedule_id}", response=ScheduleOut)
+def schedule_update(request: ApiRequest, schedule_id: uuid.UUID, payload: SchedulePatch) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True)
+    return selectors.schedule_payload(services.schedule_update(by=request.auth, schedule_id=schedule_id, data=data))
+
+
+@reports_router.delete("/schedules/{schedule_id}", response={204: None})
+def schedule_delete(request: ApiRequest, schedule_id: uuid.UUID) -> tuple[int, None]:
+    services.schedule_delete(by=request.auth, schedule_id=schedule_id)
+    return 204, None
+
+
+@reports_router.post("/schedules/{schedule_id}/send", response=SendOut)
+def schedule_send(request: ApiRequest, schedule_id: uuid.UUID) -> dict[str, int]:
+    """Send the report now (the period up to now), to its recipients; its schedule is unchanged."""
+    return {"sent": services.schedule_send_now(by=request.auth, schedule_id=schedule_id)}
 
 
 routes = [

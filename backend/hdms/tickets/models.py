@@ -288,3 +288,29 @@ class SavedView(BaseModel):
             models.Index(fields=["owner", "name"], name="savedview_owner_name"),
             models.Index(fields=["name"], name="savedview_shared", condition=Q(shared=True)),
         ]
+
+
+class ReportKind(models.TextChoices):
+    SLA_WEEKLY = "sla_weekly", "SLA compliance per department"
+    DEPARTMENT_SUMMARY = "department_summary", "Department summary"
+    VIEW = "view", "A saved view's tickets"
+
+
+class ReportSchedule(BaseModel):
+    """A report emailed by beat (DESIGN §11): what, to whom, how often, in which language and format.
+    It covers the period before each run (a week or a month) and is made as its owner sees the desk."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=24, choices=ReportKind.choices)
+    view = models.ForeignKey(SavedView, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    recipient_ids = models.JSONField(default=list)  # user ids; each gets it at their email address
+    cadence = models.CharField(max_length=8, choices=[("weekly", "Weekly"), ("monthly", "Monthly")])
+    language = models.CharField(max_length=2, choices=[("en", "English"), ("ur", "Urdu")], default="en")
+    format = models.CharField(max_length=4, choices=[("pdf", "PDF"), ("xlsx", "XLSX")], default="pdf")
+    next_run_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        indexes = [models.Index(fields=["next_run_at"], name="reportschedule_due")]

@@ -362,6 +362,9 @@ def caller_fields(user: Actor | None, facts: TicketFacts) -> dict[str, list[str]
 
 # ---------------------------------------------------------------- saved views (DESIGN §10)
 
+# Who may receive a scheduled report (DESIGN §11): it is made as its admin sees the whole desk, so
+# only people who see the whole desk themselves.
+REPORT_RECIPIENT_ROLES = (Role.MODERATOR, Role.ADMIN)
 VIEW_SHARERS = (Role.MODERATOR, Role.ADMIN)
 VIEW_READERS_OF_SHARED = (Role.MODERATOR, Role.ADMIN, Role.ASSIGNEE)  # the people who work tickets
 

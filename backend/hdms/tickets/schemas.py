@@ -199,6 +199,54 @@ class ViewOut(Schema):
                                         "with its filters.")
 
 
+ReportKindName = Literal["sla_weekly", "department_summary", "view"]
+
+
+class ScheduleIn(StrictIn):
+    """A scheduled report (DESIGN §11); ``view_id`` only (and then required) for ``kind: view``."""
+
+    name: VisibleLine = visible_line_field(..., max_length=120)
+    kind: ReportKindName
+    view_id: uuid.UUID | None = None
+    recipients: list[uuid.UUID] = Field(..., min_length=1, max_length=50)
+    cadence: Literal["weekly", "monthly"]
+    language: Literal["en", "ur"] = "en"
+    format: Literal["pdf", "xlsx"] = "pdf"
+
+
+class SchedulePatch(StrictIn):
+    name: VisibleLine | None = visible_line_field(None, max_length=120)
+    kind: ReportKindName | None = None
+    view_id: uuid.UUID | None = None
+    recipients: list[uuid.UUID] | None = Field(None, min_length=1, max_length=50)
+    cadence: Literal["weekly", "monthly"] | None = None
+    language: Literal["en", "ur"] | None = None
+    format: Literal["pdf", "xlsx"] | None = None
+
+
+class ScheduleOut(Schema):
+    id: uuid.UUID
+    name: str
+    kind: ReportKindName
+    view_id: uuid.UUID | None
+    recipients: list[uuid.UUID]
+    cadence: Literal["weekly", "monthly"]
+    language: Literal["en", "ur"]
+    format: Literal["pdf", "xlsx"]
+    next_run_at: datetime
+    last_sent_at: datetime | None
+    version: int
+
+
+class SchedulePage(Schema):
+    items: list[ScheduleOut]
+    recipient_choices: list[UserBriefOut] = Field(..., description="Who may receive a report (the server's rule).")
+
+
+class SendOut(Schema):
+    sent: int = Field(..., description="How many recipients it was mailed to.")
+
+
 class ViewPage(Schema):
     items: list[ViewOut]
     count: int

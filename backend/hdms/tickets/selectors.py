@@ -38,6 +38,7 @@ from hdms.tickets.models import (
     DeskSettings,
     Holiday,
     Priority,
+    ReportSchedule,
     SavedView,
     SlaPolicy,
     Ticket,
@@ -626,6 +627,31 @@ def view_payload(view: SavedView, user: Any) -> dict[str, Any]:
 
 def view_counts(*, user: Any) -> dict[str, int]:
     return {str(view.id): view_count(user=user, view=view) for view in view_list_for(user=user)}
+
+
+# ---------------------------------------------------------------- scheduled reports (DESIGN §11)
+
+def schedule_list() -> QuerySet[ReportSchedule]:
+    return ReportSchedule.objects.select_related("view").order_by("name", "id")
+
+
+def schedule_get(*, schedule_id: Any) -> ReportSchedule | None:
+    return ReportSchedule.objects.select_related("owner", "view").filter(id=schedule_id).first()
+
+
+def schedule_recipient_choices() -> list[dict[str, str]]:
+    """Who may receive a scheduled report (``policy.REPORT_RECIPIENT_ROLES``, active, with an email)."""
+    people = users_selectors.users_among_or_with_role(ids=[], roles=list(policy.REPORT_RECIPIENT_ROLES))
+    return [{"id": str(u.id), "employee_code": u.employee_code, "full_name": u.full_name}
+            for u in people if u.email]
+
+
+def schedule_payload(schedule: ReportSchedule) -> dict[str, Any]:
+    return {"id": str(schedule.id), "name": schedule.name, "kind": schedule.kind,
+            "view_id": str(schedule.view_id) if schedule.view_id else None, "recipients": schedule.recipient_ids,
+            "cadence": schedule.cadence, "language": schedule.language, "format": schedule.format,
+            "next_run_at": _iso(schedule.next_run_at), "last_sent_at": _iso(schedule.last_sent_at),
+            "version": schedule.version}
 
 
 # ---------------------------------------------------------------- approvals

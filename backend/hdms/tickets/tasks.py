@@ -44,6 +44,14 @@ def sla_warnings_recompute() -> int:
     return services.sla_warnings_recompute()
 
 
+@app.task(name="tickets.send_due_reports", base=ReliableTask)
+def send_due_reports() -> int:
+    """Scheduled reports whose time has come (DESIGN §11), each sent once."""
+    now = timezone.now()
+    due = selectors.schedule_list().filter(next_run_at__lte=now).values_list("id", flat=True)
+    return sum(services.schedule_run_due(schedule_id=schedule_id, now=now) for schedule_id in list(due))
+
+
 @app.task(name="tickets.postponed_reminders", base=ReliableTask)
 def postponed_reminders() -> int:
     now = timezone.now()

@@ -24,6 +24,10 @@ def user_list(*, filters: dict[str, Any] | None = None) -> QuerySet[User]:
     return users.order_by("employee_code")
 
 
+def users_by_ids(*, ids: list[Any]) -> QuerySet[User]:
+    return User.objects.filter(id__in=ids).order_by("employee_code")
+
+
 def user_get(*, user_id: Any) -> User | None:
     return User.objects.select_related("department").filter(id=user_id).first()
 

@@ -54,7 +54,7 @@ export function DepartmentSummary({ range }: { range: DateRange }) {
         ) : !rows.length ? (
           <p className="text-sm text-muted-foreground">{t("charts.noData")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t("reports.byDepartment")}>
             <table className="w-full text-sm">
               <thead>
                 <tr className="text-muted-foreground">

@@ -47,7 +47,7 @@ export function WorkloadSummary({ range }: { range: DateRange }) {
         ) : !rows.length ? (
           <p className="text-sm text-muted-foreground">{t("charts.noData")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t("workload.title")}>
             <table className="w-full text-sm">
               <thead>
                 <tr className="text-muted-foreground">

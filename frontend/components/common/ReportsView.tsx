@@ -3,6 +3,7 @@ import { Suspense } from "react";
 import { DateRangePicker } from "@/components/analytics/DateRangePicker";
 import { DepartmentSummary } from "@/components/analytics/DepartmentSummary";
 import { WorkloadSummary } from "@/components/analytics/WorkloadSummary";
+import { ScheduledReports } from "@/components/analytics/ScheduledReports";
 import { AnalyticsRangeContext, useAnalyticsRangeFromUrl } from "@/hooks/useAnalyticsRange";
 import { TicketVolumeChart } from "@/components/charts/TicketVolumeChart";
 import { DepartmentLoadChart } from "@/components/charts/DepartmentLoadChart";
@@ -115,6 +116,7 @@ function RangedDepartmentReport() {
         <DepartmentSummary range={range} />
         <WorkloadSummary range={range} />
         <StatusBreakdown />
+        <ScheduledReports />
       </div>
     </AnalyticsRangeContext.Provider>
   );

@@ -1,12 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { expectNoContractErrors, signIn } from "./helpers";
 import { Desk, LANGS, setLang, stampOf, visit } from "./roles";
 
 // DESIGN §11: an admin saves a view and exports it to Excel and CSV (the files are read back: the
-// view's tickets, headers in the admin's language); the reports page shows the workload per assignee.
+// view's tickets, headers in the admin's language); the reports page shows the workload per assignee;
+// the admin schedules a weekly report of the view and has it mailed at once.
 const PYTHON = path.join(process.env.VENV || path.resolve(__dirname, "../../../.venv"), "bin", "python");
 const READ_XLSX = `
 import io, json, sys
@@ -61,6 +62,25 @@ for (const lang of LANGS) {
     await expect(admin.getByTestId("workload-summary")).toBeVisible();
     await expect(admin.getByTestId("workload-row").first()).toBeVisible();
     await visit(admin, "admin", "reports-workload", lang);
+
+    // A weekly report of the saved view, as PDF, to admin1; "send now" mails it at once.
+    const report = `Weekly ${lang} ${stamp}`;
+    const form = admin.getByTestId("scheduled-reports");
+    await form.locator("#schedule-name").fill(report);
+    await form.locator("#schedule-kind").selectOption("view");
+    await form.locator("#schedule-view").selectOption({ label: name });
+    await form.locator("#schedule-cadence").selectOption("weekly");
+    await form.locator('[data-testid="schedule-recipient"][data-code="admin1"]').check();
+    await form.getByTestId("schedule-save").click();
+    const scheduled = form.locator(`[data-testid="schedule-item"][data-name="${report}"]`);
+    await expect(scheduled).toBeVisible();
+    await admin.mouse.move(0, 0); // the pointer left on the button keeps its hover shade for axe
+    await visit(admin, "admin", "reports-schedule", lang);
+    await scheduled.getByTestId("schedule-send").click();
+    await expect(form.getByTestId("schedule-sent")).toBeVisible();
+    const mails = process.env.E2E_MAIL_DIR || "";
+    const sent = existsSync(mails) ? readdirSync(mails).map((file) => readFileSync(path.join(mails, file), "utf-8")) : [];
+    expect(sent.some((mail) => mail.includes("application/pdf") && mail.includes("hdms-report-"))).toBe(true);
     expectNoContractErrors();
     await admin.context().close();
   });

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from hdms.core.jwt import encode_access
+from hdms.testing.smtp import smtp_server  # noqa: F401 - a fixture of these tests
 
 BACKEND_DIR = Path(__file__).resolve().parents[3]
 ORIGIN = "http://127.0.0.1:3000"  # the frontend's origin in development
@@ -28,38 +28,6 @@ def free_port() -> int:
 
 def token_for(user) -> str:
     return encode_access(user_id=str(user.id), role=user.role)[0]
-
-
-class _Collect:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes, policy
-
-        self.messages.append(
-            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-             "message": message_from_bytes(envelope.content, policy=policy.default)}
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on a free port; Django's SMTP backend pointed at it."""
-    handler = _Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield handler
-    finally:
-        controller.stop()
 
 
 def _server_env() -> dict[str, str]:

@@ -9,7 +9,8 @@ from django.db import connection
 from hdms.communication.models import EmailSend, Notification
 from hdms.communication.services import email_send_deliver, notification_create
 from hdms.communication.tasks import notification_create_task
-from hdms.communication.tests.conftest import _Collect, free_port
+from hdms.communication.tests.conftest import free_port
+from hdms.testing.smtp import Collect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +31,7 @@ def _locked_elsewhere(table: str) -> bool:
     return False
 
 
-class _CheckingLocks(_Collect):
+class _CheckingLocks(Collect):
     """Records, when the message arrives, whether the notifications' rows are locked."""
 
     def __init__(self) -> None:

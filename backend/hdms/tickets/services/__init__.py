@@ -9,7 +9,7 @@
 - ``splitting``: sub-tickets; ``participants``: who is in a ticket's chat room;
 - ``sla_clock``: a ticket's SLA clock; ``scheduled``: the desk's own per-ticket jobs (tasks call them);
 - ``bulk``: moderators' bulk actions, each ticket through the services above; ``views``: saved views;
-- ``desk_config``: admins' SLA policies, holidays and desk settings.
+- ``desk_config``: admins' SLA policies, holidays and desk settings; ``reports``: scheduled reports.
 
 Callers import the services from here (``from hdms.tickets import services``).
 """
@@ -28,6 +28,13 @@ from hdms.tickets.services.desk_config import (
     sla_policy_upsert,
 )
 from hdms.tickets.services.participants import chat_join, participant_add, participant_ensure
+from hdms.tickets.services.reports import (
+    schedule_create,
+    schedule_delete,
+    schedule_run_due,
+    schedule_send_now,
+    schedule_update,
+)
 from hdms.tickets.services.scheduled import (
     sla_warnings_recompute,
     ticket_auto_close,
@@ -68,6 +75,11 @@ __all__ = [
     "notify",
     "participant_add",
     "participant_ensure",
+    "schedule_create",
+    "schedule_delete",
+    "schedule_run_due",
+    "schedule_send_now",
+    "schedule_update",
     "sla_policy_delete",
     "sla_policy_update",
     "sla_policy_upsert",

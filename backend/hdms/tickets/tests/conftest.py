@@ -6,6 +6,7 @@ import pytest
 from hdms.core.roles import ApproverKind, Role
 from hdms.testing.events import recorded_events
 from hdms.testing.factories import DepartmentFactory, UserFactory
+from hdms.testing.smtp import smtp_server  # noqa: F401 - a fixture of these tests
 
 
 @dataclass

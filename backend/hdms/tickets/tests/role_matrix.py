@@ -48,6 +48,9 @@ def cases(world):
     shared_view = services.view_create(by=moderator, name="Matrix queue", filters={"status": ["submitted"]},
                                        ordering="-sla_due", shared=True)
     shared_change = {"requestor": 404, "assignee": 403, "moderator": 200, "admin": 200}
+    admin = world.users["admin"]
+    report = {"name": "Matrix SLA", "kind": "sla_weekly", "recipients": [str(admin.id)], "cadence": "weekly"}
+    schedule = services.schedule_create(by=admin, data=report)
     return [
         Case("GET", f"{V}/tickets", f"{V}/tickets", ALL),
         Case("GET", f"{V}/tickets", f"{V}/tickets?status=submitted&q=matrix&ordering=-created_at", ALL),
@@ -141,6 +144,14 @@ def cases(world):
              body={"name": "Renamed"}, note="owner, or an admin for a shared view; requestors never see it"),
         Case("DELETE", f"{V}/views/{{view_id}}", f"{V}/views/{shared_view.id}",
              {"requestor": 404, "assignee": 403, "moderator": 204, "admin": 204}),
+        Case("GET", f"{V}/reports/schedules", f"{V}/reports/schedules", {"admin": 200}),
+        Case("POST", f"{V}/reports/schedules", f"{V}/reports/schedules", {"admin": 201}, body=report),
+        Case("PATCH", f"{V}/reports/schedules/{{schedule_id}}", f"{V}/reports/schedules/{schedule.id}",
+             {"admin": 200}, body={"cadence": "monthly"}),
+        Case("POST", f"{V}/reports/schedules/{{schedule_id}}/send", f"{V}/reports/schedules/{schedule.id}/send",
+             {"admin": 200}),
+        Case("DELETE", f"{V}/reports/schedules/{{schedule_id}}", f"{V}/reports/schedules/{schedule.id}",
+             {"admin": 204}),
         Case("GET", f"{V}/sla/settings", f"{V}/sla/settings", ALL),
         Case("PATCH", f"{V}/sla/settings", f"{V}/sla/settings", {"admin": 200},
              body={"version": desk_version, "ceo_approval_threshold": "250000.00"}),
