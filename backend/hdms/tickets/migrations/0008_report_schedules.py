@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0006_sla_warning_percent'),
+        ('tickets', '0007_search_document'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
