@@ -1809,7 +1809,8 @@ export interface paths {
         };
         /**
          * Ticket Triage
-         * @description The latest suggestion given for a ticket under review (staff), or null.
+         * @description The latest suggestion given for a ticket under review (staff), with the open tickets that
+         *     look like it now, or null when none was asked for yet (``POST ai/triage`` with ``ticket_id``).
          */
         get: operations["ticket_triage_api_v1_ai_tickets__ticket_id__triage_get"];
         put?: never;
@@ -2458,7 +2459,7 @@ export interface components {
             /** Sla Breached */
             sla_breached?: boolean | null;
             /** Ordering */
-            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
             /**
              * Cursor
              * @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode.
@@ -2603,6 +2604,8 @@ export interface components {
             closed_at: string | null;
             subtickets: components["schemas"]["ProgressOut"];
             sla: components["schemas"]["SlaOut"];
+            /** @description Staff only, open tickets with a running clock: the ai service's breach risk (refreshed every few minutes); null otherwise. */
+            sla_risk: components["schemas"]["TicketSlaRiskOut"] | null;
             /**
              * Allowed Actions
              * @description What the caller may do now (tickets/policy.py): the actions of POST tickets/{id}/actions/{action}, plus split (POST tickets/{id}/subtickets), delete (DELETE tickets/{id}) and message (POST tickets/{id}/messages).
@@ -2631,6 +2634,19 @@ export interface components {
             count_capped: boolean;
             /** Next */
             next: string | null;
+        };
+        /** TicketSlaRiskOut */
+        TicketSlaRiskOut: {
+            /**
+             * Probability
+             * @description Calibrated probability of missing the resolution target.
+             */
+            probability: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "low" | "medium" | "high";
         };
         /** UserBriefOut */
         UserBriefOut: {
@@ -3301,7 +3317,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** Ordering */
-            ordering: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+            ordering: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
             /** Shared */
             shared: boolean;
             /**
@@ -3346,7 +3362,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** Ordering */
-            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
             /**
              * Shared
              * @default false
@@ -3372,7 +3388,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** Ordering */
-            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
             /** Shared */
             shared?: boolean | null;
         };
@@ -11170,7 +11186,7 @@ export interface operations {
                 created_after?: string | null;
                 created_before?: string | null;
                 sla_breached?: boolean | null;
-                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
                 /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
                 cursor?: string | null;
                 page?: number;

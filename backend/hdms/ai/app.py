@@ -34,6 +34,7 @@ from hdms.ai.services import (
     model_activate,
     model_train_request,
     sla_risk,
+    ticket_similar,
     triage_suggest,
 )
 from hdms.core.auth import user_for_access_token
@@ -272,12 +273,15 @@ def create_app() -> FastAPI:
 
     @app.get(f"{PREFIX}/tickets/{{ticket_id}}/triage", response_model=TriageOut | None, tags=["ai"])
     async def ticket_triage(request: Request, ticket_id: uuid.UUID) -> TriageOut | None:
-        """The latest suggestion given for a ticket under review (staff), or null."""
+        """The latest suggestion given for a ticket under review (staff), with the open tickets that
+        look like it now, or null when none was asked for yet (``POST ai/triage`` with ``ticket_id``)."""
         def work(user: Any) -> TriageOut | None:
             require_staff(user)
             ticket_get_visible(user=user, ticket_id=ticket_id)
             suggestion = latest_suggestion_for_ticket(ticket_id=ticket_id)
-            return _triage_out(suggestion, similar=[]) if suggestion is not None else None
+            if suggestion is None:
+                return None
+            return _triage_out(suggestion, similar=ticket_similar(user=user, ticket_id=ticket_id))
 
         return await run(request, work)
 

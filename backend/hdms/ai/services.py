@@ -22,6 +22,7 @@ from hdms.core.errors import Forbidden, NotFound, ValidationFailed
 from hdms.core.outbox import outbox_task
 from hdms.core.permissions import is_staff
 from hdms.tickets import selectors as ticket_selectors
+from hdms.tickets import services as ticket_services
 from hdms.users.selectors import department_get, department_list
 
 logger = logging.getLogger("hdms.ai")
@@ -161,6 +162,23 @@ def sla_risk(*, ticket_ids: list[Any] | None = None) -> dict[str, dict[str, Any]
             for t, p in zip(tickets, probabilities, strict=True)}
 
 
+def sla_risk_refresh() -> int:
+    """Stores every open ticket's breach risk on the ticket (``tickets.services.ticket_sla_risk_store``)
+    so ticket lists carry it and sort by it without calling the model; clears it when no model is
+    served. Run by beat every few minutes (``ai.sla_risk_refresh``) and after training."""
+    risks = sla_risk()
+    return ticket_services.ticket_sla_risk_store(
+        risks={ticket_id: (r["probability"], r["level"]) for ticket_id, r in risks.items()})
+
+
+def ticket_similar(*, user: Any, ticket_id: Any) -> list[dict[str, Any]]:
+    """Open tickets that look like the one under review (staff), itself left out."""
+    if not is_staff(user):
+        raise Forbidden()
+    ticket = ticket_selectors.ticket_get_visible(user=user, ticket_id=ticket_id)
+    return _similar(user=user, title=ticket.title, description=ticket.description, exclude={str(ticket.id)})
+
+
 # ---------------------------------------------------------------- training
 
 def model_train_request(*, trigger: str, by: Any = None) -> ModelVersion:
@@ -221,6 +239,10 @@ def _train(version: ModelVersion) -> ModelVersion:
                      object_id=version.id, after={"number": version.number, "training_size": version.training_size,
                                                   "macro_f1": version.metrics.get("departments", {}).get("macro_f1")})
     engine.forget()
+    try:  # the new model's risks on the lists now rather than at the next refresh
+        sla_risk_refresh()
+    except Exception:
+        logger.exception("Refreshing SLA risk after training v%s failed", version.number)
     return version
 
 

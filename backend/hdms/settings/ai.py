@@ -1,5 +1,7 @@
 """Settings of the ai service (DESIGN §12), imported by hdms.settings.base."""
 
+from datetime import timedelta
+
 import environ
 from celery.schedules import crontab
 
@@ -26,5 +28,11 @@ HDMS_AI_BEAT_SCHEDULE = {
         "kwargs": {"trigger": "nightly"},
         "options": {"queue": "low", "expires": 6 * 3600},
     },
+    # Open tickets' SLA risk stored on the tickets for lists, details and the "at risk" ordering.
+    "ai-sla-risk-refresh": {
+        "task": "ai.sla_risk_refresh",
+        "schedule": timedelta(seconds=env.int("HDMS_AI_SLA_RISK_REFRESH_SECONDS", default=300)),
+        "options": {"queue": "default", "expires": 600},
+    },
 }
-HDMS_AI_TASK_ROUTES = {"ai.train_models": {"queue": "low"}}
+HDMS_AI_TASK_ROUTES = {"ai.train_models": {"queue": "low"}, "ai.sla_risk_refresh": {"queue": "default"}}

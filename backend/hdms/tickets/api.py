@@ -91,7 +91,7 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
     # more matches than that would compute the rank of every one: they come newest first instead.
     searching = bool(search.normalise(data.get("q")))
     result = paginate(request, qs, page, count_cap=search.COUNT_CAP if searching else None,
-                      capped_ordering=selectors.search_capped_ordering(data) if searching else None)
+                      capped_ordering=selectors.search_capped_ordering(request.auth, data) if searching else None)
     items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(result["items"])]
     return render.ticket_page_response(items, result["count"], result["next"],
                                        count_capped=result.get("count_capped", False))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django_fsm import FSMField, transition
 
 from hdms.core.models import BaseModel
@@ -97,6 +97,11 @@ class Ticket(BaseModel):
     first_response_near_notified = models.BooleanField(default=False)
     resolution_near_notified = models.BooleanField(default=False)
     sla_breached = models.BooleanField(default=False)
+    # SLA risk (DESIGN §12): the ai service's breach probability for an open ticket with a running
+    # clock, stored by its refresh job (``ai.sla_risk_refresh``) so lists read it without a call;
+    # null when there is no served model or the clock does not run.
+    sla_risk = models.FloatField(null=True, blank=True)
+    sla_risk_level = models.CharField(max_length=8, blank=True)  # low | medium | high
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -114,6 +119,8 @@ class Ticket(BaseModel):
             models.Index(fields=["status", "resolution_warn_at"], name="ticket_sla_scan"),
             # The list sorted by SLA due, soonest first (resolution_due ASC NULLS LAST, id ASC).
             models.Index(fields=["resolution_due", "id"], name="ticket_sla_due_id"),
+            # Moderators' "at risk" ordering (sla_risk DESC NULLS LAST, id DESC).
+            models.Index(F("sla_risk").desc(nulls_last=True), F("id").desc(), name="ticket_sla_risk_id"),
         ]
         constraints = [
             # DESIGN §3: one sub-ticket per department; a done one may be followed by a new one.

@@ -55,7 +55,7 @@ def _converter_for(annotation: Any) -> Converter | None:
         return schema_converter(kind)
     if kind is datetime:
         return _datetime
-    if kind in (str, int, bool):
+    if kind in (str, int, bool, float):
         return None
     return _as_str  # uuid.UUID, Decimal: str() of the parsed value is the payload's string
 

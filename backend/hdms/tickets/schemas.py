@@ -25,7 +25,8 @@ else:  # named once: models.Priority, models.TicketStatus, policy (the widest se
 # GET tickets' sort keys (DESIGN §10), each also descending with a leading "-"; selectors.ORDERINGS
 # says what each sorts by. Anything else is 422.
 SORT_KEYS = ("created_at", "updated_at", "updated", "priority", "resolution_due", "sla_due", "number",
-             "requestor", "assignee", "department", "age")
+             "requestor", "assignee", "department", "age", "risk")
+RiskLevel = Literal["low", "medium", "high"]
 ORDERING_NAMES = tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-"))
 if TYPE_CHECKING:
     OrderingName = str
@@ -62,6 +63,11 @@ class SlaOut(Schema):
     breached: bool
     paused: bool
     paused_minutes: int
+
+
+class TicketSlaRiskOut(Schema):
+    probability: float = Field(..., description="Calibrated probability of missing the resolution target.")
+    level: RiskLevel
 
 
 class ProgressOut(Schema):
@@ -105,6 +111,9 @@ class TicketOut(Schema):
     closed_at: datetime | None
     subtickets: ProgressOut
     sla: SlaOut
+    sla_risk: TicketSlaRiskOut | None = Field(..., description="Staff only, open tickets with a running clock: the ai "
+                                                         "service's breach risk (refreshed every few minutes); "
+                                                         "null otherwise.")
     allowed_actions: list[Action] = Field(
         ..., description="What the caller may do now (tickets/policy.py): the actions of "
                          "POST tickets/{id}/actions/{action}, plus split (POST tickets/{id}/subtickets), delete "

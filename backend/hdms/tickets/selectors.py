@@ -322,6 +322,8 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
             "paused": ticket.sla_paused_at is not None,
             "paused_minutes": ticket.sla_paused_minutes,
         },
+        "sla_risk": {"probability": ticket.sla_risk, "level": ticket.sla_risk_level}
+        if ticket.sla_risk is not None and ticket.status in OPEN_STATUSES_FOR_SLA else None,
     }
 
 
@@ -344,6 +346,7 @@ SORT_EXPRESSIONS: dict[str, tuple[Any, bool]] = {
     "requestor": (F("requestor__full_name"), False),
     "assignee": (F("assignee__full_name"), True),
     "department": (F("department__name"), True),
+    "risk": (F("sla_risk"), True),  # "-risk": moderators' "at risk" ordering (DESIGN §12)
 }
 
 
@@ -421,6 +424,13 @@ def _search_rank(q: str) -> Any:
     return exact + Case(When(title__icontains=q, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
 
 
+def _ordering_name(user: Any, filters: dict[str, Any]) -> str:
+    name = filters.get("ordering") or DEFAULT_ORDERING
+    if name.lstrip("-") == "risk" and not is_staff(user):  # the risk is staff's to read (DESIGN §12)
+        return DEFAULT_ORDERING
+    return name
+
+
 def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     """Visible tickets filtered as ``GET tickets`` asks (DESIGN §4) in the requested order; a search
     (``q``) without an ordering, outside cursor mode, comes best match first."""
@@ -429,14 +439,13 @@ def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     if search.normalise(filters.get("q")) and not filters.get("ordering") and filters.get("cursor") is None:
         ranked = qs.annotate(search_rank=_search_rank(filters["q"]))
         return ranked.order_by("-search_rank", *ORDERINGS[DEFAULT_ORDERING])
-    ordering = ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
-    return qs.order_by(*ordering)
+    return qs.order_by(*ORDERINGS.get(_ordering_name(user, filters), ORDERINGS[DEFAULT_ORDERING]))
 
 
-def search_capped_ordering(filters: dict[str, Any]) -> tuple[Any, ...]:
+def search_capped_ordering(user: Any, filters: dict[str, Any]) -> tuple[Any, ...]:
     """The order of a search's rows once it matches more than the count cap: the asked ordering,
     else newest first (ranking every one of thousands of matches costs more than it tells)."""
-    return ORDERINGS.get(filters.get("ordering") or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
+    return ORDERINGS.get(_ordering_name(user, filters), ORDERINGS[DEFAULT_ORDERING])
 
 
 def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
@@ -548,7 +557,14 @@ def policy_facts(ticket: Ticket, *, action: str | None = None) -> policy.TicketF
 
 def ticket_payload_for(ticket: Ticket, user: Any) -> dict[str, Any]:
     """``ticket_payload`` with what ``user`` may do with it now (DESIGN §9)."""
-    return {**ticket_payload(ticket), **policy.caller_fields(user, policy_facts(ticket))}
+    return _for_reader({**ticket_payload(ticket), **policy.caller_fields(user, policy_facts(ticket))}, user)
+
+
+def _for_reader(payload: dict[str, Any], user: Any) -> dict[str, Any]:
+    """SLA risk is for staff (DESIGN §12): others read the ticket without it."""
+    if payload.get("sla_risk") is not None and not is_staff(user):
+        return {**payload, "sla_risk": None}
+    return payload
 
 
 def event_payload_for(payload: dict[str, Any], facts: dict[str, Any] | None, user: Any) -> dict[str, Any]:
@@ -556,8 +572,8 @@ def event_payload_for(payload: dict[str, Any], facts: dict[str, Any] | None, use
     event carries (``policy_facts(...).as_dict()``) give their ``allowed_actions`` and
     ``editable_fields`` without a query."""
     if facts is None:
-        return payload
-    return {**payload, **policy.caller_fields(user, policy.facts_from(facts))}
+        return _for_reader(payload, user)
+    return _for_reader({**payload, **policy.caller_fields(user, policy.facts_from(facts))}, user)
 
 
 def encode_cursor(ticket: Ticket) -> str:

@@ -128,3 +128,37 @@ def test_sla_risk_for_open_tickets_and_the_at_risk_order(history, people):
     chosen = call("POST", "/api/v1/ai/sla-risk", user=people["moderator"], json={"ticket_ids": some}).json()
     assert {r["ticket_id"] for r in chosen} == set(some)
     assert call("GET", "/api/v1/ai/at-risk", user=people["requestor"]).status_code == 403
+
+
+def test_training_stores_open_tickets_risk_on_the_ticket_lists_and_the_job_refreshes_it(history, people):
+    from hdms.ai.tasks import sla_risk_refresh_task
+    from hdms.tickets.models import Ticket
+
+    services.model_train_run(trigger="admin")
+    computed = services.sla_risk()
+    stored = dict(Ticket.objects.filter(sla_risk__isnull=False).values_list("id", "sla_risk"))
+    assert computed and {str(i) for i in stored} == set(computed)  # the training refreshed them
+    Ticket.objects.filter(id__in=list(stored)[:5]).update(sla_risk=None, sla_risk_level="")
+    assert sla_risk_refresh_task() == 5  # the beat job puts back what is missing, nothing else
+    listed = call("GET", "/api/v1/tickets?ordering=-risk&page_size=10", user=people["moderator"]).json()["items"]
+    first = listed[0]["sla_risk"]
+    assert first == {"probability": max(r["probability"] for r in computed.values()),
+                     "level": computed[listed[0]["id"]]["level"]}
+
+
+def test_the_review_shows_the_latest_suggestion_with_similar_open_tickets(history, people):
+    from hdms.testing.factories_tickets import submitted_ticket
+
+    twin = submitted_ticket(people["requestor"], title="Projector in room 12 shows no picture",
+                            description="The projector turns on but the screen stays blue.")
+    ticket = submitted_ticket(people["requestor"], title="Projector in room 12 shows no picture",
+                              description="Projector on, screen blue, class at 10.")
+    call("POST", "/api/v1/ai/triage", user=people["moderator"],
+         json={"title": ticket.title, "description": ticket.description, "ticket_id": str(ticket.id)})
+    from hdms.ai import similar
+
+    similar.forget()  # the index is rebuilt each minute; the two new tickets in it now
+    review = call("GET", f"/api/v1/ai/tickets/{ticket.id}/triage", user=people["moderator"]).json()
+    numbers = [row["number"] for row in review["similar"]]
+    assert twin.number in numbers and ticket.number not in numbers
+    assert all(0 < row["score"] <= 1 for row in review["similar"])

@@ -41,6 +41,7 @@ from hdms.tickets.services.scheduled import (
     ticket_auto_close_warn,
     ticket_postponed_remind,
     ticket_sla_check,
+    ticket_sla_risk_store,
 )
 from hdms.tickets.services.sla_clock import sla_recompute_dues
 from hdms.tickets.services.splitting import ticket_split
@@ -104,6 +105,7 @@ __all__ = [
     "ticket_resolve",
     "ticket_resume",
     "ticket_sla_check",
+    "ticket_sla_risk_store",
     "ticket_snapshot",
     "ticket_split",
     "ticket_start",

@@ -145,3 +145,20 @@ def sla_warnings_recompute(*, batch: int = 500) -> int:
                                                            resolution_warn_at=ticket.resolution_warn_at)
                 moved += 1
         last = page[-1].id
+
+
+def ticket_sla_risk_store(*, risks: dict[str, tuple[float, str]]) -> int:
+    """Stores the ai service's breach risk of open tickets (DESIGN §12): ``{ticket id: (probability,
+    level)}``; every other ticket's stored risk is cleared (closed, paused, or no served model). A
+    machine's estimate, not a change of the ticket: no version bump, audit entry or event. Returns
+    how many rows changed."""
+    with transaction.atomic():
+        changed = (Ticket.objects.filter(sla_risk__isnull=False).exclude(id__in=list(risks))
+                   .update(sla_risk=None, sla_risk_level=""))
+        current = {str(i): (p, level) for i, p, level in
+                   Ticket.objects.filter(id__in=list(risks)).values_list("id", "sla_risk", "sla_risk_level")}
+        rows = [Ticket(id=ticket_id, sla_risk=probability, sla_risk_level=level)
+                for ticket_id, (probability, level) in risks.items()
+                if ticket_id in current and current[ticket_id] != (probability, level)]
+        Ticket.objects.bulk_update(rows, ["sla_risk", "sla_risk_level"], batch_size=500)
+    return changed + len(rows)

@@ -36,7 +36,8 @@ def _full_ticket(desk) -> Ticket:
                            sla_started_at=datetime(2027, 1, 1, 8, 0, tzinfo=UTC),
                            first_response_due=datetime(2027, 1, 1, 12, 0, tzinfo=UTC),
                            resolution_due=datetime(2027, 1, 3, 12, 0, 0, 999999, tzinfo=UTC),
-                           sla_paused_at=datetime(2027, 1, 2, tzinfo=UTC), sla_paused_minutes=7, sla_breached=True)
+                           sla_paused_at=datetime(2027, 1, 2, tzinfo=UTC), sla_paused_minutes=7, sla_breached=True,
+                           sla_risk=0.4375, sla_risk_level="medium")
     TicketFactory(requestor=desk.requestor, parent=parent, department=desk.mnt, status="resolved")
     return parent
 
@@ -52,6 +53,9 @@ def test_fast_ticket_rendering_is_byte_for_byte_what_ninja_renders(desk):
     assert payloads[0]["subtickets"] == {"total": 1, "done": 1} and payloads[0]["amount"] == "1234.50"
     assert payloads[1]["allowed_actions"] == ["submit", "withdraw", "delete", "message"]
     assert "title" in payloads[1]["editable_fields"]
+    assert payloads[0]["sla_risk"] is None  # staff only (DESIGN §12)
+    payloads.append(selectors.ticket_payload_for(tickets[0], desk.moderator))
+    assert payloads[-1]["sla_risk"] == {"probability": 0.4375, "level": "medium"}
     for payload in payloads:
         ninja = _ninja_bytes(f"/api/v1/tickets/{payload['id']}", "GET", payload)
         assert render.ticket_response(payload).content == ninja
