@@ -31,6 +31,7 @@ export const routes = {
   adminReports: () => `/admin/reports`,
   adminAudit: () => `/admin/audit`,
   adminOperations: () => `/admin/operations`,
+  adminModels: () => `/admin/models`,
 };
 
 /** The page a role opens a ticket on. */

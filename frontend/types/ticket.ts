@@ -57,6 +57,9 @@ export interface Sla {
   paused: boolean;
 }
 
+/** The ai service's breach risk of an open ticket (DESIGN §12); the server sends it to staff only. */
+export type SlaRisk = Schemas["TicketSlaRiskOut"];
+
 export interface SubticketProgress {
   total: number;
   resolved: number;
@@ -84,6 +87,8 @@ export interface Ticket {
   category: string | null;
   amount: string | null;
   sla: Sla | null;
+  /** Staff, open tickets: the probability of missing the resolution target and its level; else null. */
+  sla_risk?: SlaRisk | null;
   subtickets_progress: SubticketProgress | null;
   /** The chat room: the parent's id for a sub-ticket (DESIGN §5). */
   room_id: string;

@@ -9,6 +9,7 @@ import { EditTicketModal } from "@/components/modals/EditTicketModal";
 import { ConfirmModal } from "@/components/modals/ConfirmModal";
 import { formatMoney } from "@/lib/helpers";
 import { useTicketAction, useCreateSubtickets } from "@/hooks/useTicketActions";
+import { useRoutingFeedback } from "@/hooks/useAi";
 import { useI18n } from "@/hooks/useI18n";
 import type { ServerAction, Ticket, TicketAction } from "@/types/ticket";
 
@@ -34,6 +35,8 @@ export function ActionButtons({ ticket }: { ticket: Ticket }) {
   const action = useTicketAction(ticket);
   const split = useCreateSubtickets(ticket.id);
   const [modal, setModal] = useState<ModalKind>(null);
+  // Routing a ticket the ai service suggested departments for tells it what the moderator chose.
+  const routed = useRoutingFeedback(ticket.id);
   const actions = actionBarItems(ticket);
   if (!actions.length) return null;
 
@@ -82,7 +85,17 @@ export function ActionButtons({ ticket }: { ticket: Ticket }) {
         onOpenChange={close}
         pending={action.isPending}
         initialDepartmentId={ticket.department_id}
-        onConfirm={(v) => run("assign", v)}
+        onConfirm={(v) =>
+          action.mutate(
+            { action: "assign", payload: v },
+            {
+              onSuccess: () => {
+                setModal(null);
+                void routed([v.department_id]);
+              },
+            },
+          )
+        }
       />
       <AssignTicketModal
         open={modal === "reassign"}
@@ -103,7 +116,12 @@ export function ActionButtons({ ticket }: { ticket: Ticket }) {
               version: ticket.version,
               items: v.items.map((i) => ({ department_id: i.department_id, assignee_id: i.assignee_id, ...(i.title ? { title: i.title } : {}) })),
             },
-            { onSuccess: () => setModal(null) },
+            {
+              onSuccess: () => {
+                setModal(null);
+                void routed(v.items.map((i) => i.department_id));
+              },
+            },
           )
         }
       />

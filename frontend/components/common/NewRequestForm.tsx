@@ -41,6 +41,7 @@ export function NewRequestForm() {
   const intent = useRef<RequestIntent | null>(null);
   const currentIntent = () => (intent.current ??= loadIntent(DRAFT_STORAGE_KEY));
   const form = useForm<NewTicketValues>({ resolver: zodResolver(newTicketSchema), defaultValues: EMPTY });
+  // Open tickets like this one, while it is written (only shown: nothing is chosen for the person).
 
   // What the user typed survives a reload or an expired session.
   useEffect(() => {

@@ -11,6 +11,8 @@ import { AttachmentList } from "./Attachments";
 import { TicketChat } from "./TicketChat";
 import { TicketTimeline } from "./TicketTimeline";
 import { RatingForm } from "./RatingForm";
+import { RiskBadge } from "./RiskBadge";
+import { TriagePanel } from "./TriagePanel";
 import { EmptyState, ErrorState } from "./States";
 import { useTicket } from "@/hooks/useTickets";
 import { useSession } from "@/hooks/useAuth";
@@ -68,6 +70,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
           <div className="flex flex-wrap items-center gap-2" data-testid="ticket-status" data-status={ticket.status}>
             <StatusTag status={ticket.status} />
             <PriorityBadge priority={ticket.priority} />
+            <RiskBadge risk={ticket.sla_risk} />
             {ticket.parent_id && user && (
               <Link href={ticketHref(user.role, ticket.parent_id)} className="text-xs text-primary underline">
                 ↑ parent
@@ -85,6 +88,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
               <p dir="auto" className="whitespace-pre-wrap">{ticket.description}</p>
             </CardContent>
           </Card>
+          <TriagePanel ticket={ticket} />
           {!ticket.parent_id && ticket.subtickets_progress?.total ? (
             <Card>
               <CardHeader>

@@ -11,6 +11,7 @@ import { useDepartments } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import { useSession } from "@/hooks/useAuth";
 import { ticketHref } from "@/config/routes";
+import { listsEveryTicket } from "@/lib/navigation";
 import { PRIORITIES, TICKET_STATUSES, type Ticket, type TicketFilters } from "@/types/ticket";
 import { DepartmentOptions } from "@/components/common/SelectOptions";
 import { formatNumber } from "@/lib/helpers";
@@ -29,7 +30,9 @@ export function filtersFromUrl(search: string): TicketFilters {
 }
 /** The orderings GET tickets offers (server-side, DESIGN §10). */
 const ORDERINGS = ["-updated_at", "-created_at", "created_at", "-priority", "sla_due", "-number", "number"] as const;
-const isListedOrdering = (o: string | undefined) => !!o && (ORDERINGS as readonly string[]).includes(o);
+/** Staff also sort by the ai service's SLA risk, most at risk first (the server sends risk to staff only). */
+const STAFF_ORDERINGS = [...ORDERINGS, "-risk"] as const;
+const isListedOrdering = (o: string | undefined) => !!o && (STAFF_ORDERINGS as readonly string[]).includes(o);
 
 /** Filters, search, sorting and cursor pagination over GET /tickets. */
 export function TicketListPanel({
@@ -147,7 +150,7 @@ export function TicketListPanel({
             <Label htmlFor="filter-ordering">{t("list.sort")}</Label>
             <Select id="filter-ordering" value={effective.ordering ?? "-updated_at"} onChange={(e) => set({ ordering: e.target.value })}>
               {!isListedOrdering(effective.ordering) && <option value={effective.ordering}>{t("list.order.custom")}</option>}
-              {ORDERINGS.map((o) => (
+              {(user && listsEveryTicket(user.role) ? STAFF_ORDERINGS : ORDERINGS).map((o) => (
                 <option key={o} value={o}>
                   {t(`list.order.${o}`)}
                 </option>

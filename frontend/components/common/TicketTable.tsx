@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { Table, THead, TBody, TR, TH, TD } from "@/components/ui/table";
 import { StatusTag, PriorityBadge } from "./StatusTag";
+import { RiskBadge } from "./RiskBadge";
 import { SlaIndicator } from "./SlaIndicator";
 import { EmptyState, ErrorState } from "./States";
 import { SkeletonRows } from "@/components/ui/skeleton";
@@ -122,6 +123,7 @@ export function TicketTable({
               </Link>
               {ticket.parent_id && <span className="ms-2 text-xs text-muted-foreground">↳</span>}
               <SlaIndicator sla={ticket.sla} compact />
+              <RiskBadge risk={ticket.sla_risk} compact />
             </TD>
             <TD>
               <StatusTag status={ticket.status} />

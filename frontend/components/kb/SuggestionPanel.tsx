@@ -1,25 +1,16 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BookOpen, CheckCircle2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { ArticleBody } from "./ArticleBody";
 import { InlineError } from "@/components/common/States";
+import { useDebounced } from "@/hooks/useDebounced";
 import { useI18n } from "@/hooks/useI18n";
 import { localised, sendFeedback, suggest, type Article } from "@/services/api/kbService";
 import { queryKeys } from "@/services/api/queryKeys";
 import { routes } from "@/config/routes";
-
-/** Waits for a pause in typing before asking the server. */
-function useDebounced(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /**
  * Deflection (issue 17): while a request is written, the published articles and the writer's own

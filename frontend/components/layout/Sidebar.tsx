@@ -3,7 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import {
   LayoutDashboard, FilePlus, ListChecks, Bell, Inbox, ClipboardList, Users, Building2, Settings, BarChart3,
-  FileText, ShieldCheck, Stamp, Wrench, Activity, Rows3, BookOpen,
+  FileText, ShieldCheck, Stamp, Wrench, Activity, Rows3, BookOpen, Sparkles,
 } from "lucide-react";
 import { ROLE_SECTIONS } from "@/config/permissions";
 import { routes } from "@/config/routes";
@@ -31,6 +31,7 @@ function sectionHref(user: User, section: string): string {
     case "audit": return routes.adminAudit();
     case "operations": return routes.adminOperations();
     case "kb": return routes.kb();
+    case "models": return routes.adminModels();
     default: return routes.dashboard(role);
   }
 }
@@ -38,7 +39,7 @@ function sectionHref(user: User, section: string): string {
 const ICONS: Record<string, React.ComponentType<{ className?: string }>> = {
   dashboard: LayoutDashboard, "new-request": FilePlus, requests: ListChecks, notifications: Bell, approvals: Stamp,
   "ticket-pool": Inbox, tickets: Rows3, "assigned-tickets": ClipboardList, tasks: Wrench, reports: FileText, users: Users,
-  departments: Building2, settings: Settings, analytics: BarChart3, audit: ShieldCheck, operations: Activity, kb: BookOpen,
+  departments: Building2, settings: Settings, analytics: BarChart3, audit: ShieldCheck, operations: Activity, kb: BookOpen, Sparkles,
 };
 
 export function navSections(user: User): string[] {

@@ -63,8 +63,9 @@ const TICKET_SPEC: Spec<Schemas["TicketOut"]> = {
   postponed_until: "string|null", postponed_reason: "string", rating: "number|null", rating_comment: "string",
   version: "number", created_at: "string", updated_at: "string", submitted_at: "string|null",
   first_responded_at: "string|null", resolved_at: "string|null", closed_at: "string|null", subtickets: "object",
-  sla: "object", allowed_actions: "array", editable_fields: "array",
+  sla: "object", sla_risk: "object|null", allowed_actions: "array", editable_fields: "array",
 };
+const RISK_LEVELS = ["low", "medium", "high"] as const;
 const SLA_SPEC: Spec<Schemas["SlaOut"]> = {
   started_at: "string|null", first_response_due: "string|null", resolution_due: "string|null",
   first_response_breached: "boolean", resolution_breached: "boolean", breached: "boolean", paused: "boolean",
@@ -98,6 +99,9 @@ export function toTicket(raw: unknown): Ticket {
       breached: sla.breached,
       paused: sla.paused,
     },
+    sla_risk: t.sla_risk
+      ? { probability: t.sla_risk.probability, level: expectOneOf(t.sla_risk.level, RISK_LEVELS, "TicketOut.sla_risk.level") }
+      : null,
     subtickets_progress: { total: progress.total, resolved: progress.done },
     room_id: t.room_id,
     rating: t.rating === null ? null : { score: t.rating, comment: t.rating_comment || null },

@@ -38,4 +38,10 @@ export const queryKeys = {
   },
   sla: ["sla"] as const,
   settings: ["settings"] as const,
+  ai: {
+    all: ["ai"] as const,
+    ticketTriage: (ticketId: string) => ["ai", "ticket-triage", ticketId] as const,
+    models: ["ai", "models"] as const,
+    departments: ["ai", "departments"] as const,
+  },
 };
