@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from hdms.core.models import BaseModel
@@ -119,8 +119,8 @@ class Ticket(BaseModel):
             models.Index(fields=["status", "resolution_warn_at"], name="ticket_sla_scan"),
             # The list sorted by SLA due, soonest first (resolution_due ASC NULLS LAST, id ASC).
             models.Index(fields=["resolution_due", "id"], name="ticket_sla_due_id"),
-            # Moderators' "at risk" ordering (sla_risk DESC NULLS LAST, id DESC).
-            models.Index(F("sla_risk").desc(nulls_last=True), F("id").desc(), name="ticket_sla_risk_id"),
+            # Moderators' "at risk" ordering has an index on PostgreSQL only (migration 0007:
+            # SQLite cannot index NULLS LAST).
         ]
         constraints = [
             # DESIGN §3: one sub-ticket per department; a done one may be followed by a new one.
