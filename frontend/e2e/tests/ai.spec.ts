@@ -103,11 +103,12 @@ test("an admin sees a model version's held-out metrics and switches a department
   const row = departments.last();
   const id = (await row.getAttribute("data-department-id"))!;
   await expect(row).toHaveAttribute("data-enabled", "true");
-  await row.getByTestId("department-switch").uncheck();
+  // The switch shows what the server answered (no optimistic state): a click, then its answer.
+  await row.getByTestId("department-switch").click();
   await expect(admin.locator(`[data-testid="ai-department"][data-department-id="${id}"]`)).toHaveAttribute("data-enabled", "false");
   const settings = (await desk.get("admin1", "ai/departments")) as unknown as { department_id: string; suggestions_enabled: boolean }[];
   expect(settings.find((d) => d.department_id === id)?.suggestions_enabled).toBe(false);
-  await admin.locator(`[data-testid="ai-department"][data-department-id="${id}"]`).getByTestId("department-switch").check();
+  await admin.locator(`[data-testid="ai-department"][data-department-id="${id}"]`).getByTestId("department-switch").click();
   await expect(admin.locator(`[data-testid="ai-department"][data-department-id="${id}"]`)).toHaveAttribute("data-enabled", "true");
 
   // Train now: a new version is requested and listed (it trains in the background).
