@@ -22,19 +22,31 @@ export function useTicketTriage(ticket: Pick<Ticket, "id" | "title" | "descripti
   });
 }
 
+/** What routing to `departmentIds` says about a suggestion: accepted when a suggested department was
+ *  chosen (for a split, the first suggested one among the sub-tickets'), else an override naming the
+ *  first department chosen; null when there is nothing (new) to say. */
+export function routingFeedback(
+  triage: Pick<Triage, "departments" | "accepted" | "chosen_department_id">,
+  departmentIds: string[],
+): { accepted: boolean; chosen_department_id: string } | null {
+  if (!departmentIds.length) return null;
+  const suggested = triage.departments.map((d) => d.department_id);
+  const chosen = departmentIds.find((id) => suggested.includes(id)) ?? departmentIds[0];
+  const accepted = suggested.includes(chosen);
+  if (triage.accepted === accepted && triage.chosen_department_id === chosen) return null;
+  return { accepted, chosen_department_id: chosen };
+}
+
 /** After a ticket was routed (assign or split) to `departmentIds`: tells the ai service whether the
  *  moderator took its suggestion or overrode it (feedback, audited with the model version). */
 export function useRoutingFeedback(ticketId: string) {
   const client = useQueryClient();
   return async (departmentIds: string[]) => {
     const triage = client.getQueryData<Triage>(queryKeys.ai.ticketTriage(ticketId));
-    if (!triage || !departmentIds.length) return;
-    const suggested = triage.departments.map((d) => d.department_id);
-    const chosen = departmentIds.find((id) => suggested.includes(id)) ?? departmentIds[0];
-    const accepted = suggested.includes(chosen);
-    if (triage.accepted === accepted && triage.chosen_department_id === chosen) return;
+    const answer = triage ? routingFeedback(triage, departmentIds) : null;
+    if (!triage || !answer) return;
     try {
-      const recorded = await aiService.feedback({ suggestion_id: triage.suggestion_id, accepted, chosen_department_id: chosen });
+      const recorded = await aiService.feedback({ suggestion_id: triage.suggestion_id, ...answer });
       client.setQueryData<Triage>(queryKeys.ai.ticketTriage(ticketId), { ...recorded, similar: triage.similar });
     } catch (error) {
       toast.error(errorMessage(error));
