@@ -1,16 +1,15 @@
 "use client";
 import { useState } from "react";
-import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BookOpen, CheckCircle2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { ArticleBody } from "./ArticleBody";
 import { InlineError } from "@/components/common/States";
+import { SimilarTickets } from "@/components/common/SimilarTickets";
 import { useDebounced } from "@/hooks/useDebounced";
 import { useI18n } from "@/hooks/useI18n";
 import { localised, sendFeedback, suggest, type Article } from "@/services/api/kbService";
 import { queryKeys } from "@/services/api/queryKeys";
-import { routes } from "@/config/routes";
 
 /**
  * Deflection (issue 17): while a request is written, the published articles and the writer's own
@@ -78,20 +77,7 @@ export function SuggestionPanel({ text, onSolved }: { text: string; onSolved: (a
           })}
         </ul>
       )}
-      {tickets.length > 0 && (
-        <div className="grid gap-1" data-testid="kb-similar-tickets">
-          <p className="text-sm text-muted-foreground">{t("kb.similarTickets")}</p>
-          <ul className="grid gap-1">
-            {tickets.map((ticket) => (
-              <li key={ticket.ticket_id}>
-                <Link href={routes.ticket(ticket.ticket_id)} className="text-sm text-primary underline" dir="auto">
-                  {ticket.number} · {ticket.title}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <SimilarTickets items={tickets} heading={t("kb.similarTickets")} />
       <InlineError error={solved.error} />
     </section>
   );

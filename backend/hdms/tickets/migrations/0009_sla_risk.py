@@ -24,7 +24,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("tickets", "0006_sla_warning_percent"),
+        ("tickets", "0008_report_schedules"),
     ]
 
     operations = [
