@@ -3421,7 +3421,7 @@ export interface components {
             /** Sla Breached */
             sla_breached?: boolean | null;
             /** Ordering */
-            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
             /**
              * Cursor
              * @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode.
@@ -21537,7 +21537,7 @@ export interface operations {
                 created_after?: string | null;
                 created_before?: string | null;
                 sla_breached?: boolean | null;
-                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
                 /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
                 cursor?: string | null;
                 view?: string | null;
@@ -21742,7 +21742,7 @@ export interface operations {
                 created_after?: string | null;
                 created_before?: string | null;
                 sla_breached?: boolean | null;
-                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age") | null;
+                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
                 /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
                 cursor?: string | null;
                 view?: string | null;
