@@ -7,12 +7,13 @@ from typing import Any
 # The ticket actions that end in ``tickets.services.base.Change.finish`` are recorded as ``ticket.<action>``.
 TICKET_ACTIONS = (
     "submit", "withdraw", "reject", "request_approval", "approve", "approval_reject", "assign", "reassign",
-    "start", "postpone", "resume", "resolve", "reopen", "close", "rate", "split", "update",
+    "start", "postpone", "resume", "resolve", "reopen", "close", "rate", "split", "update", "merge", "merged_in",
 )
 
 AUDIT_KINDS: tuple[str, ...] = (
     *(f"ticket.{action}" for action in TICKET_ACTIONS),
     "ticket.create", "ticket.delete", "ticket.participant_add", "ticket.sla_breach", "ticket.sla_near_breach",
+    "ticket.link", "ticket.unlink", "category.create", "category.update", "category.delete",
     "attachment.uploaded", "attachment.downloaded", "attachment.infected", "attachment.refused",
     "attachment.scan_failed",
     "auth.login", "auth.login_failed", "auth.logout", "auth.otp_failed", "auth.refresh_reuse",
@@ -49,7 +50,7 @@ def entry_params(*, before: dict | None, after: dict | None) -> dict[str, Any]:
         if isinstance(old, str):
             params["from_status"] = old
     params["changed"] = sorted(k for k in after if k in before and before[k] != after[k] and k != "version")
-    for key in ("priority", "score", "postponed_until", "assignee_id", "amount"):
+    for key in ("priority", "score", "postponed_until", "assignee_id", "amount", "into_number", "from_number"):
         value = after.get(key)
         if isinstance(value, _SCALARS) and before.get(key) != value:
             params[key] = value

@@ -60,6 +60,7 @@ URDU: dict[str, str] = {
     Kind.TICKET_PARTICIPANT_ADDED: "آپ کو ٹکٹ {number} میں شامل کیا گیا",
     Kind.TICKET_POSTPONED_REMINDER: "ٹکٹ {number} ابھی تک ملتوی ہے",
     Kind.TICKET_AUTO_CLOSE_WARNING: "حل شدہ ٹکٹ {number} جلد خود بند ہو جائے گا",
+    Kind.TICKET_MERGED: "ٹکٹ {number} کو ٹکٹ {target_number} میں ضم کر دیا گیا",
     Kind.APPROVAL_REQUESTED: "ٹکٹ {number} کے لیے آپ کی منظوری درکار ہے",
     Kind.APPROVAL_APPROVED: "ٹکٹ {number} منظور ہو گیا",
     Kind.APPROVAL_REJECTED: "ٹکٹ {number} کی منظوری مسترد ہوئی",

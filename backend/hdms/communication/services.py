@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ from hdms.communication.realtime import group_send, user_group
 from hdms.communication.selectors import (
     RoomAccess,
     canned_get_visible,
+    canned_render,
     digest_user_ids,
     message_get_visible,
     message_payload,
@@ -761,3 +763,23 @@ def canned_delete(*, by: Any, canned_id: Any) -> None:
     item = canned_get_visible(user=by, canned_id=canned_id)
     canned_rules.ensure_may_manage(by, owner_id=item.owner_id)
     CannedResponse.objects.filter(id=item.id).soft_delete()
+
+
+def canned_reply_for(*, by: Any, canned_id: Any) -> Callable[[Any], Message]:
+    """A bulk "apply a canned response" (DESIGN §10): checks once that ``by`` may use the canned
+    response (422 naming ``fields.canned_id``), then answers a function posting it on one ticket as
+    ``by``'s reply, rendered in that ticket's requestor's language as the chat box renders it, with
+    every check a reply posted alone has (who may write there, a finished ticket's closed chat)."""
+    canned_rules.ensure_may_use(by)
+    try:
+        item = canned_get_visible(user=by, canned_id=canned_id)
+    except NotFound:
+        raise ValidationFailed("Canned response not found.",
+                               errors=[{"loc": ["body", "fields", "canned_id"], "msg": "not found"}]) from None
+
+    def reply(ticket_id: Any) -> Message:
+        body = canned_render(user=by, canned_id=item.id, ticket_id=ticket_id)["body"]
+        message, _ = message_create(author=by, access=room_enter(user=by, ticket_id=ticket_id), body=body)
+        return message
+
+    return reply

@@ -23,6 +23,7 @@ class NotificationKind(StrEnum):
     TICKET_PARTICIPANT_ADDED = "ticket.participant_added"
     TICKET_POSTPONED_REMINDER = "ticket.postponed_reminder"
     TICKET_AUTO_CLOSE_WARNING = "ticket.auto_close_warning"
+    TICKET_MERGED = "ticket.merged"  # a duplicate merged into another ticket (DESIGN §10)
     APPROVAL_REQUESTED = "approval.requested"
     APPROVAL_APPROVED = "approval.approved"
     APPROVAL_REJECTED = "approval.rejected"

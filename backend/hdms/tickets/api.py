@@ -13,6 +13,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import Query, Router
 
+from hdms.communication import services as communication_services
 from hdms.core import search
 from hdms.core.auth import ApiRequest
 from hdms.core.errors import ValidationFailed
@@ -28,6 +29,11 @@ from hdms.tickets.schemas import (
     ApprovalPage,
     BulkIn,
     BulkOut,
+    CategoryFilters,
+    CategoryIn,
+    CategoryOut,
+    CategoryPage,
+    CategoryPatch,
     DecisionIn,
     DeskSettingsOut,
     DeskSettingsPatch,
@@ -35,6 +41,9 @@ from hdms.tickets.schemas import (
     HistoryPage,
     HolidayIn,
     HolidayOut,
+    LinkIn,
+    LinkOut,
+    LinkPage,
     MentionablePage,
     MentionableParams,
     ParticipantIn,
@@ -69,6 +78,8 @@ sla_router = Router(tags=["sla"])
 views_router = Router(tags=["views"])
 reports_router = Router(tags=["reports"])
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+categories_router = Router(tags=["categories"])
 
 
 # ---------------------------------------------------------------- tickets
@@ -108,8 +119,12 @@ def ticket_bulk(request: ApiRequest, payload: BulkIn) -> HttpResponse:
     """A bulk action (DESIGN §10): each ticket acted on alone, as its own action or PATCH would;
     one result per ticket (``ok`` with the ticket, or ``error`` with the code and detail)."""
     data = payload.dict()
-    results = services.ticket_bulk(by=request.auth, action=data["action"], ids=data["ids"],
-                                    fields=data["fields"] or {})
+    fields = data["fields"] or {}
+    # Canned responses are the communication service's: it hands in the one-ticket reply.
+    reply = (communication_services.canned_reply_for(by=request.auth, canned_id=fields.get("canned_id"))
+             if data["action"] == "apply_canned" and fields.get("canned_id") else None)
+    results = services.ticket_bulk(by=request.auth, action=data["action"], ids=data["ids"], fields=fields,
+                                    reply=reply)
     done = selectors.with_subticket_progress([r.ticket for r in results if r.ticket is not None])
     payloads = iter([render.ticket_out(selectors.ticket_payload_for(t, request.auth)) for t in done])
     return render.json_response({"results": [
@@ -218,6 +233,27 @@ def mentionable_list(request: ApiRequest, ticket_id: uuid.UUID, params: Query[Me
                                          q=params.q)
     return {"items": [{"id": p.id, "employee_code": p.employee_code, "full_name": p.full_name, "role": p.role}
                       for p in people]}
+
+
+@tickets_router.get("/{ticket_id}/links", response=LinkPage)
+def link_list(request: ApiRequest, ticket_id: uuid.UUID) -> dict[str, Any]:
+    """The ticket's links (DESIGN §10), each to a ticket the caller may see."""
+    ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    return {"items": selectors.link_list(user=request.auth, ticket=ticket)}
+
+
+@tickets_router.post("/{ticket_id}/links", response={201: LinkOut})
+def link_create(request: ApiRequest, ticket_id: uuid.UUID, payload: LinkIn) -> tuple[int, dict[str, Any]]:
+    link = services.link_create(by=request.auth, ticket_id=ticket_id, to_id=payload.to_id, kind=payload.kind)
+    ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    return 201, next(item for item in selectors.link_list(user=request.auth, ticket=ticket)
+                     if item["id"] == str(link.id))
+
+
+@tickets_router.delete("/{ticket_id}/links/{link_id}", response={204: None})
+def link_delete(request: ApiRequest, ticket_id: uuid.UUID, link_id: uuid.UUID) -> tuple[int, None]:
+    services.link_delete(by=request.auth, ticket_id=ticket_id, link_id=link_id)
+    return 204, None
 
 
 @tickets_router.get("/{ticket_id}/approvals", response=list[ApprovalOut])
@@ -458,6 +494,42 @@ def schedule_send(request: ApiRequest, schedule_id: uuid.UUID) -> dict[str, int]
     return {"sent": services.schedule_send_now(by=request.auth, schedule_id=schedule_id)}
 
 
+# ---------------------------------------------------------------- request categories (DESIGN §10)
+
+@categories_router.get("", response=CategoryPage)
+def category_list(request: ApiRequest, filters: Query[CategoryFilters]) -> dict[str, Any]:
+    """Every request category (readable by every signed-in user: the new-request form asks for
+    the chosen one's fields); ``department=`` for one department's."""
+    items = [selectors.category_payload(c) for c in selectors.category_list(department_id=filters.department)]
+    return {"items": items, "count": len(items), "next": None}
+
+
+@categories_router.post("", response={201: CategoryOut})
+def category_create(request: ApiRequest, payload: CategoryIn) -> tuple[int, dict[str, Any]]:
+    data = payload.dict()
+    category = services.category_create(by=request.auth, **data)
+    return 201, selectors.category_payload(category)
+
+
+@categories_router.get("/{category_id}", response=CategoryOut)
+def category_get(request: ApiRequest, category_id: uuid.UUID) -> dict[str, Any]:
+    return selectors.category_payload(selectors.category_get(category_id=category_id))
+
+
+@categories_router.patch("/{category_id}", response=CategoryOut)
+def category_update(request: ApiRequest, category_id: uuid.UUID, payload: CategoryPatch) -> dict[str, Any]:
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
+    category = services.category_update(by=request.auth, category_id=category_id, changes=changes, version=version)
+    return selectors.category_payload(category)
+
+
+@categories_router.delete("/{category_id}", response={204: None})
+def category_delete(request: ApiRequest, category_id: uuid.UUID) -> tuple[int, None]:
+    services.category_delete(by=request.auth, category_id=category_id)
+    return 204, None
+
+
 routes = [
     ("/tickets", tickets_router),
     ("/approvals", approvals_router),
@@ -465,4 +537,5 @@ routes = [
     ("/sla", sla_router),
     ("/views", views_router),
     ("/reports", reports_router),
+    ("/categories", categories_router),
 ]

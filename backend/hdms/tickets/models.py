@@ -28,6 +28,7 @@ class TicketStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    MERGED = "merged", "Merged"  # a duplicate merged into another ticket (DESIGN §10); terminal
 
 
 S = TicketStatus
@@ -36,9 +37,12 @@ OPEN_STATUSES = (S.SUBMITTED, S.PENDING_APPROVAL, S.APPROVED, S.ASSIGNED, S.IN_P
 # The SLA clock is paused in these.
 PAUSED_STATUSES = (S.POSTPONED, S.PENDING_APPROVAL)
 # Nothing happens to a ticket in these any more (its chat is read-only).
-TERMINAL_STATUSES = (S.CLOSED, S.WITHDRAWN, S.REJECTED)
+TERMINAL_STATUSES = (S.CLOSED, S.WITHDRAWN, S.REJECTED, S.MERGED)
+# A duplicate may be merged into another ticket from these (DESIGN §10).
+MERGEABLE_STATUSES = (*OPEN_STATUSES, S.RESOLVED)
 # A sub-ticket in one of these no longer blocks its parent from resolving.
-SUBTICKET_DONE_STATUSES = (S.RESOLVED, *TERMINAL_STATUSES)
+# (Spelled out: a sub-ticket is never merged, and the constraint below names these.)
+SUBTICKET_DONE_STATUSES = (S.RESOLVED, S.CLOSED, S.WITHDRAWN, S.REJECTED)
 # Statuses in which the ticket sits in its department's queue (visible to that department's assignees).
 DEPARTMENT_QUEUE_STATUSES = (S.ASSIGNED, S.IN_PROGRESS, S.POSTPONED, S.RESOLVED, S.CLOSED)
 
@@ -70,6 +74,13 @@ class Ticket(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # The request form (DESIGN §10): the category chosen and its fields' values, checked by
+    # ``services.forms`` against the category's field definitions.
+    form_category = models.ForeignKey("RequestCategory", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    form_values = models.JSONField(default=dict, blank=True)
+    # Set when this ticket was merged, as a duplicate, into another one (status ``merged``).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField(null=True, blank=True)  # the requestor's wished-for date
 
     resolution = models.TextField(blank=True)
@@ -186,6 +197,9 @@ class Ticket(BaseModel):
 
     @transition(field=status, source=S.RESOLVED, target=S.CLOSED)
     def close(self) -> None: ...
+
+    @transition(field=status, source=list(MERGEABLE_STATUSES), target=S.MERGED)
+    def merge(self) -> None: ...
 
     # Splitting into sub-tickets moves the parent straight to in_progress (DESIGN §3 sub-tickets).
     @transition(field=status, source=[S.SUBMITTED, S.APPROVED], target=S.IN_PROGRESS)
@@ -321,3 +335,53 @@ class ReportSchedule(BaseModel):
     class Meta:
         ordering = ("name", "id")
         indexes = [models.Index(fields=["next_run_at"], name="reportschedule_due")]
+
+class FieldType(models.TextChoices):
+    TEXT = "text", "Text"
+    NUMBER = "number", "Number"
+    MONEY = "money", "Amount of money"
+    DATE = "date", "Date"
+    CHOICE = "choice", "Choice"
+
+
+class RequestCategory(BaseModel):
+    """A kind of request a department takes, with the fields its form asks for (DESIGN §10).
+
+    ``fields``: ``[{key, label_en, label_ur, type, required, choices}]`` (checked by
+    ``services.forms`` on save); a ticket's ``form_values`` are keyed by ``key``."""
+
+    department = models.ForeignKey("users.Department", on_delete=models.PROTECT, related_name="+")
+    name_en = models.CharField(max_length=80)
+    name_ur = models.CharField(max_length=80, blank=True)
+    fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("name_en", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name_en"], name="request_category_unique_name",
+                                    condition=Q(is_deleted=False)),
+        ]
+
+
+class LinkKind(models.TextChoices):
+    RELATED = "related", "Related"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+class TicketLink(BaseModel):
+    """Two tickets said to belong together (DESIGN §10); shown on both. ``duplicate``: ``from_ticket``
+    repeats ``to_ticket`` (a merge records one)."""
+
+    from_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    to_ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=LinkKind.choices, default=LinkKind.RELATED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["from_ticket", "to_ticket"], name="ticket_link_unique",
+                                    condition=Q(is_deleted=False)),
+            models.CheckConstraint(condition=~Q(from_ticket=models.F("to_ticket")), name="ticket_link_not_self"),
+        ]
+        indexes = [models.Index(fields=["to_ticket"], name="ticket_link_to")]

@@ -51,13 +51,15 @@ class Action(StrEnum):
     DELETE = "delete"
     MESSAGE = "message"
     NOTE = "note"  # an internal note: POST tickets/{id}/messages {internal: true} (DESIGN §10)
+    MERGE = "merge"  # close this duplicate into another ticket (DESIGN §10)
 
 
 # The actions taken through POST tickets/{id}/actions/{action}.
 STATE_ACTIONS = tuple(a for a in Action if a not in (Action.SPLIT, Action.DELETE, Action.MESSAGE, Action.NOTE))
 
 # PATCH tickets/{id}: the requestor edits their own draft; moderators and admins triage open tickets.
-EDITABLE_BY_REQUESTOR = ("title", "description", "department_id", "category", "priority", "amount", "due_at")
+EDITABLE_BY_REQUESTOR = ("title", "description", "department_id", "category", "priority", "amount", "due_at",
+                         "category_id", "fields")
 EDITABLE_BY_STAFF = ("priority", "category", "due_at")
 # Before a ticket is assigned its department is triage's routing choice, so staff may set it then
 # (a bulk "set department" is this PATCH); afterwards the department changes only with assign.
@@ -197,6 +199,14 @@ def _not_split(t: TicketFacts) -> str | None:
     return "A split ticket is worked through its sub-tickets; reassign those instead." if t.owner_id else None
 
 
+def _mergeable(t: TicketFacts) -> str | None:
+    if t.parent_id is not None:
+        return "A sub-ticket cannot be merged; merge its parent."
+    if t.owner_id is not None or t.open_subtickets:
+        return "A split ticket is worked through its sub-tickets and cannot be merged."
+    return None
+
+
 def _chat_open(t: TicketFacts) -> str | None:
     room_status = t.parent_status if t.parent_id is not None else t.status
     return "The chat of a finished ticket is read-only." if room_status in TERMINAL_STATUSES else None
@@ -217,6 +227,7 @@ READS: dict[str, frozenset[str]] = {
     "reopen": frozenset({"parent_status", "sibling_open"}),
     "message": frozenset({"parent_status"}),
     "note": frozenset({"parent_status"}),
+    "merge": frozenset({"open_subtickets"}),
 }
 
 
@@ -263,6 +274,7 @@ RULES: dict[Action, Rule] = {
     # Admins observe the conversation silently but may leave notes for the staff (DESIGN §10).
     Action.NOTE: Rule(reads_notes, ANY_STATE, "Internal notes are for the staff working the ticket.", _chat_open,
                       verb="add a note to"),
+    Action.MERGE: Rule(_staff, _fsm_sources(Ticket.merge), "Only moderators merge tickets.", _mergeable),
 }
 
 
@@ -384,7 +396,14 @@ def view_may_change(user: Actor, *, owner_id: Any, shared: bool) -> bool:
     return str(user.id) == str(owner_id) or (shared and is_admin(user))
 
 
+# ---------------------------------------------------------------- links (DESIGN §10)
+
+def may_link(user: Actor) -> bool:
+    """Who links and unlinks tickets (each of which they must see): the triage staff, who also merge."""
+    return is_staff(user)
+
+
 # ---------------------------------------------------------------- bulk actions (DESIGN §10)
 
-BULK_ACTIONS = ("assign", "reassign", "set_priority", "set_department", "reject")
+BULK_ACTIONS = ("assign", "reassign", "set_priority", "set_department", "reject", "apply_canned")
 BULK_MAX_IDS = 100

@@ -49,8 +49,8 @@ def _converter_for(annotation: Any) -> Converter | None:
     if len(inner) != 1:
         raise TypeError(f"unsupported annotation {annotation!r}")
     kind = inner[0]
-    if typing.get_origin(kind) in (list, typing.Literal):
-        return None  # lists of names (allowed_actions, editable_fields): strings already
+    if typing.get_origin(kind) in (list, dict, typing.Literal):
+        return None  # lists of names (allowed_actions, editable_fields), a form's values: strings already
     if isinstance(kind, type) and issubclass(kind, Schema):
         return schema_converter(kind)
     if kind is datetime:

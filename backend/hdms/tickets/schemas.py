@@ -11,7 +11,7 @@ from pydantic import ConfigDict, StrictBool, model_validator
 from hdms.audit.kinds import entry_params
 from hdms.core.schema_types import IsoDate, IsoDateTime, Money, RangeFrom, RangeTo, WallTime
 from hdms.core.text import VisibleLine, visible_line_field
-from hdms.tickets.models import Priority, TicketStatus
+from hdms.tickets.models import FieldType, LinkKind, Priority, TicketStatus
 from hdms.tickets.policy import BULK_ACTIONS, BULK_MAX_IDS, EDITABLE_BY_REQUESTOR, STATE_ACTIONS, Action
 
 if TYPE_CHECKING:  # mypy reads names built at run time as plain strings
@@ -31,9 +31,13 @@ ORDERING_NAMES = tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-")
 if TYPE_CHECKING:
     OrderingName = str
     BulkActionName = str
+    LinkKindName = str
+    FieldTypeName = str
 else:
     OrderingName = Literal[ORDERING_NAMES]
     BulkActionName = Literal[BULK_ACTIONS]
+    LinkKindName = Literal[tuple(LinkKind.values)]
+    FieldTypeName = Literal[tuple(FieldType.values)]
 
 
 class StrictIn(Schema):
@@ -75,6 +79,26 @@ class ProgressOut(Schema):
     done: int
 
 
+FormValue = str | int | float | None
+FORM_VALUES_DOC = ("The request form's values by field key (DESIGN §10), checked against the category's fields: "
+                   "422 naming fields.<key> for each one refused.")
+
+
+class FormFieldOut(Schema):
+    key: str
+    label_en: str
+    label_ur: str
+    type: str
+    value: str | None
+
+
+class TicketFormOut(Schema):
+    category_id: uuid.UUID
+    name_en: str
+    name_ur: str
+    fields: list[FormFieldOut]
+
+
 class TicketOut(Schema):
     id: uuid.UUID
     number: str
@@ -95,6 +119,11 @@ class TicketOut(Schema):
     parent_id: uuid.UUID | None
     room_id: uuid.UUID
     amount: Decimal | None
+    category_id: uuid.UUID | None = Field(..., description="The request form's category (categories/{id}).")
+    fields: dict[str, str] = Field(..., description="The request form's values by field key.")
+    form: TicketFormOut | None = Field(..., description="The category's names and each field's labels with its "
+                                                        "value, for showing the form.")
+    merged_into_id: uuid.UUID | None = Field(..., description="Set when this ticket was merged into that one.")
     due_at: datetime | None
     sla_due_at: datetime | None = Field(..., description="The resolution target (sla.resolution_due).")
     resolution: str
@@ -139,6 +168,8 @@ class TicketIn(StrictIn):
     amount: Money | None = None
     due_at: IsoDateTime | None = None
     submit: StrictBool = False
+    category_id: uuid.UUID | None = Field(None, description="A request category of the chosen department.")
+    fields: dict[str, FormValue] | None = Field(None, description=FORM_VALUES_DOC)
 
 
 class TicketPatch(StrictIn):
@@ -150,6 +181,8 @@ class TicketPatch(StrictIn):
     priority: PriorityName | None = None
     amount: Money | None = None
     due_at: IsoDateTime | None = None
+    category_id: uuid.UUID | None = None
+    fields: dict[str, FormValue] | None = Field(None, description=FORM_VALUES_DOC)
 
 
 class TicketFilters(Schema):
@@ -272,6 +305,9 @@ class BulkFieldsIn(StrictIn):
     assignee_id: uuid.UUID | None = Field(None, description="assign, reassign.")
     priority: PriorityName | None = Field(None, description="set_priority.")
     reason: str | None = Field(None, max_length=2000, description="reject (required), reassign.")
+    canned_id: uuid.UUID | None = Field(None, description="apply_canned (required): a canned response the caller "
+                                                          "may use, posted on each ticket in its requestor's "
+                                                          "language.")
 
 
 class BulkIn(StrictIn):
@@ -362,13 +398,96 @@ class RateIn(ActionIn):
     comment: str | None = Field(None, max_length=2000)
 
 
+class MergeIn(ActionIn):
+    into_id: uuid.UUID | None = Field(None, description="Required: the open top-level ticket this one repeats.")
+
+
 # One body schema per action (policy.STATE_ACTIONS); the API mounts one operation per entry.
 ACTION_BODIES: dict[str, type[ActionIn]] = {
     "submit": SubmitIn, "withdraw": WithdrawIn, "reject": RejectIn, "request_approval": RequestApprovalIn,
     "approve": ApproveIn, "assign": AssignIn, "reassign": ReassignIn, "start": StartIn, "postpone": PostponeIn,
     "resume": ResumeIn, "resolve": ResolveIn, "reopen": ReopenIn, "close": CloseIn, "rate": RateIn,
+    "merge": MergeIn,
 }
 assert set(ACTION_BODIES) == {a.value for a in STATE_ACTIONS}, "an action without a body schema"
+
+
+class LinkIn(StrictIn):
+    to_id: uuid.UUID
+    kind: LinkKindName = "related"
+
+
+class LinkOut(Schema):
+    id: uuid.UUID
+    kind: str
+    direction: Literal["outgoing", "incoming"] = Field(..., description="outgoing: this ticket is the link's "
+                                                                         "from side (a duplicate of the other).")
+    ticket_id: uuid.UUID
+    number: str
+    title: str
+    status: StatusName
+    merged: bool = Field(..., description="One of the two was merged into the other.")
+    created_at: datetime
+
+
+class LinkPage(Schema):
+    items: list[LinkOut]
+
+
+# ---------------------------------------------------------------- request categories (DESIGN §10)
+
+class CategoryFieldIn(Schema):
+    """Checked by the service (422 naming fields.<n>.<attribute>)."""
+
+    key: str = Field(..., max_length=32)
+    label_en: str = Field(..., max_length=80)
+    label_ur: str = Field("", max_length=80)
+    type: FieldTypeName
+    required: StrictBool = False
+    choices: list[str] = Field(default_factory=list, max_length=50)
+
+
+class CategoryFieldOut(Schema):
+    key: str
+    label_en: str
+    label_ur: str
+    type: str
+    required: bool
+    choices: list[str]
+
+
+class CategoryIn(StrictIn):
+    department_id: uuid.UUID
+    name_en: VisibleLine = visible_line_field(..., max_length=80)
+    name_ur: str = Field("", max_length=80)
+    fields: list[CategoryFieldIn] = Field(default_factory=list, max_length=20)
+
+
+class CategoryPatch(StrictIn):
+    version: int | None = Field(None, ge=1, description="When sent, must be the current one (409).")
+    department_id: uuid.UUID | None = None
+    name_en: VisibleLine | None = visible_line_field(None, max_length=80)
+    name_ur: str | None = Field(None, max_length=80)
+    fields: list[CategoryFieldIn] | None = Field(None, max_length=20)
+
+
+class CategoryOut(Schema):
+    id: uuid.UUID
+    department_id: uuid.UUID
+    name_en: str
+    name_ur: str
+    fields: list[CategoryFieldOut]
+    version: int
+
+
+class CategoryPage(Schema):
+    items: list[CategoryOut]
+    count: int
+    next: str | None = None
+
+
+class CategoryFilters(Schema):
+    department: uuid.UUID | None = None
 
 
 class HistoryOut(Schema):

@@ -39,9 +39,11 @@ from hdms.tickets.models import (
     Holiday,
     Priority,
     ReportSchedule,
+    RequestCategory,
     SavedView,
     SlaPolicy,
     Ticket,
+    TicketLink,
     TicketParticipant,
     TicketStatus,
 )
@@ -116,7 +118,7 @@ def ticket_can_see(*, user: Any, ticket: Ticket) -> bool:
 
 
 def ticket_base_qs() -> QuerySet[Ticket]:
-    return (Ticket.objects.select_related("requestor", "assignee", "department", "owner")
+    return (Ticket.objects.select_related("requestor", "assignee", "department", "owner", "form_category")
             .annotate(parent_status=F("parent__status")))
 
 
@@ -272,6 +274,21 @@ def subticket_progress(ticket: Ticket) -> dict[str, int]:
     return {"total": total, "done": done}
 
 
+def form_payload(ticket: Ticket) -> dict[str, Any] | None:
+    """The request form the ticket was filed with: its category's names and each field's labels
+    with the ticket's value (fields the category has since lost are listed by their key)."""
+    category = ticket.form_category if ticket.form_category_id else None
+    if category is None:
+        return None
+    values = dict(ticket.form_values or {})
+    fields = [{**{k: d[k] for k in ("key", "label_en", "label_ur", "type")}, "value": values.pop(d["key"], None)}
+              for d in category.fields]
+    fields += [{"key": key, "label_en": key, "label_ur": key, "type": "text", "value": value}
+               for key, value in values.items()]
+    return {"category_id": str(category.id), "name_en": category.name_en, "name_ur": category.name_ur,
+            "fields": fields}
+
+
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     """The API dict of a ticket (DESIGN §4), JSON-able; used by the API and in events."""
     department = ticket.department if ticket.department_id else None
@@ -297,6 +314,10 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         "parent_id": str(ticket.parent_id) if ticket.parent_id else None,
         "room_id": str(ticket.parent_id or ticket.id),
         "amount": str(amount) if amount is not None else None,
+        "category_id": str(ticket.form_category_id) if ticket.form_category_id else None,
+        "fields": ticket.form_values or {},
+        "form": form_payload(ticket),
+        "merged_into_id": str(ticket.merged_into_id) if ticket.merged_into_id else None,
         "due_at": _iso(ticket.due_at),
         "sla_due_at": _iso(ticket.resolution_due),
         "resolution": ticket.resolution,
@@ -599,6 +620,67 @@ def subticket_list(*, ticket: Ticket) -> QuerySet[Ticket]:
 
 def ticket_history(*, ticket: Ticket) -> QuerySet[Any]:
     return audit_for_object(object_type="ticket", object_id=ticket.id)
+
+
+# ---------------------------------------------------------------- links and request forms (DESIGN §10)
+
+def link_between(a: Any, b: Any) -> TicketLink | None:
+    """The live link between two tickets, either way round."""
+    return TicketLink.objects.filter(Q(from_ticket_id=a, to_ticket_id=b) | Q(from_ticket_id=b, to_ticket_id=a)).first()
+
+
+def link_of(*, ticket_id: Any, link_id: Any) -> TicketLink:
+    try:
+        link = (TicketLink.objects.select_related("from_ticket", "to_ticket")
+                .filter(Q(from_ticket_id=ticket_id) | Q(to_ticket_id=ticket_id), id=link_id).first())
+    except (ValueError, TypeError, DjangoValidationError):
+        link = None
+    if link is None:
+        raise NotFound("Link not found.")
+    return link
+
+
+def link_list(*, user: Any, ticket: Ticket) -> list[dict[str, Any]]:
+    """The ticket's links as ``user`` reads them: only the other tickets they may see (a link
+    never shows a ticket's number or title to someone who cannot open it)."""
+    links = list(TicketLink.objects.filter(Q(from_ticket_id=ticket.id) | Q(to_ticket_id=ticket.id))
+                 .order_by("created_at", "id"))
+    other_ids = [link.to_ticket_id if link.from_ticket_id == ticket.id else link.from_ticket_id for link in links]
+    others = {t.id: t for t in ticket_visible_qs(user=user).filter(id__in=other_ids)}
+    out = []
+    for link, other_id in zip(links, other_ids, strict=True):
+        other = others.get(other_id)
+        if other is None:
+            continue
+        outgoing = link.from_ticket_id == ticket.id
+        out.append({"id": str(link.id), "kind": link.kind,
+                    # "duplicate_of": this ticket repeats the other; "duplicated_by": the other repeats it.
+                    "direction": "outgoing" if outgoing else "incoming",
+                    "ticket_id": str(other.id), "number": other.number, "title": other.title,
+                    "status": other.status, "merged": (other.merged_into_id == ticket.id
+                                                       or ticket.merged_into_id == other.id),
+                    "created_at": _iso(link.created_at)})
+    return out
+
+
+def category_list(*, department_id: Any = None) -> QuerySet[RequestCategory]:
+    qs = RequestCategory.objects.select_related("department").order_by("department__name", "name_en", "id")
+    return qs.filter(department_id=department_id) if department_id else qs
+
+
+def category_get(*, category_id: Any) -> RequestCategory:
+    try:
+        category = RequestCategory.objects.filter(id=category_id).first()
+    except (ValueError, TypeError, DjangoValidationError):
+        category = None
+    if category is None:
+        raise NotFound("Category not found.")
+    return category
+
+
+def category_payload(category: RequestCategory) -> dict[str, Any]:
+    return {"id": str(category.id), "department_id": str(category.department_id), "name_en": category.name_en,
+            "name_ur": category.name_ur, "fields": category.fields, "version": category.version}
 
 
 # ---------------------------------------------------------------- saved views (DESIGN §10)

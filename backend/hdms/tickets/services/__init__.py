@@ -9,7 +9,8 @@
 - ``splitting``: sub-tickets; ``participants``: who is in a ticket's chat room;
 - ``sla_clock``: a ticket's SLA clock; ``scheduled``: the desk's own per-ticket jobs (tasks call them);
 - ``bulk``: moderators' bulk actions, each ticket through the services above; ``views``: saved views;
-- ``desk_config``: admins' SLA policies, holidays and desk settings; ``reports``: scheduled reports.
+- ``desk_config``: admins' SLA policies, holidays and desk settings; ``reports``: scheduled reports;
+- ``forms``: request categories and the values of a ticket's form; ``links``: links and merging.
 
 Callers import the services from here (``from hdms.tickets import services``).
 """
@@ -27,6 +28,8 @@ from hdms.tickets.services.desk_config import (
     sla_policy_update,
     sla_policy_upsert,
 )
+from hdms.tickets.services.forms import category_create, category_delete, category_update
+from hdms.tickets.services.links import link_create, link_delete, ticket_merge
 from hdms.tickets.services.participants import chat_join, participant_add, participant_ensure
 from hdms.tickets.services.reports import (
     schedule_create,
@@ -67,11 +70,16 @@ __all__ = [
     "SNAPSHOT_FIELDS",
     "BulkResult",
     "approval_decide",
+    "category_create",
+    "category_delete",
+    "category_update",
     "chat_join",
     "desk_settings_update",
     "holiday_add",
     "holiday_delete",
     "jsonable",
+    "link_create",
+    "link_delete",
     "notification_params",
     "notify",
     "participant_add",
@@ -95,6 +103,7 @@ __all__ = [
     "ticket_close",
     "ticket_create",
     "ticket_delete",
+    "ticket_merge",
     "ticket_postpone",
     "ticket_postponed_remind",
     "ticket_rate",

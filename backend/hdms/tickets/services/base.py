@@ -43,7 +43,8 @@ S = TicketStatus
 TicketId = uuid.UUID | str
 Snapshot = dict[str, Any]
 SNAPSHOT_FIELDS = ("status", "priority", "department_id", "assignee_id", "owner_id", "title", "category",
-                   "amount", "due_at", "postponed_until", "postponed_reason", "resolution", "rating", "version")
+                   "amount", "due_at", "postponed_until", "postponed_reason", "resolution", "rating",
+                   "form_category_id", "form_values", "merged_into_id", "version")
 
 
 def now() -> datetime:
@@ -56,6 +57,8 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, dict):  # a request form's values (text already)
+        return {str(k): jsonable(v) for k, v in value.items()}
     return str(value)
 
 

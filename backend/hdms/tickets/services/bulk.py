@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+
 from hdms.core.errors import DomainError, ValidationFailed
 from hdms.tickets import selectors
 from hdms.tickets.models import Ticket
@@ -29,7 +31,11 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "set_priority": ("priority",),
     "set_department": ("department_id",),
     "reject": ("reason",),
+    "apply_canned": ("canned_id",),
 }
+# Posts a reply on one ticket (``communication.services.canned_reply_for``: the communication
+# service depends on this one, so the caller hands it in).
+Reply = Callable[[Any], object]
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,16 @@ class BulkResult:
         return self.code is None
 
 
-def _runner(action: str, by: User, fields: dict[str, Any]) -> Callable[[Any, int], Ticket]:
+def _replied(reply: Reply | None, by: User, ticket_id: Any) -> Ticket:
+    if reply is None:
+        raise ValidationFailed("apply_canned needs a canned response.",
+                               errors=[{"loc": ["body", "fields", "canned_id"], "msg": "required"}])
+    with transaction.atomic():  # its own savepoint, like the other actions' services
+        reply(ticket_id)
+    return selectors.ticket_get_visible(user=by, ticket_id=ticket_id)
+
+
+def _runner(action: str, by: User, fields: dict[str, Any], reply: Reply | None) -> Callable[[Any, int], Ticket]:
     f = fields
     runners: dict[str, Callable[[Any, int], Ticket]] = {
         "assign": lambda tid, version: ticket_assign(ticket_id=tid, by=by, version=version,
@@ -56,13 +71,16 @@ def _runner(action: str, by: User, fields: dict[str, Any]) -> Callable[[Any, int
         "set_department": lambda tid, version: ticket_update(ticket_id=tid, by=by, version=version,
                                                              changes={"department_id": f["department_id"]}),
         "reject": lambda tid, version: ticket_reject(ticket_id=tid, by=by, version=version, reason=f["reason"]),
+        "apply_canned": lambda tid, version: _replied(reply, by, tid),
     }
     return runners[action]
 
 
-def ticket_bulk(*, by: User, action: str, ids: list[Any], fields: dict[str, Any]) -> list[BulkResult]:
+def ticket_bulk(*, by: User, action: str, ids: list[Any], fields: dict[str, Any],
+                reply: Reply | None = None) -> list[BulkResult]:
     """Act on each ticket of ``ids`` (at most ``BULK_MAX_IDS``, repeats once) as if alone, at the
-    version it has when its turn comes; a result per ticket, in the order asked."""
+    version it has when its turn comes; a result per ticket, in the order asked. ``apply_canned``
+    posts with ``reply`` (one ticket's reply, checked as if posted alone)."""
     if action not in BULK_ACTIONS:
         raise ValidationFailed(f"Unknown bulk action {action!r}.",
                                errors=[{"loc": ["body", "action"], "msg": "unknown"}])
@@ -74,7 +92,7 @@ def ticket_bulk(*, by: User, action: str, ids: list[Any], fields: dict[str, Any]
     if missing:
         raise ValidationFailed(f"{action} needs {', '.join(missing)}.",
                                errors=[{"loc": ["body", "fields", name], "msg": "required"} for name in missing])
-    run = _runner(action, by, fields)
+    run = _runner(action, by, fields, reply)
     results = []
     for ticket_id in unique:
         try:

@@ -32,6 +32,7 @@ from hdms.tickets.services.base import (
     ticket_snapshot,
     user_ids,
 )
+from hdms.tickets.services.forms import form_category_for, form_values_clean
 from hdms.tickets.services.participants import join_acting_moderator
 from hdms.tickets.services.sla_clock import sla_recompute_dues
 from hdms.tickets.services.transitions import apply_submit
@@ -55,13 +56,23 @@ def ticket_create(
     amount: Decimal | None = None,
     due_at: datetime | None = None,
     submit: bool = False,
+    category_id: TicketId | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> Ticket:
     check_priority(priority)
     title = clean_line(title, field="title")
+    form_category = form_category_for(category_id, department_id)
+    values = form_values_clean(form_category, fields)
+    department = department_or_error(department_id)
+    if form_category is not None:
+        # The category names its department; its name is the ticket's category word (the ai reads it).
+        department = department or form_category.department
+        category = category or form_category.name_en[:64]
     ticket = Ticket(
         number=next_number(), title=title, description=clean_text(description),
-        department=department_or_error(department_id), category=category or "",
+        department=department, category=category or "",
         priority=priority or Priority.MEDIUM, requestor=requestor, amount=amount, due_at=due_at,
+        form_category=form_category, form_values=values,
     )
     ticket.save()
     # A brand-new room has no participants yet: a plain insert (participant_ensure's
@@ -108,6 +119,13 @@ def ticket_update(*, ticket_id: TicketId, by: User, version: int, changes: dict[
         changes["description"] = clean_text(changes["description"])
     if "department_id" in changes:
         ticket.department = department_or_error(changes["department_id"])
+    if "category_id" in changes or "fields" in changes:
+        category_id = changes.get("category_id", ticket.form_category_id)
+        ticket.form_category = form_category_for(category_id, ticket.department_id)
+        same = (str(ticket.form_category_id) == str(change.before["form_category_id"])
+                and "fields" not in changes)
+        ticket.form_values = form_values_clean(ticket.form_category,
+                                               ticket.form_values if same else changes.get("fields"))
     for name in ("description", "category", "amount", "due_at"):
         if name in changes:
             value = changes[name]

@@ -15,7 +15,7 @@ from hdms.core.events import publish_on_commit
 from hdms.core.notification_kinds import NotificationKind as Kind
 from hdms.tickets.models import Ticket, TicketStatus
 from hdms.tickets.policy import Action
-from hdms.tickets.services import approvals
+from hdms.tickets.services import approvals, links
 from hdms.tickets.services.base import (
     Change,
     TicketId,
@@ -281,6 +281,7 @@ def ticket_act(*, ticket_id: TicketId, by: User, action: str, version: int, fiel
                                     comment=f.get("comment") or ""),
         "approve": lambda: approvals.ticket_approve(ticket_id=ticket_id, by=by, version=version,
                                                     reason=f.get("reason") or ""),
+        "merge": lambda: links.ticket_merge(ticket_id=ticket_id, by=by, version=version, into_id=f.get("into_id")),
     }
     if action not in handlers:
         raise NotFound(f"Unknown action {action!r}.")

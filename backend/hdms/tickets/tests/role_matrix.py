@@ -51,6 +51,11 @@ def cases(world):
     admin = world.users["admin"]
     report = {"name": "Matrix SLA", "kind": "sla_weekly", "recipients": [str(admin.id)], "cadence": "weekly"}
     schedule = services.schedule_create(by=admin, data=report)
+
+    category = services.category_create(by=world.users["admin"], department_id=it.id, name_en="Matrix device",
+                                        fields=[{"key": "asset_tag", "label_en": "Asset tag", "type": "text"}])
+    link = services.link_create(by=moderator, ticket_id=s, to_id=working.id)
+    c = f"{V}/categories/{{category_id}}"
     return [
         Case("GET", f"{V}/tickets", f"{V}/tickets", ALL),
         Case("GET", f"{V}/tickets", f"{V}/tickets?status=submitted&q=matrix&ordering=-created_at", ALL),
@@ -152,6 +157,20 @@ def cases(world):
              {"admin": 200}),
         Case("DELETE", f"{V}/reports/schedules/{{schedule_id}}", f"{V}/reports/schedules/{schedule.id}",
              {"admin": 204}),
+
+        Case("GET", f"{V}/categories", f"{V}/categories", ALL, note="the new-request form reads them"),
+        Case("GET", c, f"{V}/categories/{category.id}", ALL),
+        Case("POST", f"{V}/categories", f"{V}/categories", {"admin": 201},
+             body={"department_id": str(it.id), "name_en": "Network", "fields": []}),
+        Case("PATCH", c, f"{V}/categories/{category.id}", {"admin": 200}, body={"name_ur": "آلہ"}),
+        Case("DELETE", c, f"{V}/categories/{category.id}", {"admin": 204}),
+        Case("GET", f"{t}/links", f"{V}/tickets/{s}/links", seen_by_requestor_and_staff),
+        Case("POST", f"{t}/links", f"{V}/tickets/{s}/links", staff_create,
+             body={"to_id": str(assigned.id), "kind": "related"}),
+        Case("DELETE", f"{t}/links/{{link_id}}", f"{V}/tickets/{s}/links/{link.id}",
+             {"requestor": 403, "assignee": 404, "moderator": 204, "admin": 204}),
+        Case("POST", f"{t}/actions/merge", f"{V}/tickets/{s}/actions/merge", staff_act,
+             body={"version": submitted.version, "into_id": str(assigned.id)}),
         Case("GET", f"{V}/sla/settings", f"{V}/sla/settings", ALL),
         Case("PATCH", f"{V}/sla/settings", f"{V}/sla/settings", {"admin": 200},
              body={"version": desk_version, "ceo_approval_threshold": "250000.00"}),

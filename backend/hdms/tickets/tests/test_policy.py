@@ -52,7 +52,7 @@ def _attempt(desk, user, ticket: Ticket, action: str) -> bool:
 
 
 EDIT_VALUES = {"title": "New title", "description": "More", "department_id": None, "category": "hw",
-               "priority": "high", "amount": Decimal("5.00"), "due_at": None}
+               "priority": "high", "amount": Decimal("5.00"), "due_at": None, "category_id": None, "fields": {}}
 
 
 def _edit_accepted(desk, user, ticket: Ticket, field: str) -> bool:
@@ -96,21 +96,23 @@ def test_allowed_actions_and_editable_fields_are_what_the_services_accept(desk, 
 EXPECTED = [
     ("draft", "requestor", ["submit", "withdraw", "delete", "message"]),
     ("submitted", "requestor", ["withdraw", "message"]),
-    ("submitted", "moderator", ["reject", "request_approval", "assign", "split", "message", "note"]),
-    ("submitted", "admin", ["withdraw", "reject", "request_approval", "assign", "split", "delete", "note"]),
+    ("submitted", "moderator", ["reject", "request_approval", "assign", "split", "message", "note", "merge"]),
+    ("submitted", "admin", ["withdraw", "reject", "request_approval", "assign", "split", "delete", "note", "merge"]),
     ("pending_approval", "finance", ["reject", "approve"]),  # approvers decide; they do not chat
-    ("pending_approval", "moderator", ["message", "note"]),
-    ("approved", "moderator", ["assign", "split", "message", "note"]),
+    ("pending_approval", "moderator", ["message", "note", "merge"]),
+    ("approved", "moderator", ["assign", "split", "message", "note", "merge"]),
     ("assigned", "assignee", ["start", "message", "note"]),
     ("assigned", "assignee2", ["message", "note"]),  # the department's queue
     ("in_progress", "assignee", ["postpone", "resolve", "message", "note"]),
-    ("in_progress", "moderator", ["reassign", "message", "note"]),
+    ("in_progress", "moderator", ["reassign", "message", "note", "merge"]),
     ("postponed", "assignee", ["resume", "message", "note"]),
     ("resolved", "requestor", ["reopen", "close", "message"]),
     ("closed", "requestor", ["rate"]),
     ("closed", "assignee", []),
     ("rejected", "requestor", []),
     ("withdrawn", "requestor", []),
+    ("merged", "requestor", []),
+    ("merged", "moderator", []),
 ]
 
 

@@ -42,6 +42,19 @@ def _closed(desk):
     return services.ticket_close(ticket_id=ticket.id, by=desk.requestor, version=ticket.version)
 
 
+def _merge_target(desk):
+    """One open ticket per desk that duplicates are merged into (another requestor's)."""
+    if getattr(desk, "merge_target", None) is None:
+        desk.merge_target = submitted_ticket(desk.other_requestor, title="The original report")
+    return desk.merge_target
+
+
+def _merged(desk):
+    ticket = submitted_ticket(desk.requestor)
+    return services.ticket_merge(ticket_id=ticket.id, by=desk.moderator, version=ticket.version,
+                                 into_id=_merge_target(desk).id)
+
+
 SETUPS = {
     "draft": lambda d: services.ticket_create(requestor=d.requestor, title="Draft ticket"),
     "submitted": lambda d: submitted_ticket(d.requestor),
@@ -56,6 +69,7 @@ SETUPS = {
     "closed": _closed,
     "withdrawn": lambda d: services.ticket_withdraw(ticket_id=(t := submitted_ticket(d.requestor)).id,
                                                     by=d.requestor, version=t.version),
+    "merged": _merged,
 }
 
 
@@ -74,6 +88,7 @@ def _bodies(desk):
         "reopen": {"reason": "Still broken"},
         "close": {},
         "rate": {"score": 4, "comment": "Quick"},
+        "merge": {"into_id": str(_merge_target(desk).id)},
     }
 
 
@@ -123,6 +138,16 @@ TRANSITIONS = [
                                            "ceo": N}),
     ("close", "resolved", "closed", {"requestor": 200, "other_requestor": N, "assignee": F, "assignee2": F,
                                      "mnt_assignee": N, "moderator": F, "admin": 200, "finance": N, "ceo": N}),
+    ("merge", "submitted", "merged", {"requestor": F, "other_requestor": N, "assignee": N, "assignee2": N,
+                                      "mnt_assignee": N, "moderator": 200, "admin": 200, "finance": N, "ceo": N}),
+    ("merge", "pending_approval", "merged", {"requestor": F, "other_requestor": N, "assignee": N, "assignee2": N,
+                                             "mnt_assignee": N, "moderator": 200, "admin": 200, "finance": F,
+                                             "ceo": N}),
+    ("merge", "approved", "merged", {"requestor": F, "other_requestor": N, "assignee": N, "assignee2": N,
+                                     "mnt_assignee": N, "moderator": 200, "admin": 200, "finance": F, "ceo": N}),
+    *[("merge", state, "merged", {"requestor": F, "other_requestor": N, "assignee": F, "assignee2": F,
+                                  "mnt_assignee": N, "moderator": 200, "admin": 200, "finance": N, "ceo": N})
+      for state in ("assigned", "in_progress", "postponed", "resolved")],
     ("rate", "closed", "closed", {"requestor": 200, "other_requestor": N, "assignee": F, "assignee2": F,
                                   "mnt_assignee": N, "moderator": F, "admin": F, "finance": N, "ceo": N}),
 ]

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from hdms.core.roles import ApproverKind, Role
+from hdms.tickets import selectors as ticket_selectors
+from hdms.tickets import services as ticket_services
 from hdms.users import services
 from hdms.users.models import Department, User
 
@@ -29,6 +31,23 @@ USERS = [
     ("req1", "Rabia Teacher", Role.REQUESTOR, "ACD", None),
     ("req2", "Hamza Principal", Role.REQUESTOR, "ACD", None),
 ]
+
+# Request forms (DESIGN §10): department code -> [(English name, Urdu name, fields)].
+CATEGORIES: dict[str, list[tuple[str, str, list[dict[str, object]]]]] = {
+    "FIN": [("Payment request", "ادائیگی کی درخواست", [
+        {"key": "amount", "label_en": "Amount (PKR)", "label_ur": "رقم (روپے)", "type": "money", "required": True},
+        {"key": "cost_centre", "label_en": "Cost centre", "label_ur": "لاگت مرکز", "type": "choice", "required": True,
+         "choices": ["Academics", "Administration", "IT", "Maintenance"]},
+    ])],
+    "IT": [("Device repair", "آلے کی مرمت", [
+        {"key": "asset_tag", "label_en": "Asset tag", "label_ur": "اثاثہ نمبر", "type": "text", "required": True},
+    ])],
+    "MNT": [("Repair in a room", "کمرے میں مرمت", [
+        {"key": "building", "label_en": "Building", "label_ur": "عمارت", "type": "choice", "required": True,
+         "choices": ["Main block", "Junior block", "Hostel"]},
+        {"key": "room", "label_en": "Room", "label_ur": "کمرہ", "type": "text", "required": True},
+    ])],
+}
 
 
 class Command(BaseCommand):
@@ -57,6 +76,13 @@ class Command(BaseCommand):
                 approver_kind=approver_kind,
             )
             created += 1
+        admin = User.objects.get(employee_code="admin1")
+        for code, categories in CATEGORIES.items():
+            for name_en, name_ur, fields in categories:
+                existing = ticket_selectors.category_list(department_id=departments[code].id)
+                if not existing.filter(name_en=name_en).exists():
+                    ticket_services.category_create(by=admin, department_id=departments[code].id, name_en=name_en,
+                                                    name_ur=name_ur, fields=fields)
         self.stdout.write(f"Demo data ready: {len(DEPARTMENTS)} departments, {created} new accounts "
                           f"(password {DEMO_PASSWORD}).")
         # The knowledge base's demo articles (issue 17), written by the demo admin created above.
