@@ -26,6 +26,7 @@ export const routes = {
   assigneeReports: () => `/assignee/reports`,
   adminUsers: () => `/admin/users`,
   adminDepartments: () => `/admin/departments`,
+  adminCategories: () => `/admin/categories`,
   adminSettings: () => `/admin/settings`,
   adminAnalytics: () => `/admin/analytics`,
   adminReports: () => `/admin/reports`,

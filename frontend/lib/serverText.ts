@@ -32,6 +32,7 @@ const NOTIFICATION_EN: Table = {
   "ticket.participant_added": "You were added to {number}",
   "ticket.postponed_reminder": "{number} is still postponed",
   "ticket.auto_close_warning": "{number} will close automatically soon",
+  "ticket.merged": "{number} was merged into {target_number}",
   "approval.requested": "Approval needed for {number}",
   "approval.approved": "{number} was approved",
   "approval.rejected": "Approval for {number} was refused",
@@ -60,6 +61,7 @@ const NOTIFICATION_UR: Table = {
   "ticket.participant_added": "آپ کو ٹکٹ {number} میں شامل کیا گیا",
   "ticket.postponed_reminder": "ٹکٹ {number} ابھی تک ملتوی ہے",
   "ticket.auto_close_warning": "حل شدہ ٹکٹ {number} جلد خود بند ہو جائے گا",
+  "ticket.merged": "ٹکٹ {number} کو ٹکٹ {target_number} میں ضم کر دیا گیا",
   "approval.requested": "ٹکٹ {number} کے لیے آپ کی منظوری درکار ہے",
   "approval.approved": "ٹکٹ {number} منظور ہو گیا",
   "approval.rejected": "ٹکٹ {number} کی منظوری مسترد ہوئی",
@@ -159,6 +161,9 @@ const FIELD_NAME_EN: Table = {
   first_response_minutes: "First response time", resolution_minutes: "Resolution time", date: "Date",
   version: "Version", language: "Language", message_id: "Message", items: "Sub-tickets",
   department: "Department", is_approver: "Approver", is_active: "Active",
+  category_id: "Request form", into_id: "Ticket to merge into", to_id: "Ticket to link", canned_id: "Canned reply",
+  name_en: "Name (English)", name_ur: "Name (Urdu)", label_en: "Label (English)", label_ur: "Label (Urdu)",
+  key: "Key", choices: "Choices",
 };
 
 const FIELD_NAME_UR: Table = {
@@ -169,6 +174,9 @@ const FIELD_NAME_UR: Table = {
   phone: "فون", first_response_minutes: "پہلے جواب کا وقت", resolution_minutes: "حل کا وقت", date: "تاریخ",
   version: "ورژن", language: "زبان", message_id: "پیغام", items: "ذیلی ٹکٹ",
   department: "شعبہ", is_approver: "منظور کنندہ", is_active: "فعال",
+  category_id: "درخواست فارم", into_id: "جس ٹکٹ میں ضم کرنا ہے", to_id: "جوڑنے والا ٹکٹ", canned_id: "تیار جواب",
+  name_en: "نام (انگریزی)", name_ur: "نام (اردو)", label_en: "عنوان (انگریزی)", label_ur: "عنوان (اردو)",
+  key: "کلید", choices: "اختیارات",
 };
 
 // ---------------------------------------------------------------- history / audit kinds
@@ -182,6 +190,10 @@ const HISTORY_EN: Table = {
   "ticket.rate": "Rated", "ticket.split": "Split into sub-tickets", "ticket.delete": "Deleted",
   "ticket.participant_add": "Participant added", "ticket.sla_breach": "SLA deadline missed",
   "ticket.sla_near_breach": "SLA deadline near",
+  "ticket.merge": "Merged into another ticket", "ticket.merged_in": "A duplicate was merged in",
+  "ticket.link": "Linked to another ticket", "ticket.unlink": "Link removed",
+  "category.create": "Request form created", "category.update": "Request form edited",
+  "category.delete": "Request form deleted",
   "attachment.uploaded": "File uploaded", "attachment.downloaded": "File downloaded",
   "attachment.infected": "Infected file blocked", "attachment.refused": "File refused",
   "attachment.scan_failed": "File scan failed",
@@ -215,6 +227,10 @@ const HISTORY_UR: Table = {
   "ticket.close": "تصدیق کے بعد بند", "ticket.rate": "درجہ بندی کی گئی", "ticket.split": "ذیلی ٹکٹوں میں تقسیم",
   "ticket.delete": "حذف کیا گیا", "ticket.participant_add": "شریک شامل کیا گیا", "ticket.sla_breach": "SLA کی حد گزر گئی",
   "ticket.sla_near_breach": "SLA کی حد قریب",
+  "ticket.merge": "دوسرے ٹکٹ میں ضم کیا گیا", "ticket.merged_in": "ایک دہرا ٹکٹ اس میں ضم کیا گیا",
+  "ticket.link": "دوسرے ٹکٹ سے جوڑا گیا", "ticket.unlink": "ربط ہٹایا گیا",
+  "category.create": "درخواست فارم بنایا گیا", "category.update": "درخواست فارم میں ترمیم",
+  "category.delete": "درخواست فارم حذف",
   "attachment.uploaded": "فائل اپ لوڈ ہوئی", "attachment.downloaded": "فائل ڈاؤن لوڈ ہوئی",
   "attachment.infected": "متاثرہ فائل روکی گئی", "attachment.refused": "فائل مسترد", "attachment.scan_failed": "فائل کی جانچ ناکام",
   "auth.login": "سائن اِن", "auth.login_failed": "سائن اِن ناکام", "auth.logout": "سائن آؤٹ",

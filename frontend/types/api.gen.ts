@@ -810,6 +810,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{ticket_id}/actions/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ticket action: merge
+         * @description The merge action (DESIGN §3); returns the ticket.
+         */
+        post: operations["ticket_action_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{ticket_id}/history": {
         parameters: {
             query?: never;
@@ -878,6 +898,44 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Link List
+         * @description The ticket's links (DESIGN §10), each to a ticket the caller may see.
+         */
+        get: operations["hdms_tickets_api_link_list"];
+        put?: never;
+        /** Link Create */
+        post: operations["hdms_tickets_api_link_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Link Delete */
+        delete: operations["hdms_tickets_api_link_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1361,6 +1419,47 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Category List
+         * @description Every request category (readable by every signed-in user: the new-request form asks for
+         *     the chosen one's fields); ``department=`` for one department's.
+         */
+        get: operations["hdms_tickets_api_category_list"];
+        put?: never;
+        /** Category Create */
+        post: operations["hdms_tickets_api_category_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Category Get */
+        get: operations["hdms_tickets_api_category_get"];
+        put?: never;
+        post?: never;
+        /** Category Delete */
+        delete: operations["hdms_tickets_api_category_delete"];
+        options?: never;
+        head?: never;
+        /** Category Update */
+        patch: operations["hdms_tickets_api_category_update"];
         trace?: never;
     };
     "/api/v1/audit": {
@@ -2437,7 +2536,7 @@ export interface components {
         /** TicketFilters */
         TicketFilters: {
             /** Status */
-            status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+            status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
             /** Priority */
             priority?: ("low" | "medium" | "high" | "urgent")[] | null;
             /** Department */
@@ -2474,7 +2573,7 @@ export interface components {
          *     is ``POST tickets/{id}/messages`` (or ``message.send`` over WebSocket); the rest are actions.
          * @enum {string}
          */
-        Action: "submit" | "withdraw" | "reject" | "request_approval" | "approve" | "assign" | "reassign" | "start" | "postpone" | "resume" | "resolve" | "reopen" | "close" | "rate" | "split" | "delete" | "message" | "note";
+        Action: "submit" | "withdraw" | "reject" | "request_approval" | "approve" | "assign" | "reassign" | "start" | "postpone" | "resume" | "resolve" | "reopen" | "close" | "rate" | "split" | "delete" | "message" | "note" | "merge";
         /** DepartmentBriefOut */
         DepartmentBriefOut: {
             /**
@@ -2486,6 +2585,19 @@ export interface components {
             code: string;
             /** Name */
             name: string;
+        };
+        /** FormFieldOut */
+        FormFieldOut: {
+            /** Key */
+            key: string;
+            /** Label En */
+            label_en: string;
+            /** Label Ur */
+            label_ur: string;
+            /** Type */
+            type: string;
+            /** Value */
+            value: string | null;
         };
         /** ProgressOut */
         ProgressOut: {
@@ -2513,6 +2625,20 @@ export interface components {
             /** Paused Minutes */
             paused_minutes: number;
         };
+        /** TicketFormOut */
+        TicketFormOut: {
+            /**
+             * Category Id
+             * Format: uuid
+             */
+            category_id: string;
+            /** Name En */
+            name_en: string;
+            /** Name Ur */
+            name_ur: string;
+            /** Fields */
+            fields: components["schemas"]["FormFieldOut"][];
+        };
         /** TicketOut */
         TicketOut: {
             /**
@@ -2530,7 +2656,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn";
+            status: "draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged";
             /**
              * Priority
              * @enum {string}
@@ -2565,6 +2691,25 @@ export interface components {
             room_id: string;
             /** Amount */
             amount: string | null;
+            /**
+             * Category Id
+             * @description The request form's category (categories/{id}).
+             */
+            category_id: string | null;
+            /**
+             * Fields
+             * @description The request form's values by field key.
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /** @description The category's names and each field's labels with its value, for showing the form. */
+            form: components["schemas"]["TicketFormOut"] | null;
+            /**
+             * Merged Into Id
+             * @description Set when this ticket was merged into that one.
+             */
+            merged_into_id: string | null;
             /** Due At */
             due_at: string | null;
             /**
@@ -2615,7 +2760,7 @@ export interface components {
              * Editable Fields
              * @description The fields PATCH tickets/{id} accepts from the caller now; empty when they cannot edit.
              */
-            editable_fields: ("title" | "description" | "department_id" | "category" | "priority" | "amount" | "due_at")[];
+            editable_fields: ("title" | "description" | "department_id" | "category" | "priority" | "amount" | "due_at" | "category_id" | "fields")[];
         };
         /** TicketPage */
         TicketPage: {
@@ -2687,6 +2832,18 @@ export interface components {
              * @default false
              */
             submit: boolean;
+            /**
+             * Category Id
+             * @description A request category of the chosen department.
+             */
+            category_id?: string | null;
+            /**
+             * Fields
+             * @description The request form's values by field key (DESIGN §10), checked against the category's fields: 422 naming fields.<key> for each one refused.
+             */
+            fields?: {
+                [key: string]: string | number | null;
+            } | null;
         };
         /** BulkOut */
         BulkOut: {
@@ -2733,6 +2890,11 @@ export interface components {
              * @description reject (required), reassign.
              */
             reason?: string | null;
+            /**
+             * Canned Id
+             * @description apply_canned (required): a canned response the caller may use, posted on each ticket in its requestor's language.
+             */
+            canned_id?: string | null;
         };
         /** BulkIn */
         BulkIn: {
@@ -2742,7 +2904,7 @@ export interface components {
              * Action
              * @enum {string}
              */
-            action: "assign" | "reassign" | "set_priority" | "set_department" | "reject";
+            action: "assign" | "reassign" | "set_priority" | "set_department" | "reject" | "apply_canned";
             /** @description What the action needs (422 naming what is missing). */
             fields?: components["schemas"]["BulkFieldsIn"] | null;
         };
@@ -2764,6 +2926,15 @@ export interface components {
             amount?: (number | string) | null;
             /** Due At */
             due_at?: string | null;
+            /** Category Id */
+            category_id?: string | null;
+            /**
+             * Fields
+             * @description The request form's values by field key (DESIGN §10), checked against the category's fields: 422 naming fields.<key> for each one refused.
+             */
+            fields?: {
+                [key: string]: string | number | null;
+            } | null;
         };
         /** SubmitIn */
         SubmitIn: {
@@ -2929,6 +3100,19 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /** MergeIn */
+        MergeIn: {
+            /**
+             * Version
+             * @description The ticket's version (409 version_conflict when stale).
+             */
+            version: number;
+            /**
+             * Into Id
+             * @description Required: the open top-level ticket this one repeats.
+             */
+            into_id?: string | null;
+        };
         /** HistoryOut */
         HistoryOut: {
             /**
@@ -3070,6 +3254,70 @@ export interface components {
         MentionablePage: {
             /** Items */
             items: components["schemas"]["MentionableOut"][];
+        };
+        /** LinkOut */
+        LinkOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Direction
+             * @description outgoing: this ticket is the link's from side (a duplicate of the other).
+             * @enum {string}
+             */
+            direction: "outgoing" | "incoming";
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Number */
+            number: string;
+            /** Title */
+            title: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged";
+            /**
+             * Merged
+             * @description One of the two was merged into the other.
+             */
+            merged: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** LinkPage */
+        LinkPage: {
+            /** Items */
+            items: components["schemas"]["LinkOut"][];
+            /**
+             * Can Link
+             * @description Whether the caller may link and unlink tickets (tickets/policy.py).
+             */
+            can_link: boolean;
+        };
+        /** LinkIn */
+        LinkIn: {
+            /**
+             * To Id
+             * Format: uuid
+             */
+            to_id: string;
+            /**
+             * Kind
+             * @default related
+             * @enum {string}
+             */
+            kind: "related" | "duplicate";
         };
         /** ApprovalOut */
         ApprovalOut: {
@@ -3399,7 +3647,7 @@ export interface components {
          */
         ExportFilters: {
             /** Status */
-            status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+            status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
             /** Priority */
             priority?: ("low" | "medium" | "high" | "urgent")[] | null;
             /** Department */
@@ -3541,6 +3789,116 @@ export interface components {
              * @description How many recipients it was mailed to.
              */
             sent: number;
+        };
+        /** CategoryFilters */
+        CategoryFilters: {
+            /** Department */
+            department?: string | null;
+        };
+        /** CategoryFieldOut */
+        CategoryFieldOut: {
+            /** Key */
+            key: string;
+            /** Label En */
+            label_en: string;
+            /** Label Ur */
+            label_ur: string;
+            /** Type */
+            type: string;
+            /** Required */
+            required: boolean;
+            /** Choices */
+            choices: string[];
+        };
+        /** CategoryOut */
+        CategoryOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Department Id
+             * Format: uuid
+             */
+            department_id: string;
+            /** Name En */
+            name_en: string;
+            /** Name Ur */
+            name_ur: string;
+            /** Fields */
+            fields: components["schemas"]["CategoryFieldOut"][];
+            /** Version */
+            version: number;
+        };
+        /** CategoryPage */
+        CategoryPage: {
+            /** Items */
+            items: components["schemas"]["CategoryOut"][];
+            /** Count */
+            count: number;
+            /** Next */
+            next?: string | null;
+        };
+        /**
+         * CategoryFieldIn
+         * @description Checked by the service (422 naming fields.<n>.<attribute>).
+         */
+        CategoryFieldIn: {
+            /** Key */
+            key: string;
+            /** Label En */
+            label_en: string;
+            /**
+             * Label Ur
+             * @default
+             */
+            label_ur: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "text" | "number" | "money" | "date" | "choice";
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            /** Choices */
+            choices?: string[];
+        };
+        /** CategoryIn */
+        CategoryIn: {
+            /**
+             * Department Id
+             * Format: uuid
+             */
+            department_id: string;
+            /** Name En */
+            name_en: string;
+            /**
+             * Name Ur
+             * @default
+             */
+            name_ur: string;
+            /** Fields */
+            fields?: components["schemas"]["CategoryFieldIn"][];
+        };
+        /** CategoryPatch */
+        CategoryPatch: {
+            /**
+             * Version
+             * @description When sent, must be the current one (409).
+             */
+            version?: number | null;
+            /** Department Id */
+            department_id?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Ur */
+            name_ur?: string | null;
+            /** Fields */
+            fields?: components["schemas"]["CategoryFieldIn"][] | null;
         };
         /** AuditFilters */
         AuditFilters: {
@@ -11175,7 +11533,7 @@ export interface operations {
     hdms_tickets_api_ticket_list: {
         parameters: {
             query?: {
-                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
                 priority?: ("low" | "medium" | "high" | "urgent")[] | null;
                 department?: string | null;
                 assignee?: string | "none" | null;
@@ -15109,6 +15467,203 @@ export interface operations {
             };
         };
     };
+    ticket_action_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     hdms_tickets_api_ticket_history: {
         parameters: {
             query?: {
@@ -16115,6 +16670,588 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MentionablePage"];
                 };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_link_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkPage"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_link_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_link_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: string;
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed request (validation_error) */
             400: {
@@ -21526,7 +22663,7 @@ export interface operations {
     hdms_tickets_api_report_tickets_csv: {
         parameters: {
             query?: {
-                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
                 priority?: ("low" | "medium" | "high" | "urgent")[] | null;
                 department?: string | null;
                 assignee?: string | "none" | null;
@@ -21731,7 +22868,7 @@ export interface operations {
     hdms_tickets_api_report_tickets_xlsx: {
         parameters: {
             query?: {
-                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn")[] | null;
+                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
                 priority?: ("low" | "medium" | "high" | "urgent")[] | null;
                 department?: string | null;
                 assignee?: string | "none" | null;
@@ -22731,6 +23868,975 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_category_list: {
+        parameters: {
+            query?: {
+                department?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryPage"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_category_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_category_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_category_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_category_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
                 };
             };
             /** @description Malformed request (validation_error) */

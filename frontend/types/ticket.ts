@@ -23,6 +23,7 @@ export const TICKET_STATUSES = [
   "resolved",
   "closed",
   "withdrawn",
+  "merged",
 ] as const satisfies readonly TicketStatus[];
 const statusesAreTheServers: Same<(typeof TICKET_STATUSES)[number], TicketStatus> = true;
 
@@ -36,7 +37,7 @@ void prioritiesAreTheServers;
 export type ServerAction = Schemas["Action"];
 export const SERVER_ACTIONS = [
   "submit", "withdraw", "reject", "request_approval", "approve", "assign", "reassign", "start", "postpone",
-  "resume", "resolve", "reopen", "close", "rate", "split", "delete", "message", "note",
+  "resume", "resolve", "reopen", "close", "rate", "split", "delete", "message", "note", "merge",
 ] as const satisfies readonly ServerAction[];
 const actionsAreTheServers: Same<(typeof SERVER_ACTIONS)[number], ServerAction> = true;
 void actionsAreTheServers;
@@ -45,7 +46,7 @@ export type TicketAction = Exclude<ServerAction, "split" | "delete" | "message" 
 /** The fields PATCH tickets/{id} may accept (the caller's share is the ticket's `editable_fields`). */
 export type EditableField = Schemas["TicketOut"]["editable_fields"][number];
 export const EDITABLE_FIELDS = [
-  "title", "description", "department_id", "category", "priority", "amount", "due_at",
+  "title", "description", "department_id", "category", "priority", "amount", "due_at", "category_id", "fields",
 ] as const satisfies readonly EditableField[];
 const fieldsAreTheServers: Same<(typeof EDITABLE_FIELDS)[number], EditableField> = true;
 void fieldsAreTheServers;
@@ -99,11 +100,27 @@ export interface Ticket {
   requestor_name?: string | null;
   assignee_name?: string | null;
   department_name?: string | null;
+  /** The request form it was filed with (DESIGN §10): the category and each field's label and value. */
+  category_id: string | null;
+  form: TicketForm | null;
+  /** Set when this ticket was merged, as a duplicate, into that one. */
+  merged_into_id: string | null;
   /** What the server lets the signed-in person do now (DESIGN §9): the only source of buttons. */
   allowed_actions: ServerAction[];
   /** What PATCH accepts from the signed-in person now: the edit form shows only these. */
   editable_fields: EditableField[];
 }
+
+export type TicketForm = Schemas["TicketFormOut"];
+export type FormFieldType = Schemas["CategoryFieldIn"]["type"];
+
+/** A request category and the fields its form asks for (GET categories, DESIGN §10). */
+export type RequestCategory = Schemas["CategoryOut"];
+export type CategoryField = Schemas["CategoryFieldOut"];
+export type CategoryFieldInput = Schemas["CategoryFieldIn"];
+
+/** A link to another ticket (GET tickets/{id}/links). */
+export type TicketLink = Schemas["LinkOut"];
 
 export interface HistoryEntry {
   id: string;
@@ -185,6 +202,8 @@ export interface NewTicketInput {
   priority?: Priority;
   amount?: string;
   submit?: boolean;
+  category_id?: string;
+  fields?: Record<string, string>;
 }
 
 export interface ActionPayload {
@@ -195,6 +214,7 @@ export interface ActionPayload {
   resolution?: string;
   score?: number;
   comment?: string;
+  into_id?: string;
 }
 
 export interface SubticketItem {
@@ -217,7 +237,7 @@ export interface SavedView {
 
 /** The bulk actions of POST tickets/bulk (tickets/policy.py BULK_ACTIONS). */
 export type BulkAction = Schemas["BulkIn"]["action"];
-export const BULK_ACTIONS = ["assign", "reassign", "set_priority", "set_department", "reject"] as const satisfies readonly BulkAction[];
+export const BULK_ACTIONS = ["assign", "reassign", "set_priority", "set_department", "reject", "apply_canned"] as const satisfies readonly BulkAction[];
 const bulkActionsAreTheServers: Same<(typeof BULK_ACTIONS)[number], BulkAction> = true;
 void bulkActionsAreTheServers;
 export type BulkFields = NonNullable<Schemas["BulkIn"]["fields"]>;

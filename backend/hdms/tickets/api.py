@@ -239,7 +239,7 @@ def mentionable_list(request: ApiRequest, ticket_id: uuid.UUID, params: Query[Me
 def link_list(request: ApiRequest, ticket_id: uuid.UUID) -> dict[str, Any]:
     """The ticket's links (DESIGN §10), each to a ticket the caller may see."""
     ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
-    return {"items": selectors.link_list(user=request.auth, ticket=ticket)}
+    return {"items": selectors.link_list(user=request.auth, ticket=ticket), "can_link": policy.may_link(request.auth)}
 
 
 @tickets_router.post("/{ticket_id}/links", response={201: LinkOut})

@@ -432,6 +432,7 @@ class LinkOut(Schema):
 
 class LinkPage(Schema):
     items: list[LinkOut]
+    can_link: bool = Field(..., description="Whether the caller may link and unlink tickets (tickets/policy.py).")
 
 
 # ---------------------------------------------------------------- request categories (DESIGN §10)

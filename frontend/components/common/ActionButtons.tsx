@@ -7,6 +7,7 @@ import { AssignTicketModal } from "@/components/modals/AssignTicketModal";
 import { SplitTicketModal } from "@/components/modals/SplitTicketModal";
 import { EditTicketModal } from "@/components/modals/EditTicketModal";
 import { ConfirmModal } from "@/components/modals/ConfirmModal";
+import { MergeModal } from "@/components/modals/MergeModal";
 import { formatMoney } from "@/lib/helpers";
 import { useTicketAction, useCreateSubtickets } from "@/hooks/useTicketActions";
 import { useRoutingFeedback } from "@/hooks/useAi";
@@ -16,7 +17,7 @@ import type { ServerAction, Ticket, TicketAction } from "@/types/ticket";
 const DIRECT: TicketAction[] = ["submit", "start", "resume", "close"];
 /** Actions that cannot be undone ask first (resolve also takes the resolution note). */
 type Confirmed = "withdraw" | "request_approval" | "resolve" | "approve";
-type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | Confirmed | null;
+type ModalKind = "reject" | "reopen" | "postpone" | "assign" | "reassign" | "split" | "edit" | "merge" | Confirmed | null;
 /** Allowed actions offered elsewhere on the page: the rating card and the chat box (a reply or an
  *  internal note; no delete button).
  *  An approver sees Approve and Reject here as on the approvals page. */
@@ -79,6 +80,8 @@ export function ActionButtons({ ticket }: { ticket: Ticket }) {
         pending={action.isPending}
         onConfirm={(reason) => run("reopen", { reason })}
       />
+      <MergeModal open={modal === "merge"} onOpenChange={close} pending={action.isPending}
+        onConfirm={(intoId) => run("merge", { into_id: intoId })} />
       <PostponeModal open={modal === "postpone"} onOpenChange={close} pending={action.isPending} onConfirm={(v) => run("postpone", v)} />
       <AssignTicketModal
         open={modal === "assign"}

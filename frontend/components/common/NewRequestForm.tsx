@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -24,8 +25,26 @@ import { fileRequest, forgetIntent, loadIntent, saveIntent, uploadKeyFor, type R
 import { DepartmentOptions } from "@/components/common/SelectOptions";
 import { SuggestionPanel } from "@/components/kb/SuggestionPanel";
 import { localised, type Article } from "@/services/api/kbService";
+import { categoryQueries } from "@/services/api/categoryService";
+import { newIdempotencyKey } from "@/services/api/idempotency";
+import { toApiError } from "@/lib/errors";
+import { fieldErrorText, fieldErrorsOf } from "@/lib/serverText";
+import type { CategoryField, RequestCategory } from "@/types/ticket";
 
 const EMPTY: NewTicketValues = { title: "", description: "", department_id: "", category: "", priority: "medium", amount: "" };
+
+export function categoryName(c: Pick<RequestCategory, "name_en" | "name_ur">, locale: string): string {
+  return locale === "ur" && c.name_ur ? c.name_ur : c.name_en;
+}
+
+export function fieldLabel(f: Pick<CategoryField, "label_en" | "label_ur">, locale: string): string {
+  return locale === "ur" && f.label_ur ? f.label_ur : f.label_en;
+}
+
+/** The values typed for the category's own fields (empty ones left out: the server says which are required). */
+function valuesOf(category: RequestCategory, values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(category.fields.map((f) => [f.key, (values[f.key] ?? "").trim()]).filter(([, v]) => v));
+}
 
 export function NewRequestForm() {
   const { t, locale } = useI18n();
@@ -41,7 +60,13 @@ export function NewRequestForm() {
   const intent = useRef<RequestIntent | null>(null);
   const currentIntent = () => (intent.current ??= loadIntent(DRAFT_STORAGE_KEY));
   const form = useForm<NewTicketValues>({ resolver: zodResolver(newTicketSchema), defaultValues: EMPTY });
-  // Open tickets like this one, while it is written (only shown: nothing is chosen for the person).
+  // The request form of the chosen category (DESIGN §10): its fields are asked for and checked by the server.
+  const categories = useQuery(categoryQueries.list());
+  const [categoryId, setCategoryId] = useState("");
+  const [formValues, setFormValues] = useState<Record<string, string>>({});
+  const departmentId = form.watch("department_id");
+  const offered = (categories.data ?? []).filter((c) => !departmentId || c.department_id === departmentId);
+  const category = offered.find((c) => c.id === categoryId) ?? null;
 
   // What the user typed survives a reload or an expired session.
   useEffect(() => {
@@ -59,8 +84,14 @@ export function NewRequestForm() {
     form.handleSubmit(async (values) => {
       try {
         await persist(values, submit);
-      } catch {
-        // Shown in place (InlineError, upload rows) and by the toast.
+      } catch (error) {
+        // Shown in place (InlineError, the form's fields, upload rows) and by the toast. A refused
+        // creation was stored under its key: the corrected request is a new intent to create.
+        const current = currentIntent();
+        if (!current.ticket && toApiError(error).status === 422) {
+          current.createKey = newIdempotencyKey();
+          saveIntent(DRAFT_STORAGE_KEY, current);
+        }
       }
     });
 
@@ -73,6 +104,7 @@ export function NewRequestForm() {
       ...(values.department_id ? { department_id: values.department_id } : {}),
       ...(values.category ? { category: values.category } : {}),
       ...(values.amount ? { amount: values.amount } : {}),
+      ...(category ? { category_id: category.id, fields: valuesOf(category, formValues) } : {}),
     };
     const { ticket, filed } = await fileRequest(current, input, submit, uploads.files.some((f) => !f.done), {
       create: (body, key) => create.mutateAsync({ input: body, key }),
@@ -86,6 +118,13 @@ export function NewRequestForm() {
     intent.current = null;
     if (user) router.push(routes.requestDetail(user.role, ticket.id));
   };
+
+  const serverErrors = create.error ? fieldErrorsOf(toApiError(create.error).fieldErrors) : [];
+  const serverError = (field: string, label?: string) => {
+    const found = serverErrors.find((e) => e.field === field);
+    return found ? fieldErrorText(locale, found, label ? { label } : {}) : undefined;
+  };
+
 
   const title = form.watch("title");
   const description = form.watch("description");
@@ -130,6 +169,16 @@ export function NewRequestForm() {
                 <DepartmentOptions departments={departments.data} />
               </Select>
             </Field>
+            <Field id="category_id" label={t("form.category")} error={serverError("category_id")}>
+              <Select value={categoryId} onChange={(e) => setCategoryId(e.target.value)} data-testid="request-form-category">
+                <option value="">—</option>
+                {offered.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {categoryName(c, locale)}
+                  </option>
+                ))}
+              </Select>
+            </Field>
             <Field id="category" label={t("common.category")}>
               <Select {...form.register("category")}>
                 <option value="">—</option>
@@ -150,6 +199,27 @@ export function NewRequestForm() {
               </Select>
             </Field>
           </div>
+          {category && (
+            <fieldset className="grid gap-4 rounded-md border p-3 sm:grid-cols-2" data-testid="request-form-fields">
+              <legend className="px-1 text-sm font-medium">{categoryName(category, locale)}</legend>
+              {category.fields.map((f) => (
+                <Field key={f.key} id={`form-${f.key}`} label={fieldLabel(f, locale) + (f.required ? " *" : "")}
+                  error={serverError(`fields.${f.key}`, fieldLabel(f, locale))}>
+                  {f.type === "choice" ? (
+                    <Select value={formValues[f.key] ?? ""} onChange={(e) => setFormValues({ ...formValues, [f.key]: e.target.value })}>
+                      <option value="">—</option>
+                      {f.choices.map((choice) => (
+                        <option key={choice} value={choice}>{choice}</option>
+                      ))}
+                    </Select>
+                  ) : (
+                    <Input type={f.type === "date" ? "date" : "text"} inputMode={f.type === "text" || f.type === "date" ? undefined : "decimal"}
+                      value={formValues[f.key] ?? ""} onChange={(e) => setFormValues({ ...formValues, [f.key]: e.target.value })} />
+                  )}
+                </Field>
+              ))}
+            </fieldset>
+          )}
           <Field id="description" label={t("common.description")} error={form.formState.errors.description?.message}>
             <Textarea rows={6} {...form.register("description")} />
           </Field>

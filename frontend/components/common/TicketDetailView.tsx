@@ -10,6 +10,8 @@ import { SubticketList } from "./SubticketList";
 import { AttachmentList } from "./Attachments";
 import { TicketChat } from "./TicketChat";
 import { TicketTimeline } from "./TicketTimeline";
+import { TicketLinks } from "@/components/tickets/TicketLinks";
+import { categoryName, fieldLabel } from "./NewRequestForm";
 import { RatingForm } from "./RatingForm";
 import { RiskBadge } from "./RiskBadge";
 import { TriagePanel } from "./TriagePanel";
@@ -54,7 +56,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
   const canNote = ticket.allowed_actions.includes("note");
   // Uploads go with the conversation: whoever may not post (an approver who only decides, an admin
   // observing) gets no upload button; the files service also refuses them on a finished ticket.
-  const uploadsClosed = !canPost || ["closed", "rejected", "withdrawn"].includes(ticket.status);
+  const uploadsClosed = !canPost || ["closed", "rejected", "withdrawn", "merged"].includes(ticket.status);
 
   return (
     <article className="space-y-4" data-testid="ticket-detail" data-ticket-id={ticket.id} data-version={ticket.version}>
@@ -89,6 +91,33 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
             </CardContent>
           </Card>
           <TriagePanel ticket={ticket} />
+          {ticket.form && (
+            <Card data-testid="ticket-form">
+              <CardHeader>
+                <CardTitle>{t("form.details")}: {categoryName(ticket.form, locale)}</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5 text-sm">
+                  {ticket.form.fields.filter((f) => f.value !== null).map((f) => (
+                    <div key={f.key} className="contents" data-testid="ticket-form-field" data-key={f.key}>
+                      <dt className="text-muted-foreground">{fieldLabel(f, locale)}</dt>
+                      <dd dir="auto">{f.type === "money" && f.value ? formatMoney(f.value, locale) : f.value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </CardContent>
+            </Card>
+          )}
+          {!ticket.parent_id && (
+            <Card>
+              <CardHeader>
+                <CardTitle>{t("links.title")}</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <TicketLinks ticketId={ticket.id} version={ticket.version} />
+              </CardContent>
+            </Card>
+          )}
           {!ticket.parent_id && ticket.subtickets_progress?.total ? (
             <Card>
               <CardHeader>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import {
   LayoutDashboard, FilePlus, ListChecks, Bell, Inbox, ClipboardList, Users, Building2, Settings, BarChart3,
-  FileText, ShieldCheck, Stamp, Wrench, Activity, Rows3, BookOpen, Sparkles,
+  FileText, ShieldCheck, Stamp, Wrench, Activity, Rows3, BookOpen, Sparkles, TextCursorInput,
 } from "lucide-react";
 import { ROLE_SECTIONS } from "@/config/permissions";
 import { routes } from "@/config/routes";
@@ -26,6 +26,7 @@ function sectionHref(user: User, section: string): string {
     case "reports": return role === "admin" ? routes.adminReports() : routes.assigneeReports();
     case "users": return routes.adminUsers();
     case "departments": return routes.adminDepartments();
+    case "categories": return routes.adminCategories();
     case "settings": return routes.adminSettings();
     case "analytics": return routes.adminAnalytics();
     case "audit": return routes.adminAudit();
@@ -39,7 +40,7 @@ function sectionHref(user: User, section: string): string {
 const ICONS: Record<string, React.ComponentType<{ className?: string }>> = {
   dashboard: LayoutDashboard, "new-request": FilePlus, requests: ListChecks, notifications: Bell, approvals: Stamp,
   "ticket-pool": Inbox, tickets: Rows3, "assigned-tickets": ClipboardList, tasks: Wrench, reports: FileText, users: Users,
-  departments: Building2, settings: Settings, analytics: BarChart3, audit: ShieldCheck, operations: Activity, kb: BookOpen, Sparkles,
+  departments: Building2, settings: Settings, analytics: BarChart3, audit: ShieldCheck, operations: Activity, kb: BookOpen, models: Sparkles, categories: TextCursorInput,
 };
 
 export function navSections(user: User): string[] {

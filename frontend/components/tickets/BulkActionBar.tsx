@@ -1,5 +1,8 @@
 "use client";
 import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { listCanned } from "@/services/api/cannedService";
+import { queryKeys } from "@/services/api/queryKeys";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/select";
 import { Input } from "@/components/ui/input";
@@ -17,6 +20,7 @@ const NEEDS: Record<BulkAction, (keyof BulkFields)[]> = {
   set_priority: ["priority"],
   set_department: ["department_id"],
   reject: ["reason"],
+  apply_canned: ["canned_id"],
 };
 
 /** Acts on the selected rows with one request (POST tickets/bulk) and reports each ticket's outcome. */
@@ -28,6 +32,7 @@ export function BulkActionBar({ ids, tickets, onDone }: { ids: string[]; tickets
   const departments = useDepartments();
   const departmentId = fields.department_id ?? undefined;
   const assignees = useUsers({ department: departmentId, role: "assignee" }, NEEDS[action].includes("assignee_id"));
+  const canned = useQuery({ queryKey: queryKeys.canned(""), queryFn: () => listCanned(""), enabled: NEEDS[action].includes("canned_id") });
   const bulk = useBulkAction();
   const needs = NEEDS[action];
   const numberOf = new Map(tickets.map((ticket) => [ticket.id, ticket.number]));
@@ -79,6 +84,13 @@ export function BulkActionBar({ ids, tickets, onDone }: { ids: string[]; tickets
         {needs.includes("reason") && (
           <Input aria-label={t("common.reason")} placeholder={t("common.reason")} value={fields.reason ?? ""} dir="auto"
             className="w-64" data-testid="bulk-reason" onChange={(e) => set({ reason: e.target.value })} />
+        )}
+        {needs.includes("canned_id") && (
+          <Select aria-label={t("bulk.canned")} value={fields.canned_id ?? ""} data-testid="bulk-canned"
+            onChange={(e) => set({ canned_id: e.target.value || null })}>
+            <option value="">{t("bulk.canned")}…</option>
+            {canned.data?.map((c) => <option key={c.id} value={c.id}>{c.title} (/{c.shortcut})</option>)}
+          </Select>
         )}
         <Button type="submit" size="sm" disabled={bulk.isPending} data-testid="bulk-apply">{t("bulk.apply")}</Button>
         <Button type="button" size="sm" variant="ghost" onClick={() => { setResults(null); onDone(); }}>{t("bulk.clear")}</Button>

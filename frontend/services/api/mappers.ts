@@ -60,6 +60,7 @@ const TICKET_SPEC: Spec<Schemas["TicketOut"]> = {
   requestor: "object|null", requestor_name: "string", assignee_id: "string|null", assignee: "object|null",
   assignee_name: "string|null", sla_due_at: "string|null", owner_id: "string|null",
   parent_id: "string|null", room_id: "string", amount: "string|null", due_at: "string|null", resolution: "string",
+  category_id: "string|null", fields: "object", form: "object|null", merged_into_id: "string|null",
   postponed_until: "string|null", postponed_reason: "string", rating: "number|null", rating_comment: "string",
   version: "number", created_at: "string", updated_at: "string", submitted_at: "string|null",
   first_responded_at: "string|null", resolved_at: "string|null", closed_at: "string|null", subtickets: "object",
@@ -111,6 +112,9 @@ export function toTicket(raw: unknown): Ticket {
     requestor_name: t.requestor_name,
     assignee_name: t.assignee_name,
     department_name: t.department?.name ?? null,
+    category_id: t.category_id,
+    form: t.form,
+    merged_into_id: t.merged_into_id,
     allowed_actions: t.allowed_actions.map((a, i) => expectOneOf(a, SERVER_ACTIONS, `TicketOut.allowed_actions[${i}]`)),
     editable_fields: t.editable_fields.map((f, i) => expectOneOf(f, EDITABLE_FIELDS, `TicketOut.editable_fields[${i}]`)),
   };

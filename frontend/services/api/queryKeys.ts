@@ -13,7 +13,9 @@ export const queryKeys = {
     messages: (id: string) => ["tickets", "messages", id] as const,
     chatInfo: (roomId: string) => ["tickets", "chat-info", roomId] as const,
     mentionable: (id: string, q: string, internal: boolean) => ["tickets", "mentionable", id, q, internal] as const,
+    links: (id: string, version?: number) => ["tickets", "links", id, version ?? 0] as const,
   },
+  categories: ["categories"] as const,
   views: ["views"] as const,
   canned: (q: string) => ["canned-responses", q] as const,
   kb: {

@@ -5,6 +5,7 @@ import { toPage, toTicket, toHistory, toAttachment } from "./mappers";
 import { PAGE_SIZE } from "@/lib/constants";
 import { nextPageUrl } from "./pagination";
 import { withBlobErrorBody } from "@/lib/errors";
+import { expectShape } from "./contract";
 import { saveBlob } from "@/lib/download";
 import { newIdempotencyKey, sendWithIntent, type RetryOptions } from "./idempotency";
 import type {
@@ -17,6 +18,7 @@ import type {
   TicketFilters,
   HistoryEntry,
   SubticketItem,
+  TicketLink,
 } from "@/types/ticket";
 
 type Raw = Record<string, unknown>;
@@ -113,6 +115,30 @@ export async function downloadAttachment(attachment: Attachment): Promise<void> 
   saveBlob(response.data, attachment.original_name);
 }
 
+/** GET tickets/{id}/links: the linked tickets the caller may see (DESIGN §10). */
+export async function listLinks(id: string): Promise<{ items: TicketLink[]; canLink: boolean }> {
+  const { data } = await api.get(`/tickets/${id}/links`);
+  const page = expectShape<{ items: TicketLink[]; can_link: boolean }>(data, { items: "array", can_link: "boolean" }, "LinkPage");
+  return { items: page.items, canLink: page.can_link };
+}
+
+export async function createLink(id: string, toId: string, kind: "related" | "duplicate"): Promise<void> {
+  await api.post(`/tickets/${id}/links`, { to_id: toId, kind });
+}
+
+export async function deleteLink(id: string, linkId: string): Promise<void> {
+  await api.delete(`/tickets/${id}/links/${linkId}`);
+}
+
+/** The ticket with this number, if the caller sees one (GET tickets?q= matches numbers exactly). */
+export async function findTicketByNumber(number: string): Promise<Ticket | null> {
+  const wanted = number.trim().toUpperCase();
+  if (!wanted) return null;
+  const page = await listTickets({ q: wanted });
+  const digits = wanted.replace(/\D/g, "");
+  return page.items.find((t) => t.number === wanted || t.number.replace(/\D/g, "").replace(/^0+/, "") === digits.replace(/^0+/, "")) ?? null;
+}
+
 export const ticketQueries = {
   list: (filters: TicketFilters) =>
     queryOptions({ queryKey: queryKeys.tickets.list(filters), queryFn: () => listTickets(filters) }),
@@ -122,4 +148,6 @@ export const ticketQueries = {
     queryOptions({ queryKey: queryKeys.tickets.subtickets(id), queryFn: () => listSubtickets(id) }),
   attachments: (id: string) =>
     queryOptions({ queryKey: queryKeys.tickets.attachments(id), queryFn: () => listAttachments(id) }),
+  links: (id: string, version?: number) =>
+    queryOptions({ queryKey: queryKeys.tickets.links(id, version), queryFn: () => listLinks(id) }),
 };

@@ -22,6 +22,7 @@ function payload(over: Record<string, unknown> = {}): Record<string, unknown> {
     category: "", department_id: "d1", department: { id: "d1", code: "IT", name: "IT" }, requestor_id: "u1",
     requestor: { id: "u1", employee_code: "req1", full_name: "Req One" }, requestor_name: "Req One", assignee_id: null,
     assignee: null, assignee_name: null, sla_due_at: null, owner_id: null, parent_id: null, room_id: "t1", amount: null, due_at: null, resolution: "", postponed_until: null,
+    category_id: null, fields: {}, form: null, merged_into_id: null,
     postponed_reason: "", rating: null, rating_comment: "", version: 3, created_at: "2026-12-01T10:00:00Z",
     updated_at: "2026-12-01T10:00:00Z", submitted_at: null, first_responded_at: null, resolved_at: null, closed_at: null,
     subtickets: { total: 0, done: 0 },

@@ -133,7 +133,8 @@ def test_links_show_on_both_tickets_and_only_to_readers_of_the_other(desk, api):
     back = client.get(f"tickets/{theirs.id}/links").json()["items"]
     assert [(i["number"], i["direction"]) for i in back] == [(mine.number, "incoming")]
     # The requestor of one does not learn of the other's ticket.
-    assert api(desk.requestor).get(f"tickets/{mine.id}/links").json()["items"] == []
+    assert api(desk.requestor).get(f"tickets/{mine.id}/links").json() == {"items": [], "can_link": False}
+    assert client.get(f"tickets/{mine.id}/links").json()["can_link"] is True
     assert _fields_named(client.post(f"tickets/{mine.id}/links", {"to_id": str(mine.id)})) == {"to_id": "invalid"}
     assert client.delete(f"tickets/{theirs.id}/links/{created.json()['id']}").status_code == 204
     assert client.get(f"tickets/{mine.id}/links").json()["items"] == []
