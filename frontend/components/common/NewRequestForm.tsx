@@ -224,9 +224,12 @@ export function NewRequestForm() {
             <Textarea rows={6} {...form.register("description")} />
           </Field>
           <SuggestionPanel text={`${title ?? ""} ${description ?? ""}`} onSolved={solved} />
-          <Field id="amount" label={t("common.amount")} error={form.formState.errors.amount?.message}>
-            <Input inputMode="decimal" {...form.register("amount")} />
-          </Field>
+          {!category?.fields.some((f) => f.key === "amount" && f.type === "money") && (
+            // A form with its own amount field asks for it there (the server makes it the ticket's amount).
+            <Field id="amount" label={t("common.amount")} error={form.formState.errors.amount?.message}>
+              <Input inputMode="decimal" {...form.register("amount")} />
+            </Field>
+          )}
           <FilePicker files={uploads.files} onChange={uploads.setFiles} disabled={uploads.uploading} />
           <InlineError error={create.error ?? submitDraft.error} />
           <div className="flex flex-wrap justify-end gap-2">

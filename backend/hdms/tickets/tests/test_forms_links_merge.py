@@ -97,6 +97,7 @@ def test_a_filed_form_is_stored_shown_and_audited(desk, api, finance_form):
     assert ticket["department_id"] == str(desk.fin.id)  # the category names its department
     assert ticket["category_id"] == finance_form["id"] and ticket["category"] == "Payment"
     assert ticket["fields"] == {"amount": "15000.50", "cost_centre": "IT", "needed_by": "2027-01-10", "copies": "3"}
+    assert ticket["amount"] == "15000.50"  # the form's amount is the ticket's (approvals read it)
     form = api(desk.moderator).get(f"tickets/{ticket['id']}").json()["form"]
     assert form["name_ur"] == "ادائیگی"
     assert [(f["key"], f["label_ur"], f["value"]) for f in form["fields"]] == [
