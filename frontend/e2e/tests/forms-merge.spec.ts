@@ -8,7 +8,8 @@ import { Desk, LANGS, setLang, stampOf } from "./roles";
  * that is not a number is refused by the server with the field named in place, then the corrected one
  * is filed and its form shows on the ticket. A moderator merges a duplicate into another ticket: the
  * duplicate shows "merged" and its link to the target, the target shows the merged duplicate, and the
- * duplicate's requestor may now open the target.
+ * duplicate's requestor may now open the target. A moderator sends a canned reply to several tickets
+ * from the bulk bar: each open one gets it filled in for it, a withdrawn one is refused in the report.
  */
 
 const AMOUNT_LABEL = { en: "Amount (PKR)", ur: "رقم (روپے)" } as const;
@@ -87,6 +88,47 @@ for (const lang of LANGS) {
     await expect(req2.getByTestId("ticket-detail")).toBeVisible();
     await expect(req2.getByTestId("ticket-link").filter({ hasText: duplicate.number })).toBeVisible();
     expect((await desk.ticket(duplicate.id)).merged_into_id).toBe(target.id);
+    await desk.close();
+  });
+}
+
+for (const lang of LANGS) {
+  test(`a moderator sends a canned reply to several tickets at once (${lang})`, async ({ browser }) => {
+    const desk = await Desk.open();
+    const stamp = stampOf();
+    const shortcut = `seen-${stamp}`.toLowerCase();
+    await desk.post("admin1", "canned-responses", {
+      title: `Seen ${stamp}`, shortcut, personal: false,
+      body_en: "Dear {{requestor.full_name}}, we have {{ticket.number}} and will answer today.",
+      body_ur: "محترم {{requestor.full_name}}، ٹکٹ {{ticket.number}} ہمیں مل گیا ہے، آج جواب دیں گے۔",
+    });
+    const open = await Promise.all([1, 2].map((n) => desk.submitted(`Canned chair ${n} ${stamp}`)));
+    const withdrawn = await desk.submitted(`Canned chair withdrawn ${stamp}`);
+    await desk.act("req1", withdrawn.id, "withdraw");
+
+    const mod = await signIn(browser, "mod1");
+    await setLang(mod, lang);
+    await mod.goto("/moderator/tickets");
+    await mod.locator("#filter-q").fill(stamp);
+    await mod.locator("#filter-q").press("Enter");
+    await expect(mod.getByTestId("select-row")).toHaveCount(3);
+    await mod.getByTestId("select-all").check();
+    await mod.getByTestId("bulk-action").selectOption("apply_canned");
+    await selectMatching(mod.getByTestId("bulk-canned"), new RegExp(`/${shortcut}`));
+    await mod.getByTestId("bulk-apply").click();
+    const report = mod.getByTestId("bulk-report");
+    await expect(report.locator('[data-status="ok"]')).toHaveCount(2);
+    await expect(report.locator('[data-status="error"][data-code="invalid_transition"]')).toContainText(String(withdrawn.number));
+    await shot(mod, `moderator-bulk-canned-${lang}`);
+
+    // Each open ticket got the reply, filled in for it.
+    const requestorName = (await desk.user("req1")).full_name as string;
+    for (const ticket of open) {
+      const messages = await desk.get("req1", `tickets/${ticket.id}/messages`);
+      const bodies = (messages.items as { body: string }[]).map((m) => m.body);
+      expect(bodies.some((b) => b.includes(requestorName) && b.includes(ticket.number))).toBe(true);
+    }
+    expect((await desk.get("req1", `tickets/${withdrawn.id}/messages`)).items).toEqual([]);
     await desk.close();
   });
 }
