@@ -31,7 +31,7 @@ export function MergeModal({ open, onOpenChange, onConfirm, pending }: {
         }}>
           <p className="text-sm text-muted-foreground">{t("merge.hint")}</p>
           <Field id="merge-into" label={t("merge.into")} error={notFound ? t("links.notFound") : undefined}>
-            <Input value={number} dir="ltr" onChange={(e) => setNumber(e.target.value)} data-testid="merge-into" />
+            <Input value={number} dir="ltr" placeholder="HD-000123" onChange={(e) => setNumber(e.target.value)} data-testid="merge-into" />
           </Field>
           <DialogFooter>
             <Button variant="outline" onClick={() => onOpenChange(false)}>

@@ -68,7 +68,7 @@ export function TicketLinks({ ticketId, version }: { ticketId: string; version: 
       )}
       {links.data.canLink && (
         <form className="flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); add.mutate(); }}>
-          <Input aria-label={t("links.ticketNumber")} placeholder={t("links.ticketNumber")} value={number} dir="ltr"
+          <Input aria-label={t("links.ticketNumber")} placeholder="HD-000123" value={number} dir="ltr"
             className="w-48" onChange={(e) => setNumber(e.target.value)} data-testid="link-number" />
           <Select aria-label={t("links.kind")} value={kind} onChange={(e) => setKind(e.target.value as "related" | "duplicate")}>
             <option value="related">{t("links.kind.related")}</option>
