@@ -22,6 +22,7 @@ COUNTED = "NOT t.is_deleted AND t.status <> 'draft'"
 
 def views() -> dict[str, str]:
     """Each view's name and query (the open statuses are the ticket service's own list)."""
+    # Inside: hdms.ops.apps imports this module before the app registry has loaded the models.
     from hdms.tickets.models import OPEN_STATUSES
 
     open_ = "(" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
