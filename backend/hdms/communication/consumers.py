@@ -3,10 +3,11 @@ selectors before joining a group, hand every write to a service, forward group e
 
 Frames are JSON objects with a ``type``:
 
-- ``ws/chat/<ticket id>/`` in: ``message.send {client_id, body, attachment_ids?, internal?}``, ``typing``,
-  ``sync {after: <message id>|null}``. Out: ``message.new {message}``, ``message.edited {message}``,
-  ``typing {user}``, ``presence {users}`` (the snapshot, on connect) and ``presence {joined: [user],
-  left: [user]}`` (changes, coalesced over half a second),
+- ``ws/chat/<ticket id>/`` in: ``message.send {client_id, body, attachment_ids?, internal?}``,
+  ``typing {internal?, stopped?}``, ``sync {after: <message id>|null}``. Out: ``message.new {message}``,
+  ``message.edited {message}``, ``typing {user, internal?}``, ``presence {users}`` (the snapshot, on
+  connect; each user with ``state`` viewing|composing), ``presence {joined: [user], left: [user]}``
+  (changes, coalesced over half a second) and ``presence {changed: [user]}`` (a state change),
   ``ticket.updated {ticket}``, ``subticket.created {subticket}``, ``attachment.ready {attachment}``,
   ``sync {messages, has_more}``, ``error {code, detail, client_id?, retry_after?}``.
 - ``ws/notifications/`` out: ``notifications.unread {unread}`` (on connect),
@@ -138,6 +139,27 @@ def database_sync_to_async(func: Any) -> Any:
 
 def _user_brief(user: Any) -> dict[str, str]:
     return {"id": str(user.id), "employee_code": user.employee_code, "full_name": user.full_name}
+
+
+def _with_state(user: dict[str, Any], composing: str | None) -> dict[str, Any]:
+    """A presence entry (DESIGN §10): ``state`` viewing or composing; ``internal`` when the
+    writing is an internal note (only note readers get such an entry, see ``_without_notes``)."""
+    entry = {**user, "state": "composing" if composing else "viewing"}
+    if composing == "note":
+        entry["internal"] = True
+    return entry
+
+
+def _without_notes(frame_text: str) -> str:
+    """The presence snapshot for a socket that does not read notes: someone writing a note is
+    shown as viewing (as before they started), never as composing."""
+    if '"internal"' not in frame_text:
+        return frame_text
+    frame = json.loads(frame_text)
+    for user in frame["users"]:
+        if user.pop("internal", False):
+            user["state"] = "viewing"
+    return json.dumps(frame)
 
 
 class _CountedConsumer(AsyncJsonWebsocketConsumer):
@@ -352,6 +374,10 @@ class ChatConsumer(_CountedConsumer):
     access: selectors.RoomAccess
     _last_typing = 0.0
     _in_room = False
+    # What this socket's user is writing ("reply", "note") or None, and until when (monotonic).
+    _composing: str | None = None
+    _composing_until = 0.0
+    _composing_task: asyncio.Task | None = None
     _relay_group: str | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -398,12 +424,15 @@ class ChatConsumer(_CountedConsumer):
             relay().presence_touched(self._relay_group)
             if first:
                 relay().announce(self.channel_layer, room_group(self.access.room_id), "joined",
-                                 _user_brief(self.user))
-        await self.send(text_data=await relay().snapshot(self._relay_group, self._presence_frame))
+                                 {**_user_brief(self.user), "state": "viewing"})
+        text = await relay().snapshot(self._relay_group, self._presence_frame)
+        await self.send(text_data=text if self.access.reads_notes else _without_notes(text))
 
     async def _presence_frame(self) -> str:
+        """The room's snapshot as a note reader sees it (``_without_notes`` makes the other one)."""
         users = await registry().profiles(await registry().room_users(self.access.room_id))
-        return json.dumps({"type": "presence", "users": users})
+        composing = await registry().composing(self.access.room_id)
+        return json.dumps({"type": "presence", "users": [_with_state(u, composing.get(u["id"])) for u in users]})
 
     async def _cleanup(self) -> None:
         if self._cleaned:
@@ -414,9 +443,13 @@ class ChatConsumer(_CountedConsumer):
                 await relay().leave(self.channel_layer, group, self)
             except Exception:
                 logger.warning("Leaving the relay of %s failed", group, exc_info=True)
+        if self._composing_task is not None and self._composing_task is not asyncio.current_task():
+            self._composing_task.cancel()
         if self._in_room:
             self._in_room = False
             try:
+                if self._composing is not None:  # the user's other tabs may stay: they now view
+                    await self._compose(None)
                 gone = await registry().room_leave(self.access.room_id, str(self.user.id), self.channel_name)
                 relay().presence_touched(room_group(self.access.room_id))
                 if gone:
@@ -456,7 +489,7 @@ class ChatConsumer(_CountedConsumer):
         if kind == "message.send":
             await self._message_send(content)
         elif kind == "typing":
-            await self._typing()
+            await self._typing(content)
         elif kind == "sync":
             await self._catch_up(content)
         else:
@@ -481,21 +514,73 @@ class ChatConsumer(_CountedConsumer):
         except DomainError as exc:
             await self.send_error(exc.code, exc.detail, client_id=echo, **_public_extra(exc))
             return
+        if self._composing is not None:  # what they were writing is sent: back to viewing
+            await self._compose(None)
         if not created:
             # A resend: the room already has it; confirm to this socket only.
             payload = await database_sync_to_async(selectors.message_payload)(message)
             await self.send_json({"type": "message.new", "message": payload})
 
-    async def _typing(self) -> None:
+    async def _typing(self, content: dict[str, Any]) -> None:
+        """``typing {internal?, stopped?}``: the user is writing a reply (or an internal note), or
+        stopped. Starting and stopping change the user's presence state (DESIGN §10); ``typing``
+        itself is forwarded at most every HDMS_TYPING_INTERVAL."""
+        internal, stopped = content.get("internal", False), content.get("stopped", False)
+        if not isinstance(internal, bool) or not isinstance(stopped, bool):
+            raise _BadFrame("'internal' and 'stopped' are true or false.")
+        if self.access.silent:
+            return
+        if stopped:
+            await self._compose(None)
+            return
+        if internal and not self.access.reads_notes:
+            return  # only note readers write notes; nothing to announce
+        kind = "note" if internal else "reply"
         now = time.monotonic()
-        if self.access.silent or now - self._last_typing < settings.HDMS_TYPING_INTERVAL:
+        self._composing_until = now + settings.HDMS_COMPOSING_SECONDS
+        if kind == self._composing and now - self._last_typing < settings.HDMS_TYPING_INTERVAL:
             return
         self._last_typing = now
         await database_sync_to_async(self._current_access)()
+        await self._compose(kind)
         await self.channel_layer.group_send(
             room_group(self.access.room_id),
-            {"type": "typing", "user": _user_brief(self.user), "sender": self.channel_name},
+            {"type": "typing", "user": _user_brief(self.user), "internal": internal, "sender": self.channel_name},
         )
+
+    async def _compose(self, kind: str | None) -> None:
+        """Set this socket's presence state: writing ``kind`` or (None) viewing; a change is kept
+        in the registry (with expiry, for a crashed process) and told to the room."""
+        room_id = self.access.room_id
+        await registry().composing_set(room_id, str(self.user.id), self.channel_name, kind)
+        previous, self._composing = self._composing, kind
+        if kind is not None and (self._composing_task is None or self._composing_task.done()):
+            self._composing_task = asyncio.create_task(self._composing_watch())
+        if previous == kind:
+            return
+        if previous is not None:  # a note readers-only start must end for them alone
+            await self._announce_state(previous, "viewing")
+        if kind is not None:
+            await self._announce_state(kind, "composing")
+
+    async def _announce_state(self, kind: str, state: str) -> None:
+        await self.channel_layer.group_send(room_group(self.access.room_id), {
+            "type": "presence.composing", "user": {**_user_brief(self.user), "state": state},
+            "internal": kind == "note", "sender": self.channel_name,
+        })
+
+    async def _composing_watch(self) -> None:
+        """Back to viewing once no typing frame came for HDMS_COMPOSING_SECONDS."""
+        while self._composing is not None:
+            wait = self._composing_until - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            try:
+                await self._compose(None)
+            except Exception:  # the registry entry expires anyway
+                logger.warning("Ending the composing state failed", exc_info=True)
+                return
 
     def _sync_start(self, after: Any) -> int:
         self._take_token()
@@ -551,8 +636,23 @@ class ChatConsumer(_CountedConsumer):
             await self.send_shared(event, {"type": "message.edited", "message": event["message"]})
 
     async def typing(self, event: dict[str, Any]) -> None:
-        if event.get("sender") != self.channel_name:
-            await self.send_json({"type": "typing", "user": event["user"]})
+        # Someone writing an internal note is told only to note readers: a requestor's socket
+        # gets no frame at all, so it cannot even tell that something is being written.
+        if event.get("sender") == self.channel_name or (event.get("internal") and not self.access.reads_notes):
+            return
+        frame: dict[str, Any] = {"type": "typing", "user": event["user"]}
+        if event.get("internal"):
+            frame["internal"] = True
+        await self.send_json(frame)
+
+    async def presence_composing(self, event: dict[str, Any]) -> None:
+        """A person started or stopped writing (DESIGN §10 ``state``); a note only to note readers."""
+        if event.get("sender") == self.channel_name or (event.get("internal") and not self.access.reads_notes):
+            return
+        user = dict(event["user"])
+        if event.get("internal") and user["state"] == "composing":
+            user["internal"] = True
+        await self.send_json({"type": "presence", "changed": [user]})
 
     async def presence_changed(self, event: dict[str, Any]) -> None:
         """Arrivals and departures of the last moment, coalesced by the relay (relay.py)."""

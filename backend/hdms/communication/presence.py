@@ -9,6 +9,9 @@ cleaning up:
   means the user is online (no email for them).
 - ``hdms:ws:room:<room id>``: ``<user id>|<channel name>`` per socket in the room; the distinct
   user ids are the room's presence. Silent admins are never added.
+- ``hdms:ws:composing:<room id>``: ``<user id>|<channel name>|reply`` or ``...|note`` per socket
+  whose user is writing a reply or an internal note (DESIGN §10 presence states), expiring
+  ``HDMS_COMPOSING_SECONDS`` after the last keystroke the socket reported.
 
 Without Redis (embedded mode, one process) the same interface is served from memory.
 """
@@ -27,6 +30,7 @@ from hdms.core.redis import get_redis
 
 _USER_KEY = "hdms:ws:user:{}"
 _ROOM_KEY = "hdms:ws:room:{}"
+_COMPOSING_KEY = "hdms:ws:composing:{}"
 # The brief profile (id, code, name) of a connected user, so a presence snapshot needs no database.
 _PROFILE_KEY = "hdms:ws:profile:{}"
 
@@ -66,6 +70,22 @@ return 1
 
 def _ttl() -> int:
     return int(settings.HDMS_WS_PRESENCE_TTL_SECONDS)
+
+
+def _composing_ttl() -> float:
+    return float(settings.HDMS_COMPOSING_SECONDS)
+
+
+def composing_states(members: list[str]) -> dict[str, str]:
+    """``user id -> "reply" | "note"`` from composing entries; a reply wins over a note (the
+    requestor may see a reply being written, never a note)."""
+    states: dict[str, str] = {}
+    for member in members:
+        user_id, _, kind = member.rpartition("|")
+        user_id = user_id.split("|", 1)[0]
+        if kind == "reply" or user_id not in states:
+            states[user_id] = kind
+    return states
 
 
 class _RedisRegistry:
@@ -126,6 +146,21 @@ class _RedisRegistry:
         members = await self._client().zrangebyscore(_ROOM_KEY.format(room_id), time.time(), "+inf")
         return sorted({m.split("|", 1)[0] for m in members})
 
+    async def composing_set(self, room_id: str, user_id: str, channel: str, kind: str | None) -> None:
+        """Mark the socket as writing ``kind`` ("reply" or "note") until the composing window ends,
+        or (``kind`` None) as no longer writing."""
+        key = _COMPOSING_KEY.format(room_id)
+        async with self._client().pipeline(transaction=False) as pipe:
+            pipe.zrem(key, f"{user_id}|{channel}|reply", f"{user_id}|{channel}|note")
+            if kind is not None:
+                pipe.zadd(key, {f"{user_id}|{channel}|{kind}": time.time() + _composing_ttl()})
+                pipe.expire(key, int(_composing_ttl()) + 1)
+            await pipe.execute()
+
+    async def composing(self, room_id: str) -> dict[str, str]:
+        members = await self._client().zrangebyscore(_COMPOSING_KEY.format(room_id), time.time(), "+inf")
+        return composing_states(members)
+
     async def remember_profile(self, user_id: str, profile: dict[str, str]) -> None:
         await self._client().set(_PROFILE_KEY.format(user_id), json.dumps(profile), ex=3600)
 
@@ -157,6 +192,7 @@ class _MemoryRegistry:
         self._users: dict[str, set[str]] = {}
         self._rooms: dict[str, dict[str, set[str]]] = {}
         self._profiles: dict[str, dict[str, str]] = {}
+        self._composing: dict[str, dict[str, float]] = {}
 
     async def acquire(self, user_id: str, channel: str, limit: int) -> bool:
         with self._lock:
@@ -192,6 +228,20 @@ class _MemoryRegistry:
 
     async def room_users(self, room_id: str) -> list[str]:
         return sorted(self.room_users_sync(room_id))
+
+    async def composing_set(self, room_id: str, user_id: str, channel: str, kind: str | None) -> None:
+        with self._lock:
+            room = self._composing.setdefault(room_id, {})
+            room.pop(f"{user_id}|{channel}|reply", None)
+            room.pop(f"{user_id}|{channel}|note", None)
+            if kind is not None:
+                room[f"{user_id}|{channel}|{kind}"] = time.time() + _composing_ttl()
+
+    async def composing(self, room_id: str) -> dict[str, str]:
+        now = time.time()
+        with self._lock:
+            members = [m for m, until in self._composing.get(room_id, {}).items() if until > now]
+        return composing_states(members)
 
     async def remember_profile(self, user_id: str, profile: dict[str, str]) -> None:
         self._profiles[user_id] = profile

@@ -259,6 +259,8 @@ class RoomRelay:
             if kind in ("presence.joined", "presence.left"):
                 self._queue_presence(room, event)
                 continue
+            if kind == "presence.composing":  # a state changed: the cached snapshot is stale
+                room.generation += 1
             await self._deliver(room, event)
 
     async def _deliver(self, room: _Room, event: dict) -> None:

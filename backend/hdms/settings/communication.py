@@ -10,6 +10,10 @@ HDMS_MESSAGE_EDIT_MINUTES = env.int("HDMS_MESSAGE_EDIT_MINUTES", default=15)
 HDMS_MESSAGE_MAX_ATTACHMENTS = 20
 # Typing events from one connection are forwarded at most this often (seconds).
 HDMS_TYPING_INTERVAL = env.float("HDMS_TYPING_INTERVAL", default=2.0)
+# A person is "composing" (DESIGN §10 presence state) until this long after the last typing frame
+# of their socket (the web app sends one at most every 2.5 s while keys are pressed), or until
+# they send, leave or say they stopped.
+HDMS_COMPOSING_SECONDS = env.float("HDMS_COMPOSING_SECONDS", default=6.0)
 
 # Connection registry / presence in Redis: each open socket refreshes its entry every
 # HEARTBEAT seconds; an entry not refreshed for TTL seconds (a crashed process) no longer counts

@@ -57,6 +57,8 @@ from hdms.tickets.schemas import (
     SlaPolicyOut,
     SlaPolicyPatch,
     SplitIn,
+    TicketChangesOut,
+    TicketChangesQuery,
     TicketFilters,
     TicketIn,
     TicketOut,
@@ -87,25 +89,43 @@ categories_router = Router(tags=["categories"])
 @tickets_router.get("", response=TicketPage)
 def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> HttpResponse:
     """Visible tickets. Offset pages by default; ``cursor=`` (empty, then the returned ``next``)
-    switches to keyset pagination on the default ordering, which stays fast at any depth."""
+    switches to keyset pages, for every ordering, which stay fast at any depth. In cursor mode only
+    the first page (``cursor=`` empty) carries ``count``."""
     data = filters.dict()
+    as_of = timezone.now()  # before the read: a change racing it is counted by tickets/changes, not lost
     qs = selectors.ticket_list(user=request.auth, filters=data)
-    if data.get("cursor") is not None and data.get("ordering") in (None, selectors.DEFAULT_ORDERING):
-        if data["cursor"]:
-            qs = selectors.apply_cursor(qs, data["cursor"])
-        rows = list(qs[: page.page_size + 1])
-        more, rows = len(rows) > page.page_size, rows[: page.page_size]
+    searching = bool(search.normalise(data.get("q")))
+    if data.get("cursor") is not None:
+        rows, cursor = selectors.keyset_page(qs, ordering=selectors.ordering_name(request.auth, data),
+                                             cursor=data["cursor"], limit=page.page_size)
+        count, capped = None, False
+        if not data["cursor"]:  # the first page says how many there are (a search's count is capped)
+            counted = selectors.ticket_filtered(user=request.auth, filters=data)
+            if searching:
+                count = counted[: search.COUNT_CAP + 1].count()
+                capped, count = count > search.COUNT_CAP, min(count, search.COUNT_CAP)
+            else:
+                count = counted.count()
         items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(rows)]
-        cursor_next = next_url(request, cursor=selectors.encode_cursor(rows[-1])) if more and rows else None
-        return render.ticket_page_response(items, None, cursor_next)
+        return render.ticket_page_response(items, count, next_url(request, cursor=cursor) if cursor else None, as_of,
+                                           count_capped=capped)
     # A search's count is capped (hdms.core.search.COUNT_CAP): the list then says "1,000+". Ranking
     # more matches than that would compute the rank of every one: they come newest first instead.
-    searching = bool(search.normalise(data.get("q")))
     result = paginate(request, qs, page, count_cap=search.COUNT_CAP if searching else None,
                       capped_ordering=selectors.search_capped_ordering(request.auth, data) if searching else None)
     items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(result["items"])]
-    return render.ticket_page_response(items, result["count"], result["next"],
+    return render.ticket_page_response(items, result["count"], result["next"], as_of,
                                        count_capped=result.get("count_capped", False))
+
+
+@tickets_router.get("/changes", response=TicketChangesOut)
+def ticket_changes(request: ApiRequest, query: Query[TicketChangesQuery]) -> dict[str, Any]:
+    """How many tickets of the list with these filters were created or changed after ``since``
+    (the list's ``as_of``): the web app's "N new or changed — refresh" banner (DESIGN §10)."""
+    as_of = timezone.now()
+    data = query.dict()
+    return {"count": selectors.ticket_changed_count(user=request.auth, filters=data, since=data["since"]),
+            "as_of": as_of}
 
 
 @tickets_router.post("", response={201: TicketOut})

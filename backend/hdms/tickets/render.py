@@ -82,7 +82,7 @@ def ticket_response(payload: dict[str, Any], status: int = 200) -> HttpResponse:
     return json_response(ticket_out(payload), status=status)
 
 
-def ticket_page_response(items: list[dict[str, Any]], count: int | None, next_url: str | None, *,
-                         count_capped: bool = False) -> HttpResponse:
+def ticket_page_response(items: list[dict[str, Any]], count: int | None, next_url: str | None,
+                         as_of: datetime | None = None, *, count_capped: bool = False) -> HttpResponse:
     return json_response({"items": [ticket_out(item) for item in items], "count": count,
-                          "count_capped": count_capped, "next": next_url})
+                          "count_capped": count_capped, "next": next_url, "as_of": _datetime(as_of)})

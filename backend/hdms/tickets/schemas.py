@@ -153,10 +153,12 @@ class TicketOut(Schema):
 
 class TicketPage(Schema):
     items: list[TicketOut]
-    count: int | None = Field(None, description="Total matches; null in cursor mode. A search (q) counts at "
-                                                 "most 1,000: count_capped then says there are more.")
+    count: int | None = Field(None, description="Total matches; in cursor mode only on the first page. A search "
+                                                 "(q) counts at most 1,000: count_capped then says there are more.")
     count_capped: bool = Field(False, description="True when count stopped at the search cap (show \"1,000+\").")
     next: str | None
+    as_of: datetime | None = Field(None, description="When the list was read: GET tickets/changes?since= "
+                                                     "counts what changed in it after that.")
 
 
 class TicketIn(StrictIn):
@@ -198,8 +200,17 @@ class TicketFilters(Schema):
     created_before: IsoDateTime | None = None
     sla_breached: bool | None = None
     ordering: OrderingName | None = None
-    cursor: str | None = Field(None, max_length=200, description="Keyset cursor (default ordering only); "
-                                                                  "send cursor= (empty) to start in cursor mode.")
+    cursor: str | None = Field(None, max_length=400, description="Keyset cursor (every ordering); send cursor= "
+                                                                  "(empty) to start in cursor mode, then follow next.")
+
+
+class TicketChangesQuery(TicketFilters):
+    since: IsoDateTime = Field(..., description="The as_of of the list page the reader has.")
+
+
+class TicketChangesOut(Schema):
+    count: int = Field(..., description="Tickets of the list (its filters) created or changed after since.")
+    as_of: datetime
 
 
 class ExportFilters(TicketFilters):

@@ -445,7 +445,8 @@ def _search_rank(q: str) -> Any:
     return exact + Case(When(title__icontains=q, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
 
 
-def _ordering_name(user: Any, filters: dict[str, Any]) -> str:
+def ordering_name(user: Any, filters: dict[str, Any]) -> str:
+    """The ordering ``user`` gets for ``filters`` (the at-risk one is staff's only)."""
     name = filters.get("ordering") or DEFAULT_ORDERING
     if name.lstrip("-") == "risk" and not is_staff(user):  # the risk is staff's to read (DESIGN §12)
         return DEFAULT_ORDERING
@@ -460,13 +461,19 @@ def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     if search.normalise(filters.get("q")) and not filters.get("ordering") and filters.get("cursor") is None:
         ranked = qs.annotate(search_rank=_search_rank(filters["q"]))
         return ranked.order_by("-search_rank", *ORDERINGS[DEFAULT_ORDERING])
-    return qs.order_by(*ORDERINGS.get(_ordering_name(user, filters), ORDERINGS[DEFAULT_ORDERING]))
+    return qs.order_by(*ORDERINGS.get(ordering_name(user, filters), ORDERINGS[DEFAULT_ORDERING]))
 
 
 def search_capped_ordering(user: Any, filters: dict[str, Any]) -> tuple[Any, ...]:
     """The order of a search's rows once it matches more than the count cap: the asked ordering,
     else newest first (ranking every one of thousands of matches costs more than it tells)."""
-    return ORDERINGS.get(_ordering_name(user, filters), ORDERINGS[DEFAULT_ORDERING])
+    return ORDERINGS.get(ordering_name(user, filters), ORDERINGS[DEFAULT_ORDERING])
+
+
+def ticket_changed_count(*, user: Any, filters: dict[str, Any], since: datetime) -> int:
+    """Tickets of the list (same filters, same visibility) created or changed after ``since``;
+    filing sets ``updated_at`` too. A ticket changed so that it left the list is not counted."""
+    return ticket_filtered(user=user, filters=filters).filter(updated_at__gt=since).count()
 
 
 def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
@@ -597,21 +604,88 @@ def event_payload_for(payload: dict[str, Any], facts: dict[str, Any] | None, use
     return _for_reader({**payload, **policy.caller_fields(user, policy.facts_from(facts))}, user)
 
 
-def encode_cursor(ticket: Ticket) -> str:
-    raw = json.dumps([ticket.created_at.isoformat(), str(ticket.id)])
+# Keyset pages for every ordering (DESIGN §10: no cap on how far one can page, at constant cost).
+# The cursor carries the ordering's name, the last row's sort key and its id; the next page is
+# the rows after that pair in the ordering. Empty keys (no SLA, unassigned) sort last in both
+# directions, so a page is read in two parts: the rows with a key after the cursor (an index
+# range where there is one, e.g. ``ticket_sla_due_id``), then, when those run out, the rows
+# without a key by id. Each part is a plain ``ORDER BY key, id LIMIT n``.
+_KEY_KINDS = {"created_at": "time", "updated_at": "time", "resolution_due": "time", "priority": "int",
+              "number": "text", "requestor": "text", "assignee": "text", "department": "text", "risk": "float"}
+_CANONICAL = {"updated": "updated_at", "sla_due": "resolution_due"}
+
+
+def _sort_spec(ordering: str) -> tuple[str, Any, bool, bool]:
+    """(canonical key, expression, nullable, descending) of an ordering name."""
+    descending, key = ordering.startswith("-"), ordering.lstrip("-")
+    if key == "age":
+        key, descending = "created_at", not descending
+    expression, nullable = SORT_EXPRESSIONS[key]
+    return _CANONICAL.get(key, key), expression, nullable, descending
+
+
+def _key_out(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _key_in(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "time":
+        return parse_datetime_input(value)
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "text" and isinstance(value, str):
+        return value
+    if kind == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValueError("bad key")
+
+
+def encode_cursor(ticket: Ticket, ordering: str) -> str:
+    """The cursor after ``ticket`` (a ``keyset_page`` row, which carries its ``sort_key``)."""
+    raw = json.dumps([ordering, _key_out(getattr(ticket, "sort_key", None)), str(ticket.id)])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def apply_cursor(qs: QuerySet[Ticket], cursor: str) -> QuerySet[Ticket]:
-    """Keyset pagination for the default ordering (-created_at, -id)."""
+def decode_cursor(cursor: str, ordering: str) -> tuple[Any, uuid.UUID]:
+    """(key, id) of a cursor made for ``ordering``; 422 on anything else (another ordering's too)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        created, ticket_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        created_at = parse_datetime_input(created)
-        ticket_id = uuid.UUID(str(ticket_id))
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        name, key, ticket_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        if name != ordering:
+            raise ValueError("the cursor belongs to another ordering")
+        return _key_in(_KEY_KINDS[_sort_spec(ordering)[0]], key), uuid.UUID(str(ticket_id))
+    except (ValueError, TypeError, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValidationFailed("Invalid cursor.", errors=[{"loc": ["query", "cursor"], "msg": "invalid"}]) from exc
-    return qs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=ticket_id))
+
+
+def keyset_page(qs: QuerySet[Ticket], *, ordering: str, cursor: str, limit: int) -> tuple[list[Ticket], str | None]:
+    """Up to ``limit`` rows of ``qs`` after ``cursor`` ("" = the first page) in ``ordering`` and
+    the cursor of the next page (None at the end)."""
+    ordering = ordering or DEFAULT_ORDERING
+    _, expression, nullable, descending = _sort_spec(ordering)
+    after: tuple[Any, uuid.UUID] | None = decode_cursor(cursor, ordering) if cursor else None
+    qs = qs.annotate(sort_key=expression)
+    id_order = "-id" if descending else "id"
+    key_order = F("sort_key").desc() if descending else F("sort_key").asc()
+    rows: list[Ticket] = []
+    if after is None or after[0] is not None:
+        keyed = qs.filter(sort_key__isnull=False) if nullable else qs
+        if after is not None:
+            key, last_id = after
+            if descending:
+                keyed = keyed.filter(Q(sort_key__lte=key), Q(sort_key__lt=key) | Q(id__lt=last_id))
+            else:
+                keyed = keyed.filter(Q(sort_key__gte=key), Q(sort_key__gt=key) | Q(id__gt=last_id))
+        rows = list(keyed.order_by(key_order, id_order)[: limit + 1])
+    if nullable and len(rows) <= limit:
+        empty = qs.filter(sort_key__isnull=True)
+        if after is not None and after[0] is None:
+            empty = empty.filter(id__lt=after[1]) if descending else empty.filter(id__gt=after[1])
+        rows += list(empty.order_by(id_order)[: limit + 1 - len(rows)])
+    more, rows = len(rows) > limit, rows[:limit]
+    return rows, (encode_cursor(rows[-1], ordering) if more and rows else None)
 
 
 def subticket_list(*, ticket: Ticket) -> QuerySet[Ticket]:

@@ -49,6 +49,8 @@ def _server_env() -> dict[str, str]:
         # than running them inside the socket's request; the suite flushes the queues between tests.
         "HDMS_TASKS_EAGER": "false",
         "HDMS_LOG_LEVEL": "WARNING",
+        # Presence states (test_ws_presence.py): back to viewing 2 s after the last typing frame.
+        "HDMS_COMPOSING_SECONDS": "2",
     })
     return env
 

@@ -48,7 +48,7 @@ def _sent_types() -> set[str]:
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "type" and isinstance(value, ast.Constant):
                     found.add(value.value)
-    return found - {"typing.broadcast"}
+    return found - {"typing.broadcast", "presence.composing"}  # group events, not frames
 
 
 def _read_types() -> set[str]:

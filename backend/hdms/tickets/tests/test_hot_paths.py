@@ -59,10 +59,11 @@ def test_fast_ticket_rendering_is_byte_for_byte_what_ninja_renders(desk):
     for payload in payloads:
         ninja = _ninja_bytes(f"/api/v1/tickets/{payload['id']}", "GET", payload)
         assert render.ticket_response(payload).content == ninja
-    page = {"items": payloads, "count": None, "next": "/api/v1/tickets?cursor=abc"}
+    as_of = datetime(2027, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+    page = {"items": payloads, "count": None, "next": "/api/v1/tickets?cursor=abc", "as_of": as_of}
     ninja = _ninja_bytes("/api/v1/tickets", "GET", page)
-    assert render.ticket_page_response(payloads, None, page["next"]).content == ninja
-    empty = _ninja_bytes("/api/v1/tickets", "GET", {"items": [], "count": 0, "next": None})
+    assert render.ticket_page_response(payloads, None, page["next"], as_of).content == ninja
+    empty = _ninja_bytes("/api/v1/tickets", "GET", {"items": [], "count": 0, "next": None, "as_of": None})
     assert render.ticket_page_response([], 0, None).content == empty
     body = json.loads(render.ticket_response(payloads[0]).content)
     assert body["due_at"] == "2027-03-01T09:30:15.123Z" and body["sla"]["paused"] is True
