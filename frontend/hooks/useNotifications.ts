@@ -7,6 +7,7 @@ import { ReconnectingSocket } from "@/services/socket/socketClient";
 import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosClient";
 import { queryKeys } from "@/services/api/queryKeys";
 import { toNotification } from "@/services/api/mappers";
+import { refreshListsElsewhere } from "@/services/socket/eventHandlers";
 import { notificationDetail, notificationText } from "@/lib/serverText";
 import { useUiStore } from "@/store/uiStore";
 import { SOCKET_PATHS } from "@/config/socketEvents";
@@ -82,7 +83,7 @@ export function useNotificationStream(enabled: boolean) {
           const title = typeof notification.params.title === "string" ? notification.params.title : undefined;
           toast(notificationText(locale, notification), { description: notificationDetail(locale, notification) ?? title });
           void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
-          void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
+          refreshListsElsewhere(queryClient);
           void queryClient.invalidateQueries({ queryKey: queryKeys.approvals });
           if (notification.ticket_id) {
             void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.detail(notification.ticket_id) });

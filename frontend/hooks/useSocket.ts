@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { ReconnectingSocket, type SocketEnd, type SocketStatus } from "@/services/socket/socketClient";
-import { applyPresence, handleRoomFrame, mergeMessages } from "@/services/socket/eventHandlers";
+import { applyPresence, handleRoomFrame, mergeMessages, type PresenceUser } from "@/services/socket/eventHandlers";
 import { accessTokenForSocket, forceRefreshAccess } from "@/services/api/axiosClient";
 import { listMessages, postMessage } from "@/services/api/messageService";
 import { queryKeys } from "@/services/api/queryKeys";
@@ -27,10 +27,10 @@ export function useTicketRoom(roomId: string | undefined) {
   const [status, setStatus] = useState<SocketStatus>("connecting");
   const [ended, setEnded] = useState<SocketEnd | null>(null);
   const [typing, setTyping] = useState<Record<string, { name: string | null; until: number }>>({});
-  const [presence, setPresence] = useState<Record<string, string>>({});
+  const [presence, setPresence] = useState<Record<string, PresenceUser>>({});
   const lastMessageId = useRef<string | null>(null);
   const socketRef = useRef<ReconnectingSocket | null>(null);
-  const lastTypingSent = useRef(0);
+  const lastTypingSent = useRef<{ at: number; internal: boolean | null }>({ at: 0, internal: null });
 
   const messagesKey = queryKeys.tickets.messages(roomId ?? "none");
   const messages = useQuery({
@@ -139,6 +139,7 @@ export function useTicketRoom(roomId: string | undefined) {
           toast.error(errorMessage(error));
         }
       };
+      lastTypingSent.current = { at: 0, internal: null }; // sending ends "composing" on the server
       const sent = socketRef.current?.send({ type: SOCKET_EVENTS.messageSend, client_id: clientId, body, internal });
       if (!sent) {
         await viaHttp();
@@ -151,11 +152,20 @@ export function useTicketRoom(roomId: string | undefined) {
     [roomId, me, queryClient],
   );
 
-  const notifyTyping = useCallback(() => {
+  /** Keys pressed in the reply box (`internal` false) or the note box; `stopped` when it was cleared.
+   *  The server decides how long one stays "composing" and who is told (docs/realtime.md). */
+  const notifyTyping = useCallback((internal = false, stopped = false) => {
     const now = Date.now();
-    if (now - lastTypingSent.current < 2500) return;
-    lastTypingSent.current = now;
-    socketRef.current?.send({ type: SOCKET_EVENTS.typing });
+    const last = lastTypingSent.current;
+    if (stopped) {
+      if (last.internal === null) return;
+      lastTypingSent.current = { at: 0, internal: null };
+      socketRef.current?.send({ type: SOCKET_EVENTS.typing, stopped: true });
+      return;
+    }
+    if (last.internal === internal && now - last.at < 2500) return;
+    lastTypingSent.current = { at: now, internal };
+    socketRef.current?.send({ type: SOCKET_EVENTS.typing, internal });
   }, []);
 
   return {
@@ -165,7 +175,8 @@ export function useTicketRoom(roomId: string | undefined) {
     status,
     ended,
     typing: Object.values(typing).map((v) => v.name ?? "…"),
-    presence: Object.values(presence),
+    /** Everyone else on the ticket, with what they are doing. */
+    presence: Object.values(presence).filter((p) => p.id !== me?.id),
     send,
     notifyTyping,
   };

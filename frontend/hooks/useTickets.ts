@@ -1,12 +1,37 @@
 "use client";
+import { useEffect } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as ticketService from "@/services/api/ticketService";
-import { ticketQueries } from "@/services/api/ticketService";
+import { countTicketChanges, ticketQueries } from "@/services/api/ticketService";
 import { queryKeys } from "@/services/api/queryKeys";
 import type { NewTicketInput, TicketFilters, Attachment } from "@/types/ticket";
 
-export function useTicketList(filters: TicketFilters, options: { enabled?: boolean; refetchInterval?: number } = {}) {
+export function useTicketList(
+  filters: TicketFilters,
+  options: { enabled?: boolean; refetchInterval?: number; refetchOnWindowFocus?: boolean } = {},
+) {
   return useQuery({ ...ticketQueries.list(filters), ...options, placeholderData: (prev) => prev });
+}
+
+/** The "N new or changed" count of a list read at `since` (the server decides what counts). Polled
+ *  every 15 s and when the tab becomes visible again; never moves the list itself. */
+export function useTicketChanges(filters: TicketFilters, since: string | null) {
+  const query = useQuery({
+    queryKey: ["tickets", "changes", filters, since] as const,
+    queryFn: () => countTicketChanges(filters, since!),
+    enabled: !!since,
+    refetchInterval: 15_000,
+  });
+  const { refetch } = query;
+  useEffect(() => {
+    if (!since) return;
+    const onVisible = () => {
+      if (document.visibilityState === "visible") void refetch();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => document.removeEventListener("visibilitychange", onVisible);
+  }, [since, refetch]);
+  return query;
 }
 
 export function useTicket(id: string) {

@@ -478,12 +478,34 @@ export interface paths {
         /**
          * Ticket List
          * @description Visible tickets. Offset pages by default; ``cursor=`` (empty, then the returned ``next``)
-         *     switches to keyset pagination on the default ordering, which stays fast at any depth.
+         *     switches to keyset pages, for every ordering, which stay fast at any depth. In cursor mode only
+         *     the first page (``cursor=`` empty) carries ``count``.
          */
         get: operations["hdms_tickets_api_ticket_list"];
         put?: never;
         /** Ticket Create */
         post: operations["hdms_tickets_api_ticket_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Changes
+         * @description How many tickets of the list with these filters were created or changed after ``since``
+         *     (the list's ``as_of``): the web app's "N new or changed — refresh" banner (DESIGN §10).
+         */
+        get: operations["hdms_tickets_api_ticket_changes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2561,7 +2583,7 @@ export interface components {
             ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
             /**
              * Cursor
-             * @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode.
+             * @description Keyset cursor (every ordering); send cursor= (empty) to start in cursor mode, then follow next.
              */
             cursor?: string | null;
         };
@@ -2768,7 +2790,7 @@ export interface components {
             items: components["schemas"]["TicketOut"][];
             /**
              * Count
-             * @description Total matches; null in cursor mode. A search (q) counts at most 1,000: count_capped then says there are more.
+             * @description Total matches; in cursor mode only on the first page. A search (q) counts at most 1,000: count_capped then says there are more.
              */
             count?: number | null;
             /**
@@ -2779,6 +2801,11 @@ export interface components {
             count_capped: boolean;
             /** Next */
             next: string | null;
+            /**
+             * As Of
+             * @description When the list was read: GET tickets/changes?since= counts what changed in it after that.
+             */
+            as_of?: string | null;
         };
         /** TicketSlaRiskOut */
         TicketSlaRiskOut: {
@@ -2844,6 +2871,57 @@ export interface components {
             fields?: {
                 [key: string]: string | number | null;
             } | null;
+        };
+        /** TicketChangesQuery */
+        TicketChangesQuery: {
+            /** Status */
+            status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
+            /** Priority */
+            priority?: ("low" | "medium" | "high" | "urgent")[] | null;
+            /** Department */
+            department?: string | null;
+            /** Assignee */
+            assignee?: string | "none" | null;
+            /** Requestor */
+            requestor?: string | null;
+            /** Parent */
+            parent?: string | null;
+            /** Top Level */
+            top_level?: boolean | null;
+            /** Q */
+            q?: string | null;
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Sla Breached */
+            sla_breached?: boolean | null;
+            /** Ordering */
+            ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
+            /**
+             * Cursor
+             * @description Keyset cursor (every ordering); send cursor= (empty) to start in cursor mode, then follow next.
+             */
+            cursor?: string | null;
+            /**
+             * Since
+             * @description The as_of of the list page the reader has.
+             * @example 2026-11-26T10:00:00+05:00
+             */
+            since: string;
+        };
+        /** TicketChangesOut */
+        TicketChangesOut: {
+            /**
+             * Count
+             * @description Tickets of the list (its filters) created or changed after since.
+             */
+            count: number;
+            /**
+             * As Of
+             * Format: date-time
+             */
+            as_of: string;
         };
         /** BulkOut */
         BulkOut: {
@@ -3672,7 +3750,7 @@ export interface components {
             ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
             /**
              * Cursor
-             * @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode.
+             * @description Keyset cursor (every ordering); send cursor= (empty) to start in cursor mode, then follow next.
              */
             cursor?: string | null;
             /** View */
@@ -11545,7 +11623,7 @@ export interface operations {
                 created_before?: string | null;
                 sla_breached?: boolean | null;
                 ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
-                /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
+                /** @description Keyset cursor (every ordering); send cursor= (empty) to start in cursor mode, then follow next. */
                 cursor?: string | null;
                 page?: number;
                 page_size?: number;
@@ -11764,6 +11842,217 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketOut"];
+                };
+            };
+            /** @description Malformed request (validation_error) */
+            400: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No, bad or expired token (not_authenticated, token_invalid) */
+            401: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Visible resource, action not allowed for this role (forbidden) */
+            403: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Absent or not visible (not_found) */
+            404: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Stale version or action not allowed in this state (version_conflict, invalid_transition) */
+            409: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File too large (file_too_large), or a body over the size limit (validation_error) */
+            413: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description File type not allowed (unsupported_file_type) */
+            415: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid input (validation_error) */
+            422: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (rate_limited); Retry-After is set */
+            429: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error (server_error) */
+            500: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required service is unavailable (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hdms_tickets_api_ticket_changes: {
+        parameters: {
+            query: {
+                status?: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
+                priority?: ("low" | "medium" | "high" | "urgent")[] | null;
+                department?: string | null;
+                assignee?: string | "none" | null;
+                requestor?: string | null;
+                parent?: string | null;
+                top_level?: boolean | null;
+                q?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                sla_breached?: boolean | null;
+                ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
+                /** @description Keyset cursor (every ordering); send cursor= (empty) to start in cursor mode, then follow next. */
+                cursor?: string | null;
+                /**
+                 * @description The as_of of the list page the reader has.
+                 * @example 2026-11-26T10:00:00+05:00
+                 */
+                since: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Requests per minute for this caller, or 'unlimited' */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the bucket, or 'unlimited' */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Seconds until the bucket is full again */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketChangesOut"];
                 };
             };
             /** @description Malformed request (validation_error) */
@@ -22675,7 +22964,7 @@ export interface operations {
                 created_before?: string | null;
                 sla_breached?: boolean | null;
                 ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
-                /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
+                /** @description Keyset cursor (every ordering); send cursor= (empty) to start in cursor mode, then follow next. */
                 cursor?: string | null;
                 view?: string | null;
             };
@@ -22880,7 +23169,7 @@ export interface operations {
                 created_before?: string | null;
                 sla_breached?: boolean | null;
                 ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
-                /** @description Keyset cursor (default ordering only); send cursor= (empty) to start in cursor mode. */
+                /** @description Keyset cursor (every ordering); send cursor= (empty) to start in cursor mode, then follow next. */
                 cursor?: string | null;
                 view?: string | null;
             };

@@ -15,12 +15,19 @@ export interface UserBrief {
   full_name: string;
 }
 
+/** An entry of a presence frame (DESIGN §10): `internal` only reaches note readers. */
+export interface PresenceEntry extends UserBrief {
+  state: "viewing" | "composing";
+  internal?: true;
+}
+
 export type ServerFrame =
-  | { type: "presence"; users: UserBrief[] }
-  | { type: "presence"; joined: UserBrief[]; left: UserBrief[] }
+  | { type: "presence"; users: PresenceEntry[] }
+  | { type: "presence"; joined: PresenceEntry[]; left: UserBrief[] }
+  | { type: "presence"; changed: PresenceEntry[] }
   | { type: "message.new"; message: Schemas["MessageOut"] }
   | { type: "message.edited"; message: Schemas["MessageOut"] }
-  | { type: "typing"; user: UserBrief }
+  | { type: "typing"; user: UserBrief; internal?: true }
   | { type: "ticket.updated"; ticket: Schemas["TicketOut"] }
   | { type: "subticket.created"; subticket: Schemas["TicketOut"] }
   | { type: "attachment.ready"; attachment: Schemas["AttachmentOut"] }
@@ -32,7 +39,7 @@ export type ServerFrame =
 
 export type ClientFrame =
   | { type: "message.send"; client_id: string; body: string; attachment_ids?: string[]; internal?: boolean }
-  | { type: "typing" }
+  | { type: "typing"; internal?: boolean; stopped?: boolean }
   | { type: "sync"; after: string | null };
 
 export const SERVER_FRAME_TYPES = [

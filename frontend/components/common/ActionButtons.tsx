@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ReasonModal } from "@/components/modals/ReasonModal";
 import { PostponeModal } from "@/components/modals/PostponeModal";
@@ -12,6 +12,8 @@ import { formatMoney } from "@/lib/helpers";
 import { useTicketAction, useCreateSubtickets } from "@/hooks/useTicketActions";
 import { useRoutingFeedback } from "@/hooks/useAi";
 import { useI18n } from "@/hooks/useI18n";
+import { useSession } from "@/hooks/useAuth";
+import { ASSIGN_ME_EVENT } from "@/lib/shortcuts";
 import type { ServerAction, Ticket, TicketAction } from "@/types/ticket";
 
 const DIRECT: TicketAction[] = ["submit", "start", "resume", "close"];
@@ -38,11 +40,27 @@ export function ActionButtons({ ticket }: { ticket: Ticket }) {
   const [modal, setModal] = useState<ModalKind>(null);
   // Routing a ticket the ai service suggested departments for tells it what the moderator chose.
   const routed = useRoutingFeedback(ticket.id);
+  const { user } = useSession();
   const actions = actionBarItems(ticket);
-  if (!actions.length) return null;
-
   const run = (name: TicketAction, payload = {}) =>
     action.mutate({ action: name, payload }, { onSuccess: () => setModal(null) });
+
+  // The `a` shortcut: assign (or reassign) the ticket to me, when the server offers that action;
+  // the server decides whether I may take it (an error says why).
+  const assignTo = ticket.allowed_actions.includes("assign") ? "assign" : ticket.allowed_actions.includes("reassign") ? "reassign" : null;
+  useEffect(() => {
+    if (!assignTo || !user) return;
+    const onAssignMe = () => {
+      const payload = assignTo === "assign"
+        ? { department_id: ticket.department_id ?? user.department_id ?? undefined, assignee_id: user.id }
+        : { assignee_id: user.id };
+      action.mutate({ action: assignTo, payload });
+    };
+    window.addEventListener(ASSIGN_ME_EVENT, onAssignMe);
+    return () => window.removeEventListener(ASSIGN_ME_EVENT, onAssignMe);
+  }, [assignTo, user, ticket.department_id, action]);
+
+  if (!actions.length) return null;
   const onClick = (a: BarItem) => {
     if ((DIRECT as string[]).includes(a)) run(a as TicketAction);
     else setModal(a as ModalKind);

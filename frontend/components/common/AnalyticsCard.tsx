@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 
-export function AnalyticsCard({ label, value, href, testId }: { label: string; value: number | string | undefined; href?: string; testId?: string }) {
+export function AnalyticsCard({ label, value, href, testId }: { label: string; value: number | string | null | undefined; href?: string; testId?: string }) {
   const body = (
     <Card className="p-4" data-testid={testId}>
       <p className="text-sm text-muted-foreground">{label}</p>

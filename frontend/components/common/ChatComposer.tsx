@@ -15,6 +15,7 @@ import { queryKeys } from "@/services/api/queryKeys";
 import { errorMessage } from "@/lib/serverText";
 import { useI18n } from "@/hooks/useI18n";
 import { cn } from "@/lib/utils";
+import { COMPOSE_EVENT } from "@/lib/shortcuts";
 
 export type ComposeMode = "reply" | "note";
 
@@ -50,7 +51,8 @@ export function ChatComposer({
   canNote: boolean;
   mayUseCanned: boolean;
   onSend: (body: string, internal: boolean) => void;
-  onTyping: () => void;
+  /** Keys pressed in the reply box or (internal) the note box; `stopped` when it was cleared. */
+  onTyping: (internal: boolean, stopped: boolean) => void;
 }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState("");
@@ -68,6 +70,18 @@ export function ChatComposer({
   useEffect(() => {
     if (!canPost && canNote) setMode("note");
     if (!canNote) setMode("reply");
+  }, [canPost, canNote]);
+
+  // The `r` and `n` shortcuts (components/layout/KeyboardShortcuts.tsx): write a reply or a note.
+  useEffect(() => {
+    const onCompose = (e: Event) => {
+      const wanted = (e as CustomEvent<ComposeMode>).detail;
+      if (wanted === "note" ? !canNote : !canPost) return;
+      setMode(wanted);
+      requestAnimationFrame(() => textRef.current?.focus());
+    };
+    window.addEventListener(COMPOSE_EVENT, onCompose);
+    return () => window.removeEventListener(COMPOSE_EVENT, onCompose);
   }, [canPost, canNote]);
 
   const beforeCaret = draft.slice(0, caret);
@@ -322,7 +336,7 @@ export function ChatComposer({
               setCaret(e.target.selectionStart ?? e.target.value.length);
               setDismissed(false);
               setActive(0);
-              onTyping();
+              onTyping(internal, !e.target.value.trim());
             }}
             onSelect={(e) => setCaret((e.target as HTMLTextAreaElement).selectionStart ?? 0)}
             onKeyDown={(e) => {

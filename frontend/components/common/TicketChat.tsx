@@ -1,11 +1,16 @@
 "use client";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState, type DragEvent } from "react";
+import { toast } from "sonner";
 import { Lock, Wifi, WifiOff } from "lucide-react";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { ErrorState } from "./States";
 import { ChatComposer } from "./ChatComposer";
 import { useQuery } from "@tanstack/react-query";
 import { useTicketRoom } from "@/hooks/useSocket";
+import { useUploadAttachment } from "@/hooks/useTickets";
+import { checkUploadFile } from "@/lib/validation";
+import { errorMessage } from "@/lib/serverText";
+import { newIdempotencyKey } from "@/services/api/idempotency";
 import { chatInfo } from "@/services/api/messageService";
 import { queryKeys } from "@/services/api/queryKeys";
 import { useI18n } from "@/hooks/useI18n";
@@ -20,11 +25,14 @@ export function TicketChat({
   roomId,
   canPost = false,
   canNote = false,
+  canUpload = false,
 }: {
   ticketId: string;
   roomId: string;
   canPost?: boolean;
   canNote?: boolean;
+  /** Files dropped on the conversation go to the ticket's attachments (the usual upload path). */
+  canUpload?: boolean;
 }) {
   const { t, locale } = useI18n();
   const { user } = useSession();
@@ -32,12 +40,55 @@ export function TicketChat({
   const info = useQuery({ queryKey: queryKeys.tickets.chatInfo(roomId), queryFn: () => chatInfo(roomId), staleTime: 60_000 });
   const listRef = useRef<HTMLOListElement>(null);
 
+  const upload = useUploadAttachment();
+  const [dragging, setDragging] = useState(false);
+
   useEffect(() => {
     listRef.current?.scrollTo({ top: listRef.current.scrollHeight });
   }, [room.messages.length]);
 
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
+  const onDrop = async (e: DragEvent) => {
+    if (!canUpload || !hasFiles(e)) return;
+    e.preventDefault();
+    setDragging(false);
+    for (const file of Array.from(e.dataTransfer.files)) {
+      const problem = checkUploadFile(file);
+      if (problem) {
+        toast.error(`${file.name} ${t(problem === "too_large" ? "ticket.fileTooLarge" : "ticket.fileTypeRefused")}`);
+        continue;
+      }
+      try {
+        await upload.mutateAsync({ ticketId, file, key: newIdempotencyKey() });
+        toast.success(`${t("chat.dropped")}: ${file.name}`);
+      } catch (error) {
+        toast.error(errorMessage(error));
+      }
+    }
+  };
+
   return (
-    <section aria-label={t("ticket.chat")} className="flex flex-col gap-3" data-testid="ticket-chat">
+    <section
+      aria-label={t("ticket.chat")}
+      className={cn("relative flex flex-col gap-3", dragging && "rounded-md outline-dashed outline-2 outline-primary")}
+      data-testid="ticket-chat"
+      data-dragging={dragging ? "true" : undefined}
+      onDragOver={(e) => {
+        if (!canUpload || !hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => void onDrop(e)}
+    >
+      {dragging && (
+        <p className="pointer-events-none absolute inset-0 z-10 flex items-center justify-center rounded-md bg-background/80 text-sm font-medium text-primary" data-testid="chat-drop-hint">
+          {t("chat.dropHere")}
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground" aria-live="polite">
         {room.ended ? (
           <span className="text-destructive" role="status" data-testid="chat-ended">
@@ -54,7 +105,16 @@ export function TicketChat({
         )}
         {room.presence.length > 0 && (
           <span data-testid="chat-presence">
-            · {t("chat.inRoom")}: {room.presence.join(locale === "ur" ? "، " : ", ")}
+            · {t("chat.onTicket")}:{" "}
+            {room.presence.map((person, i) => (
+              <span key={person.id} data-testid="presence-user" data-state={person.state} data-internal={person.internal ? "true" : undefined}>
+                {i > 0 && (locale === "ur" ? "، " : ", ")}
+                <bdi>{person.full_name}</bdi>
+                {person.state === "composing" && (
+                  <span className="italic"> ({t(person.internal ? "chat.writingNote" : "chat.writingReply")})</span>
+                )}
+              </span>
+            ))}
           </span>
         )}
       </div>

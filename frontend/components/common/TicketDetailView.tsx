@@ -133,7 +133,7 @@ export function TicketDetailView({ id, backHref, backLabelKey }: { id: string; b
               <CardTitle>{t("ticket.chat")}</CardTitle>
             </CardHeader>
             <CardContent>
-              <TicketChat ticketId={ticket.id} roomId={roomId} canPost={canPost} canNote={canNote} />
+              <TicketChat ticketId={ticket.id} roomId={roomId} canPost={canPost} canNote={canNote} canUpload={!uploadsClosed} />
             </CardContent>
           </Card>
         </div>

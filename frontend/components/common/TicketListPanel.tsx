@@ -1,12 +1,13 @@
 "use client";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Button } from "@/components/ui/button";
 import { ExportButtons } from "@/components/tickets/ExportButtons";
 import { Label } from "@/components/ui/label";
 import { TicketTable } from "./TicketTable";
-import { useTicketList } from "@/hooks/useTickets";
+import { useTicketChanges, useTicketList } from "@/hooks/useTickets";
+import { rememberTicketList } from "@/lib/shortcuts";
 import { useDepartments } from "@/hooks/useAdmin";
 import { useI18n } from "@/hooks/useI18n";
 import { useSession } from "@/hooks/useAuth";
@@ -61,8 +62,26 @@ export function TicketListPanel({
   const [search, setSearch] = useState("");
   const [cursors, setCursors] = useState<string[]>([]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const effective: TicketFilters = { ordering: "-updated_at", ...baseFilters, ...filters, cursor: cursors[cursors.length - 1] };
-  const list = useTicketList(effective);
+  // Every ordering pages by keyset (cursor "" = the first page): constant cost at any depth.
+  const effective: TicketFilters = { ordering: "-updated_at", ...baseFilters, ...filters, cursor: cursors[cursors.length - 1] ?? "" };
+  // Rows never move under the reader: no refetch on focus; a banner says what changed (DESIGN §10).
+  const list = useTicketList(effective, { refetchOnWindowFocus: false });
+  const firstCount = useRef<number | null>(null);
+  const firstCapped = useRef(false);
+  if (list.data && cursors.length === 0 && list.data.count !== null) {
+    firstCount.current = list.data.count;
+    firstCapped.current = !!list.data.countCapped;
+  }
+  const shownCount = list.data?.count ?? firstCount.current;
+  const shownCapped = list.data?.count != null ? !!list.data.countCapped : firstCapped.current;
+  const { cursor: _cursor, ...listFilters } = effective;
+  void _cursor;
+  const changes = useTicketChanges(listFilters, list.data?.asOf ?? null);
+  const changed = changes.data ?? 0;
+  useEffect(() => {
+    // Ids of the rows shown, for next/previous ticket on a ticket's page (keyboard shortcuts).
+    if (list.data) rememberTicketList(list.data.items.map((ticket) => ticket.id));
+  }, [list.data]);
 
   // The filters live in the address (?q=&status=&priority=&department=&ordering=): a reload or a
   // shared link shows the same list. Read once on mount (client only), written on each change.
@@ -169,15 +188,29 @@ export function TicketListPanel({
         </form>
       )}
       <div className="flex flex-wrap items-center justify-between gap-2">
-        {list.data && typeof list.data.count === "number" ? (
+        {list.data && typeof shownCount === "number" ? (
           <p className="text-sm text-muted-foreground" role="status" data-testid="list-count">
-            {list.data.countCapped
-              ? t("common.resultsAtLeast").replace("{count}", formatNumber(list.data.count))
-              : `${list.data.count} ${t("common.results")}`}
+            {shownCapped
+              ? t("common.resultsAtLeast").replace("{count}", formatNumber(shownCount))
+              : `${shownCount} ${t("common.results")}`}
           </p>
         ) : <span />}
         {showFilters && <ExportButtons filters={effective} />}
       </div>
+      {changed > 0 && (
+        <button
+          type="button"
+          className="w-full rounded-md border border-primary/40 bg-primary/10 px-3 py-2 text-sm font-medium text-primary hover:bg-primary/20"
+          data-testid="list-changed-banner"
+          aria-live="polite"
+          onClick={() => {
+            setCursors([]);
+            void list.refetch();
+          }}
+        >
+          {changed === 1 ? t("list.changedOne") : t("list.changed").replace("{count}", String(changed))}
+        </button>
+      )}
       {bulkBar && selected.size > 0 &&
         bulkBar({
           ids: [...selected],

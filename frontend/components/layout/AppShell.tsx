@@ -6,6 +6,7 @@ import { Dialog, DialogContent, DialogTitle } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { Sidebar } from "./Sidebar";
 import { LanguageSwitcher } from "./LanguageSwitcher";
+import { KeyboardShortcuts, ThemeToggle } from "./KeyboardShortcuts";
 import { NotificationBell } from "@/components/notifications/NotificationBell";
 import { ConflictDialog } from "@/components/modals/ConflictDialog";
 import { SessionExpiredDialog } from "@/components/modals/SessionExpiredDialog";
@@ -39,6 +40,8 @@ export function AppShell({ user, children }: { user: User; children: React.React
         </Link>
         <div className="ms-auto flex items-center gap-2">
           <LanguageSwitcher />
+          <ThemeToggle />
+          <KeyboardShortcuts role={user.role} />
           <NotificationBell role={user.role} />
           <DropdownMenu.Root>
             <DropdownMenu.Trigger asChild>

@@ -34,12 +34,43 @@ export function listParams(filters: TicketFilters): URLSearchParams {
   return params;
 }
 
-export async function listTickets(filters: TicketFilters): Promise<Paginated<Ticket>> {
+/** A page of GET /tickets: `asOf` is when the server read it (for GET tickets/changes); in cursor
+ *  mode only the first page carries a count (`count` null on later pages). */
+export interface TicketPage extends Omit<Paginated<Ticket>, "count"> {
+  count: number | null;
+  asOf: string | null;
+}
+
+/** `cursor: ""` asks for the first keyset page (every ordering pages by cursor); a cursor is the `next` link. */
+export async function listTickets(filters: TicketFilters): Promise<TicketPage> {
   const { cursor, ...rest } = filters;
-  const { data } = cursor
-    ? await api.get(nextPageUrl(cursor, "/tickets"))
-    : await api.get("/tickets", { params: listParams(rest) });
-  return toPage(data, toTicket);
+  let data: unknown;
+  if (cursor) {
+    ({ data } = await api.get(nextPageUrl(cursor, "/tickets")));
+  } else {
+    const params = listParams(rest);
+    if (cursor === "") params.set("cursor", "");
+    ({ data } = await api.get("/tickets", { params }));
+  }
+  const raw = (data ?? {}) as { count?: unknown; as_of?: unknown };
+  return {
+    ...toPage(data, toTicket),
+    count: typeof raw.count === "number" ? raw.count : null,
+    asOf: typeof raw.as_of === "string" ? raw.as_of : null,
+  };
+}
+
+/** How many tickets of the list with these filters were created or changed since `since` (its `asOf`). */
+export async function countTicketChanges(filters: TicketFilters, since: string): Promise<number> {
+  const { cursor: _cursor, ordering: _ordering, page_size: _size, ...rest } = filters as TicketFilters & { page_size?: unknown };
+  void _cursor;
+  void _ordering;
+  void _size;
+  const params = listParams(rest);
+  params.delete("page_size");
+  params.set("since", since);
+  const { data } = await api.get<{ count: number }>("/tickets/changes", { params });
+  return typeof data?.count === "number" ? data.count : 0;
 }
 
 /** The list with these filters (no paging) as a CSV or Excel file, as the server writes it (DESIGN §11). */

@@ -36,38 +36,64 @@ export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]):
   });
 }
 
+/**
+ * Something changed elsewhere (a live event, a notification): counts and summaries refresh, but a
+ * ticket list someone is reading (the list panel's queries carry a `cursor`) keeps its rows and
+ * gets its "N new or changed — refresh" count asked again instead (DESIGN §10).
+ */
+export function refreshListsElsewhere(queryClient: QueryClient) {
+  void queryClient.invalidateQueries({
+    queryKey: ["tickets", "list"],
+    predicate: (query) => {
+      const filters = query.queryKey[2];
+      return !(filters && typeof filters === "object" && "cursor" in filters);
+    },
+  });
+  void queryClient.invalidateQueries({ queryKey: ["tickets", "changes"] });
+}
+
 export function applyTicketUpdate(queryClient: QueryClient, ticket: Ticket) {
   queryClient.setQueryData<Ticket>(queryKeys.tickets.detail(ticket.id), (old) =>
     !old || old.version <= ticket.version ? ticket : old,
   );
   void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.history(ticket.id) });
-  void queryClient.invalidateQueries({ queryKey: ["tickets", "list"] });
+  refreshListsElsewhere(queryClient);
   if (ticket.parent_id) {
     void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.subtickets(ticket.parent_id) });
     void queryClient.invalidateQueries({ queryKey: queryKeys.tickets.detail(ticket.parent_id) });
   }
 }
 
+/** Someone in the room and what they are doing there (DESIGN §10 presence states, as the server says). */
 export interface PresenceUser {
   id: string;
   full_name: string;
+  state: "viewing" | "composing";
+  /** Writing an internal note (only note readers are ever told). */
+  internal: boolean;
 }
 
 /**
  * A presence frame (docs/realtime.md): right after connecting `{users: [...]}` (who is in the room
- * now, replaces the list); afterwards `{joined: [...], left: [...]}`, batched per room (disjoint).
+ * now, replaces the list); afterwards `{joined: [...], left: [...]}`, batched per room (disjoint),
+ * and `{changed: [...]}` when someone starts or stops writing.
  */
 export interface PresenceChange {
   users?: PresenceUser[];
   joined: PresenceUser[];
   left: PresenceUser[];
+  changed: PresenceUser[];
 }
 
-/** Who is in the room after a presence frame: id → display name. */
-export function applyPresence(previous: Record<string, string>, change: PresenceChange): Record<string, string> {
-  const next = change.users ? Object.fromEntries(change.users.map((u) => [u.id, u.full_name])) : { ...previous };
+/** Who is in the room after a presence frame: id → who and their state. */
+export function applyPresence(
+  previous: Record<string, PresenceUser>,
+  change: PresenceChange,
+): Record<string, PresenceUser> {
+  const next = change.users ? Object.fromEntries(change.users.map((u) => [u.id, u])) : { ...previous };
   for (const user of change.left) delete next[user.id];
-  for (const user of change.joined) next[user.id] = user.full_name;
+  for (const user of change.joined) next[user.id] = user;
+  for (const user of change.changed) if (next[user.id] || user.state === "composing") next[user.id] = user;
   return next;
 }
 
@@ -82,6 +108,7 @@ export function toPresenceChange(frame: SocketFrame): PresenceChange {
     users: Array.isArray(frame.users) ? toPresenceList(frame.users) : undefined,
     joined: toPresenceList(frame.joined),
     left: toPresenceList(frame.left),
+    changed: toPresenceList(frame.changed),
   };
 }
 
@@ -96,7 +123,12 @@ function toPresenceUser(raw: unknown): PresenceUser | undefined {
   if (!raw || typeof raw !== "object") return undefined;
   const o = raw as Raw;
   if (!o.id) return undefined;
-  return { id: String(o.id), full_name: String(o.full_name ?? o.employee_code ?? o.id) };
+  return {
+    id: String(o.id),
+    full_name: String(o.full_name ?? o.employee_code ?? o.id),
+    state: o.state === "composing" ? "composing" : "viewing",
+    internal: o.internal === true,
+  };
 }
 
 /** Applies one chat-room frame to the query cache. `roomId` is the room's (parent) ticket id. */

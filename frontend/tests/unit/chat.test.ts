@@ -88,11 +88,24 @@ describe("presence (docs/realtime.md frames)", () => {
     left: [{ id: "5753c232-e022-4d03-98e3-2acaf0b18f28", employee_code: "it1", full_name: "Imran IT" }],
   };
 
+  const names = (room: Record<string, { full_name: string }>) => Object.values(room).map((u) => u.full_name);
+
   it("replaces the list on connect, then applies joined and left", () => {
-    let room = applyPresence({ stale: "Someone" }, toPresenceChange(onConnect));
-    expect(Object.values(room)).toEqual(["Rabia Teacher", "Imran IT"]);
+    const stale = { id: "stale", full_name: "Someone", state: "viewing" as const, internal: false };
+    let room = applyPresence({ stale }, toPresenceChange(onConnect));
+    expect(names(room)).toEqual(["Rabia Teacher", "Imran IT"]);
     room = applyPresence(room, toPresenceChange(batched));
-    expect(Object.values(room).sort()).toEqual(["Kamran Maintenance", "Rabia Teacher"]);
+    expect(names(room).sort()).toEqual(["Kamran Maintenance", "Rabia Teacher"]);
+  });
+
+  it("applies state changes: composing a reply or a note, then viewing again", () => {
+    let room = applyPresence({}, toPresenceChange({ ...onConnect, users: onConnect.users.map((u) => ({ ...u, state: "viewing" })) }));
+    const imran = onConnect.users[1]!;
+    room = applyPresence(room, toPresenceChange({ type: "presence", changed: [{ ...imran, state: "composing", internal: true }] }));
+    expect(room[imran.id]).toMatchObject({ state: "composing", internal: true });
+    room = applyPresence(room, toPresenceChange({ type: "presence", changed: [{ ...imran, state: "viewing" }] }));
+    expect(room[imran.id]).toMatchObject({ state: "viewing", internal: false });
+    expect(names(room)).toEqual(["Rabia Teacher", "Imran IT"]);
   });
 
   it("accepts several users per batch and the older single-object form", () => {
@@ -106,6 +119,6 @@ describe("presence (docs/realtime.md frames)", () => {
     });
     expect(many.joined.map((u) => u.full_name)).toEqual(["X", "y1"]);
     const single = toPresenceChange({ type: "presence", joined: { id: "z", full_name: "Z" } });
-    expect(applyPresence({}, single)).toEqual({ z: "Z" });
+    expect(names(applyPresence({}, single))).toEqual(["Z"]);
   });
 });
