@@ -130,7 +130,9 @@ class Ticket(BaseModel):
             models.Index(fields=["status", "resolution_warn_at"], name="ticket_sla_scan"),
             # The list sorted by SLA due, soonest first (resolution_due ASC NULLS LAST, id ASC).
             models.Index(fields=["resolution_due", "id"], name="ticket_sla_due_id"),
-            # Moderators' "at risk" ordering has an index on PostgreSQL only (migration 0007:
+            # The web app's default list (-updated_at, keyset) and "changed since" (the refresh banner).
+            models.Index(fields=["updated_at", "id"], name="ticket_updated_id"),
+            # Moderators' "at risk" ordering has an index on PostgreSQL only (migration 0009:
             # SQLite cannot index NULLS LAST).
         ]
         constraints = [
