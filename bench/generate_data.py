@@ -59,6 +59,7 @@ STATUS_WEIGHTS = [("closed", 40), ("resolved", 8), ("in_progress", 12), ("assign
                   ("postponed", 3), ("pending_approval", 3), ("approved", 2), ("rejected", 4), ("withdrawn", 3),
                   ("draft", 3)]
 PRIORITIES = [("low", 25), ("medium", 45), ("high", 22), ("urgent", 8)]
+RESOLUTION_HOURS = {"urgent": 4, "high": 8, "medium": 24, "low": 72}  # the resolution target per priority
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 START = NOW - dt.timedelta(days=730)
 
@@ -283,12 +284,15 @@ def main() -> None:
                    resolved, closed, submitted, rng.random() < 0.05,
                    NOW + dt.timedelta(days=30) if postponed else None,  # postponed_until
                    NOW - dt.timedelta(days=1) if postponed else None,   # last_reminder_at: no reminder is due
-                   "Waiting for parts" if postponed else "")
+                   "Waiting for parts" if postponed else "",
+                   # The resolution target (the list sorted by SLA due): whole hours per priority, so
+                   # many tickets share one (ties the keyset pages must break by id); none for drafts.
+                   submitted + dt.timedelta(hours=RESOLUTION_HOURS[priorities[i]]) if submitted else None)
 
     tickets = Table(Ticket, ("id", "created_at", "updated_at", "number", "title", "description", "department_id",
                              "priority", "status", "requestor_id", "assignee_id", "submitted_at", "resolved_at",
                              "closed_at", "sla_started_at", "sla_breached", "postponed_until", "last_reminder_at",
-                             "postponed_reason"))
+                             "postponed_reason", "resolution_due"))
     tickets.copy(ticket_rows())
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval('tickets_ticket_number_seq', %s)", [n_tickets + 1])
