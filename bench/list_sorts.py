@@ -83,7 +83,7 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
         times.sort()
-        q = statistics.quantiles(times, n=100)
+        q = statistics.quantiles(times, n=100, method="inclusive")
         print(f"{name}: n={count} p50 {statistics.median(times):.1f} ms, p95 {q[94]:.1f} ms, p99 {q[98]:.1f} ms,"
               f" max {times[-1]:.1f} ms; load average {os.getloadavg()[0]:.2f}")
 
