@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0006_sla_warning_percent'),
+        ('tickets', '0010_request_forms_links_merge'),
         ('users', '0005_sync_run_error_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
