@@ -37,7 +37,8 @@ def tickets(desk):
         made.append(ticket.id)
         Ticket.objects.filter(id=ticket.id).update(
             created_at=now - timedelta(hours=i // 3), updated_at=now - timedelta(minutes=i % 5),
-            resolution_due=None if i % 4 == 0 else now + timedelta(hours=i % 3))
+            resolution_due=None if i % 4 == 0 else now + timedelta(hours=i % 3),
+            sla_risk=None if i % 5 == 0 else (i % 3) / 4)
     return list(Ticket.objects.filter(id__in=made).select_related("requestor", "assignee", "department"))
 
 
@@ -47,7 +48,7 @@ def _key(ticket, key):
         "updated": ticket.updated_at, "priority": RANK[ticket.priority], "resolution_due": ticket.resolution_due,
         "sla_due": ticket.resolution_due, "number": ticket.number, "requestor": ticket.requestor.full_name,
         "assignee": ticket.assignee.full_name if ticket.assignee else None,
-        "department": ticket.department.name if ticket.department else None,
+        "department": ticket.department.name if ticket.department else None, "risk": ticket.sla_risk,
     }[key]
 
 
