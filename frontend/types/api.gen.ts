@@ -2773,6 +2773,8 @@ export interface components {
             sla: components["schemas"]["SlaOut"];
             /** @description Staff only, open tickets with a running clock: the ai service's breach risk (refreshed every few minutes); null otherwise. */
             sla_risk: components["schemas"]["TicketSlaRiskOut"] | null;
+            /** @description Staff only: the ai service's latest suggestion for this ticket (null until one was made, and for others). */
+            triage: components["schemas"]["TicketTriageOut"] | null;
             /**
              * Allowed Actions
              * @description What the caller may do now (tickets/policy.py): the actions of POST tickets/{id}/actions/{action}, plus split (POST tickets/{id}/subtickets), delete (DELETE tickets/{id}) and message (POST tickets/{id}/messages).
@@ -2819,6 +2821,52 @@ export interface components {
              * @enum {string}
              */
             level: "low" | "medium" | "high";
+        };
+        /**
+         * TicketTriageOut
+         * @description The ai service's latest suggestion for the ticket (DESIGN §12), as ``POST ai/triage`` gave it.
+         */
+        TicketTriageOut: {
+            /**
+             * Suggestion Id
+             * Format: uuid
+             */
+            suggestion_id: string;
+            /** Departments */
+            departments: components["schemas"]["TriageDepartmentOut"][];
+            /** Categories */
+            categories: components["schemas"]["TriageCategoryOut"][];
+            /** Abstained */
+            abstained: boolean;
+            /**
+             * Reason
+             * @description '' | unsure | too_few_examples | history_too_small | department_off
+             */
+            reason: string;
+            /** Model Version */
+            model_version: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "model" | "rules";
+        };
+        /** TriageCategoryOut */
+        TriageCategoryOut: {
+            /** Category Id */
+            category_id: string;
+            /** Probability */
+            probability: number;
+        };
+        /** TriageDepartmentOut */
+        TriageDepartmentOut: {
+            /**
+             * Department Id
+             * Format: uuid
+             */
+            department_id: string;
+            /** Probability */
+            probability: number;
         };
         /** UserBriefOut */
         UserBriefOut: {

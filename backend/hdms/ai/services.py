@@ -94,6 +94,11 @@ def triage_suggest(*, user: Any, title: str, description: str, ticket_id: Any = 
         abstained=abstained, reason=reason if abstained or source == "rules" else "",
     )
     suggestion.similar = _similar(user=user, title=title, description=description, exclude=exclude)
+    if ticket_id is not None:  # staff read the latest suggestion in the ticket's payload (DESIGN §12)
+        ticket_services.ticket_triage_store(ticket_id=ticket_id, triage={
+            "suggestion_id": str(suggestion.id), "departments": suggestion.departments,
+            "categories": suggestion.categories, "abstained": abstained, "reason": suggestion.reason,
+            "model_version": served.number if served is not None else None, "source": source})
     return suggestion
 
 

@@ -113,6 +113,9 @@ class Ticket(BaseModel):
     # null when there is no served model or the clock does not run.
     sla_risk = models.FloatField(null=True, blank=True)
     sla_risk_level = models.CharField(max_length=8, blank=True)  # low | medium | high
+    # The ai service's latest department/category suggestion for this ticket (DESIGN §12), as it
+    # stored it (tickets.services.ticket_triage_store); staff read it in the ticket's payload.
+    triage = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")

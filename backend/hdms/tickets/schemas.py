@@ -74,6 +74,28 @@ class TicketSlaRiskOut(Schema):
     level: RiskLevel
 
 
+class TriageDepartmentOut(Schema):
+    department_id: uuid.UUID
+    probability: float
+
+
+class TriageCategoryOut(Schema):
+    category_id: str
+    probability: float
+
+
+class TicketTriageOut(Schema):
+    """The ai service's latest suggestion for the ticket (DESIGN §12), as ``POST ai/triage`` gave it."""
+
+    suggestion_id: uuid.UUID
+    departments: list[TriageDepartmentOut]
+    categories: list[TriageCategoryOut]
+    abstained: bool
+    reason: str = Field(..., description="'' | unsure | too_few_examples | history_too_small | department_off")
+    model_version: int | None
+    source: Literal["model", "rules"]
+
+
 class ProgressOut(Schema):
     total: int
     done: int
@@ -143,6 +165,8 @@ class TicketOut(Schema):
     sla_risk: TicketSlaRiskOut | None = Field(..., description="Staff only, open tickets with a running clock: the ai "
                                                          "service's breach risk (refreshed every few minutes); "
                                                          "null otherwise.")
+    triage: TicketTriageOut | None = Field(..., description="Staff only: the ai service's latest suggestion for "
+                                                             "this ticket (null until one was made, and for others).")
     allowed_actions: list[Action] = Field(
         ..., description="What the caller may do now (tickets/policy.py): the actions of "
                          "POST tickets/{id}/actions/{action}, plus split (POST tickets/{id}/subtickets), delete "

@@ -345,6 +345,7 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         },
         "sla_risk": {"probability": ticket.sla_risk, "level": ticket.sla_risk_level}
         if ticket.sla_risk is not None and ticket.status in OPEN_STATUSES_FOR_SLA else None,
+        "triage": ticket.triage,
     }
 
 
@@ -589,9 +590,9 @@ def ticket_payload_for(ticket: Ticket, user: Any) -> dict[str, Any]:
 
 
 def _for_reader(payload: dict[str, Any], user: Any) -> dict[str, Any]:
-    """SLA risk is for staff (DESIGN §12): others read the ticket without it."""
-    if payload.get("sla_risk") is not None and not is_staff(user):
-        return {**payload, "sla_risk": None}
+    """SLA risk and the ai's triage are for staff (DESIGN §12): others read the ticket without them."""
+    if (payload.get("sla_risk") is not None or payload.get("triage") is not None) and not is_staff(user):
+        return {**payload, "sla_risk": None, "triage": None}
     return payload
 
 

@@ -64,7 +64,7 @@ const TICKET_SPEC: Spec<Schemas["TicketOut"]> = {
   postponed_until: "string|null", postponed_reason: "string", rating: "number|null", rating_comment: "string",
   version: "number", created_at: "string", updated_at: "string", submitted_at: "string|null",
   first_responded_at: "string|null", resolved_at: "string|null", closed_at: "string|null", subtickets: "object",
-  sla: "object", sla_risk: "object|null", allowed_actions: "array", editable_fields: "array",
+  sla: "object", sla_risk: "object|null", triage: "object|null", allowed_actions: "array", editable_fields: "array",
 };
 const RISK_LEVELS = ["low", "medium", "high"] as const;
 const SLA_SPEC: Spec<Schemas["SlaOut"]> = {

@@ -112,6 +112,15 @@ def test_a_ticket_under_review_keeps_its_latest_suggestion(history, people):
     latest = call("GET", f"/api/v1/ai/tickets/{ticket.id}/triage", user=people["moderator"]).json()
     assert latest["suggestion_id"] == asked.json()["suggestion_id"]
     assert call("GET", f"/api/v1/ai/tickets/{ticket.id}/triage", user=people["requestor"]).status_code == 403
+    # DESIGN §12: the ticket's payload carries the latest suggestion for staff, on lists and details.
+    detail = call("GET", f"/api/v1/tickets/{ticket.id}", user=people["moderator"]).json()
+    assert detail["triage"]["suggestion_id"] == asked.json()["suggestion_id"]
+    assert detail["triage"]["departments"] == asked.json()["departments"]
+    assert (detail["triage"]["source"], detail["triage"]["model_version"]) == (asked.json()["source"],
+                                                                              asked.json()["model_version"])
+    listed = call("GET", "/api/v1/tickets", user=people["moderator"], params={"q": ticket.number}).json()["items"]
+    assert [t["triage"]["suggestion_id"] for t in listed] == [asked.json()["suggestion_id"]]
+    assert call("GET", f"/api/v1/tickets/{ticket.id}", user=people["requestor"]).json()["triage"] is None
     review = call("POST", "/api/v1/ai/triage", user=people["requestor"],
                   json={"title": "x", "ticket_id": str(ticket.id)})
     assert review.status_code == 403

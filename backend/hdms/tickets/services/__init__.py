@@ -45,6 +45,7 @@ from hdms.tickets.services.scheduled import (
     ticket_postponed_remind,
     ticket_sla_check,
     ticket_sla_risk_store,
+    ticket_triage_store,
 )
 from hdms.tickets.services.sla_clock import sla_recompute_dues
 from hdms.tickets.services.splitting import ticket_split
@@ -119,6 +120,7 @@ __all__ = [
     "ticket_split",
     "ticket_start",
     "ticket_submit",
+    "ticket_triage_store",
     "ticket_update",
     "ticket_withdraw",
     "view_create",

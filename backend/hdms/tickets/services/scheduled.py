@@ -162,3 +162,10 @@ def ticket_sla_risk_store(*, risks: dict[str, tuple[float, str]]) -> int:
                 if ticket_id in current and current[ticket_id] != (probability, level)]
         Ticket.objects.bulk_update(rows, ["sla_risk", "sla_risk_level"], batch_size=500)
     return changed + len(rows)
+
+
+def ticket_triage_store(*, ticket_id: Any, triage: dict[str, Any]) -> None:
+    """Stores the ai service's latest suggestion for a ticket (DESIGN §12: staff read it in the
+    ticket's payload). A machine's advice, not a change of the ticket: no version bump, audit entry
+    or event; the people who act on it are audited with the model version by the ai service."""
+    Ticket.objects.filter(id=ticket_id).update(triage=triage)
