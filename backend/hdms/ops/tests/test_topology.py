@@ -54,7 +54,9 @@ def test_the_ai_service_answers_through_the_gateway_with_the_same_token(topology
     assert response.header_count("X-Request-ID") == 1
     assert gateway.request("GET", "/api/v1/ai/models", token=moderator).json()["code"] == "forbidden"
     queued = gateway.request("POST", "/api/v1/ai/models/train", token=admin)
-    assert queued.status == 202 and queued.json()["status"] == "training"
+    # The answer gives the new version as it stands when answered: the worker may already have
+    # taken it (a too-small history is skipped at once).
+    assert queued.status == 202 and queued.json()["status"] in ("training", "skipped")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # the worker (queue low) takes it: skipped, the history is too small
         listed = gateway.request("GET", "/api/v1/ai/models", token=admin).json()["items"]
