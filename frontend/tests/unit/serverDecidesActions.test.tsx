@@ -28,7 +28,7 @@ function payload(over: Record<string, unknown> = {}): Record<string, unknown> {
     subtickets: { total: 0, done: 0 },
     sla: { started_at: null, first_response_due: null, resolution_due: null, first_response_breached: false,
       resolution_breached: false, breached: false, paused: false, paused_minutes: 0 },
-    sla_risk: null, allowed_actions: [], editable_fields: [], ...over,
+    sla_risk: null, triage: null, allowed_actions: [], editable_fields: [], ...over,
   };
 }
 
