@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { shot, signIn } from "./helpers";
+import { API, shot, signIn } from "./helpers";
 import { Desk, LANGS, setLang, stampOf } from "./roles";
 
 /**
@@ -38,7 +38,9 @@ for (const lang of LANGS) {
     await expect(assignee.getByTestId("canned-list")).toContainText(`/${shortcut}`);
     await shot(assignee, `assignee-canned-replies-${lang}`);
 
-    // The requestor reads in this language: the server renders canned replies in it.
+    // The requestor reads in this language: the server renders canned replies in it. Their saved
+    // language may be another (an earlier spec switched it), and the switcher saves only a change.
+    expect((await (await desk.as("req1")).patch(`${API}/api/v1/auth/me`, { data: { language: lang } })).ok()).toBe(true);
     const requestor = await signIn(browser, "req1");
     await setLang(requestor, lang);
     await openTicket(requestor, ticket.id);
