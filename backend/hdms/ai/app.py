@@ -23,7 +23,7 @@ from django.db import close_old_connections
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hdms.ai.learn import RISK_LEVELS
@@ -150,7 +150,7 @@ class DepartmentSettingOut(BaseModel):
 class DepartmentSettingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is refused (DESIGN §4)
 
-    suggestions_enabled: bool | None = None
+    suggestions_enabled: StrictBool | None = None  # 0/1 and "true" are refused, not coerced
     keywords: str | None = Field(None, max_length=4000, pattern=r"^[^\u0000]*$")
 
 

@@ -18,7 +18,7 @@ from hdms.ai import engine, rules, selectors, similar
 from hdms.ai.learn import SlaContext, SlaTicket, TriageExample, risk_level, train_sla_risk, train_triage
 from hdms.ai.models import DepartmentSwitch, ModelStatus, ModelVersion, Suggestion
 from hdms.audit.services import audit_record
-from hdms.core.errors import Forbidden, NotFound, ValidationFailed
+from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.outbox import outbox_task
 from hdms.core.permissions import is_staff
 from hdms.tickets import selectors as ticket_selectors
@@ -256,8 +256,8 @@ def model_activate(*, by: Any, version_id: Any) -> ModelVersion:
     with transaction.atomic():
         version = selectors.model_version_get(version_id=version_id)
         if version.status != ModelStatus.READY:
-            raise ValidationFailed("Only a trained version can be served.", errors=[
-                {"loc": ["path", "version_id"], "msg": f"status is {version.status}"}])
+            # The version's state forbids it, not the input: 409 like any action its state does not allow.
+            raise InvalidTransition(f"Only a trained version can be served; this one is {version.status}.")
         previous = ModelVersion.objects.filter(is_active=True).first()
         ModelVersion.objects.filter(is_active=True).update(is_active=False)
         ModelVersion.objects.filter(id=version.id).update(is_active=True)

@@ -125,13 +125,17 @@ class PreferencesIn(Schema):
         None, max_length=40, json_schema_extra={"propertyNames": {"pattern": NOTIFICATION_KIND_PATTERN}})
 
 
+# What the service keeps after stripping a leading "/" and lower-casing (communication/services.py).
+SHORTCUT_PATTERN = r"^/?[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
+
+
 class CannedIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(..., min_length=1, max_length=120)
     body_en: str = Field(..., min_length=1, max_length=10_000)
     body_ur: str = Field("", max_length=10_000)
-    shortcut: str = Field(..., min_length=1, max_length=33, description="Typed as `/shortcut` in the chat box.")
+    shortcut: str = Field(..., pattern=SHORTCUT_PATTERN, description="Typed as `/shortcut` in the chat box.")
     personal: StrictBool = Field(True, description="The caller's own; false: a department's (`department_id`) "
                                                    "or, without one, the whole desk's (admins).")
     department_id: UUID | None = None
@@ -143,7 +147,7 @@ class CannedPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=120)
     body_en: str | None = Field(None, min_length=1, max_length=10_000)
     body_ur: str | None = Field(None, max_length=10_000)
-    shortcut: str | None = Field(None, min_length=1, max_length=33)
+    shortcut: str | None = Field(None, pattern=SHORTCUT_PATTERN)
     version: int | None = Field(None, ge=1, le=2_147_483_647)
 
 

@@ -194,3 +194,10 @@ RangeTo = Annotated[
     WithJsonSchema({"type": "string", "pattern": DATETIME_PATTERN, "examples": ["2026-11-30"],
                     "description": RANGE_DESCRIPTION}),
 ]
+
+
+def patch_changes(payload: Any, *, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What a PATCH body changes: the fields it sends, where ``null`` leaves a field that cannot be
+    empty as it is (the schema lets every PATCH field be null) and clears only the ``nullable`` ones."""
+    return {name: value for name, value in payload.dict(exclude_unset=True).items()
+            if value is not None or name in nullable}

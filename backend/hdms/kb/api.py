@@ -7,6 +7,7 @@ from ninja import Query, Router
 
 from hdms.core.auth import ApiRequest
 from hdms.core.pagination import paginate
+from hdms.core.schema_types import patch_changes
 from hdms.kb import selectors, services
 from hdms.kb.schemas import (
     ArticleFeedbackIn,
@@ -59,7 +60,7 @@ def article_get(request: ApiRequest, article_id: UUID) -> dict[str, Any]:
 
 @router.patch("/articles/{article_id}", response=ArticleOut)
 def article_update(request: ApiRequest, article_id: UUID, payload: ArticlePatch) -> dict[str, Any]:
-    fields = payload.dict(exclude_unset=True)
+    fields = patch_changes(payload, nullable=("department_id",))  # no department: the whole desk's article
     version = fields.pop("version", None)
     services.article_update(by=request.auth, article_id=article_id, fields=fields, version=version)
     return article_get(request, article_id)

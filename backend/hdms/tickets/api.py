@@ -19,6 +19,7 @@ from hdms.core.auth import ApiRequest
 from hdms.core.errors import ValidationFailed
 from hdms.core.pagination import PageParams, next_url, paginate
 from hdms.core.permissions import require_admin, require_staff
+from hdms.core.schema_types import patch_changes
 from hdms.tickets import analytics, exports, policy, render, selectors, services
 from hdms.tickets.models import SlaPolicy
 from hdms.tickets.schemas import (
@@ -538,7 +539,7 @@ def category_get(request: ApiRequest, category_id: uuid.UUID) -> dict[str, Any]:
 
 @categories_router.patch("/{category_id}", response=CategoryOut)
 def category_update(request: ApiRequest, category_id: uuid.UUID, payload: CategoryPatch) -> dict[str, Any]:
-    changes = payload.dict(exclude_unset=True)
+    changes = patch_changes(payload)
     version = changes.pop("version", None)
     category = services.category_update(by=request.auth, category_id=category_id, changes=changes, version=version)
     return selectors.category_payload(category)

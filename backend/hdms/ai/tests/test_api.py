@@ -84,6 +84,10 @@ def test_admin_trains_lists_versions_and_switches_a_department_off(history, peop
     departments = call("GET", "/api/v1/ai/departments", user=admin).json()
     it = next(d for d in departments if d["code"] == "IT")
     assert it["suggestions_enabled"] and it["precision"] is not None
+    for coerced in (0, "false"):  # a switch is a JSON boolean: 0 or "false" is refused, not read as false
+        refused = call("PATCH", f"/api/v1/ai/departments/{it['department_id']}", user=admin,
+                       json={"suggestions_enabled": coerced})
+        assert refused.status_code == 422 and refused.json()["code"] == "validation_error", refused.text
     changed = call("PATCH", f"/api/v1/ai/departments/{it['department_id']}", user=admin,
                    json={"suggestions_enabled": False, "keywords": "wifi, projector"})
     assert changed.status_code == 200

@@ -54,6 +54,10 @@ def test_requestors_read_only_published_articles(api, people):
     assert api(people["hr_staff"]).get(f"kb/articles/{draft['id']}").status_code == 404
     published = api(people["it_staff"]).patch(f"kb/articles/{draft['id']}", {"status": "published", "version": 1})
     assert published.status_code == 200 and published.json()["published_at"]
+    # null on a field that cannot be empty leaves it as it is; null department_id would mean "the whole desk".
+    kept = api(people["it_staff"]).patch(f"kb/articles/{draft['id']}", {"status": None, "title_en": None})
+    assert kept.status_code == 200 and kept.json()["status"] == "published", kept.text
+    assert kept.json()["title_en"] == draft["title_en"]
     page = reader.get("kb/articles").json()
     assert [a["id"] for a in page["items"]] == [draft["id"]]
     assert page["items"][0]["editable"] is False and page["writable_department_ids"] == []

@@ -45,6 +45,12 @@ def test_only_admins_manage_categories_and_everyone_reads_them(desk, api, financ
     renamed = api(desk.admin).patch(f"categories/{finance_form['id']}", {"name_ur": "ادائیگی کی درخواست",
                                                                          "version": finance_form["version"]})
     assert renamed.status_code == 200 and renamed.json()["version"] == finance_form["version"] + 1
+    # null on a field that cannot be empty leaves it as it is (DESIGN §4 PATCH: only what is sent changes).
+    kept = api(desk.admin).patch(f"categories/{finance_form['id']}", {"fields": None, "name_en": None})
+    assert kept.status_code == 200, kept.text
+    assert [f["key"] for f in kept.json()["fields"]] == ["amount", "cost_centre", "needed_by", "copies"]
+    assert kept.json()["name_en"] == finance_form["name_en"]
+    renamed = kept
     stale = api(desk.admin).patch(f"categories/{finance_form['id']}", {"name_ur": "x",
                                                                        "version": finance_form["version"]})
     assert stale.status_code == 409
