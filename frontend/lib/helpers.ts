@@ -121,3 +121,9 @@ export function htmlToText(html: string): string {
     })
     .replace(/\n+$/, "");
 }
+
+/** A list's count as shown: "10,000+" when the server's count stopped at its cap (`countCapped`). */
+export function formatCount(page: { count?: number | null; countCapped?: boolean } | undefined): string | undefined {
+  if (page?.count === null || page?.count === undefined) return undefined;
+  return `${formatNumber(page.count)}${page.countCapped ? "+" : ""}`;
+}

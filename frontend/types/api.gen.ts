@@ -2792,12 +2792,12 @@ export interface components {
             items: components["schemas"]["TicketOut"][];
             /**
              * Count
-             * @description Total matches; in cursor mode only on the first page. A search (q) counts at most 1,000: count_capped then says there are more.
+             * @description Total matches; in cursor mode only on the first page. A search (q) counts at most 1,000, any other list 10,000: count_capped then says there are more.
              */
             count?: number | null;
             /**
              * Count Capped
-             * @description True when count stopped at the search cap (show "1,000+").
+             * @description True when count stopped at the cap ("1,000+", "10,000+").
              * @default false
              */
             count_capped: boolean;
@@ -3706,9 +3706,14 @@ export interface components {
             can_change: boolean;
             /**
              * Count
-             * @description Tickets the caller sees in this view now: GET tickets' count with its filters.
+             * @description Tickets the caller sees in this view now: GET tickets' count with its filters (capped like it).
              */
             count: number;
+            /**
+             * Count Capped
+             * @description True when count stopped at the cap (show "10,000+").
+             */
+            count_capped: boolean;
         };
         /** ViewPage */
         ViewPage: {
@@ -3752,6 +3757,11 @@ export interface components {
             counts: {
                 [key: string]: number;
             };
+            /**
+             * Capped
+             * @description Ids of the views whose count stopped at the cap (show "10,000+").
+             */
+            capped: string[];
         };
         /** ViewPatch */
         ViewPatch: {

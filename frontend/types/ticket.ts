@@ -233,6 +233,8 @@ export interface SavedView {
   shared: boolean;
   can_change: boolean;
   count: number;
+  /** The count stopped at the server's cap: shown "10,000+". */
+  countCapped?: boolean;
 }
 
 /** The bulk actions of POST tickets/bulk (tickets/policy.py BULK_ACTIONS). */

@@ -21,6 +21,20 @@ TRIGRAM_MIN_LETTERS = 3
 # A search's ``count`` stops here (the list says "1,000+"): counting every match of a common word
 # among a million tickets costs more than the page itself.
 COUNT_CAP = 1000
+# Any other list's ``count`` stops here ("10,000+"): counting the million tickets a moderator sees
+# costs a second; ten thousand index entries cost milliseconds (bench/RESULTS.md, issue 18).
+LIST_COUNT_CAP = 10_000
+
+
+def count_cap(q: str | None) -> int:
+    """Where a list's count stops: a search's sooner (its matches cost more to visit)."""
+    return COUNT_CAP if normalise(q) else LIST_COUNT_CAP
+
+
+def capped_count(queryset: Any, *, cap: int) -> tuple[int, bool]:
+    """``(count, capped)``: the rows counted up to ``cap``, and whether there are more."""
+    counted = queryset.order_by()[: cap + 1].count()
+    return min(counted, cap), counted > cap
 # Words of one query matched one by one (the rest are ignored): each costs an index scan.
 MAX_WORDS = 8
 

@@ -100,19 +100,15 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
         rows, cursor = selectors.keyset_page(qs, ordering=selectors.ordering_name(request.auth, data),
                                              cursor=data["cursor"], limit=page.page_size)
         count, capped = None, False
-        if not data["cursor"]:  # the first page says how many there are (a search's count is capped)
-            counted = selectors.ticket_filtered(user=request.auth, filters=data)
-            if searching:
-                count = counted[: search.COUNT_CAP + 1].count()
-                capped, count = count > search.COUNT_CAP, min(count, search.COUNT_CAP)
-            else:
-                count = counted.count()
+        if not data["cursor"]:  # the first page says how many there are, up to the cap
+            count, capped = search.capped_count(selectors.ticket_filtered(user=request.auth, filters=data),
+                                                cap=search.count_cap(data.get("q")))
         items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(rows)]
         return render.ticket_page_response(items, count, next_url(request, cursor=cursor) if cursor else None, as_of,
                                            count_capped=capped)
-    # A search's count is capped (hdms.core.search.COUNT_CAP): the list then says "1,000+". Ranking
-    # more matches than that would compute the rank of every one: they come newest first instead.
-    result = paginate(request, qs, page, count_cap=search.COUNT_CAP if searching else None,
+    # Counts are capped (hdms.core.search: "1,000+" for a search, "10,000+" otherwise). Ranking more
+    # matches than a search's cap would compute the rank of every one: they come newest first instead.
+    result = paginate(request, qs, page, count_cap=search.count_cap(data.get("q")),
                       capped_ordering=selectors.search_capped_ordering(request.auth, data) if searching else None)
     items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(result["items"])]
     return render.ticket_page_response(items, result["count"], result["next"], as_of,
@@ -437,7 +433,7 @@ def view_list(request: ApiRequest) -> dict[str, Any]:
 @views_router.get("/counts", response=ViewCountsOut)
 def view_counts(request: ApiRequest) -> dict[str, Any]:
     """Only the counts, for refreshing the sidebar: each equals ``GET tickets``' count with the view's filters."""
-    return {"counts": selectors.view_counts(user=request.auth)}
+    return selectors.view_counts(user=request.auth)
 
 
 @views_router.post("", response={201: ViewOut})

@@ -786,20 +786,24 @@ def view_filters(view: SavedView) -> dict[str, Any]:
             "cursor": None}
 
 
-def view_count(*, user: Any, view: SavedView) -> int:
-    """How many tickets ``user`` sees in ``view``: the count ``GET tickets?<its filters>`` answers."""
-    return ticket_filtered(user=user, filters=view_filters(view)).count()
+def view_count(*, user: Any, view: SavedView) -> tuple[int, bool]:
+    """How many tickets ``user`` sees in ``view`` and whether that stopped at the cap: the count
+    ``GET tickets?<its filters>`` answers."""
+    filters = view_filters(view)
+    return search.capped_count(ticket_filtered(user=user, filters=filters), cap=search.count_cap(filters.get("q")))
 
 
 def view_payload(view: SavedView, user: Any) -> dict[str, Any]:
     return {"id": str(view.id), "name": view.name, "filters": view.filters, "ordering": view.ordering or None,
             "shared": view.shared, "owner_id": str(view.owner_id),
             "can_change": policy.view_may_change(user, owner_id=view.owner_id, shared=view.shared),
-            "count": view_count(user=user, view=view)}
+            **dict(zip(("count", "count_capped"), view_count(user=user, view=view), strict=True))}
 
 
-def view_counts(*, user: Any) -> dict[str, int]:
-    return {str(view.id): view_count(user=user, view=view) for view in view_list_for(user=user)}
+def view_counts(*, user: Any) -> dict[str, Any]:
+    counted = {str(view.id): view_count(user=user, view=view) for view in view_list_for(user=user)}
+    return {"counts": {view_id: count for view_id, (count, _) in counted.items()},
+            "capped": [view_id for view_id, (_, capped) in counted.items() if capped]}
 
 
 # ---------------------------------------------------------------- scheduled reports (DESIGN §11)

@@ -15,6 +15,7 @@ import { useNotificationList, useMarkNotificationRead } from "@/hooks/useNotific
 import { useI18n } from "@/hooks/useI18n";
 import { routes, ticketHref } from "@/config/routes";
 import type { User } from "@/types/user";
+import { formatCount } from "@/lib/helpers";
 
 function RecentActivity({ user }: { user: User }) {
   const { t } = useI18n();
@@ -77,9 +78,9 @@ export function RequestorDashboard({ user }: { user: User }) {
   return (
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <AnalyticsCard label={t("dashboard.myOpen")} value={open.data?.count} href={routes.requests(user.role)} testId="card-open" />
-        <AnalyticsCard label={t("dashboard.toConfirm")} value={toConfirm.data?.count} testId="card-waiting" />
-        <AnalyticsCard label={t("dashboard.drafts")} value={drafts.data?.count} testId="card-drafts" />
+        <AnalyticsCard label={t("dashboard.myOpen")} value={formatCount(open.data)} href={routes.requests(user.role)} testId="card-open" />
+        <AnalyticsCard label={t("dashboard.toConfirm")} value={formatCount(toConfirm.data)} testId="card-waiting" />
+        <AnalyticsCard label={t("dashboard.drafts")} value={formatCount(drafts.data)} testId="card-drafts" />
         <ApprovalsCard user={user} />
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
@@ -107,8 +108,8 @@ export function ModeratorDashboard({ user }: { user: User }) {
   return (
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <AnalyticsCard label={t("dashboard.pool")} value={pool.data?.count} href={routes.ticketPool()} testId="card-pool" />
-        <AnalyticsCard label={t("dashboard.approvedToAssign")} value={approved.data?.count} href={`${routes.assignedTickets()}?view=approved`} />
+        <AnalyticsCard label={t("dashboard.pool")} value={formatCount(pool.data)} href={routes.ticketPool()} testId="card-pool" />
+        <AnalyticsCard label={t("dashboard.approvedToAssign")} value={formatCount(approved.data)} href={`${routes.assignedTickets()}?view=approved`} />
         <SummaryCards keys={["open", "breachedOpen"]} />
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
@@ -136,8 +137,8 @@ export function AssigneeDashboard({ user }: { user: User }) {
   return (
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <AnalyticsCard label={t("dashboard.myOpenTasks")} value={mine.data?.count} href={routes.tasks()} testId="card-tasks" />
-        <AnalyticsCard label={t("dashboard.queueOpen")} value={user.department_id ? queue.data?.count : "—"} href={routes.tasks()} />
+        <AnalyticsCard label={t("dashboard.myOpenTasks")} value={formatCount(mine.data)} href={routes.tasks()} testId="card-tasks" />
+        <AnalyticsCard label={t("dashboard.queueOpen")} value={user.department_id ? formatCount(queue.data) : "—"} href={routes.tasks()} />
         <SummaryCards keys={["breachedOpen"]} />
         <ApprovalsCard user={user} />
       </div>
@@ -162,7 +163,7 @@ export function AdminDashboard({ user }: { user: User }) {
   return (
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <AnalyticsCard label={t("dashboard.pool")} value={pool.data?.count} href={routes.ticketPool()} />
+        <AnalyticsCard label={t("dashboard.pool")} value={formatCount(pool.data)} href={routes.ticketPool()} />
         <SummaryCards keys={["open", "breachedOpen", "createdLast7Days"]} hrefs={{ open: routes.adminReports() }} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">

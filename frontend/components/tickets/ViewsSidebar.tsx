@@ -6,6 +6,7 @@ import { Label } from "@/components/ui/label";
 import { useDeleteView, useSaveView, useViews } from "@/hooks/useViews";
 import { useI18n } from "@/hooks/useI18n";
 import { errorMessage } from "@/lib/serverText";
+import { formatCount } from "@/lib/helpers";
 import type { SavedView, TicketFilters } from "@/types/ticket";
 
 const LIST_FILTERS = new Set(["status", "priority"]);
@@ -57,7 +58,7 @@ export function ViewsSidebar({
         onClick={() => onOpen(view)}
       >
         <span dir="auto">{view.name}{view.shared ? ` · ${t("views.shared")}` : ""}</span>
-        <span className="ms-2 rounded bg-secondary px-1.5 text-xs tabular-nums" data-testid="view-count">{view.count}</span>
+        <span className="ms-2 rounded bg-secondary px-1.5 text-xs tabular-nums" data-testid="view-count">{formatCount(view)}</span>
       </button>
       {view.can_change && (
         <Button variant="ghost" size="sm" aria-label={`${t("views.delete")} ${view.name}`} onClick={() => {

@@ -504,12 +504,13 @@ export function auditChanges(entry: Pick<AuditEntry, "before" | "after">): strin
 
 const VIEW_SPEC: Spec<Schemas["ViewOut"]> = {
   id: "string", name: "string", filters: "object", ordering: "string|null", shared: "boolean", owner_id: "string",
-  can_change: "boolean", count: "number",
+  can_change: "boolean", count: "number", count_capped: "boolean",
 };
 
 export function toView(raw: unknown): SavedView {
   const v = expectShape(raw, VIEW_SPEC, "ViewOut");
-  return { id: v.id, name: v.name, filters: v.filters, ordering: v.ordering, shared: v.shared, can_change: v.can_change, count: v.count };
+  return { id: v.id, name: v.name, filters: v.filters, ordering: v.ordering, shared: v.shared, can_change: v.can_change, count: v.count,
+           ...(v.count_capped ? { countCapped: true } : {}) };
 }
 
 const BULK_RESULT_SPEC: Spec<Schemas["BulkResultOut"]> = {

@@ -14,10 +14,12 @@ export async function listViews(): Promise<{ items: SavedView[]; canShare: boole
   return { items: expectArray(page.items, "ViewPage.items").map(toView), canShare: page.can_share };
 }
 
-/** GET views/counts: view id -> count; each equals GET tickets' count with the view's filters. */
-export async function viewCounts(): Promise<Record<string, number>> {
+/** GET views/counts: view id -> count (each equals GET tickets' count with the view's filters) and
+ * the ids of the views whose count stopped at the cap. */
+export async function viewCounts(): Promise<{ counts: Record<string, number>; capped: string[] }> {
   const { data } = await api.get("/views/counts");
-  return expectShape<{ counts: Record<string, number> }>(data, { counts: "object" }, "ViewCountsOut").counts;
+  const body = expectShape<{ counts: Record<string, number>; capped: unknown[] }>(data, { counts: "object", capped: "array" }, "ViewCountsOut");
+  return { counts: body.counts, capped: expectArray(body.capped, "ViewCountsOut.capped").map(String) };
 }
 
 export async function createView(input: { name: string; filters: Record<string, unknown>; ordering?: string | null; shared: boolean }): Promise<SavedView> {

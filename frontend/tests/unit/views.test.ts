@@ -3,6 +3,7 @@ import { listFiltersOf, viewFiltersOf } from "@/components/tickets/ViewsSidebar"
 import { filtersFromUrl } from "@/components/common/TicketListPanel";
 import { remainingText } from "@/components/common/TicketTable";
 import { toBulkResult, toView } from "@/services/api/mappers";
+import { formatCount } from "@/lib/helpers";
 import { ticketPayload } from "./fixtures";
 
 describe("saved views", () => {
@@ -13,9 +14,18 @@ describe("saved views", () => {
 
   it("opens a view as the list's filters with its ordering", () => {
     const view = toView({ id: "v", name: "Queue", filters: { status: ["submitted"] }, ordering: "requestor", shared: true,
-      owner_id: "u", can_change: false, count: 3 });
+      owner_id: "u", can_change: false, count: 3, count_capped: false });
     expect(listFiltersOf(view)).toEqual({ status: ["submitted"], ordering: "requestor" });
     expect(view.count).toBe(3);
+    expect(formatCount(view)).toBe("3");
+  });
+
+  it("shows a count that stopped at the server's cap with a plus", () => {
+    const view = toView({ id: "v", name: "All", filters: {}, ordering: null, shared: false, owner_id: "u",
+      can_change: true, count: 10000, count_capped: true });
+    expect(formatCount(view)).toBe("10,000+");
+    expect(formatCount({ count: 12, countCapped: false })).toBe("12");
+    expect(formatCount(undefined)).toBeUndefined();
   });
 
   it("reads repeated filters from the address as lists", () => {

@@ -86,6 +86,36 @@ def test_counts_follow_changes_to_the_tickets(desk, api, spread):
 
 
 @pytest.mark.django_db
+def test_counts_stop_at_the_cap_and_say_so_while_pages_go_on(desk, api, spread, monkeypatch):
+    """A moderator's list of a million tickets is not counted to the end (issue 18): the count stops
+    at the cap with ``count_capped``, the same in the list (offset and keyset pages), a view and
+    views/counts, and every row can still be paged to."""
+    from hdms.core import search
+
+    monkeypatch.setattr(search, "LIST_COUNT_CAP", 4)
+    client = api(desk.moderator)
+    view = client.post("views", {"name": "All", "filters": {}}).json()
+    small = client.post("views", {"name": "Submitted high", "filters": {"status": ["submitted"],
+                                                                        "priority": ["high"]}}).json()
+    assert (view["count"], view["count_capped"]) == (4, True)
+    assert (small["count"], small["count_capped"]) == (1, False)
+    counts = client.get("views/counts").json()
+    assert counts["counts"][view["id"]] == 4 and counts["capped"] == [view["id"]]
+    offset = client.get("tickets", {"page_size": 5}).json()
+    assert (offset["count"], offset["count_capped"], len(offset["items"])) == (4, True, 5)
+    assert offset["next"] and len(client.get(offset["next"].split("/api/v1/")[-1]).json()["items"]) == 1
+    keyset = client.get("tickets", {"cursor": "", "page_size": 2}).json()
+    assert (keyset["count"], keyset["count_capped"]) == (4, True)
+    seen = [t["id"] for t in keyset["items"]]
+    while keyset["next"]:
+        keyset = client.get(keyset["next"].split("/api/v1/")[-1]).json()
+        seen += [t["id"] for t in keyset["items"]]
+    assert sorted(seen) == sorted(str(t.id) for t in spread)
+    monkeypatch.setattr(search, "LIST_COUNT_CAP", 6)  # exactly at the cap is not "more"
+    assert (client.get("tickets").json()["count"], client.get("tickets").json()["count_capped"]) == (6, False)
+
+
+@pytest.mark.django_db
 def test_who_may_share_see_and_change_views(desk, api, spread):
     mod_view = api(desk.moderator).post("views", {"name": "Team queue", "filters": {"status": ["submitted"]},
                                                   "shared": True}).json()
