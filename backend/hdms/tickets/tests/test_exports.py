@@ -104,3 +104,24 @@ def test_bad_filters_are_422_and_anonymous_is_401(desk, api, tickets):
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
     assert api(desk.admin).get("reports/tickets.csv", {"view": "not-a-uuid"}).status_code == 422
     assert api(None).get("reports/tickets.xlsx").status_code == 401
+
+
+def test_a_request_forms_values_travel_in_one_cell_in_the_readers_language(desk, api):
+    form = api(desk.admin).post("categories", {"department_id": str(desk.fin.id), "name_en": "Payment",
+                                               "name_ur": "ادائیگی", "fields": [
+        {"key": "amount", "label_en": "Amount", "label_ur": "رقم", "type": "money", "required": True},
+        {"key": "cost_centre", "label_en": "Cost centre", "label_ur": "", "type": "choice", "required": False,
+         "choices": ["Academics", "IT"]}]}).json()
+    filed = api(desk.requestor).post("tickets", {"title": "Pay the vendor", "category_id": form["id"], "submit": True,
+                                                 "fields": {"amount": "1,500"}})
+    assert filed.status_code == 201, filed.content
+    plain = submitted_ticket(desk.requestor, title="No form here")
+    rows = _csv(api(desk.moderator).get("reports/tickets.csv", {"ordering": "number"}))
+    cells = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert cells[filed.json()["number"]]["Request form"] == "Payment — Amount: 1500.00"
+    assert cells[plain.number]["Request form"] == ""
+    desk.moderator.language = "ur"
+    desk.moderator.save(update_fields=["language"])
+    _, rows = _xlsx(api(desk.moderator).get("reports/tickets.xlsx", {"ordering": "number"}))
+    cells = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert cells[filed.json()["number"]]["درخواست فارم"] == "ادائیگی — رقم: 1500.00"
