@@ -168,3 +168,39 @@ class CannedResponse(BaseModel):
                                     condition=Q(is_deleted=False, owner__isnull=True, department_id__isnull=True),
                                     name="canned_desk_shortcut_unique"),
         ]
+
+
+class InboundMailOutcome(models.TextChoices):
+    TICKET = "ticket", "Opened a ticket"
+    REPLY = "reply", "Posted a reply"
+    REFUSED = "refused", "Refused"
+    IGNORED = "ignored", "Ignored (sent by a machine)"
+
+
+class InboundMail(BaseModel):
+    """One mail the listener took a decision on (DESIGN §11, email in): what it became, or why it
+    was refused or ignored. A ``Message-ID`` becomes a ticket or a reply once: a second delivery of
+    the same mail (a relay's retry) is answered "already delivered" and changes nothing."""
+
+    message_id = models.CharField(max_length=998, blank=True, default="")
+    sender = models.CharField(max_length=254, blank=True, default="")       # the From address
+    return_path = models.CharField(max_length=254, blank=True, default="")  # the envelope's MAIL FROM
+    recipient = models.CharField(max_length=254, blank=True, default="")
+    subject = models.CharField(max_length=200, blank=True, default="")
+    outcome = models.CharField(max_length=8, choices=InboundMailOutcome.choices)
+    reason = models.CharField(max_length=300, blank=True, default="")      # why refused or ignored
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    ticket_id = models.UUIDField(null=True, blank=True)
+    chat_message_id = models.UUIDField(null=True, blank=True)
+    # Attachments the file service refused ({name, code, detail}); the mail's text was kept.
+    refused_attachments = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=["outcome", "-created_at"], name="inbound_mail_outcome_created")]
+        constraints = [
+            models.UniqueConstraint(fields=["message_id"],
+                                    condition=~Q(message_id="") & Q(outcome__in=["ticket", "reply"]),
+                                    name="inbound_mail_message_id_once"),
+        ]

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hdms.communication import canned_render as canned_render_text
-from hdms.communication import canned_rules, email_text, links, presence
+from hdms.communication import canned_rules, email_text, links, presence, reply_address
 from hdms.communication.models import (
     DIGESTS,
     CannedResponse,
@@ -645,7 +645,15 @@ def _send_notification_email(*, user: Any, notifications: list[Notification], di
     subject = f"[HDMS] {what}"
     text = render_to_string("communication/email/notifications.txt", context)
     html = render_to_string("communication/email/notifications.html", context)
-    email = EmailMultiAlternatives(subject=subject[:200], body=text, to=[user.email])
+    # RFC 3834: an automatic mail, so out-of-office replies leave it alone (no loop with email in).
+    headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+    ticket_ids = {str(n.ticket_id) for n in notifications if n.ticket_id}
+    reply_to = None
+    if reply_address.enabled() and len(ticket_ids) == 1 and all(n.ticket_id for n in notifications):
+        # About one ticket: answering the email writes in its conversation (DESIGN §11, email in).
+        reply_to = [reply_address.reply_address(ticket_id=ticket_ids.pop(), user_id=user.id)]
+    email = EmailMultiAlternatives(subject=subject[:200], body=text, to=[user.email], reply_to=reply_to,
+                                   headers=headers)
     email.attach_alternative(html, "text/html")
     email.send()
 

@@ -52,3 +52,15 @@ HDMS_COMMUNICATION_BEAT_SCHEDULE = {
         "options": {"queue": "default", "expires": 240},
     },
 }
+
+# Email in (DESIGN §11): an SMTP listener (``manage.py mail_in``) that turns mail from known
+# employees into tickets and replies to notification emails into messages. Off unless it has a
+# port; the launcher and `make run` start it when HDMS_MAIL_IN_PORT is set. It speaks plain SMTP on
+# loopback by default: the desk's mail server (which checks SPF/DKIM/DMARC) relays the desk's
+# addresses to it. HDMS_MAIL_IN_ADDRESS is the desk address (default: HDMS_FROM_EMAIL's address);
+# reply addresses are <local>+t-<ticket>-<mac>@<domain> (hdms/communication/reply_address.py).
+HDMS_MAIL_IN_PORT = env.int("HDMS_MAIL_IN_PORT", default=0)
+HDMS_MAIL_IN_HOST = env.str("HDMS_MAIL_IN_HOST", default="127.0.0.1")
+HDMS_MAIL_IN_ADDRESS = env.str("HDMS_MAIL_IN_ADDRESS", default="")
+# Bigger mail is refused with 552 before it is read (aiosmtpd's data_size_limit).
+HDMS_MAIL_IN_MAX_BYTES = env.int("HDMS_MAIL_IN_MAX_BYTES", default=25 * 1024 * 1024)

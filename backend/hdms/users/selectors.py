@@ -32,6 +32,13 @@ def user_get(*, user_id: Any) -> User | None:
     return User.objects.select_related("department").filter(id=user_id).first()
 
 
+def active_user_by_email(*, email: str) -> User | None:
+    """The one active user with this email address (case-insensitive); None when nobody or
+    several people have it (an address shared by two accounts names neither)."""
+    found = list(User.objects.filter(is_active=True, email__iexact=email.strip())[:2]) if email.strip() else []
+    return found[0] if len(found) == 1 else None
+
+
 def users_by_codes(*, codes: list[str]) -> QuerySet[User]:
     return User.objects.filter(employee_code__in=codes, is_active=True)
 
