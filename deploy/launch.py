@@ -117,7 +117,9 @@ def main() -> int:
                         web_port=args.web_port if args.frontend else None, gateway_host=args.listen,
                         tls_certificate=env.get("HDMS_TLS_CERTIFICATE") or None,
                         tls_key=env.get("HDMS_TLS_KEY") or None,
-                        http_port=args.http_port, https_port=args.https_port)
+                        http_port=args.http_port, https_port=args.https_port,
+                        # Email in (DESIGN §11): the SMTP listener, when the desk has a port for it.
+                        mail_in_port=int(env.get("HDMS_MAIL_IN_PORT") or 0) or None)
     # Links in emails go to the desk's public address: set HDMS_FRONTEND_URL to it (the default is
     # the gateway on this machine).
     env.setdefault("HDMS_FRONTEND_URL", plan.gateway_origin())

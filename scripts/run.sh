@@ -50,6 +50,14 @@ if [ -n "${REDIS_URL:-}" ] && [ "${HDMS_TASKS_EAGER:-}" != "true" ]; then
   pids+=($!)
 fi
 
+# Email in (DESIGN §11): HDMS_MAIL_IN_PORT=2525 runs the SMTP listener on 127.0.0.1:2525; mail to the
+# desk address (HDMS_MAIL_IN_ADDRESS, default helpdesk@idara.example) from a known employee opens a
+# ticket, and notification emails carry a reply address that posts into the ticket's conversation.
+if [ -n "${HDMS_MAIL_IN_PORT:-}" ] && [ "${HDMS_MAIL_IN_PORT}" != "0" ]; then
+  "$venv/bin/python" manage.py mail_in --host 127.0.0.1 --port "$HDMS_MAIL_IN_PORT" &
+  pids+=($!)
+fi
+
 # The same server command as every deployment (hdms/ops/management/commands/serve.py): uvicorn
 # that trusts no X-Forwarded-For (client addresses: HDMS_TRUSTED_PROXIES, empty here).
 "$venv/bin/python" manage.py serve all --server uvicorn --host 127.0.0.1 --port "$api_port" --access-log &

@@ -34,7 +34,7 @@ from hdms.communication import reply_address
 from hdms.communication.mail_parse import Letter, MailAttachment, Unreadable, letter_from_bytes
 from hdms.communication.models import InboundMail, InboundMailOutcome
 from hdms.communication.services import message_create, room_enter
-from hdms.core.errors import DomainError, Forbidden, NotFound
+from hdms.core.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from hdms.files.services import attachment_upload
 from hdms.files.uploads import receive_bytes
 from hdms.tickets.services import ticket_create
@@ -156,7 +156,7 @@ def _post_reply(*, user: User, ticket_id: Any, letter: Letter, record: dict[str,
     except NotFound:
         raise Refusal("550 5.7.1 The sender cannot see this ticket", "reply refused: sender cannot see the ticket"
                       ) from None
-    except Forbidden as exc:
+    except (Forbidden, InvalidTransition) as exc:  # an admin observing; a finished ticket's closed chat
         raise Refusal(f"550 5.7.1 {_one_line(exc.detail)}", f"reply refused: {exc.detail}") from None
     except DomainError as exc:
         raise Refusal(f"554 5.6.0 The reply could not be posted: {_one_line(exc.detail)}",

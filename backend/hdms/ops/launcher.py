@@ -86,6 +86,9 @@ class TopologyPlan:
     tls_key: str | None = None
     http_port: int | None = None             # default base+80
     https_port: int | None = None            # default base+43
+    # Email in (DESIGN §11): the SMTP listener (manage.py mail_in) on this port, when set
+    # (HDMS_MAIL_IN_PORT in deploy/launch.py); the desk's mail server relays the desk's addresses to it.
+    mail_in_port: int | None = None
 
     def ports(self, service: str) -> list[int]:
         first = self.base_port + PORT_OFFSETS[service]
@@ -169,6 +172,10 @@ class Supervisor:
                 "flower", f"--address={plan.host}", f"--port={plan.flower_port}", "--url_prefix=flower",
                 "--persistent=False", "--purge_offline_workers=300", "--logging=info",
             ), plan.flower_port, health_path="/flower/healthcheck"))
+        if plan.mail_in_port:
+            # Health: the port accepts a connection (it speaks SMTP, not HTTP).
+            procs.append(Proc("mail_in", self._manage("mail_in", "--host", plan.host, "--port",
+                                                      str(plan.mail_in_port)), plan.mail_in_port, health_path=None))
         if plan.web_port:
             # The web app built once (npm run build); it calls the API on its own origin, the gateway's.
             # Its server (what `npm run start` runs) directly, so stopping it stops the server itself.
@@ -250,7 +257,8 @@ class Supervisor:
             path = proc.health_path or "/"
             while True:
                 self.check_alive(proc)
-                if _responds(f"{proc.scheme}://{self.plan.host}:{proc.port}{path}"):
+                if (_accepts(self.plan.host, proc.port) if proc.health_path is None
+                        else _responds(f"{proc.scheme}://{self.plan.host}:{proc.port}{path}")):
                     break
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{proc.name} did not answer on port {proc.port}: {self.tail(proc)}")

@@ -32,6 +32,7 @@ from hdms.testing.factories import DepartmentFactory, UserFactory
 from hdms.testing.factories_tickets import assigned_ticket, submitted_ticket
 from hdms.testing.smtp import Collect
 from hdms.tickets.models import Ticket, TicketParticipant
+from hdms.tickets.services import ticket_withdraw
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -348,6 +349,16 @@ def test_a_reply_by_someone_who_cannot_see_the_ticket_is_refused(listener, peopl
     assert not Message.objects.exists()
     assert not TicketParticipant.objects.filter(ticket_id=ticket.id, user_id=outsider.id).exists()  # nor joined
     assert InboundMail.objects.get().reason == "reply refused: sender cannot see the ticket"
+
+
+def test_a_reply_to_a_finished_ticket_is_refused(listener, people):
+    requestor = people["requestor"]
+    withdrawn = submitted_ticket(requestor, title="Never mind")
+    withdrawn = ticket_withdraw(ticket_id=withdrawn.id, by=requestor, version=withdrawn.version)
+    to = reply_address.reply_address(ticket_id=withdrawn.id, user_id=requestor.id)
+    code, _ = refused_with(listener, mail(sender=requestor.email, to=to, text="One more thing"))
+    assert code == 550 and not Message.objects.exists()
+    assert InboundMail.objects.get().outcome == "refused"
 
 
 def test_a_reply_with_only_quoted_text_is_refused(listener, people, ticket):

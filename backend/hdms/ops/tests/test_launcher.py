@@ -2,6 +2,7 @@
 
 import os
 import signal
+import smtplib
 import sys
 import time
 
@@ -57,3 +58,20 @@ def test_the_web_app_is_a_supervised_process_on_its_port(tmp_path):
     assert web.port == 19690 and web.env == {"HDMS_WEB_HOST": "127.0.0.1", "HDMS_WEB_PORT": "19690"}
     assert web.argv[0] == "node" and web.argv[1].endswith("frontend/server.mjs")  # what `npm run start` runs
     assert "frontend" not in {proc.name for proc in Supervisor(TopologyPlan(), env={}, run_dir=tmp_path).planned()}
+
+
+def test_the_mail_listener_is_supervised_when_it_has_a_port(tmp_path):
+    """Email in (DESIGN §11): planned only with HDMS_MAIL_IN_PORT (deploy/launch.py), started, and
+    healthy once its port accepts (it speaks SMTP, not HTTP)."""
+    assert "mail_in" not in {proc.name for proc in Supervisor(TopologyPlan(), env={}, run_dir=tmp_path).planned()}
+    supervisor = Supervisor(TopologyPlan(mail_in_port=19151), env=dict(os.environ), run_dir=tmp_path)
+    mail_in = {proc.name: proc for proc in supervisor.planned()}["mail_in"]
+    assert mail_in.argv[-5:] == ["mail_in", "--host", "127.0.0.1", "--port", "19151"] and mail_in.port == 19151
+    supervisor.start(mail_in)
+    try:
+        supervisor.wait_healthy(timeout=60)
+        with smtplib.SMTP("127.0.0.1", 19151, timeout=10) as client:
+            assert client.noop()[0] == 250
+    finally:
+        supervisor.stop_all(grace=10)
+    assert mail_in.popen is not None and mail_in.popen.returncode == 0  # SIGTERM ends it cleanly
