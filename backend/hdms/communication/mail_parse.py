@@ -152,10 +152,10 @@ def letter_from_bytes(content: bytes, *, return_path: str) -> Letter:
     if not isinstance(message, EmailMessage) or not message.keys():
         raise Unreadable("no headers")
     sender = _sender(message)
-    automatic = automatic_reason(message, return_path=return_path)
-    if not automatic and sender.split("@")[0] in _MACHINE_SENDERS:
-        automatic = f"From {sender[:80]}"
     try:
+        automatic = automatic_reason(message, return_path=return_path)
+        if not automatic and sender.split("@")[0] in _MACHINE_SENDERS:
+            automatic = f"From {sender[:80]}"
         subject = " ".join(str(message.get("Subject", "") or "").split())
         message_id = str(message.get("Message-ID", "") or "").strip()[:998]
     except Exception as exc:
