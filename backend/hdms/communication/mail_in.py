@@ -99,6 +99,7 @@ def mail_in_deliver(*, return_path: str, recipient: str, content: bytes) -> str:
                 row = _post_reply(user=user, ticket_id=target.ticket_id, letter=letter, record=record)
         except IntegrityError:
             if _already_delivered(letter.message_id):  # a concurrent delivery of the same mail won
+                _log("duplicate", "same Message-ID delivered at the same time", **record)
                 return "250 2.0.0 Already delivered"
             raise
     except Refusal as refusal:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
@@ -158,6 +159,17 @@ def test_the_same_message_id_delivered_twice_makes_one_ticket(listener, people):
     send(listener, message)  # a relay's retry: accepted, nothing made again
     assert Ticket.objects.count() == 1
     assert InboundMail.objects.filter(outcome="ticket").count() == 1
+
+
+def test_two_relays_delivering_the_same_mail_at_once_make_one_ticket(listener, people):
+    """When both pass the "delivered before?" check, the unique Message-ID row decides and the
+    loser answers "already delivered" (250): neither relay retries, nothing is made twice."""
+    messages = [mail(sender=people["requestor"].email, subject=f"Race {n}") for n in range(4)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda m: send(listener, m), [m for m in messages for _ in range(2)]))
+    assert answers == [{}] * 8
+    assert sorted(Ticket.objects.values_list("title", flat=True)) == [f"Race {n}" for n in range(4)]
+    assert InboundMail.objects.filter(outcome="ticket").count() == 4
 
 
 def test_a_refused_attachment_keeps_the_mail_text(listener, people):
