@@ -216,7 +216,6 @@ def test_an_address_that_is_not_the_desks_is_refused_at_rcpt(listener, people):
     ({"Precedence": "bulk"}, None, "Precedence"),
     ({"Precedence": "junk"}, None, "Precedence"),
     ({"X-Autoreply": "yes"}, None, "X-Autoreply"),
-    ({"X-Auto-Response-Suppress": "All"}, None, "X-Auto-Response-Suppress"),
     ({}, "", "empty return path"),
     ({}, "MAILER-DAEMON@mx.idara.example", "return path"),
 ])
@@ -228,6 +227,14 @@ def test_automatic_mail_is_accepted_and_ignored(listener, people, headers, mail_
     assert not Ticket.objects.exists()
     row = InboundMail.objects.get()
     assert row.outcome == "ignored" and reason in row.reason
+
+
+def test_a_person_whose_client_asks_for_no_auto_replies_still_files_a_ticket(listener, people):
+    """X-Auto-Response-Suppress asks the receiver not to auto-reply (Outlook sets it on mail people
+    write): it is not a sign of a machine, and the desk never auto-replies anyway."""
+    assert send(listener, mail(sender=people["requestor"].email, subject="Projector broken",
+                               headers={"X-Auto-Response-Suppress": "All"})) == {}
+    assert Ticket.objects.get().title == "Projector broken"
 
 
 def test_mail_from_the_desks_own_address_is_ignored(listener, people):
