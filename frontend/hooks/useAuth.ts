@@ -6,7 +6,8 @@ import { useAuthStore } from "@/store/authStore";
 import * as authService from "@/services/api/authService";
 import { abandonSession, completeRelogin } from "@/services/api/session";
 import { routes, safeNextPath } from "@/config/routes";
-import type { LoginResult } from "@/types/user";
+import { useUiStore } from "@/store/uiStore";
+import type { LoginResult, User } from "@/types/user";
 
 /** True once the session was read from storage (never during server rendering). */
 function useHydrated() {
@@ -25,6 +26,20 @@ export function useSession() {
   return { user, hydrated, sessionExpired };
 }
 
+/** The language after signing in: the person's saved one (the desk speaks to them in it, in the web
+ * app and their emails), unless they picked one on the sign-in page just now; that pick is saved. */
+export function applySignInLanguage(user: User) {
+  const ui = useUiStore.getState();
+  if (ui.localePickedSignedOut) {
+    useUiStore.setState({ localePickedSignedOut: false });
+    if (user.language !== ui.locale) {
+      authService.saveMyLanguage(ui.locale).then((saved) => useAuthStore.getState().setUser(saved), () => undefined);
+    }
+  } else if (user.language && user.language !== ui.locale) {
+    ui.setLocale(user.language);
+  }
+}
+
 /** Signs in; `mode: "relogin"` keeps the current page (session expiry) instead of navigating. */
 export function useSignIn(mode: "page" | "relogin" = "page") {
   const router = useRouter();
@@ -35,6 +50,7 @@ export function useSignIn(mode: "page" | "relogin" = "page") {
     if (result.kind !== "session") return result;
     const previous = useAuthStore.getState().user;
     setSession({ user: result.user, access: result.tokens.access, refresh: result.tokens.refresh });
+    applySignInLanguage(result.user);
     if (mode === "relogin" && previous && previous.id === result.user.id) {
       completeRelogin(result.tokens.access);
     } else {

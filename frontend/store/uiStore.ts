@@ -13,9 +13,13 @@ interface ConflictState {
 
 interface UiState {
   locale: Locale;
+  /** The language was picked on this visit before signing in (kept in memory only): signing in then
+   * saves it as the person's language instead of applying their saved one. */
+  localePickedSignedOut: boolean;
   sidebarOpen: boolean;
   conflict: ConflictState | null;
   setLocale: (locale: Locale) => void;
+  pickLocaleSignedOut: () => void;
   setSidebarOpen: (open: boolean) => void;
   showConflict: (conflict: ConflictState) => void;
   clearConflict: () => void;
@@ -25,9 +29,11 @@ export const useUiStore = create<UiState>()(
   persist(
     (set) => ({
       locale: "en",
+      localePickedSignedOut: false,
       sidebarOpen: false,
       conflict: null,
       setLocale: (locale) => set({ locale }),
+      pickLocaleSignedOut: () => set({ localePickedSignedOut: true }),
       setSidebarOpen: (sidebarOpen) => set({ sidebarOpen }),
       showConflict: (conflict) => set({ conflict }),
       clearConflict: () => set({ conflict: null }),

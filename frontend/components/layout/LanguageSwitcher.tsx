@@ -4,6 +4,7 @@ import { useI18n } from "@/hooks/useI18n";
 import type { Locale } from "@/lib/i18n";
 import { saveMyLanguage } from "@/services/api/authService";
 import { useAuthStore } from "@/store/authStore";
+import { useUiStore } from "@/store/uiStore";
 
 export function LanguageSwitcher() {
   const { t, locale, setLocale } = useI18n();
@@ -11,9 +12,8 @@ export function LanguageSwitcher() {
     setLocale(next);
     // Signed in: saved as the person's language, so their emails come in it too.
     const { user, setUser } = useAuthStore.getState();
-    if (user && user.language !== next) {
-      saveMyLanguage(next).then(setUser, () => undefined);
-    }
+    if (!user) useUiStore.getState().pickLocaleSignedOut();  // saved when they sign in (useSignIn)
+    else if (user.language !== next) saveMyLanguage(next).then(setUser, () => undefined);
   };
   return (
     <label className="inline-flex items-center gap-1 text-sm">

@@ -50,7 +50,7 @@ function deskTime(ms: number): string {
 async function signInPage(browser: Browser, locale: "en" | "ur"): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await page.goto("/login");
-  await useLanguage(page, locale);
+  await chooseLanguage(page, locale);
   return page;
 }
 
@@ -79,7 +79,7 @@ function codesMailedTo(to: string): string[] {
   return codes;
 }
 
-async function useLanguage(page: Page, locale: "en" | "ur") {
+async function chooseLanguage(page: Page, locale: "en" | "ur") {
   const switcher = page.getByTestId("language-switcher").first();
   if ((await switcher.inputValue()) !== locale) await switcher.selectOption(locale);
   await expect(page.locator("html")).toHaveAttribute("lang", locale);
@@ -96,11 +96,34 @@ async function freshUser(locale: string) {
   return code;
 }
 
+test("signing in speaks the person's saved language, and a language picked on the sign-in page becomes theirs", async ({ browser }) => {
+  const code = await freshUser("lang");
+  const me = await apiAs(code);
+  expect((await me.api.patch(`${API}/api/v1/auth/me`, { data: { language: "ur" } })).ok()).toBe(true);
+  // A new device, the sign-in page left as it opened (English): the desk comes in their saved Urdu.
+  let page = await signInPage(browser, "en");
+  expect((await submitSignIn(page, code, PASSWORD)).status()).toBe(200);
+  await page.waitForURL(/\/requestor\/dashboard$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "ur");
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await page.context().close();
+  // Another device where they choose English on the sign-in page: English stays, and is now theirs.
+  page = await signInPage(browser, "ur");
+  await chooseLanguage(page, "en");
+  expect((await submitSignIn(page, code, PASSWORD)).status()).toBe(200);
+  await page.waitForURL(/\/requestor\/dashboard$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect.poll(async () => ((await (await me.api.get(`${API}/api/v1/auth/me`)).json()) as { language: string }).language)
+    .toBe("en");
+  await me.api.dispose();
+  await page.context().close();
+});
+
 for (const locale of ["en", "ur"] as const) {
   test(`a person manages their account (${locale})`, async ({ browser }) => {
     const code = await freshUser(locale);
     const page = await signIn(browser, code);
-    await useLanguage(page, locale);
+    await chooseLanguage(page, locale);
     // A second device, signed in through the API.
     const other = await request.newContext();
     const second = await (await other.post(`${API}/api/v1/auth/login`, { data: { employee_code: code, password: PASSWORD } })).json();
@@ -163,7 +186,7 @@ for (const locale of ["en", "ur"] as const) {
 
   test(`an admin runs an SMS sync dry run and reads its report (${locale})`, async ({ browser }) => {
     const page = await signIn(browser, "admin1");
-    await useLanguage(page, locale);
+    await chooseLanguage(page, locale);
     await page.goto("/admin/users/sms-sync");
     const runs = page.getByTestId("sync-run");
     // The sync `make run` did at start (the demo bridge's first listing) is there.
@@ -224,7 +247,7 @@ for (const locale of ["en", "ur"] as const) {
 
     // An admin sees the lock on the users page, and the Unlock the server offers.
     const admin = await signIn(browser, "admin1");
-    await useLanguage(admin, locale);
+    await chooseLanguage(admin, locale);
     await admin.goto("/admin/users");
     await admin.locator("#users-q").fill(code);
     const line = admin.getByTestId("users-table").locator("tr", { hasText: code });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
-import { API, apiAs, PASSWORD, WEB } from "./helpers";
+import { API, apiAs, inEnglish, PASSWORD, WEB } from "./helpers";
 
 // The links a notification email carries open the desk: the same /tickets/<id> link takes the
 // requestor to their view and the assignee to theirs, through sign-in (scripts/e2e.sh has the
@@ -44,6 +44,8 @@ async function openSignedOut(browser: Browser, link: string, code: string) {
   await page.getByLabel("Employee code").fill(code);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  await inEnglish(page);
   return page;
 }
 

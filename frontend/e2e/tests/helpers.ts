@@ -37,7 +37,17 @@ export async function signIn(browser: Browser, code: string): Promise<Page> {
     await page.waitForTimeout(8_000);
   }
   await page.waitForURL(dashboard);
+  await inEnglish(page);
   return page;
+}
+
+/** Signing in applies the person's saved language (an earlier spec may have saved Urdu): specs start
+ * in English and switch where they mean to. */
+export async function inEnglish(page: Page) {
+  const switcher = page.getByTestId("language-switcher").first();
+  await expect(switcher).toBeVisible();
+  if ((await switcher.inputValue()) !== "en") await switcher.selectOption("en");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
 }
 
 export async function shot(page: Page, name: string) {
