@@ -3966,6 +3966,11 @@ export interface components {
             fields: components["schemas"]["CategoryFieldOut"][];
             /** Version */
             version: number;
+            /**
+             * Sets Amount
+             * @description The form's money field `amount` is the ticket's amount: no separate amount is asked.
+             */
+            sets_amount: boolean;
         };
         /** CategoryPage */
         CategoryPage: {

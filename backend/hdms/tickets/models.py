@@ -367,6 +367,12 @@ class RequestCategory(BaseModel):
                                     condition=Q(is_deleted=False)),
         ]
 
+    @property
+    def sets_amount(self) -> bool:
+        """Whether the form's money field keyed ``amount`` is the ticket's amount (approvals read it,
+        DESIGN §3): the one home of this rule; the web app then asks no separate amount."""
+        return any(f.get("key") == "amount" and f.get("type") == FieldType.MONEY for f in self.fields)
+
 
 class LinkKind(models.TextChoices):
     RELATED = "related", "Related"

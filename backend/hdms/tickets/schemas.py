@@ -517,6 +517,8 @@ class CategoryOut(Schema):
     name_ur: str
     fields: list[CategoryFieldOut]
     version: int
+    sets_amount: bool = Field(..., description="The form's money field `amount` is the ticket's amount: "
+                                                "no separate amount is asked.")
 
 
 class CategoryPage(Schema):

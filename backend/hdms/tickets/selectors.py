@@ -755,7 +755,8 @@ def category_get(*, category_id: Any) -> RequestCategory:
 
 def category_payload(category: RequestCategory) -> dict[str, Any]:
     return {"id": str(category.id), "department_id": str(category.department_id), "name_en": category.name_en,
-            "name_ur": category.name_ur, "fields": category.fields, "version": category.version}
+            "name_ur": category.name_ur, "fields": category.fields, "version": category.version,
+            "sets_amount": category.sets_amount}
 
 
 # ---------------------------------------------------------------- saved views (DESIGN §10)

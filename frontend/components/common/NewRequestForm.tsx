@@ -224,7 +224,7 @@ export function NewRequestForm() {
             <Textarea rows={6} {...form.register("description")} />
           </Field>
           <SuggestionPanel text={`${title ?? ""} ${description ?? ""}`} onSolved={solved} />
-          {!category?.fields.some((f) => f.key === "amount" && f.type === "money") && (
+          {!category?.sets_amount && (
             // A form with its own amount field asks for it there (the server makes it the ticket's amount).
             <Field id="amount" label={t("common.amount")} error={form.formState.errors.amount?.message}>
               <Input inputMode="decimal" {...form.register("amount")} />

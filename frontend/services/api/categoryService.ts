@@ -14,6 +14,7 @@ export async function listCategories(): Promise<RequestCategory[]> {
 function toCategory(raw: unknown): RequestCategory {
   return expectShape<RequestCategory>(raw, {
     id: "string", department_id: "string", name_en: "string", name_ur: "string", fields: "array", version: "number",
+    sets_amount: "boolean",
   }, "CategoryOut");
 }
 

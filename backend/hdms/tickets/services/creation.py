@@ -69,7 +69,7 @@ def ticket_create(
         department = department or form_category.department
         category = category or form_category.name_en[:64]
         # A form's money field keyed "amount" is the ticket's amount (approvals read it, DESIGN §3).
-        if amount is None and any(f["key"] == "amount" and f["type"] == "money" for f in form_category.fields):
+        if amount is None and form_category.sets_amount:
             amount = Decimal(values["amount"]) if "amount" in values else None
     ticket = Ticket(
         number=next_number(), title=title, description=clean_text(description),

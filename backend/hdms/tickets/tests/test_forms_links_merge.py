@@ -42,6 +42,11 @@ def test_only_admins_manage_categories_and_everyone_reads_them(desk, api, financ
     listed = api(desk.requestor).get("categories", {"department": str(desk.fin.id)}).json()["items"]
     assert [c["id"] for c in listed] == [finance_form["id"]]
     assert [f["key"] for f in listed[0]["fields"]] == ["amount", "cost_centre", "needed_by", "copies"]
+    assert listed[0]["sets_amount"] is True  # its money field "amount" is the ticket's amount
+    device = api(desk.admin).post("categories", {"department_id": str(desk.it.id), "name_en": "Device", "fields": [
+        {"key": "amount", "label_en": "Amount", "type": "text"}]}).json()  # text, not money: asks for it apart
+    assert device["sets_amount"] is False
+    assert api(desk.admin).delete(f"categories/{device['id']}").status_code == 204
     renamed = api(desk.admin).patch(f"categories/{finance_form['id']}", {"name_ur": "ادائیگی کی درخواست",
                                                                          "version": finance_form["version"]})
     assert renamed.status_code == 200 and renamed.json()["version"] == finance_form["version"] + 1
