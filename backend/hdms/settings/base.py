@@ -106,11 +106,13 @@ else:
     # Interactive processes (the ASGI servers: hdms/asgi.py says so) cancel a statement that runs
     # longer than HDMS_STATEMENT_TIMEOUT_MS (0: never), so one slow query cannot hold a connection
     # the others wait for; the request answers 503. Workers, migrations and commands are exempt.
-    # Through PgBouncer the startup option is dropped (ignore_startup_parameters): see
-    # docs/decisions.md "Busy database".
+    # Through PgBouncer the startup option is dropped (ignore_startup_parameters): there the
+    # interactive processes connect to HDMS_INTERACTIVE_DATABASE instead, PgBouncer's entry whose
+    # server connections run `SET statement_timeout` (deploy/pgbouncer/pgbouncer.ini, hdms_interactive).
     HDMS_STATEMENT_TIMEOUT_MS = env.int("HDMS_STATEMENT_TIMEOUT_MS", default=5000)
     if env.bool("HDMS_INTERACTIVE", default=False) and HDMS_STATEMENT_TIMEOUT_MS > 0:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={HDMS_STATEMENT_TIMEOUT_MS}"
+        DATABASES["default"]["NAME"] = env.str("HDMS_INTERACTIVE_DATABASE", default="") or DATABASES["default"]["NAME"]
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 # Migrations run as the role that owns the tables (hdms/ops/database_roles.py): with this set,
 # `manage.py migrate` connects with it instead of DATABASE_URL and then grants DATABASE_URL's role
