@@ -1,13 +1,14 @@
 """Asks a running Superset for the data of every chart on the HDMS dashboard, as its web page would.
 
     python bench/superset_check.py --url http://127.0.0.1:19288 --user admin --password ... [--dashboard hdms]
-        [--min-charts 6] [--json result.json]
+        [--min-charts 6] [--expect "Open tickets now=98"] [--json result.json]
 
 Signs in through the REST API (/api/v1/security/login, a JWT), finds the dashboard by its slug,
 lists its charts, and for each asks /api/v1/chart/<id>/data/ (the query context saved with the
 chart, as the dashboard runs it). Prints a table: chart, kind, dataset, rows, seconds, result.
 Exits 1 if any chart answers with an error or no rows, or the dashboard has fewer charts than
---min-charts. Standard library only (run it with any Python 3.11).
+--min-charts, or an --expect'ed chart's first number differs (the caller counts it in SQL itself).
+Standard library only (run it with any Python 3.11).
 """
 
 import argparse
@@ -25,8 +26,9 @@ class Superset:
         self.token = ""
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 180) -> Any:
-        request = urllib.request.Request(self.url + path, method=method,  # noqa: S310 - a URL the operator gives
-                                         data=json.dumps(body).encode() if body is not None else None)
+        data = json.dumps(body).encode() if body is not None else None
+        # The operator's own Superset (http or https).
+        request = urllib.request.Request(self.url + path, method=method, data=data)  # noqa: S310
         request.add_header("Accept", "application/json")
         if body is not None:
             request.add_header("Content-Type", "application/json")
@@ -69,6 +71,12 @@ def check(site: Superset, dashboard: str) -> tuple[str, list[dict[str, Any]]]:
     return title, rows
 
 
+def first_number(row: dict[str, Any]) -> float | None:
+    """The first number of the chart's first row (a big number's value, a table's first metric)."""
+    sample = row.get("sample") or [{}]
+    return next((value for value in sample[0].values() if isinstance(value, int | float)), None)
+
+
 def dataset_names(site: Superset) -> dict[str, str]:
     """``<id>__table`` -> ``schema.table`` of every dataset the signed-in user sees."""
     answer = site.call("GET", "/api/v1/dataset/?q=(page_size:100,columns:!(id,schema,table_name))")
@@ -82,6 +90,8 @@ def main() -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--dashboard", default="hdms", help="slug or id (the bundle's dashboard is 'hdms')")
     parser.add_argument("--min-charts", type=int, default=6)
+    parser.add_argument("--expect", action="append", default=[], metavar="CHART=NUMBER",
+                        help="the first number of the chart's first row must be NUMBER")
     parser.add_argument("--json", help="also write the results there")
     args = parser.parse_args()
 
@@ -95,10 +105,21 @@ def main() -> int:
         row["dataset"] = names.get(row["dataset"], row["dataset"])
         print(f"{row['chart']:34} {row['viz_type']:24} {row['dataset']:32} {row['rows']:>6} {row['seconds']:>6}  "
               f"{'pass' if row['ok'] else 'FAIL ' + row['error'][:200]}")
-    passed = len(rows) >= args.min_charts and all(row["ok"] for row in rows)
+    by_name = {row["chart"]: row for row in rows}
+    missing = 0
+    for expectation in args.expect:
+        name, _, wanted = expectation.rpartition("=")
+        shown = first_number(by_name[name]) if name in by_name else None
+        agrees = shown is not None and float(shown) == float(wanted)
+        print(f"{name}: shows {shown}, the database says {wanted}: {'pass' if agrees else 'FAIL'}")
+        if name in by_name:
+            by_name[name]["ok"] = by_name[name]["ok"] and agrees
+        else:
+            missing += 1
+    passed = len(rows) >= args.min_charts and all(row["ok"] for row in rows) and not missing
     if len(rows) < args.min_charts:
         print(f"FAIL: the dashboard has {len(rows)} charts, fewer than {args.min_charts}")
-    print(f"{sum(row['ok'] for row in rows)} passed, {sum(not row['ok'] for row in rows)} failed")
+    print(f"{sum(row['ok'] for row in rows)} passed, {sum(not row['ok'] for row in rows) + missing} failed")
     if args.json:
         with open(args.json, "w") as file:
             json.dump({"dashboard": title, "charts": rows, "passed": passed}, file, indent=2, default=str)

@@ -12,6 +12,8 @@ takes a backup if there is something to migrate (encrypted, copied off the machi
     nginx gateway :8080 (rendered from deploy/nginx/hdms.conf.template)   [pgbouncer, web app :3000]
     with HDMS_TLS_CERTIFICATE and HDMS_TLS_KEY: HTTPS on :8043 (--https-port 443) and the HTTP port
     (--http-port 80) redirecting to it, HSTS on
+    with HDMS_SUPERSET=true (or --superset): Apache Superset on 127.0.0.1:8088 from its own virtualenv
+    (deploy/superset/install.sh first), set up after migrate (deploy/superset/setup.sh)
 
 If any process dies, everything is stopped and the launcher exits 1, so systemd
 (``Restart=always``) or the container runtime brings the topology back whole.
@@ -33,7 +35,14 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "backend"))
 
-from hdms.ops.launcher import PRODUCTION_ENV, Proc, Supervisor, TopologyPlan, migrate_with_backup  # noqa: E402
+from hdms.ops.launcher import (  # noqa: E402
+    PRODUCTION_ENV,
+    SUPERSET_DIR,
+    Proc,
+    Supervisor,
+    TopologyPlan,
+    migrate_with_backup,
+)
 
 REQUIRED_BINARIES = ("nginx", "pg_dump", "ffmpeg", "age", "rclone")
 
@@ -47,7 +56,11 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
-def preflight(env: dict[str, str]) -> list[str]:
+def superset_venv(env: dict[str, str]) -> Path:
+    return Path(env.get("HDMS_SUPERSET_VENV") or REPO / "var" / "superset-venv")
+
+
+def preflight(env: dict[str, str], *, superset: bool = False) -> list[str]:
     problems = [f"{name} is not installed (apt-get install {name})" for name in REQUIRED_BINARIES
                 if shutil.which(name) is None]
     for name in ("HDMS_SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
@@ -68,6 +81,8 @@ def preflight(env: dict[str, str]) -> list[str]:
         problems.append("HDMS_CLAMD_URL is not set (clamd: unix:///run/clamav/clamd.ctl)")
     elif clamd.startswith("unix://") and not Path(clamd.removeprefix("unix://")).exists():
         problems.append(f"clamd socket {clamd} does not exist (systemctl start clamav-daemon)")
+    if superset and not (superset_venv(env) / "bin" / "gunicorn").exists():
+        problems.append(f"Superset is not installed in {superset_venv(env)} (deploy/superset/install.sh)")
     return problems
 
 
@@ -92,6 +107,8 @@ def main() -> int:
     parser.add_argument("--pgbouncer", metavar="INI", help="also run pgbouncer with this configuration")
     parser.add_argument("--frontend", action="store_true", help="run the built web app (npm run start) on :3000")
     parser.add_argument("--web-port", type=int, default=3000, help="port of the web app behind the gateway")
+    parser.add_argument("--superset", action="store_true",
+                        help="also run Apache Superset on base+88 (also HDMS_SUPERSET=true; deploy/superset/README.md)")
     parser.add_argument("--http-port", type=int, default=None, help="gateway's HTTP port (default base+80)")
     parser.add_argument("--https-port", type=int, default=None,
                         help="gateway's HTTPS port with HDMS_TLS_CERTIFICATE/HDMS_TLS_KEY set (default base+43)")
@@ -105,7 +122,10 @@ def main() -> int:
     data_dir = Path(env.setdefault("HDMS_DATA_DIR", str(REPO / "var")))
     run_dir = Path(args.run_dir or data_dir / "run")
 
-    problems = [] if args.skip_checks else preflight(env)
+    superset = args.superset or env.get("HDMS_SUPERSET", "").lower() == "true"
+    if superset:
+        env.setdefault("HDMS_SUPERSET_HOME", str(data_dir / "superset"))
+    problems = [] if args.skip_checks else preflight(env, superset=superset)
     if problems:
         print("Cannot start:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 2
@@ -117,7 +137,7 @@ def main() -> int:
                         web_port=args.web_port if args.frontend else None, gateway_host=args.listen,
                         tls_certificate=env.get("HDMS_TLS_CERTIFICATE") or None,
                         tls_key=env.get("HDMS_TLS_KEY") or None,
-                        http_port=args.http_port, https_port=args.https_port,
+                        http_port=args.http_port, https_port=args.https_port, superset=superset,
                         # Email in (DESIGN §11): the SMTP listener, when the desk has a port for it.
                         mail_in_port=int(env.get("HDMS_MAIL_IN_PORT") or 0) or None)
     # Links in emails go to the desk's public address: set HDMS_FRONTEND_URL to it (the default is
@@ -139,6 +159,8 @@ def main() -> int:
               "settings (deploy/README.md, \"Backups\") or pass --no-backup.", file=sys.stderr)
         return 2
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
+    if superset:  # after migrate: the reporting views and role exist; idempotent
+        subprocess.run([str(SUPERSET_DIR / "setup.sh")], env=env, check=True)  # noqa: S603
     supervisor.start_all(timeout=120)
     print(f"HDMS is up: {plan.gateway_origin()}/ (logs in {run_dir})", flush=True)
     return supervisor.run_forever()

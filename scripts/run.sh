@@ -58,6 +58,28 @@ if [ -n "${HDMS_MAIL_IN_PORT:-}" ] && [ "${HDMS_MAIL_IN_PORT}" != "0" ]; then
   pids+=($!)
 fi
 
+# HDMS_SUPERSET=true: Apache Superset (deploy/superset/README.md; its own virtual environment, made by
+# deploy/superset/install.sh) on 127.0.0.1:${HDMS_SUPERSET_PORT:-API port + 88}, reading the reporting
+# views as hdms_reporting. PostgreSQL only (DATABASE_URL): the embedded SQLite desk has no reporting schema.
+superset_url=""
+if [ "${HDMS_SUPERSET:-}" = "true" ]; then
+  if [ ! -x "${HDMS_SUPERSET_VENV:-$root/var/superset-venv}/bin/gunicorn" ]; then
+    echo "HDMS_SUPERSET=true: Superset is not installed (deploy/superset/install.sh); not started" >&2
+  elif [[ "${DATABASE_URL:-}" != postgres* ]]; then
+    echo "HDMS_SUPERSET=true: Superset needs the desk on PostgreSQL (DATABASE_URL); not started" >&2
+  else
+    export HDMS_SUPERSET_HOME="${HDMS_SUPERSET_HOME:-$HDMS_DATA_DIR/superset}"
+    export HDMS_SUPERSET_PORT="${HDMS_SUPERSET_PORT:-$((api_port + 88))}"
+    if "$root/deploy/superset/setup.sh"; then
+      "$root/deploy/superset/start.sh" &
+      pids+=($!)
+      superset_url="http://127.0.0.1:$HDMS_SUPERSET_PORT (admin; password: HDMS_SUPERSET_ADMIN_PASSWORD or $HDMS_SUPERSET_HOME/admin_password)"
+    else
+      echo "Superset setup failed; not started" >&2
+    fi
+  fi
+fi
+
 # The same server command as every deployment (hdms/ops/management/commands/serve.py): uvicorn
 # that trusts no X-Forwarded-For (client addresses: HDMS_TRUSTED_PROXIES, empty here).
 "$venv/bin/python" manage.py serve all --server uvicorn --host 127.0.0.1 --port "$api_port" --access-log &
@@ -77,4 +99,5 @@ if [ -f "$root/frontend/package.json" ]; then
 fi
 
 echo "HDMS web app: http://127.0.0.1:$web_port  (API docs: http://127.0.0.1:$web_port/api/v1/docs)"
+[ -z "$superset_url" ] || echo "Superset: $superset_url"
 wait -n

@@ -44,7 +44,7 @@ quiet "$superset" init
 bundle="$HDMS_SUPERSET_HOME/bundle.zip"
 trap 'rm -f "$bundle"' EXIT
 "$venv/bin/python" "$here/bundle.py" "$bundle" --uri "$uri"
-quiet "$superset" import-dashboards --path "$bundle" --username admin
-# An import keeps a database it already has: this sets the URI of this run on it.
-quiet "$superset" set-database-uri --database_name "HDMS reporting" --uri "$uri"
+# Superset's asset import: the bundle's database entry (this URI), datasets, charts and dashboard
+# replace their earlier versions (import_bundle.py).
+quiet "$venv/bin/python" "$here/import_bundle.py" "$bundle" --user admin
 echo "Superset is set up (data: $HDMS_SUPERSET_HOME)."

@@ -12,6 +12,9 @@ Ports come from one base: user base+1, ticket base+2 (extra ticket processes bas
 ...), communication base+3, its WebSocket process base+4, file base+5, ai base+6, the gateway base+80 (with
 TLS: HTTPS on base+43 and base+80 redirecting to it, unless given). The production base is 8000
 (so 8001..8006 and 8080, as DESIGN §1 lists); production with TLS passes 443 and 80.
+
+Optional: Apache Superset on base+88 (8088, its usual port) from its own virtual environment
+(deploy/superset/, opted in with ``superset=True``; deploy/launch.py: HDMS_SUPERSET=true).
 """
 
 import contextlib
@@ -35,7 +38,9 @@ WORKER_METRICS_OFFSET = 7                    # each Celery worker's /metrics: ba
 FLOWER_OFFSET = 9                            # Celery Flower (loopback; admins reach it at /flower/)
 GATEWAY_OFFSET = 80
 GATEWAY_TLS_OFFSET = 43
+SUPERSET_OFFSET = 88                         # Apache Superset (optional; deploy/superset/)
 FRONTEND_DIR = BACKEND_DIR.parent / "frontend"
+SUPERSET_DIR = BACKEND_DIR.parent / "deploy" / "superset"
 
 # Settings every production process gets unless the environment says otherwise (deploy/launch.py;
 # deploy/docker-compose.yml and the Dockerfiles set the same, a test compares them).
@@ -89,10 +94,17 @@ class TopologyPlan:
     # Email in (DESIGN §11): the SMTP listener (manage.py mail_in) on this port, when set
     # (HDMS_MAIL_IN_PORT in deploy/launch.py); the desk's mail server relays the desk's addresses to it.
     mail_in_port: int | None = None
+    # Apache Superset (deploy/superset/start.sh: gunicorn from its own venv) on base+88, on the
+    # service host; it reads the desk's numbers as hdms_reporting (docs/reporting.md).
+    superset: bool = False
 
     def ports(self, service: str) -> list[int]:
         first = self.base_port + PORT_OFFSETS[service]
         return [first + 10 * index for index in range(self.scale.get(service, 1))]
+
+    @property
+    def superset_port(self) -> int:
+        return self.base_port + SUPERSET_OFFSET
 
     @property
     def flower_port(self) -> int:
@@ -182,6 +194,10 @@ class Supervisor:
             procs.append(Proc("frontend", ["node", str(FRONTEND_DIR / "server.mjs")], plan.web_port,
                               health_path="/login",
                               env={"HDMS_WEB_HOST": plan.host, "HDMS_WEB_PORT": str(plan.web_port)}))
+        if plan.superset:
+            # Set up beforehand (deploy/superset/setup.sh, as deploy/launch.py does); start.sh execs gunicorn.
+            procs.append(Proc("superset", [str(SUPERSET_DIR / "start.sh")], plan.superset_port, health_path="/health",
+                              env={"HDMS_SUPERSET_HOST": plan.host, "HDMS_SUPERSET_PORT": str(plan.superset_port)}))
         return procs
 
     def _serve(self, service: str, port: int, server: str | None = None) -> list[str]:
