@@ -46,7 +46,6 @@ FEATURE_FLAGS: dict[str, bool] = {
     "ENABLE_TEMPLATE_PROCESSING": False,
 }
 PREVENT_UNSAFE_DB_CONNECTIONS = True   # no SQLite files or other local paths as a "database"
-SQLLAB_CTAS_NO_LIMIT = False
 ROW_LIMIT = 50_000
 SUPERSET_WEBSERVER_TIMEOUT = 120
 WTF_CSRF_ENABLED = True
