@@ -8,6 +8,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 venv="${HDMS_SUPERSET_VENV:-$root/var/superset-venv}"
 export HDMS_SUPERSET_HOME="${HDMS_SUPERSET_HOME:-$root/var/superset}"
+# The desk's settings module means nothing here (Celery inside Superset would warn about it).
+unset DJANGO_SETTINGS_MODULE
 export SUPERSET_CONFIG_PATH="$here/superset_config.py"
 [ -x "$venv/bin/gunicorn" ] || { echo "Superset is not installed in $venv: run deploy/superset/install.sh" >&2; exit 2; }
 [ -f "$HDMS_SUPERSET_HOME/superset.db" ] || { echo "Superset is not set up: run deploy/superset/setup.sh" >&2; exit 2; }
