@@ -28,14 +28,14 @@ class Superset:
     def call(self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 180) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         # The operator's own Superset (http or https).
-        request = urllib.request.Request(self.url + path, method=method, data=data)  # noqa: S310
+        request = urllib.request.Request(self.url + path, method=method, data=data)
         request.add_header("Accept", "application/json")
         if body is not None:
             request.add_header("Content-Type", "application/json")
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")[:500]

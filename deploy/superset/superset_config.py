@@ -12,6 +12,7 @@ Environment:
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 HOME = Path(os.environ.get("HDMS_SUPERSET_HOME") or Path(__file__).resolve().parents[2] / "var" / "superset")
@@ -26,7 +27,11 @@ def _secret_key() -> str:
         # O_EXCL: the first process makes it; a second (gunicorn workers start together) reads it.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text().strip()
+        for _ in range(50):  # another process made it a moment ago and may still be writing it
+            if key := path.read_text().strip():
+                return key
+            time.sleep(0.1)
+        raise RuntimeError(f"{path} is empty: remove it and start again") from None
     with os.fdopen(descriptor, "w") as file:
         file.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
