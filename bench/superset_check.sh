@@ -75,7 +75,7 @@ open_now=$(as_reporting "SELECT count(*) FROM reporting.tickets WHERE is_open")
 top_approvals=$(as_reporting "SELECT count(*) FROM reporting.approvals GROUP BY approver_kind, status ORDER BY 1 DESC LIMIT 1")
 top_open=$(as_reporting "SELECT max(open) FROM reporting.workload")
 
-step "Superset: setup.sh (db upgrade, admin, init, the bundle imported with the database as hdms_reporting)"
+step "Superset: setup.sh (db upgrade, init, admin, the bundle imported with the database as hdms_reporting)"
 started=$(date +%s)
 "$root/deploy/superset/setup.sh"
 setup_s=$(seconds "$started")

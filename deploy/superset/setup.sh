@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prepares Superset for HDMS, idempotently (deploy/superset/README.md): its metadata database, an
-# admin account, its roles, the "HDMS reporting" database (the desk's PostgreSQL as the read-only
+# Prepares Superset for HDMS, idempotently (deploy/superset/README.md): its metadata database, its
+# roles, an admin account, the "HDMS reporting" database (the desk's PostgreSQL as the read-only
 # role hdms_reporting) and the dashboard bundle (bundle/: datasets over the reporting views, charts,
 # the "HDMS help desk" dashboard). Run after install.sh; again after an upgrade or a bundle change.
 #
@@ -35,13 +35,11 @@ fi
 
 quiet() { "$@" > "$HDMS_SUPERSET_HOME/setup.log" 2>&1 || { cat "$HDMS_SUPERSET_HOME/setup.log" >&2; exit 1; }; }
 quiet "$superset" db upgrade
-if "$superset" fab list-users 2>/dev/null | grep -q "username:admin "; then
-  [ -z "${HDMS_SUPERSET_ADMIN_PASSWORD:-}" ] || quiet "$superset" fab reset-password --username admin --password "$password"
-else
-  quiet "$superset" fab create-admin --username admin --firstname HDMS --lastname Admin \
-    --email admin@localhost --password "$password"
-fi
 quiet "$superset" init
+# The password goes through the environment, not the command line (admin_user.py).
+reset=""
+[ -z "${HDMS_SUPERSET_ADMIN_PASSWORD:-}" ] || reset="--reset"
+HDMS_SUPERSET_ADMIN_PASSWORD="$password" quiet "$venv/bin/python" "$here/admin_user.py" $reset
 # The bundle carries the URI (and so any password in it): made 0600, removed after the import.
 bundle="$HDMS_SUPERSET_HOME/bundle.zip"
 trap 'rm -f "$bundle"' EXIT
