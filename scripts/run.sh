@@ -27,8 +27,12 @@ cd "$root/backend"
 "$venv/bin/python" manage.py seed_demo_tickets
 "$venv/bin/python" manage.py ai_train --if-missing --trigger demo  # the demo history is enough to learn from
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done; wait; }
+pids=()           # the desk: when one stops, make run stops
+optional_pids=()  # tools beside it (Superset): stopped with the desk, but their exit stops nothing
+cleanup() {
+  for pid in "${pids[@]}" "${optional_pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
+  wait
+}
 trap cleanup EXIT INT TERM
 
 # HDMS_DEMO_SMS=true: a demo School Management System bridge (the tests' local SMS server with three
@@ -72,7 +76,7 @@ if [ "${HDMS_SUPERSET:-}" = "true" ]; then
     export HDMS_SUPERSET_PORT="${HDMS_SUPERSET_PORT:-$((api_port + 88))}"
     if "$root/deploy/superset/setup.sh"; then
       "$root/deploy/superset/start.sh" &
-      pids+=($!)
+      optional_pids+=($!)
       superset_url="http://127.0.0.1:$HDMS_SUPERSET_PORT (admin; password: HDMS_SUPERSET_ADMIN_PASSWORD or $HDMS_SUPERSET_HOME/admin_password)"
     else
       echo "Superset setup failed; not started" >&2
@@ -100,4 +104,4 @@ fi
 
 echo "HDMS web app: http://127.0.0.1:$web_port  (API docs: http://127.0.0.1:$web_port/api/v1/docs)"
 [ -z "$superset_url" ] || echo "Superset: $superset_url"
-wait -n
+wait -n "${pids[@]}"  # the desk's processes only: an optional tool's exit stops nothing

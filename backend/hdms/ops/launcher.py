@@ -66,6 +66,8 @@ class Proc:
     popen: subprocess.Popen | None = None
     env: dict[str, str] | None = None         # added to the supervisor's environment
     scheme: str = "http"
+    # An optional tool beside the desk (Superset): its exit is reported and the desk goes on.
+    optional: bool = False
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Supervisor:
         self.python = python
         self.nginx = nginx
         self.procs: dict[str, Proc] = {}
+        self.gone: set[str] = set()  # optional tools that exited
         self.gateway: Gateway | None = None
         run_dir.mkdir(parents=True, exist_ok=True)
 
@@ -197,7 +200,8 @@ class Supervisor:
         if plan.superset:
             # Set up beforehand (deploy/superset/setup.sh, as deploy/launch.py does); start.sh execs gunicorn.
             procs.append(Proc("superset", [str(SUPERSET_DIR / "start.sh")], plan.superset_port, health_path="/health",
-                              env={"HDMS_SUPERSET_HOST": plan.host, "HDMS_SUPERSET_PORT": str(plan.superset_port)}))
+                              env={"HDMS_SUPERSET_HOST": plan.host, "HDMS_SUPERSET_PORT": str(plan.superset_port)},
+                              optional=True))
         return procs
 
     def _serve(self, service: str, port: int, server: str | None = None) -> list[str]:
@@ -323,16 +327,28 @@ class Supervisor:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.popen.wait(timeout=5)
 
+    def stopped_process(self) -> str | None:
+        """The name of a process of the desk that has exited (then everything stops), or None. An
+        optional tool that exited is reported once and forgotten."""
+        for proc in self.procs.values():
+            if proc.popen is None or proc.popen.poll() is None or proc.name in self.gone:
+                continue
+            if not proc.optional:
+                print(f"{proc.name} exited with {proc.popen.returncode}; stopping.", file=sys.stderr)
+                return proc.name
+            print(f"{proc.name} exited with {proc.popen.returncode}; the desk goes on without it. "
+                  f"Its log ends: {self.tail(proc, 5)}", file=sys.stderr)
+            self.gone.add(proc.name)  # still stopped with the rest (a child may outlive it)
+        return None
+
     def run_forever(self) -> int:
-        """Production: if any process dies, stop everything and exit non-zero (the init system
-        (systemd) or the container runtime restarts the topology)."""
+        """Production: if any process of the desk dies, stop everything and exit non-zero (the init
+        system (systemd) or the container runtime restarts the topology). An optional tool's exit
+        (Superset) is reported once and the desk goes on without it."""
         try:
-            while True:
-                for proc in self.procs.values():
-                    if proc.popen is not None and proc.popen.poll() is not None:
-                        print(f"{proc.name} exited with {proc.popen.returncode}; stopping.", file=sys.stderr)
-                        return 1
+            while self.stopped_process() is None:
                 time.sleep(1)
+            return 1
         except KeyboardInterrupt:
             return 0
         finally:

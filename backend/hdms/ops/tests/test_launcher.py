@@ -75,3 +75,23 @@ def test_the_mail_listener_is_supervised_when_it_has_a_port(tmp_path):
     finally:
         supervisor.stop_all(grace=10)
     assert mail_in.popen is not None and mail_in.popen.returncode == 0  # SIGTERM ends it cleanly
+
+
+def test_an_optional_tool_that_exits_leaves_the_desk_running_and_a_desk_process_stops_it(tmp_path, capsys):
+    """Superset (optional) crashing must not take the desk down; a desk process exiting does."""
+    supervisor = Supervisor(TopologyPlan(), env=dict(os.environ), run_dir=tmp_path)
+    tool = supervisor.start(Proc("superset", [sys.executable, "-c", "raise SystemExit(3)"], None, health_path=None,
+                                 optional=True))
+    desk = supervisor.start(Proc("ticket", [sys.executable, "-c", "import time; time.sleep(300)"], None,
+                                 health_path=None))
+    try:
+        tool.popen.wait(timeout=10)
+        assert supervisor.stopped_process() is None
+        assert "superset exited with 3; the desk goes on without it" in capsys.readouterr().err
+        assert supervisor.stopped_process() is None  # reported once
+        assert capsys.readouterr().err == ""
+        os.kill(desk.popen.pid, signal.SIGKILL)
+        desk.popen.wait(timeout=10)
+        assert supervisor.stopped_process() == "ticket"
+    finally:
+        supervisor.stop_all(grace=2)
