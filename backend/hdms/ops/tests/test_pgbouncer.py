@@ -63,7 +63,7 @@ def bouncer() -> Iterator[int]:
         for name in ("userlist.txt", "pgbouncer.ini"):
             shutil.chown(work / name, "postgres")
         argv = ["runuser", "-u", "postgres", "--", *argv]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
             with socket.socket() as sock:
@@ -91,7 +91,7 @@ def _statement_timeout(port: int, *, interactive: bool) -> str:
     code = ("import django; django.setup(); from django.db import connection\n"
             "with connection.cursor() as c:\n"
             "    c.execute('SHOW statement_timeout'); print(c.fetchone()[0])")
-    done = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True,  # noqa: S603
+    done = subprocess.run([sys.executable, "-c", code], cwd=BACKEND, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip().splitlines()[-1]
