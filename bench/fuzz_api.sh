@@ -2,6 +2,7 @@
 # Schemathesis against the whole API (DESIGN §7 "Bad input"): a fresh desk on PostgreSQL with
 # demo data, every operation, every default check, as admin (who may call every operation).
 #   bench/fuzz_api.sh [max examples per operation, default 1000] [extra schemathesis args...]
+# FUZZ_WORKERS (default 2): concurrent requests; the run waits on the server more than it computes.
 # Writes bench/reports/fuzz-<date>.txt (and the server's error lines beside it). The expected statuses it allows are in
 # bench/schemathesis.toml, each with its reason. Each request may take FUZZ_TIMEOUT seconds (default
 # 60): on a shared two-core box an analytics read under load took over schemathesis's 10 s default,
@@ -47,7 +48,7 @@ cd "$root/bench"
 set +e
 "$venv/bin/schemathesis" --config-file "$root/bench/schemathesis.toml" run \
   "http://127.0.0.1:$port/api/v1/openapi.json" \
-  --max-examples "$examples" --seed 20261126 --workers 2 --request-timeout "${FUZZ_TIMEOUT:-60}" "$@" 2>&1 | tee "$report"
+  --max-examples "$examples" --seed 20261126 --workers "${FUZZ_WORKERS:-2}" --request-timeout "${FUZZ_TIMEOUT:-60}" "$@" 2>&1 | tee "$report"
 status=${PIPESTATUS[0]}
 set -e
 echo "server errors logged:"; grep -c "Unhandled error" "$data_dir/server.log" || true
