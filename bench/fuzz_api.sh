@@ -2,7 +2,8 @@
 # Schemathesis against the whole API (DESIGN §7 "Bad input"): a fresh desk on PostgreSQL with
 # demo data, every operation, every default check, as admin (who may call every operation).
 #   bench/fuzz_api.sh [max examples per operation, default 1000] [extra schemathesis args...]
-# FUZZ_WORKERS (default 2): concurrent requests; the run waits on the server more than it computes.
+# FUZZ_WORKERS (default 2): concurrent requests; FUZZ_SERVER_WORKERS (default 1): server processes
+# (a process runs Django's views one at a time: more clients need more processes to go faster).
 # Writes bench/reports/fuzz-<date>.txt (and the server's error lines beside it). The expected statuses it allows are in
 # bench/schemathesis.toml, each with its reason. Each request may take FUZZ_TIMEOUT seconds (default
 # 60): on a shared two-core box an analytics read under load took over schemathesis's 10 s default,
@@ -37,6 +38,7 @@ cd "$root/backend"
 "$venv/bin/python" manage.py seed_demo >/dev/null
 "$venv/bin/python" manage.py seed_demo_tickets >/dev/null
 "$venv/bin/uvicorn" hdms.asgi:application --host 127.0.0.1 --port "$port" --lifespan off --log-level warning \
+  --workers "${FUZZ_SERVER_WORKERS:-1}" \
   > "$data_dir/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.5; done
