@@ -29,9 +29,10 @@ def cases(world):
         Case("GET", "/api/v1/ai/at-risk", "/api/v1/ai/at-risk", STAFF),
         Case("GET", "/api/v1/ai/models", "/api/v1/ai/models", {"admin": 200}),
         Case("POST", "/api/v1/ai/models/train", "/api/v1/ai/models/train", {"admin": 202}),
-        # A skipped version cannot be served: the admin passes the role check and gets 422.
+        # A skipped version cannot be served: the admin passes the role check and gets 409
+        # invalid_transition (its state forbids it, as with a ticket action).
         Case("POST", "/api/v1/ai/models/{version_id}/activate", f"/api/v1/ai/models/{version.id}/activate",
-             {"admin": 422}),
+             {"admin": 409}),
         Case("GET", "/api/v1/ai/departments", "/api/v1/ai/departments", {"admin": 200}),
         Case("PATCH", "/api/v1/ai/departments/{department_id}", f"/api/v1/ai/departments/{department.id}",
              {"admin": 200}, body={"keywords": "wifi"}),
