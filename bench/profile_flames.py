@@ -3,7 +3,8 @@
 most in it (issue 18 item 3). Runs ``profile_harness.py <route> N --no-floor`` twice under
 ``py-spy record --rate 500``: once writing the SVG, once the raw collapsed stacks, from which the
 top self-time frames are counted, over the samples taken inside the measured requests only (stacks
-through ``measure``; warm-up requests, worker tasks and start-up are excluded).
+through ``measured_request``; start-up, warm-up, a route's preparation and the worker's tasks are
+left out). ``--raw-only`` skips the SVG.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/hdms_bench1m REDIS_URL=redis://127.0.0.1:6379/5 \\
       .venv/bin/python bench/profile_flames.py list,detail,search-en,create,action,message [N]
@@ -73,18 +74,16 @@ def top_frames(raw: Path, limit: int = 5) -> tuple[int, int, list, list, list]:
     for line in raw.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
         frames = stack.split(";")
-        cut = next((i for i, f in enumerate(frames) if f.startswith("measure (")), None)
+        cut = next((i for i, f in enumerate(frames) if f.startswith("measured_request (")), None)
         if cut is None:
-            continue
+            continue  # start-up, warm-up, preparation, the worker's tasks (timed apart)
         inner = [short(f) for f in frames[cut + 1:]]
-        if any(f.startswith("run_tasks (") for f in inner):
-            continue  # the worker's share is timed apart
         count = int(n)
         total += count
         if WAIT in inner:
             waiting += count
             continue
-        leaf = inner[-1] if inner else "measure (the harness)"
+        leaf = inner[-1] if inner else "measured_request (the harness)"
         self_time[leaf] += count
         buckets[bucket(leaf)] += count
         for f in set(inner):
@@ -94,17 +93,22 @@ def top_frames(raw: Path, limit: int = 5) -> tuple[int, int, list, list, list]:
 
 
 def main() -> None:
-    routes = sys.argv[1].split(",")
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    raw_only = "--raw-only" in sys.argv
+    argv = [a for a in sys.argv if a != "--raw-only"]
+    routes = argv[1].split(",")
+    count = int(argv[2]) if len(argv) > 2 else 0
     REPORTS.mkdir(exist_ok=True)
     lines = ["# Top frames per route (py-spy, 500 Hz, measured requests only)", ""]
     for route in routes:
-        n = count or {"search-en": 20, "search-ur": 20, "search-roman": 20, "create": 60, "action": 60,
+        n = count or {"search-en": 10, "search-ur": 10, "search-roman": 10, "create": 60, "action": 60,
                       "message": 80}.get(route, 200)
         svg = REPORTS / f"flame-{route}.svg"
         raw = TMP / f"flame-{route}.txt"
-        record(route, n, "flamegraph", svg, [])
-        record(route, n, "raw", raw, [])
+        # A staff search takes a minute at 5,000,000 messages (RESULTS.md): the requestor's only.
+        extra = ["--warmup", "1", "--roles", "requestor"] if route.startswith("search") else []
+        if not raw_only:
+            record(route, n, "flamegraph", svg, extra)
+        record(route, n, "raw", raw, extra)
         total, waiting, selfs, incl, buckets = top_frames(raw)
         cpu = max(1, total - waiting)
         lines += [f"## {route} ({n} requests per role, {total} samples inside requests, "

@@ -15,7 +15,9 @@ How each figure is taken, per request (then averaged over the batch):
 - **worker CPU**: Celery tasks the request enqueues are not sent to a broker: ``app.send_task`` (which
   ``Task.apply_async`` and the outbox call) is replaced by a recorder, and after the request each
   recorded task (and any task it enqueues) runs in this process through ``Task.apply``, timed
-  separately with ``process_time``. Tasks with a countdown (digests) run too: a worker pays them later.
+  separately with ``process_time``. Tasks sent with a countdown (the email digest: one per recipient
+  and window, the rest of a burst rides along) run once after the batch, as the worker would when
+  the window ends; their CPU is reported apart, divided by the batch's requests.
 - **DB CPU**: the pool is one connection (``HDMS_DB_POOL_MIN=MAX=1``), so every query of the request
   and of its tasks runs on one PostgreSQL backend; its ``utime + stime`` from ``/proc/<pid>/stat``
   is read before and after the request (and the tasks). The pid is the one psycopg reports for the
@@ -102,22 +104,50 @@ celery_app.send_task = fake_send_task  # nothing reaches a broker; tasks run bel
 celery_app.loader.import_default_modules()
 
 
+DEFERRED: list[tuple[str, tuple, dict]] = []
+
+
 def run_tasks(cpu_by_task: Counter | None = None) -> tuple[Counter, int]:
-    """Run the recorded tasks (and what they enqueue) here; CPU per task name into ``cpu_by_task``
-    (a name with " (deferred)" when it was sent with a countdown or eta, e.g. an email digest)."""
+    """Run the recorded tasks (and what they enqueue) here, CPU per task name into ``cpu_by_task``.
+    A task sent with a countdown or eta (the email digest) is kept for ``run_deferred``: a burst of
+    notifications schedules one digest per recipient and window, which the worker runs later."""
     names: Counter = Counter()
     failed = 0
     while SENT:
         name, args, kwargs, deferred = SENT.pop(0)
-        label = name + (" (deferred)" if deferred else "")
-        names[label] += 1
+        if deferred:
+            DEFERRED.append((name, args, kwargs))
+            names[name + " (deferred)"] += 1
+            continue
+        names[name] += 1
         cpu = time.process_time()
         result = celery_app.tasks[name].apply(args=args, kwargs=kwargs)
         if cpu_by_task is not None:
-            cpu_by_task[label] += time.process_time() - cpu
+            cpu_by_task[name] += time.process_time() - cpu
         if result.failed():
             failed += 1
     return names, failed
+
+
+def run_deferred() -> tuple[int, float, int]:
+    """Run the deferred tasks once, as the worker would when their countdown ends: (how many, CPU s,
+    failures); what they enqueue runs too."""
+    done = failed = 0
+    cpu = time.process_time()
+    while DEFERRED:
+        name, args, kwargs = DEFERRED.pop(0)
+        done += 1
+        if celery_app.tasks[name].apply(args=args, kwargs=kwargs).failed():
+            failed += 1
+        failed += run_tasks()[1]
+    return done, time.process_time() - cpu, failed
+
+
+def reset_redis() -> None:
+    """This harness's Redis database only (REDIS_URL): digest windows and caches start empty."""
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
 
 
 def pool_pid() -> int:
@@ -153,6 +183,18 @@ def call_search(lang):
     return call
 
 
+OPEN_TICKET: dict = {}
+
+
+def call_message(role, state):
+    """The requestor's reply on an open ticket of theirs (a closed one answers 409)."""
+    if not OPEN_TICKET:
+        OPEN_TICKET.update(create_submitted())
+    return pr.CLIENTS["requestor"].post(f"/api/v1/tickets/{OPEN_TICKET['id']}/messages",
+                                        {"body": "still happening", "client_id": uuid.uuid4().hex},
+                                        content_type="application/json")
+
+
 def call_assign(role, ticket):
     dept = ticket["department_id"] if "department_id" in ticket else ticket["department"]["id"]
     return pr.CLIENTS["moderator"].post(
@@ -170,17 +212,25 @@ ROUTES = {
     "search-roman": (("requestor", "moderator"), no_prep, call_search("roman"), False),
     "create": (("requestor",), no_prep, lambda role, s: pr.do_create_submit(role), True),
     "action": (("moderator",), lambda role: create_submitted(), call_assign, True),
-    "message": (("requestor",), no_prep, lambda role, s: pr.do_post_message(role), True),
+    "message": (("requestor",), no_prep, call_message, True),
 }
 DEFAULT_N = {"search-en": 10, "search-ur": 10, "search-roman": 10, "create": 30, "action": 30, "message": 40}
 
 
-def measure(name: str, role: str, count: int, floor: bool, floor_conn) -> dict:
+def measured_request(call, role, state):
+    """The request being measured (profile_flames.py counts the samples under this frame only)."""
+    return call(role, state)
+
+
+def measure(name: str, role: str, count: int, floor: bool, floor_conn, warmup: int = 3) -> dict:
     _roles, prep, call, write = ROUTES[name]
+    reset_redis()
     get_buckets().reset()
-    for _ in range(3):  # warm-up (caches, the pool's connection)
+    for _ in range(warmup):  # warm-up (caches, the pool's connection)
         call(role, prep(role))
         run_tasks()
+    DEFERRED.clear()
+    reset_redis()  # the digest windows the warm-up opened
     pid = pool_pid()
     totals = Counter()
     queries = 0
@@ -189,14 +239,16 @@ def measure(name: str, role: str, count: int, floor: bool, floor_conn) -> dict:
     captured = []
     statuses: Counter = Counter()
     cpu_by_task: Counter = Counter()
-    for _ in range(count):
+    for i in range(count):
+        if i % 20 == 0:
+            get_buckets().reset()  # the rate limit (per user) would answer 429 to a long batch
         state = prep(role)
         SENT.clear()  # the preparation's own tasks are not this route's
         rec = Recorder()
         db0 = backend_cpu(pid)
         with connection.execute_wrapper(rec):
             cpu0, wall0 = time.process_time(), time.perf_counter()
-            response = call(role, state)
+            response = measured_request(call, role, state)
             cpu1, wall1 = time.process_time(), time.perf_counter()
         db1 = backend_cpu(pid)
         statuses[response.status_code] += 1
@@ -212,7 +264,10 @@ def measure(name: str, role: str, count: int, floor: bool, floor_conn) -> dict:
                        "worker_cpu": wcpu1 - wcpu0, "worker_wall": wwall1 - wwall0, "worker_db_cpu": db2 - db1})
         queries += len(rec.statements)
         captured.append(rec.statements)
+    deferred, deferred_cpu, deferred_failed = run_deferred()
     out = {k: 1000 * v / count for k, v in totals.items()}
+    out.update(deferred_tasks=deferred, deferred_cpu_per_request=1000 * deferred_cpu / count,
+               deferred_failed=deferred_failed, sql_first=[q[:400] for q, _p, _m in captured[0]] if captured else [])
     out.update(route=name, role=role, n=count, queries=queries / count, tasks=dict(tasks),
                failed_tasks=failed_tasks, statuses=dict(statuses),
                worker_cpu_by_task={k: 1000 * v / count for k, v in cpu_by_task.items()})
@@ -266,7 +321,9 @@ def main() -> None:
     parser.add_argument("routes", nargs="?", default="all")
     parser.add_argument("count", nargs="?", type=int, default=0)
     parser.add_argument("--no-floor", action="store_true")
-    parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--roles", help="only these roles (comma-separated)")
+    parser.add_argument("--warmup", type=int, default=3, help="requests before the measured ones")
+    parser.add_argument("--json", help="write the results here (after each route and role)")
     args = parser.parse_args()
     names = list(ROUTES) if args.routes == "all" else args.routes.split(",")
     url = settings.DATABASES["default"]
@@ -277,9 +334,14 @@ def main() -> None:
     results = []
     for name in names:
         for role in ROUTES[name][0]:
+            if args.roles and role not in args.roles.split(","):
+                continue
             count = args.count or DEFAULT_N.get(name, 60)
-            row = measure(name, role, count, not args.no_floor, floor_conn)
+            row = measure(name, role, count, not args.no_floor, floor_conn, args.warmup)
+            row["load"] = os.getloadavg()
             results.append(row)
+            if args.json:
+                Path(args.json).write_text(json.dumps(results, indent=1))
             floor = (f" floor {row['floor_wall']:.1f} ms (db {row['floor_db_cpu']:.1f}) x{row['ratio']:.1f}"
                      if "floor_wall" in row else "")
             print(f"{name:13} {role:10} n={count:3} q={row['queries']:4.1f} app {row['app_cpu']:6.2f} "
@@ -288,8 +350,9 @@ def main() -> None:
                   f"{row['statuses']} {row['tasks']} failed={row['failed_tasks']}", flush=True)
             for task, ms in row["worker_cpu_by_task"].items():
                 print(f"{'':25} worker {task}: {ms:.2f} ms CPU per request", flush=True)
-    if args.json:
-        Path(args.json).write_text(json.dumps({"load": os.getloadavg(), "results": results}, indent=1))
+            if row["deferred_tasks"]:
+                print(f"{'':25} deferred: {row['deferred_tasks']} tasks after the batch, "
+                      f"{row['deferred_cpu_per_request']:.2f} ms CPU per request ({row['deferred_failed']} failed)")
 
 
 if __name__ == "__main__":

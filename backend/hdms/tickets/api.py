@@ -152,9 +152,11 @@ def ticket_bulk(request: ApiRequest, payload: BulkIn) -> HttpResponse:
 
 @tickets_router.get("/{ticket_id}", response=TicketOut)
 def ticket_detail(request: ApiRequest, ticket_id: uuid.UUID) -> HttpResponse:
-    return render.ticket_response(
-        selectors.ticket_payload_for(selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id),
-                                     request.auth))
+    # The page loader attaches the sub-ticket progress once: the payload and the rules (open
+    # sub-tickets) each counted it with a query of their own (bench/RESULTS.md, issue 18 item 4).
+    ticket = selectors.ticket_get_visible(user=request.auth, ticket_id=ticket_id)
+    selectors.with_subticket_progress([ticket])
+    return render.ticket_response(selectors.ticket_payload_for(ticket, request.auth))
 
 
 @tickets_router.patch("/{ticket_id}", response=TicketOut)

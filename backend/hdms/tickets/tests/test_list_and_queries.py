@@ -213,3 +213,34 @@ def test_analytics_breakdowns_are_scoped_to_the_caller(desk, api):
     assert {d["code"] for d in departments} == {"IT", None}
     own = api(desk.requestor).get("analytics/by-status").json()["by_status"]
     assert own == {"closed": 1}
+
+
+@pytest.mark.django_db
+def test_detail_counts_sub_tickets_once_and_answers_as_before(desk, api):
+    """The detail attaches the sub-ticket progress once (the payload and the rules used to count it
+    with a query each); what it answers is what the payload built without the page loader says."""
+    from hdms.tickets import render, selectors
+
+    parent = assigned_ticket(desk.requestor, desk.moderator, desk.assignee)
+    Ticket.objects.filter(id=parent.id).update(status="in_progress")
+    departments = DepartmentFactory.create_batch(3)
+    subs = [TicketFactory(requestor=desk.requestor, parent=parent, assignee=desk.assignee, department=d,
+                          status=status) for d, status in zip(departments, ["assigned", "resolved", "closed"],
+                                                              strict=True)]
+    plain = submitted_ticket(desk.requestor, title="No sub-tickets")
+    for user in (desk.moderator, desk.requestor, desk.assignee):
+        client = api(user)
+        for ticket in (parent, subs[1], plain):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(f"tickets/{ticket.id}")
+            if not selectors.ticket_can_see(user=user, ticket=Ticket.objects.get(id=ticket.id)):
+                assert response.status_code == 404
+                continue
+            assert response.status_code == 200
+            counts = [q["sql"] for q in ctx.captured_queries if 'COUNT("tickets_ticket"."id")' in q["sql"]]
+            assert len(counts) <= 1, counts
+            fresh = selectors.ticket_get_visible(user=user, ticket_id=ticket.id)  # no progress attached
+            expected = json.loads(render.ticket_response(selectors.ticket_payload_for(fresh, user)).content)
+            body = response.json()
+            assert body == expected
+            assert body["subtickets"] == ({"total": 3, "done": 2} if ticket is parent else {"total": 0, "done": 0})
