@@ -214,7 +214,7 @@ ROUTES = {
     "action": (("moderator",), lambda role: create_submitted(), call_assign, True),
     "message": (("requestor",), no_prep, call_message, True),
 }
-DEFAULT_N = {"search-en": 10, "search-ur": 10, "search-roman": 10, "create": 30, "action": 30, "message": 40}
+DEFAULT_N = {"search-en": 10, "search-ur": 10, "search-roman": 10, "create": 30, "action": 30, "message": 40, "detail": 200}
 
 
 def measured_request(call, role, state):
