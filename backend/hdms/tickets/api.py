@@ -94,7 +94,7 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
     the first page (``cursor=`` empty) carries ``count``."""
     data = filters.dict()
     as_of = timezone.now()  # before the read: a change racing it is counted by tickets/changes, not lost
-    qs = selectors.ticket_list(user=request.auth, filters=data)
+    qs = selectors.ticket_list(user=request.auth, filters=data, brief_users=True)
     searching = bool(search.normalise(data.get("q")))
     if data.get("cursor") is not None:
         rows, cursor = selectors.keyset_page(qs, ordering=selectors.ordering_name(request.auth, data),

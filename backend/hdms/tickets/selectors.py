@@ -457,11 +457,29 @@ def ordering_name(user: Any, filters: dict[str, Any]) -> str:
     return name
 
 
-def ticket_list(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
+_BRIEF_USER_FIELDS = frozenset({"id", "employee_code", "full_name"})  # what ``_user_brief`` shows
+_brief_deferrals: list[str] = []
+
+
+def _brief_user_deferrals() -> list[str]:
+    """The requestor's and assignee's columns a page of the list never reads (the password hash,
+    sign-in state, contact details, timestamps...): loading and converting them was ~10 % of it."""
+    if not _brief_deferrals:
+        user_model = Ticket._meta.get_field("requestor").related_model
+        names = [f.name for f in user_model._meta.concrete_fields if f.name not in _BRIEF_USER_FIELDS]
+        _brief_deferrals.extend(f"{rel}__{name}" for rel in ("requestor", "assignee") for name in names)
+    return _brief_deferrals
+
+
+def ticket_list(*, user: Any, filters: dict[str, Any], brief_users: bool = False) -> QuerySet[Ticket]:
     """Visible tickets filtered as ``GET tickets`` asks (DESIGN §4) in the requested order; a search
-    (``q``) without an ordering, outside cursor mode, comes best match first."""
+    (``q``) without an ordering, outside cursor mode, comes best match first. ``brief_users``: the
+    requestor and assignee carry only what ``ticket_payload`` shows of them (the API's page; an
+    export or report reads more of them and leaves it off)."""
     qs = (ticket_filtered(user=user, filters=filters).select_related("requestor", "assignee", "department")
           .annotate(parent_status=F("parent__status")))
+    if brief_users:
+        qs = qs.defer(*_brief_user_deferrals())
     if search.normalise(filters.get("q")) and not filters.get("ordering") and filters.get("cursor") is None:
         ranked = qs.annotate(search_rank=_search_rank(filters["q"]))
         return ranked.order_by("-search_rank", *ORDERINGS[DEFAULT_ORDERING])
