@@ -465,7 +465,7 @@ def _brief_user_deferrals() -> list[str]:
     """The requestor's and assignee's columns a page of the list never reads (the password hash,
     sign-in state, contact details, timestamps...): loading and converting them was ~10 % of it."""
     if not _brief_deferrals:
-        user_model = Ticket._meta.get_field("requestor").related_model
+        user_model: Any = Ticket._meta.get_field("requestor").related_model
         names = [f.name for f in user_model._meta.concrete_fields if f.name not in _BRIEF_USER_FIELDS]
         _brief_deferrals.extend(f"{rel}__{name}" for rel in ("requestor", "assignee") for name in names)
     return _brief_deferrals
