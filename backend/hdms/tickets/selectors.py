@@ -12,6 +12,7 @@ import base64
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,7 +21,19 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from hdms.audit.selectors import audit_for_object
@@ -65,6 +78,37 @@ def _room_ids_of(user: Any) -> list[Any]:
     return list(TicketParticipant.objects.filter(user_id=user.id).values_list("ticket_id", flat=True))
 
 
+class _AnyOf(Expression):
+    """``<column> = ANY(%s)`` with the ids as one array parameter: the same condition as
+    ``<column> IN (...)`` (PostgreSQL plans the list as ``= ANY(ARRAY[...])`` anyway), but Django
+    prepares and binds one value instead of each id apart. A caller in hundreds of chat rooms paid
+    ~5 ms of CPU per list query for the ``IN`` lists (bench/RESULTS.md, issue 18 item 4)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: list[Any]) -> None:
+        super().__init__()
+        self.column: Any = F(column)
+        self.ids = list(ids)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = ANY(%s)", [*params, self.ids]
+
+
+def _ids_in(column: str, ids: list[Any]) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(_AnyOf(column, ids))
+    return Q(**{f"{column}__in": ids})
+
+
 def _approval_ticket_ids_of(user: Any) -> list[Any]:
     if not getattr(user, "is_approver", False) or not user.approver_kind:
         return []
@@ -91,7 +135,7 @@ def ticket_visible_qs(*, user: Any) -> QuerySet[Ticket]:
     condition = Q(requestor_id=user.id) | Q(assignee_id=user.id)
     rooms = _room_ids_of(user)
     if rooms:
-        condition |= Q(id__in=rooms) | Q(parent_id__in=rooms)
+        condition |= _ids_in("id", rooms) | _ids_in("parent_id", rooms)
     approvals = _approval_ticket_ids_of(user)
     if approvals:
         condition |= Q(id__in=approvals)

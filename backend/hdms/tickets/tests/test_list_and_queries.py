@@ -244,3 +244,28 @@ def test_detail_counts_sub_tickets_once_and_answers_as_before(desk, api):
             body = response.json()
             assert body == expected
             assert body["subtickets"] == ({"total": 3, "done": 2} if ticket is parent else {"total": 0, "done": 0})
+
+
+@pytest.mark.django_db
+def test_a_participant_sees_the_rooms_tickets_in_the_list_and_its_count(desk, api):
+    """The rooms a caller is in reach the list as one array (``= ANY``) on PostgreSQL: the tickets
+    of those rooms and their sub-tickets are listed and counted, others' are not."""
+    from hdms.tickets.models import TicketParticipant
+
+    room = assigned_ticket(desk.other_requestor, desk.moderator, desk.assignee, title="Room ticket")
+    Ticket.objects.filter(id=room.id).update(status="in_progress")
+    sub = TicketFactory(requestor=desk.other_requestor, parent=room, assignee=desk.assignee,
+                        department=DepartmentFactory(), status="assigned")
+    elsewhere = submitted_ticket(desk.other_requestor, title="Not their room")
+    mine = submitted_ticket(desk.requestor, title="Their own")
+    client = api(desk.requestor)
+    before = set(_ids(client.get("tickets", {"page_size": 50})))
+    assert str(room.id) not in before and str(sub.id) not in before and str(mine.id) in before
+    TicketParticipant.objects.create(ticket=room, user=desk.requestor, joined_at=timezone.now())
+    for params in ({"page_size": 50}, {"page_size": 50, "cursor": ""}):
+        body = client.get("tickets", params).json()
+        ids = {item["id"] for item in body["items"]}
+        assert {str(room.id), str(sub.id), str(mine.id)} <= ids
+        assert str(elsewhere.id) not in ids
+        assert body["count"] == len(ids)
+    assert client.get(f"tickets/{room.id}").status_code == 200
