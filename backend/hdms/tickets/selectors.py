@@ -432,7 +432,9 @@ def _ordering(name: str) -> tuple[Any, ...]:
 
 ORDERINGS = {name: _ordering(name) for name in ORDERING_NAMES}  # every name GET tickets accepts
 DEFAULT_ORDERING = "-created_at"
-MESSAGE_MATCH_LIMIT = 5000
+# Matching messages looked at for a search (search.COUNT_CAP: a search counts at most that many
+# tickets anyway): the first this many found, not the best, when a word is in more messages.
+MESSAGE_MATCH_LIMIT = search.COUNT_CAP
 NUMBER_QUERY = re.compile(r"^(?:hd[-\s]?)?#?0*(\d{1,9})$", re.IGNORECASE)
 
 
@@ -469,8 +471,8 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     notes: bool | QuerySet[Any] = False
     if user.role in policy.NOTE_ROLES:
         notes = Ticket.objects.filter(requestor_id=user.id).values("id")
-    ids = list(message_ticket_ids_matching(q=q, joins=None if is_staff(user) else room_joins(user=user),
-                                           notes=notes)[:MESSAGE_MATCH_LIMIT])
+    ids = list(dict.fromkeys(message_ticket_ids_matching(
+        q=q, joins=None if is_staff(user) else room_joins(user=user), notes=notes)[:MESSAGE_MATCH_LIMIT]))
     if ids:
         match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)
