@@ -22,7 +22,7 @@ import asyncio
 import json
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -172,7 +172,8 @@ class _RedisRegistry:
 
     # Sync reads for services and tasks (their own connection, not tied to an event loop).
     def room_users_sync(self, room_id: str) -> set[str]:
-        members = get_redis().zrangebyscore(_ROOM_KEY.format(room_id), time.time(), "+inf")
+        # cast: redis-py types a sync call's result as "Awaitable or value" (it shares the async stubs).
+        members = cast(list[Any], get_redis().zrangebyscore(_ROOM_KEY.format(room_id), time.time(), "+inf"))
         return {(m.decode() if isinstance(m, bytes) else m).split("|", 1)[0]
                 for m in members if isinstance(m, bytes | str)}
 

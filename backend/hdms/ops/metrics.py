@@ -17,6 +17,7 @@ Every service process exposes ``GET /metrics`` on its own port to a scraper hold
 import hmac
 import time
 from collections.abc import Callable, Iterator
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -109,7 +110,8 @@ def queue_lengths() -> dict[str, int]:
         return {}
     try:
         client = get_redis()
-        return {queue: int(client.llen(queue)) for queue in QUEUES}
+        # cast: redis-py types a sync call's result as "Awaitable or value" (it shares the async stubs).
+        return {queue: int(cast(int, client.llen(queue))) for queue in QUEUES}
     except Exception:  # noqa: BLE001 - a broker outage must not break the scrape
         return {}
 
