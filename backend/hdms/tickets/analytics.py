@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from hdms.core.errors import ValidationFailed
 from hdms.core.roles import Role
 from hdms.tickets import cache as ticket_cache
 from hdms.tickets import selectors
@@ -85,9 +86,21 @@ def analytics_summary(*, user: Any, filters: dict[str, Any] | None = None) -> di
                                lambda: _compute_summary(user, {}))
 
 
+# A series has at most this many buckets (5 years by day, 38 by week): a range of centuries by day
+# was millions of rows to build and send (schemathesis: a request that did not answer in 60 s).
+MAX_BUCKETS = 2000
+
+
 def _periods(start: datetime, end: datetime, interval: str, tz: tzinfo) -> list[date]:
-    """Every bucket from ``start`` to ``end`` (exclusive), so a quiet day is a 0, not a gap."""
+    """Every bucket from ``start`` to ``end`` (exclusive), so a quiet day is a 0, not a gap; 422
+    when there would be more than ``MAX_BUCKETS``."""
     first, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+    span = {"week": 7, "month": 28}.get(interval, 1)
+    if (last - first).days // span + 1 > MAX_BUCKETS:
+        raise ValidationFailed(
+            f"The range holds more than {MAX_BUCKETS:,} {interval}s: choose a shorter range or a longer interval.",
+            errors=[{"loc": ["query", "created_after"], "msg": "range too long for the interval", "code": "too_long",
+                     "params": {"max": MAX_BUCKETS}}])
     if interval == "week":
         first, last = first - timedelta(days=first.weekday()), last - timedelta(days=last.weekday())
         step = 7

@@ -248,19 +248,23 @@ class ExportFilters(TicketFilters):
 # ---------------------------------------------------------------- saved views and bulk actions (DESIGN §10)
 
 VIEW_FILTER_NAMES = tuple(name for name in TicketFilters.model_fields if name not in ("ordering", "cursor"))
+# The schema names the filters a view takes (any other is 422, services/views.py): each value is
+# then checked as GET tickets reads it.
+_VIEW_FILTERS_SCHEMA: dict[str, Any] = {"propertyNames": {"enum": list(VIEW_FILTER_NAMES)}}
 
 
 class ViewIn(StrictIn):
     name: VisibleLine = visible_line_field(..., max_length=80)
     filters: dict[str, Any] = Field(default_factory=dict, description="GET tickets' query parameters "
-                                                                       "(not ordering or cursor).")
+                                                                       "(not ordering or cursor).",
+                                    json_schema_extra=_VIEW_FILTERS_SCHEMA)
     ordering: OrderingName | None = None
     shared: StrictBool = False
 
 
 class ViewPatch(StrictIn):
     name: VisibleLine | None = visible_line_field(None, max_length=80)
-    filters: dict[str, Any] | None = None
+    filters: dict[str, Any] | None = Field(None, json_schema_extra=_VIEW_FILTERS_SCHEMA)
     ordering: OrderingName | None = None
     shared: StrictBool | None = None
 

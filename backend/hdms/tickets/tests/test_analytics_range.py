@@ -140,3 +140,14 @@ def test_workload_per_assignee_counts_open_in_progress_overdue_and_resolved(desk
     for who in (desk.requestor, desk.assignee):
         response = api(who).get("analytics/workload")
         assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("path", ["volume", "priority-trend"])
+def test_a_series_too_long_for_its_interval_is_422_at_once(desk, api, path):
+    """Centuries by day were millions of buckets (a request schemathesis saw run past 60 s)."""
+    admin = api(desk.admin)
+    refused = admin.get(f"analytics/{path}", {"from": "1900-01-01", "to": "9990-01-01", "interval": "day"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "too_long", refused.content[:300]
+    assert refused.json()["errors"][0]["params"] == {"max": 2000}
+    ten_years = admin.get(f"analytics/{path}", {"from": "2016-01-01", "to": "2026-01-01", "interval": "week"})
+    assert ten_years.status_code == 200 and len(ten_years.json()["items"]) == 523
