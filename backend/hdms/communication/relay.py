@@ -132,6 +132,7 @@ class AccessWatch:
             except asyncio.CancelledError:
                 raise
             except Exception:  # a Redis hiccup must not end the process's watch
+                _end_if_cancelled()
                 logger.exception("Receiving access events failed")
                 await asyncio.sleep(1)
                 continue
@@ -148,6 +149,16 @@ class AccessWatch:
             async with self._lock:
                 with contextlib.suppress(Exception):
                     await self._subscribe(layer)
+            _end_if_cancelled()
+
+
+def _end_if_cancelled() -> None:
+    """A cancelled read of the channel layer can come back as another error (the Redis client
+    closes its connection and reports that): the task was still asked to stop, so it stops. Without
+    this the watch kept reading, and an event loop closing (a shutdown, a test's end) waited forever."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 class RoomRelay:

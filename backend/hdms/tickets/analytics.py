@@ -86,9 +86,9 @@ def analytics_summary(*, user: Any, filters: dict[str, Any] | None = None) -> di
                                lambda: _compute_summary(user, {}))
 
 
-# A series has at most this many buckets (5 years by day, 38 by week): a range of centuries by day
-# was millions of rows to build and send (schemathesis: a request that did not answer in 60 s).
-MAX_BUCKETS = 2000
+# A series has at most this many buckets (13 years by day, 95 by week): a range of centuries by
+# day was millions of rows to build and send (schemathesis: a request that did not answer in 60 s).
+MAX_BUCKETS = 5000
 
 
 def _periods(start: datetime, end: datetime, interval: str, tz: tzinfo) -> list[date]:
