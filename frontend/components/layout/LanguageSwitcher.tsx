@@ -6,6 +6,11 @@ import { saveMyLanguage } from "@/services/api/authService";
 import { useAuthStore } from "@/store/authStore";
 import { useUiStore } from "@/store/uiStore";
 
+// The last language asked to be saved, and the saves in order: a second switch before the first save
+// answered compared against a stale user and was not saved, or two saves could land out of order.
+let asked: { userId: string; locale: Locale } | null = null;
+let saves: Promise<unknown> = Promise.resolve();
+
 export function LanguageSwitcher() {
   const { t, locale, setLocale } = useI18n();
   const onChange = (next: Locale) => {
@@ -13,7 +18,13 @@ export function LanguageSwitcher() {
     // Signed in: saved as the person's language, so their emails come in it too.
     const { user, setUser } = useAuthStore.getState();
     if (!user) useUiStore.getState().pickLocaleSignedOut();  // saved when they sign in (useSignIn)
-    else if (user.language !== next) saveMyLanguage(next).then(setUser, () => undefined);
+    else {
+      const current = asked?.userId === user.id ? asked.locale : user.language;
+      if (current !== next) {
+        asked = { userId: user.id, locale: next };
+        saves = saves.then(() => saveMyLanguage(next).then(setUser, () => undefined));
+      }
+    }
   };
   return (
     <label className="inline-flex items-center gap-1 text-sm">
