@@ -22,9 +22,6 @@ INI = DEPLOY / "pgbouncer" / "pgbouncer.ini"
 DOCKER_INI = DEPLOY / "pgbouncer" / "pgbouncer.docker.ini"
 BACKEND = Path(__file__).resolve().parents[3]
 
-pytestmark = pytest.mark.skipif(not settings.IS_POSTGRES, reason="PgBouncer stands in front of PostgreSQL")
-
-
 def _ini(path: Path) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(comment_prefixes=(";",), inline_comment_prefixes=None, interpolation=None)
     parser.read_string(path.read_text())
