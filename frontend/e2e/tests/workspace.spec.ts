@@ -43,6 +43,9 @@ for (const lang of LANGS) {
     expect((await (await desk.as("req1")).patch(`${API}/api/v1/auth/me`, { data: { language: lang } })).ok()).toBe(true);
     const requestor = await signIn(browser, "req1");
     await setLang(requestor, lang);
+    // Signing in started in English and the switch back is saved in the background: the reply is
+    // rendered in the language the server holds, so wait until it holds this one.
+    await expect.poll(async () => (await desk.user("req1")).language, { message: "req1's saved language" }).toBe(lang);
     await openTicket(requestor, ticket.id);
     // No note toggle and no canned replies for a requestor: the server's allowed_actions say so.
     await expect(requestor.getByTestId("chat-composer")).toHaveAttribute("data-mode", "reply");
