@@ -7,6 +7,8 @@ message table.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -14,15 +16,17 @@ from hdms.communication.models import Message
 from hdms.core import search
 
 
-def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes: bool | QuerySet = False) -> QuerySet:
-    """Ids of the tickets a matching message was posted on, as a one-column queryset: one row per
-    matching message, in no particular order and not made distinct. Take the first N and drop the
-    repeats (the ticket list does): ``DISTINCT`` would visit every match, and a common word matches
-    hundreds of thousands of messages among millions (135 s on 5,000,000; bench/RESULTS.md), where
-    the first 1,000 come in tens of milliseconds.
-    PostgreSQL: full-text search (``simple`` config, GIN index from migration 0002, every word
-    must match) or, for queries with enough letters, trigram word similarity (migration 0012), so
-    spelling variants match (``hdms.core.search``); SQLite: a case-insensitive substring match.
+def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes: bool | QuerySet = False,
+                                limit: int = search.COUNT_CAP) -> list[Any]:
+    """Ids of the tickets the first ``limit`` matching messages were posted on: one per message, in
+    no particular order, repeats kept (drop them as the ticket list does). ``DISTINCT`` or an order
+    would visit every match, and a common word matches hundreds of thousands of messages among
+    millions (135 s on 5,000,000; bench/RESULTS.md), where the first 1,000 come in milliseconds.
+    PostgreSQL: the words as written, through the full-text index (``simple`` config, migration
+    0002, every word must match); when those find fewer than ``limit``, again with spelling
+    variants too (trigram word similarity, migration 0012; ``hdms.core.search``), which compares
+    every row it passes and so is kept for the searches that need it. SQLite: a case-insensitive
+    substring match.
 
     ``joins`` applies the visibility rule of DESIGN §5 for a caller who does not see every message:
     the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
@@ -34,6 +38,8 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
     tickets the caller requested: a requestor never reads a note, whatever their role).
     """
     q = search.normalise(q)
+    if not q:
+        return []
     messages = Message.objects.all()
     if notes is False:
         messages = messages.filter(internal=False)
@@ -41,11 +47,12 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
         messages = messages.filter(Q(internal=False) | ~Q(room_id__in=notes))
     if joins is not None:
         messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
-    if not q:
-        return messages.none().values_list("ticket_id", flat=True)
-    if connection.vendor == "postgresql":
-        # Exactly the index expressions of migrations 0002 (full text) and 0012 (trigram).
-        messages = messages.filter(search.text_match("to_tsvector('simple'::regconfig, {t}.body)", "{t}.body", q))
-    else:
-        messages = messages.filter(body__icontains=q)
-    return messages.order_by().values_list("ticket_id", flat=True)
+    ids = messages.order_by().values_list("ticket_id", flat=True)
+    if connection.vendor != "postgresql":
+        return list(ids.filter(body__icontains=q)[:limit])
+    # Exactly the index expressions of migrations 0002 (full text) and 0012 (trigram).
+    document, text = "to_tsvector('simple'::regconfig, {t}.body)", "{t}.body"
+    found = list(ids.filter(search.text_match(document, text, q, variants=False))[:limit])
+    if len(found) < limit and search.spelling_variants(q):
+        found = list(ids.filter(search.text_match(document, text, q))[:limit])
+    return found

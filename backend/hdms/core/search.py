@@ -83,14 +83,16 @@ def fuzzy(word: str) -> bool:
     return letters >= TRIGRAM_MIN_LETTERS and not any(c in word for c in '"-')
 
 
-def text_match(document: str, text: str, q: str, *, folded: bool = False) -> Any:
+def text_match(document: str, text: str, q: str, *, folded: bool = False, variants: bool = True) -> Any:
     """The row matches ``q``. ``document`` is the row's ``tsvector`` and ``text`` its text, SQL
     over the table ``{t}``, each exactly the expression its GIN index is built on. With no word to
     match fuzzily: ``document`` matches the whole query (web search syntax, every word). Otherwise
     every word matches, each either in ``document`` (full text) or by trigram word similarity in
     ``text``: "printer kharaab" finds "printer kharab hai" but not every ticket about a printer.
     ``folded``: ``document`` also holds the folded words (``hdms_search_fold``, tickets' migration
-    0007), so a word matches as written or folded ("bijlee" finds "bijli")."""
+    0007), so a word matches as written or folded ("bijlee" finds "bijli"). ``variants=False``: the
+    same words without the trigram comparison, which costs a comparison per row the scan passes (the
+    callers try this first and add the variants only when it finds too few)."""
     terms = words(q)
     if not any(fuzzy(word) for word in terms):
         return RowSql(f"{document} @@ websearch_to_tsquery('simple'::regconfig, %s)", [q])
@@ -101,9 +103,14 @@ def text_match(document: str, text: str, q: str, *, folded: bool = False) -> Any
                            "|| plainto_tsquery('simple'::regconfig, hdms_search_fold(%s)))", [word, word])
         else:
             exact = RowSql(f"{document} @@ plainto_tsquery('simple'::regconfig, %s)", [word])
-        each = exact | RowSql(f"%s <%% ({text})", [word]) if fuzzy(word) else Q(exact)
+        each = exact | RowSql(f"%s <%% ({text})", [word]) if variants and fuzzy(word) else Q(exact)
         condition = each if condition is None else condition & each
     return condition
+
+
+def spelling_variants(q: str) -> bool:
+    """Whether ``q`` has a word that may also match by trigram similarity (``fuzzy``)."""
+    return any(fuzzy(word) for word in words(q))
 
 
 def text_rank(document: str, text: str, q: str) -> RowSql:

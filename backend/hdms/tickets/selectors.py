@@ -456,7 +456,12 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     if not q:
         return qs
     if connection.vendor == "postgresql":
-        text_match: Any = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q, folded=True)
+        # The words as written (or folded) first, through the full-text index; spelling variants
+        # (a trigram comparison per row) only when those are fewer than the count cap: past it the
+        # list is newest first and counted as "1,000+" either way (docs/decisions.md "Search").
+        text_match: Any = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q, folded=True, variants=False)
+        if search.spelling_variants(q) and not search.capped_count(qs.filter(text_match), cap=search.COUNT_CAP)[1]:
+            text_match = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q, folded=True)
     else:
         text_match = Q(title__icontains=q) | Q(description__icontains=q)
     # Plain equality on the stored (upper-case) number: an index lookup, unlike UPPER(number).
@@ -472,7 +477,7 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     if user.role in policy.NOTE_ROLES:
         notes = Ticket.objects.filter(requestor_id=user.id).values("id")
     ids = list(dict.fromkeys(message_ticket_ids_matching(
-        q=q, joins=None if is_staff(user) else room_joins(user=user), notes=notes)[:MESSAGE_MATCH_LIMIT]))
+        q=q, joins=None if is_staff(user) else room_joins(user=user), notes=notes, limit=MESSAGE_MATCH_LIMIT)))
     if ids:
         match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)

@@ -51,3 +51,33 @@ def test_a_spelling_variant_matches_but_unrelated_tickets_do_not(postgres_only, 
     # Every word must match (one of them by trigram similarity): the other printer ticket is not found.
     assert [item["id"] for item in found["items"]] == [str(kept.id)]
     assert found["count"] == 1 and found["count_capped"] is False
+
+
+@pytest.mark.django_db
+def test_spelling_variants_are_added_only_while_the_words_as_written_find_no_more_than_the_cap(
+        postgres_only, desk, api, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hdms.core import search
+
+    exact = [submitted_ticket(desk.requestor, title=f"Projector {n} flickers", description="in the hall")
+             for n in range(4)]
+    variant = submitted_ticket(desk.requestor, title="Projectors flicker", description="in the library")
+    client = api(desk.moderator)
+    found = client.get("tickets", {"q": "projector"}).json()
+    # Below the cap the spelling variant ("projectors", by trigram similarity) is found too.
+    assert {item["id"] for item in found["items"]} == {str(t.id) for t in [*exact, variant]}
+    assert found["count"] == 5 and found["count_capped"] is False
+
+    # The words as written already match more than the cap: the list says "3+" either way, so no
+    # row is compared by trigrams (the cost of a common word among a million tickets).
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    with CaptureQueriesContext(connection) as queries:
+        capped = client.get("tickets", {"q": "projector"}).json()
+    assert capped["count"] == 3 and capped["count_capped"] is True
+    assert {item["id"] for item in capped["items"]} == {str(t.id) for t in exact}
+    # (The chat messages are looked at on their own terms: fewer than their 1,000 match as written.)
+    tickets_by_trigram = [q["sql"] for q in queries.captured_queries
+                          if "<%" in q["sql"] and not q["sql"].startswith('SELECT "communication_message"')]
+    assert not tickets_by_trigram
