@@ -22,11 +22,9 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
     no particular order, repeats kept (drop them as the ticket list does). ``DISTINCT`` or an order
     would visit every match, and a common word matches hundreds of thousands of messages among
     millions (135 s on 5,000,000; bench/RESULTS.md), where the first 1,000 come in milliseconds.
-    PostgreSQL: the words as written, through the full-text index (``simple`` config, migration
-    0002, every word must match); when those find fewer than ``limit``, again with spelling
-    variants too (trigram word similarity, migration 0012; ``hdms.core.search``), which compares
-    every row it passes and so is kept for the searches that need it. SQLite: a case-insensitive
-    substring match.
+    PostgreSQL: full-text search (``simple`` config, stored document of migration 0014, every word
+    must match, as written or as a spelling variant from the search vocabulary: ``hdms.core.search``);
+    SQLite: a case-insensitive substring match.
 
     ``joins`` applies the visibility rule of DESIGN §5 for a caller who does not see every message:
     the caller's room memberships, a queryset annotated with ``room`` (the room id) and ``since``
@@ -48,11 +46,9 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
     if joins is not None:
         messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
     ids = messages.order_by().values_list("ticket_id", flat=True)
-    if connection.vendor != "postgresql":
-        return list(ids.filter(body__icontains=q)[:limit])
-    # Exactly the index expressions of migrations 0002 (full text) and 0012 (trigram).
-    document, text = "to_tsvector('simple'::regconfig, {t}.body)", "{t}.body"
-    found = list(ids.filter(search.text_match(document, text, q, variants=False))[:limit])
-    if len(found) < limit and search.spelling_variants(q):
-        found = list(ids.filter(search.text_match(document, text, q))[:limit])
-    return found
+    if connection.vendor == "postgresql":
+        # The stored document of migration 0014, with its GIN index.
+        ids = ids.filter(search.text_match("{t}.search_document", q))
+    else:
+        ids = ids.filter(body__icontains=q)
+    return list(ids[:limit])

@@ -1,10 +1,13 @@
-"""Full-text and trigram search pieces shared by the services (issue 18; docs/decisions.md "Search").
+"""Full-text search pieces shared by the services (issue 18; docs/decisions.md "Search").
 
-PostgreSQL: every word of the query matches, in full text (``simple`` configuration) or by
-trigram word similarity (pg_trgm's ``<%``, threshold ``pg_trgm.word_similarity_threshold``, 0.6 by
-default), so "kharaab" finds "kharab" and an Urdu word finds its spelling with or without a
-letter. Both are written exactly as the GIN indexes of the migrations are built, so the planner
-uses them. SQLite (embedded mode) has neither: the services fall back to substring matching.
+PostgreSQL: every word of the query matches in full text (``simple`` configuration), as written,
+folded, or as one of its spelling variants: the words of the search vocabulary (``search_word``,
+tickets migration 0013) whose trigram word similarity to it reaches pg_trgm's
+``word_similarity_threshold`` (0.6 by default), so "kharaab" finds "kharab" and an Urdu word finds
+its spelling with or without a letter. The variants are looked up in the vocabulary (a short list
+of words), never by comparing each ticket or message, so every condition is one the documents'
+GIN indexes answer. SQLite (embedded mode) has neither: the services fall back to substring
+matching.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import BooleanField, Expression, F, FloatField, Q
+from django.db import connection
+from django.db.models import BooleanField, Expression, F, FloatField
 from django.db.models.sql.compiler import SQLCompiler
 
 # Below this many letters a trigram match says little and costs a large index scan.
@@ -37,6 +41,8 @@ def capped_count(queryset: Any, *, cap: int) -> tuple[int, bool]:
     return min(counted, cap), counted > cap
 # Words of one query matched one by one (the rest are ignored): each costs an index scan.
 MAX_WORDS = 8
+# Spelling variants looked for per query word (the closest first).
+MAX_VARIANTS = 20
 
 _SPACES = re.compile(r"\s+")
 
@@ -83,34 +89,54 @@ def fuzzy(word: str) -> bool:
     return letters >= TRIGRAM_MIN_LETTERS and not any(c in word for c in '"-')
 
 
-def text_match(document: str, text: str, q: str, *, folded: bool = False, variants: bool = True) -> Any:
-    """The row matches ``q``. ``document`` is the row's ``tsvector`` and ``text`` its text, SQL
-    over the table ``{t}``, each exactly the expression its GIN index is built on. With no word to
-    match fuzzily: ``document`` matches the whole query (web search syntax, every word). Otherwise
-    every word matches, each either in ``document`` (full text) or by trigram word similarity in
-    ``text``: "printer kharaab" finds "printer kharab hai" but not every ticket about a printer.
-    ``folded``: ``document`` also holds the folded words (``hdms_search_fold``, tickets' migration
-    0007), so a word matches as written or folded ("bijlee" finds "bijli"). ``variants=False``: the
-    same words without the trigram comparison, which costs a comparison per row the scan passes (the
-    callers try this first and add the variants only when it finds too few)."""
+def spelling_variants(words_: list[str]) -> dict[str, list[str]]:
+    """The vocabulary's words similar to each of ``words_`` (at most ``MAX_VARIANTS`` each, the
+    closest first), in one query through the vocabulary's trigram index."""
+    if not words_:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT q, found.word FROM unnest(%s::text[]) AS q, LATERAL ("
+            "  SELECT word FROM search_word WHERE q <%% word ORDER BY q <<-> word, word LIMIT %s) AS found",
+            [words_, MAX_VARIANTS],
+        )
+        rows = cursor.fetchall()
+    variants: dict[str, list[str]] = {}
+    for word, similar in rows:
+        variants.setdefault(word, []).append(similar)
+    return variants
+
+
+def text_match(document: str, q: str, *, folded: bool = False) -> RowSql | Any:
+    """The row matches ``q``. ``document`` is the row's ``tsvector``, SQL over the table ``{t}``,
+    exactly the expression its GIN index is built on. With no word to match fuzzily: ``document``
+    matches the whole query (web search syntax, every word). Otherwise every word matches in
+    ``document``, as written or as one of its spelling variants from the vocabulary: "printer
+    kharaab" finds "printer kharab hai" but not every ticket about a printer. ``folded``:
+    ``document`` also holds the folded words (``hdms_search_fold``, tickets' migration 0007), so a
+    word matches as written or folded ("bijlee" finds "bijli")."""
     terms = words(q)
-    if not any(fuzzy(word) for word in terms):
+    near = [word for word in terms if fuzzy(word)]
+    if not near:
         return RowSql(f"{document} @@ websearch_to_tsquery('simple'::regconfig, %s)", [q])
+    variants = spelling_variants(near)
     condition: Any = None
     for word in terms:
+        queries, params = [_TSQUERY], [word]
         if folded:
-            exact = RowSql(f"{document} @@ (plainto_tsquery('simple'::regconfig, %s) "
-                           "|| plainto_tsquery('simple'::regconfig, hdms_search_fold(%s)))", [word, word])
-        else:
-            exact = RowSql(f"{document} @@ plainto_tsquery('simple'::regconfig, %s)", [word])
-        each = exact | RowSql(f"%s <%% ({text})", [word]) if variants and fuzzy(word) else Q(exact)
+            queries.append("plainto_tsquery('simple'::regconfig, hdms_search_fold(%s))")
+            params.append(word)
+        for similar in variants.get(word, []):
+            if similar == word:
+                continue
+            queries.append(_TSQUERY)
+            params.append(similar)
+        each = RowSql(f"{document} @@ ({' || '.join(queries)})", params)
         condition = each if condition is None else condition & each
     return condition
 
 
-def spelling_variants(q: str) -> bool:
-    """Whether ``q`` has a word that may also match by trigram similarity (``fuzzy``)."""
-    return any(fuzzy(word) for word in words(q))
+_TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"
 
 
 def text_rank(document: str, text: str, q: str) -> RowSql:

@@ -450,18 +450,13 @@ TICKET_TEXT = "{t}.title || ' ' || {t}.description"
 
 
 def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
-    """Tickets matching ``q`` (docs/decisions.md "Search"): title and description (full text or
-    trigram), the number, and the messages the caller could read in the ticket's chat."""
+    """Tickets matching ``q`` (docs/decisions.md "Search"): title and description (full text, with
+    spelling variants), the number, and the messages the caller could read in the ticket's chat."""
     q = search.normalise(q)
     if not q:
         return qs
     if connection.vendor == "postgresql":
-        # The words as written (or folded) first, through the full-text index; spelling variants
-        # (a trigram comparison per row) only when those are fewer than the count cap: past it the
-        # list is newest first and counted as "1,000+" either way (docs/decisions.md "Search").
-        text_match: Any = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q, folded=True, variants=False)
-        if search.spelling_variants(q) and not search.capped_count(qs.filter(text_match), cap=search.COUNT_CAP)[1]:
-            text_match = search.text_match(TICKET_DOCUMENT, TICKET_TEXT, q, folded=True)
+        text_match: Any = search.text_match(TICKET_DOCUMENT, q, folded=True)
     else:
         text_match = Q(title__icontains=q) | Q(description__icontains=q)
     # Plain equality on the stored (upper-case) number: an index lookup, unlike UPPER(number).
