@@ -17,7 +17,7 @@ from hdms.core import search
 
 
 def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes: bool | QuerySet = False,
-                                limit: int = search.COUNT_CAP) -> list[Any]:
+                                limit: int = search.COUNT_CAP, prepared: search.Search | None = None) -> list[Any]:
     """Ids of the tickets the first ``limit`` matching messages were posted on: one per message, in
     no particular order, repeats kept (drop them as the ticket list does). ``DISTINCT`` or an order
     would visit every match, and a common word matches hundreds of thousands of messages among
@@ -34,6 +34,8 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
     ``notes`` (DESIGN §10): False, internal notes never match (requestors); True, they match like any
     message; a one-column queryset of room ids, they match except in those rooms (the rooms of the
     tickets the caller requested: a requestor never reads a note, whatever their role).
+
+    ``prepared``: ``q`` as ``search.prepare`` made it already (its variants are not looked up again).
     """
     q = search.normalise(q)
     if not q:
@@ -46,9 +48,12 @@ def message_ticket_ids_matching(*, q: str, joins: QuerySet | None = None, notes:
     if joins is not None:
         messages = messages.filter(Exists(joins.filter(room=OuterRef("room_id"), since__lte=OuterRef("created_at"))))
     ids = messages.order_by().values_list("ticket_id", flat=True)
-    if connection.vendor == "postgresql":
-        # The stored document of migration 0014, with its GIN index.
-        ids = ids.filter(search.text_match("{t}.search_document", q))
-    else:
-        ids = ids.filter(body__icontains=q)
-    return list(ids[:limit])
+    if connection.vendor != "postgresql":
+        return list(ids.filter(body__icontains=q)[:limit])
+    prepared = prepared or search.prepare(q)
+    # The stored document of migration 0014, with its GIN index.
+    ids = ids.filter(prepared.match("{t}.search_document"))
+    if not prepared.rare_in(Message._meta.db_table):
+        return list(ids[:limit])
+    with search.through_the_index():
+        return list(ids[:limit])

@@ -13,10 +13,13 @@ matching.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Expression, F, FloatField
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -107,33 +110,102 @@ def spelling_variants(words_: list[str]) -> dict[str, list[str]]:
     return variants
 
 
-def text_match(document: str, q: str, *, folded: bool = False) -> RowSql | Any:
-    """The row matches ``q``. ``document`` is the row's ``tsvector``, SQL over the table ``{t}``,
-    exactly the expression its GIN index is built on. With no word to match fuzzily: ``document``
-    matches the whole query (web search syntax, every word). Otherwise every word matches in
-    ``document``, as written or as one of its spelling variants from the vocabulary: "printer
-    kharaab" finds "printer kharab hai" but not every ticket about a printer. ``folded``:
-    ``document`` also holds the folded words (``hdms_search_fold``, tickets' migration 0007), so a
-    word matches as written or folded ("bijlee" finds "bijli")."""
+@dataclass(frozen=True)
+class Search:
+    """A query ready to match: its words and each word's spelling variants (looked up once)."""
+
+    q: str
+    terms: list[str]
+    variants: dict[str, list[str]]
+
+    def match(self, document: str, *, folded: bool = False) -> RowSql | Any:
+        """The row matches the query. ``document`` is the row's ``tsvector``, SQL over the table
+        ``{t}``, exactly the expression its GIN index is built on. With no word to match fuzzily:
+        ``document`` matches the whole query (web search syntax, every word). Otherwise every word
+        matches in ``document``, as written or as one of its spelling variants from the vocabulary:
+        "printer kharaab" finds "printer kharab hai" but not every ticket about a printer.
+        ``folded``: ``document`` also holds the folded words (``hdms_search_fold``, tickets'
+        migration 0007), so a word matches as written or folded ("bijlee" finds "bijli")."""
+        if not any(fuzzy(word) for word in self.terms):
+            return RowSql(f"{document} @@ websearch_to_tsquery('simple'::regconfig, %s)", [self.q])
+        condition: Any = None
+        for word in self.terms:
+            queries, params = [_TSQUERY], [word]
+            if folded:
+                queries.append("plainto_tsquery('simple'::regconfig, hdms_search_fold(%s))")
+                params.append(word)
+            for similar in self.variants.get(word, []):
+                if similar != word:
+                    queries.append(_TSQUERY)
+                    params.append(similar)
+            each = RowSql(f"{document} @@ ({' || '.join(queries)})", params)
+            condition = each if condition is None else condition & each
+        return condition
+
+    def rare_in(self, table: str) -> bool:
+        """Whether a word of the query is, with all its variants, outside the most common words of
+        ``table``'s ``search_document`` by PostgreSQL's own statistics: then its matches are few
+        and the GIN index finds them at once, while a scan that stops after enough matches (the
+        planner's choice when it guesses them many) would read the whole table for them (2.3 s on
+        5,000,000 messages for "tankhah")."""
+        common = common_words(table)
+        return any(
+            word.lower() not in common and not common.intersection(self.variants.get(word, []))
+            for word in self.terms if fuzzy(word)
+        )
+
+
+def prepare(q: str) -> Search:
+    """``q`` ready to match (``normalise`` it first): its words' spelling variants looked up once."""
     terms = words(q)
-    near = [word for word in terms if fuzzy(word)]
-    if not near:
-        return RowSql(f"{document} @@ websearch_to_tsquery('simple'::regconfig, %s)", [q])
-    variants = spelling_variants(near)
-    condition: Any = None
-    for word in terms:
-        queries, params = [_TSQUERY], [word]
-        if folded:
-            queries.append("plainto_tsquery('simple'::regconfig, hdms_search_fold(%s))")
-            params.append(word)
-        for similar in variants.get(word, []):
-            if similar == word:
-                continue
-            queries.append(_TSQUERY)
-            params.append(similar)
-        each = RowSql(f"{document} @@ ({' || '.join(queries)})", params)
-        condition = each if condition is None else condition & each
-    return condition
+    return Search(q=q, terms=terms, variants=spelling_variants([word for word in terms if fuzzy(word)]))
+
+
+def text_match(document: str, q: str, *, folded: bool = False) -> RowSql | Any:
+    """``prepare(q).match(document, folded=folded)``."""
+    return prepare(q).match(document, folded=folded)
+
+
+# A rare word's matches are read whole through the index, up to this many times the count cap.
+RARE_LIMIT_FACTOR = 10
+# How long a process trusts what it read of the statistics (they change when ANALYZE runs).
+COMMON_WORDS_SECONDS = 300
+_common: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def common_words(table: str) -> frozenset[str]:
+    """The lexemes PostgreSQL's statistics list as the most common in ``table.search_document``
+    (none before the table is analysed: every word counts as rare, which on a small table costs
+    nothing)."""
+    now = time.monotonic()
+    cached = _common.get(table)
+    if cached and now - cached[0] < COMMON_WORDS_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[] FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_document'",
+            [table],
+        )
+        row = cursor.fetchone()
+    words_ = frozenset(row[0] or ()) if row else frozenset()
+    _common[table] = (now, words_)
+    return words_
+
+
+@contextmanager
+def through_the_index() -> Iterator[None]:
+    """Queries inside read their matches through the GIN index (bitmap scans: no sequential scan,
+    no walk along another index's order) on PostgreSQL: for a search ``Search.rare_in`` says is rare."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        yield
+        # Back as they were for the rest of an enclosing transaction (a failure rolls the savepoint
+        # back, and the settings with it).
+        cursor.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
 
 
 _TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"

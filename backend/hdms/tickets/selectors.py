@@ -455,8 +455,18 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     q = search.normalise(q)
     if not q:
         return qs
+    prepared = None
     if connection.vendor == "postgresql":
-        text_match: Any = search.text_match(TICKET_DOCUMENT, q, folded=True)
+        prepared = search.prepare(q)
+        text_match: Any = prepared.match(TICKET_DOCUMENT, folded=True)
+        if prepared.rare_in(Ticket._meta.db_table):
+            # Few matches: their ids through the index first, so the newest-first page does not walk
+            # the date index testing every ticket for a word it will hardly find (docs/decisions.md
+            # "Search"). Bounded, the newest kept, in case the statistics were wrong.
+            with search.through_the_index():
+                found = list(qs.filter(text_match).order_by(*ORDERINGS[DEFAULT_ORDERING])
+                             .values_list("id", flat=True)[:search.RARE_LIMIT_FACTOR * search.COUNT_CAP])
+            text_match = Q(id__in=found)
     else:
         text_match = Q(title__icontains=q) | Q(description__icontains=q)
     # Plain equality on the stored (upper-case) number: an index lookup, unlike UPPER(number).
@@ -472,7 +482,8 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
     if user.role in policy.NOTE_ROLES:
         notes = Ticket.objects.filter(requestor_id=user.id).values("id")
     ids = list(dict.fromkeys(message_ticket_ids_matching(
-        q=q, joins=None if is_staff(user) else room_joins(user=user), notes=notes, limit=MESSAGE_MATCH_LIMIT)))
+        q=q, joins=None if is_staff(user) else room_joins(user=user), notes=notes, limit=MESSAGE_MATCH_LIMIT,
+        prepared=prepared)))
     if ids:
         match |= Q(id__in=ids) | Q(parent_id__in=ids)
     return qs.filter(match)

@@ -36,6 +36,9 @@ FORWARD = [
     "ts_stat('SELECT search_document FROM communication_message') "
     "WHERE char_length(word) BETWEEN 3 AND 64 ORDER BY word ON CONFLICT DO NOTHING",
     "DROP INDEX IF EXISTS message_body_trgm",
+    # Statistics for the new column now, not at autovacuum's leisure: the search reads its most
+    # common words to tell a rare word from a common one (hdms.core.search).
+    "ANALYZE communication_message",
 ]
 BACKWARD = [
     "CREATE INDEX IF NOT EXISTS message_body_trgm ON communication_message USING gin (body gin_trgm_ops)",

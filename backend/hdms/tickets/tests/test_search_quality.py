@@ -2,6 +2,8 @@
 spelling variants and chat-only words, among generated filler tickets. Recall is measured on
 the first page a moderator gets (25 results) and recorded in bench/RESULTS.md."""
 
+import time
+
 import pytest
 
 from hdms.testing.factories_tickets import submitted_ticket
@@ -79,3 +81,39 @@ def test_spelling_variants_come_from_the_vocabulary_and_no_ticket_is_compared_by
         cursor.execute("SELECT word FROM search_word WHERE word LIKE 'thermosta%%'")
         assert cursor.fetchall() == [("thermostat",)]
     assert [item["id"] for item in client.get("tickets", {"q": "thermostatt"}).json()["items"]] == [str(exact.id)]
+
+
+@pytest.mark.django_db
+def test_a_word_the_statistics_call_rare_is_read_through_the_index_and_a_common_one_is_not(
+        postgres_only, desk, api, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hdms.core import search
+    from hdms.testing.factories_tickets import TicketFactory
+
+    TicketFactory.create_batch(60, requestor=desk.requestor, title="Printer jammed", status="submitted")
+    rare = submitted_ticket(desk.requestor, title="Thermostat broken", description="in the hall")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tickets_ticket")
+    monkeypatch.setattr(search, "_common", {})  # what this process read of the statistics before
+    assert "printer" in search.common_words("tickets_ticket")
+    # PostgreSQL lists every word of a table this small; a desk's statistics list its commonest.
+    monkeypatch.setattr(search, "_common", {"tickets_ticket": (time.monotonic(), frozenset({"printer", "jammed"}))})
+    assert search.prepare("printer").rare_in("tickets_ticket") is False
+    assert search.prepare("printr").rare_in("tickets_ticket") is False  # its variant "printer" is common
+    assert search.prepare("thermostatt").rare_in("tickets_ticket") is True
+    # One word outside the common ones and its variants: few matches, whatever the other word.
+    assert search.prepare("printer thermostatt").rare_in("tickets_ticket") is True
+
+    client = api(desk.moderator)
+    with CaptureQueriesContext(connection) as queries:
+        found = client.get("tickets", {"q": "thermostatt"}).json()
+    assert [item["id"] for item in found["items"]] == [str(rare.id)]
+    assert any("enable_seqscan = off" in q["sql"] for q in queries.captured_queries)
+    common = client.get("tickets", {"q": "printer", "page_size": 5}).json()
+    assert common["count"] == 60 and len(common["items"]) == 5 and common["next"]
+    # The setting does not outlive the search in the request's connection.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
