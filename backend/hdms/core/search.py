@@ -161,11 +161,6 @@ def prepare(q: str) -> Search:
     return Search(q=q, terms=terms, variants=spelling_variants([word for word in terms if fuzzy(word)]))
 
 
-def text_match(document: str, q: str, *, folded: bool = False) -> RowSql | Any:
-    """``prepare(q).match(document, folded=folded)``."""
-    return prepare(q).match(document, folded=folded)
-
-
 # A rare word's matches are read whole through the index, up to this many times the count cap.
 RARE_LIMIT_FACTOR = 10
 # How long a process trusts what it read of the statistics (they change when ANALYZE runs).
