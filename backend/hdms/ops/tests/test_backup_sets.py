@@ -232,8 +232,10 @@ def test_drill_fails_when_a_validly_encrypted_backup_holds_other_rows(postgres_o
     drill = services.restore_drill_run()
 
     assert drill.status == BackupRun.Status.FAILED
-    assert drill.error.startswith("table tickets_ticket: manifest")
-    assert [p for p in drill.detail["problems"] if not p.startswith("table tickets_ticket")] == []
+    assert "table tickets_ticket: manifest" in drill.error
+    # The forged title's new word joined the search vocabulary (a trigger): that table differs too.
+    changed = ("table tickets_ticket", "table search_word")
+    assert [p for p in drill.detail["problems"] if not p.startswith(changed)] == []
     assert scratch_databases() == []
 
 
