@@ -46,7 +46,7 @@ from django.db import close_old_connections, connections
 from hdms.communication import selectors, services
 from hdms.communication.presence import registry
 from hdms.communication.realtime import room_group, user_group
-from hdms.communication.relay import relay
+from hdms.communication.relay import end_if_cancelled, relay
 from hdms.core.errors import DomainError, NotFound, RateLimited, TokenInvalid, ValidationFailed
 from hdms.core.ratelimit import take_user_token
 from hdms.ops.metrics import websocket_closed, websocket_opened
@@ -238,6 +238,7 @@ class _CountedConsumer(AsyncJsonWebsocketConsumer):
                         await self.channel_layer.group_add(group, self.channel_name)
                     last_renew = time.monotonic()
             except Exception:
+                end_if_cancelled()  # a cancelled Redis call can come back as another error
                 logger.exception("WebSocket heartbeat failed")
 
     def _in_background(self, coro: Any) -> None:

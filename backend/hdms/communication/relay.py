@@ -132,7 +132,7 @@ class AccessWatch:
             except asyncio.CancelledError:
                 raise
             except Exception:  # a Redis hiccup must not end the process's watch
-                _end_if_cancelled()
+                end_if_cancelled()
                 logger.exception("Receiving access events failed")
                 await asyncio.sleep(1)
                 continue
@@ -149,10 +149,10 @@ class AccessWatch:
             async with self._lock:
                 with contextlib.suppress(Exception):
                     await self._subscribe(layer)
-            _end_if_cancelled()
+            end_if_cancelled()
 
 
-def _end_if_cancelled() -> None:
+def end_if_cancelled() -> None:
     """A cancelled read of the channel layer can come back as another error (the Redis client
     closes its connection and reports that): the task was still asked to stop, so it stops. Without
     this the watch kept reading, and an event loop closing (a shutdown, a test's end) waited forever."""
@@ -257,6 +257,7 @@ class RoomRelay:
             except asyncio.CancelledError:
                 raise
             except Exception:  # a Redis hiccup must not silence the room for good
+                end_if_cancelled()
                 logger.exception("Receiving the events of a room failed")
                 await asyncio.sleep(1)
                 continue
@@ -299,6 +300,7 @@ class RoomRelay:
             await asyncio.sleep(RENEW_SECONDS)
             with contextlib.suppress(Exception):
                 await layer.group_add(group, room.channel)
+            end_if_cancelled()
 
 
 _relays: dict[int, tuple[asyncio.AbstractEventLoop, RoomRelay]] = {}
