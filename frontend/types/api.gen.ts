@@ -3738,7 +3738,61 @@ export interface components {
              * @description GET tickets' query parameters (not ordering or cursor).
              */
             filters?: {
-                [key: string]: unknown;
+                /**
+                 * Status
+                 * @default null
+                 */
+                status: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
+                /**
+                 * Priority
+                 * @default null
+                 */
+                priority: ("low" | "medium" | "high" | "urgent")[] | null;
+                /**
+                 * Department
+                 * @default null
+                 */
+                department: string | null;
+                /**
+                 * Assignee
+                 * @default null
+                 */
+                assignee: string | "none" | null;
+                /**
+                 * Requestor
+                 * @default null
+                 */
+                requestor: string | null;
+                /**
+                 * Parent
+                 * @default null
+                 */
+                parent: string | null;
+                /**
+                 * Top Level
+                 * @default null
+                 */
+                top_level: boolean | null;
+                /**
+                 * Q
+                 * @default null
+                 */
+                q: string | null;
+                /**
+                 * Created After
+                 * @default null
+                 */
+                created_after: string | null;
+                /**
+                 * Created Before
+                 * @default null
+                 */
+                created_before: string | null;
+                /**
+                 * Sla Breached
+                 * @default null
+                 */
+                sla_breached: boolean | null;
             };
             /** Ordering */
             ordering?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "updated" | "-updated" | "priority" | "-priority" | "resolution_due" | "-resolution_due" | "sla_due" | "-sla_due" | "number" | "-number" | "requestor" | "-requestor" | "assignee" | "-assignee" | "department" | "-department" | "age" | "-age" | "risk" | "-risk") | null;
@@ -3769,6 +3823,62 @@ export interface components {
             name?: string | null;
             /** Filters */
             filters?: {
+                /**
+                 * Status
+                 * @default null
+                 */
+                status: ("draft" | "submitted" | "pending_approval" | "approved" | "rejected" | "assigned" | "in_progress" | "postponed" | "resolved" | "closed" | "withdrawn" | "merged")[] | null;
+                /**
+                 * Priority
+                 * @default null
+                 */
+                priority: ("low" | "medium" | "high" | "urgent")[] | null;
+                /**
+                 * Department
+                 * @default null
+                 */
+                department: string | null;
+                /**
+                 * Assignee
+                 * @default null
+                 */
+                assignee: string | "none" | null;
+                /**
+                 * Requestor
+                 * @default null
+                 */
+                requestor: string | null;
+                /**
+                 * Parent
+                 * @default null
+                 */
+                parent: string | null;
+                /**
+                 * Top Level
+                 * @default null
+                 */
+                top_level: boolean | null;
+                /**
+                 * Q
+                 * @default null
+                 */
+                q: string | null;
+                /**
+                 * Created After
+                 * @default null
+                 */
+                created_after: string | null;
+                /**
+                 * Created Before
+                 * @default null
+                 */
+                created_before: string | null;
+                /**
+                 * Sla Breached
+                 * @default null
+                 */
+                sla_breached: boolean | null;
+            } | {
                 [key: string]: unknown;
             } | null;
             /** Ordering */

@@ -248,9 +248,13 @@ class ExportFilters(TicketFilters):
 # ---------------------------------------------------------------- saved views and bulk actions (DESIGN §10)
 
 VIEW_FILTER_NAMES = tuple(name for name in TicketFilters.model_fields if name not in ("ordering", "cursor"))
-# The schema names the filters a view takes (any other is 422, services/views.py): each value is
-# then checked as GET tickets reads it.
-_VIEW_FILTERS_SCHEMA: dict[str, Any] = {"propertyNames": {"enum": list(VIEW_FILTER_NAMES)}}
+# The schema says which filters a view takes and what each accepts, from the model that checks them
+# (services/views.py: GET tickets' own filters; any other name, or a bad value, is 422).
+_VIEW_FILTERS_SCHEMA: dict[str, Any] = {
+    "properties": {name: schema for name, schema in TicketFilters.model_json_schema()["properties"].items()
+                   if name in VIEW_FILTER_NAMES},
+    "additionalProperties": False,
+}
 
 
 class ViewIn(StrictIn):

@@ -77,3 +77,29 @@ def test_an_unknown_field_is_refused_where_it_was_ignored(make_user, api):
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
     response = api(admin).post("users", {"employee_code": "E200", "full_name": "Ali", "is_active": False})
     assert response.status_code == 422
+
+
+VIEW_FILTERS = [{}, {"status": ["submitted"]}, {"status": "submitted"}, {"requestor": [False]},
+                {"sla_breached": {"": 1}}, {"assignee": "none"}, {"assignee": "nobody"}, {"q": "printer"},
+                {"created_after": "2026-12-04"}, {"created_after": "yesterday"}, {"ordering": "-created_at"},
+                {"color": "red"}, {"top_level": True, "priority": ["low", "urgent"]}, {"priority": ["soon"]}]
+
+
+@pytest.mark.django_db  # a date is read in the desk's time zone, from its settings
+@pytest.mark.parametrize("filters", VIEW_FILTERS, ids=[str(f) for f in VIEW_FILTERS])
+def test_a_saved_view_schema_says_which_filters_the_server_accepts(filters):
+    import jsonschema
+
+    from hdms.core.errors import ValidationFailed
+    from hdms.tickets.schemas import ViewIn
+    from hdms.tickets.services.views import view_clean_filters
+
+    schema = ViewIn.model_json_schema()["properties"]["filters"]
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    schema_says_valid = validator.is_valid(filters)
+    try:
+        view_clean_filters(filters)
+        server_accepts = True
+    except ValidationFailed:
+        server_accepts = False
+    assert schema_says_valid == server_accepts
