@@ -82,7 +82,9 @@ def test_an_unknown_field_is_refused_where_it_was_ignored(make_user, api):
 VIEW_FILTERS = [{}, {"status": ["submitted"]}, {"status": "submitted"}, {"requestor": [False]},
                 {"sla_breached": {"": 1}}, {"assignee": "none"}, {"assignee": "nobody"}, {"q": "printer"},
                 {"created_after": "2026-12-04"}, {"created_after": "yesterday"}, {"ordering": "-created_at"},
-                {"color": "red"}, {"top_level": True, "priority": ["low", "urgent"]}, {"priority": ["soon"]}]
+                {"color": "red"}, {"top_level": True, "priority": ["low", "urgent"]}, {"priority": ["soon"]},
+                {"sla_breached": 0}, {"sla_breached": "true"}, {"sla_breached": False},
+                {"department": "6f1c3a52-9d7e-4c1b-8a2e-3b4d5c6e7f80"}, {"q": None, "status": None}]
 
 
 @pytest.mark.django_db  # a date is read in the desk's time zone, from its settings

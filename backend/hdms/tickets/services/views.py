@@ -3,6 +3,7 @@ or shared; who may share or change one is ``tickets/policy.py``'s to say."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -26,7 +27,8 @@ def view_clean_filters(filters: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed(f"Unknown filters: {', '.join(unknown)}.",
                                errors=[{"loc": ["body", "filters", name], "msg": "unknown filter"} for name in unknown])
     try:
-        parsed = TicketFilters.model_validate(filters)
+        # JSON's own types, strictly: a body says true, not 0 or "yes" (the query string's forms).
+        parsed = TicketFilters.model_validate_json(json.dumps(filters), strict=True)
     except ValidationError as exc:
         raise ValidationFailed("Invalid filters.", errors=[
             {"loc": ["body", "filters", *[str(part) for part in error["loc"]]], "msg": error["msg"]}
