@@ -1,4 +1,4 @@
-import { queryOptions } from "@tanstack/react-query";
+import { queryOptions, replaceEqualDeep } from "@tanstack/react-query";
 import { api } from "./axiosClient";
 import { queryKeys } from "./queryKeys";
 import { toPage, toTicket, toHistory, toAttachment } from "./mappers";
@@ -173,7 +173,14 @@ export async function findTicketByNumber(number: string): Promise<Ticket | null>
 export const ticketQueries = {
   list: (filters: TicketFilters) =>
     queryOptions({ queryKey: queryKeys.tickets.list(filters), queryFn: () => listTickets(filters) }),
-  detail: (id: string) => queryOptions({ queryKey: queryKeys.tickets.detail(id), queryFn: () => getTicket(id) }),
+  detail: (id: string) =>
+    queryOptions({
+      queryKey: queryKeys.tickets.detail(id),
+      queryFn: () => getTicket(id),
+      // A read that left before a change and answered after it must not undo it on the page (a
+      // refetch racing a confirm showed "resolved" after the close): the newer version stays.
+      structuralSharing: (old: unknown, next: unknown) => newerTicket(old as Ticket | undefined, next as Ticket),
+    }),
   history: (id: string) => queryOptions({ queryKey: queryKeys.tickets.history(id), queryFn: () => getHistory(id) }),
   subtickets: (id: string) =>
     queryOptions({ queryKey: queryKeys.tickets.subtickets(id), queryFn: () => listSubtickets(id) }),
@@ -182,3 +189,9 @@ export const ticketQueries = {
   links: (id: string, version?: number) =>
     queryOptions({ queryKey: queryKeys.tickets.links(id, version), queryFn: () => listLinks(id) }),
 };
+
+/** The ticket to keep of two reads of it: the higher version, the later read when they are equal. */
+export function newerTicket(old: Ticket | undefined, next: Ticket): Ticket {
+  if (old && next && old.version > next.version) return old;
+  return replaceEqualDeep(old, next);
+}
