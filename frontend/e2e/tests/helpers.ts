@@ -44,10 +44,22 @@ export async function signIn(browser: Browser, code: string): Promise<Page> {
 /** Signing in applies the person's saved language (an earlier spec may have saved Urdu): specs start
  * in English and switch where they mean to. */
 export async function inEnglish(page: Page) {
-  const switcher = page.getByTestId("language-switcher").first();
-  await expect(switcher).toBeVisible();
-  if ((await switcher.inputValue()) !== "en") await switcher.selectOption("en");
+  await expect(page.getByTestId("language-switcher").first()).toBeVisible();
+  await pickLanguage(page, "en");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+}
+
+/** Picks a language with the switcher. A signed-in page saves it as the person's language in the
+ * background: wait for that save to answer, so a navigation right after cannot cut it off (a save
+ * still queued behind another was lost, and the desk kept the language picked before). */
+export async function pickLanguage(page: Page, lang: string) {
+  const switcher = page.getByTestId("language-switcher").first();
+  if ((await switcher.inputValue()) === lang) return;
+  const saved = page
+    .waitForResponse((r) => r.url().endsWith("/api/v1/auth/me") && r.request().method() === "PATCH", { timeout: 5_000 })
+    .catch(() => null);  // nothing to save (signed out, or already the person's language)
+  await switcher.selectOption(lang);
+  await saved;
 }
 
 export async function shot(page: Page, name: string) {

@@ -1,14 +1,13 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { API, apiAs, shot } from "./helpers";
+import { API, apiAs, pickLanguage, shot } from "./helpers";
 
 export type Lang = "en" | "ur";
 export const LANGS: Lang[] = ["en", "ur"];
 
 /** Switches the signed-in page to a language and checks the document follows. */
 export async function setLang(page: Page, lang: Lang) {
-  const switcher = page.getByTestId("language-switcher").first();
-  if ((await switcher.inputValue()) !== lang) await switcher.selectOption(lang);
+  await pickLanguage(page, lang);
   await expect(page.locator("html")).toHaveAttribute("lang", lang);
   await expect(page.locator("html")).toHaveAttribute("dir", lang === "ur" ? "rtl" : "ltr");
 }
