@@ -114,6 +114,23 @@ class AccessWatch:
         await layer.group_add(ACCESS_GROUP, self._channel)
         self._subscribed_at = time.monotonic()
 
+    async def stop(self, layer: Any) -> None:
+        """Cancel the watch and forget its channel (an event loop about to close: a test's end).
+        The next socket subscribes again, on its own loop."""
+        tasks, channel = self._tasks, self._channel
+        self._tasks, self._channel = [], None
+        for task in tasks:
+            task.cancel()
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=1)
+        if pending and channel is not None:
+            # A read whose cancellation the Redis client lost (seen in tests: the task stays
+            # "cancelling" and reads on) ends with its next message, and the pump then stops.
+            with contextlib.suppress(Exception):
+                await layer.send(channel, {"type": "access.stop"})
+            await asyncio.wait(pending, timeout=5)
+
     def remove(self, consumer: Any) -> None:
         user_id = str(consumer.user.id)
         sockets = self._by_user.get(user_id)
@@ -136,6 +153,7 @@ class AccessWatch:
                 logger.exception("Receiving access events failed")
                 await asyncio.sleep(1)
                 continue
+            end_if_cancelled()  # asked to stop while the read went on
             for user_id in event.get("user_ids") or ():
                 for consumer in self.sockets_of(str(user_id)):
                     try:

@@ -123,6 +123,13 @@ async def test_websocket_accepts_old_key_tokens_after_rotation_and_refuses_remov
         _rotate(settings, keep_old=False)
         assert await connects() is False
     finally:
+        # The process's access watch reads the channel layer on this test's event loop: stop it
+        # before the loop closes (a read cancelled by the loop's close could hang it).
+        from channels.layers import get_channel_layer
+
+        from hdms.communication.relay import relay
+
+        await relay().access.stop(get_channel_layer())
         # The consumer's database thread keeps its connection; close it so the test database can go.
         from asgiref.sync import SyncToAsync
         from django.db import connections
