@@ -95,7 +95,6 @@ class AccessWatch:
         self._channel: str | None = None
         self._subscribed_at = 0.0
         self._tasks: list[asyncio.Task] = []
-        self._stopped = False
 
     async def add(self, layer: Any, consumer: Any) -> None:
         self._by_user.setdefault(str(consumer.user.id), set()).add(consumer)
@@ -119,7 +118,7 @@ class AccessWatch:
         """Cancel the watch and forget its channel (an event loop about to close: a test's end).
         The next socket subscribes again, on its own loop."""
         tasks, channel = self._tasks, self._channel
-        self._tasks, self._channel, self._stopped = [], None, True
+        self._tasks, self._channel = [], None
         for task in tasks:
             task.cancel()
         if not tasks:
@@ -127,7 +126,8 @@ class AccessWatch:
         _, pending = await asyncio.wait(tasks, timeout=1)
         if pending and channel is not None:
             # A read whose cancellation the Redis client lost (seen in tests: the task stays
-            # "cancelling" and reads on) ends with its next message, and the pump then returns.
+            # "cancelling" and reads on) ends with its next message; its channel is no longer
+            # the watch's, so the pump returns.
             with contextlib.suppress(Exception):
                 await layer.send(channel, {"type": "access.stop"})
             await asyncio.wait(pending, timeout=5)
@@ -154,8 +154,8 @@ class AccessWatch:
                 logger.exception("Receiving access events failed")
                 await asyncio.sleep(1)
                 continue
-            if self._stopped:
-                return  # stop() woke this read (its cancellation was lost)
+            if self._channel != channel:
+                return  # stopped (stop() woke this read, whose cancellation was lost)
             for user_id in event.get("user_ids") or ():
                 for consumer in self.sockets_of(str(user_id)):
                     try:
