@@ -131,6 +131,9 @@ class AccessWatch:
             with contextlib.suppress(Exception):
                 await layer.send(channel, {"type": "access.stop"})
             await asyncio.wait(pending, timeout=5)
+        if channel is not None:
+            with contextlib.suppress(Exception):  # else the group keeps a dead member for a day
+                await layer.group_discard(ACCESS_GROUP, channel)
 
     def remove(self, consumer: Any) -> None:
         user_id = str(consumer.user.id)
