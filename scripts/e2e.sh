@@ -41,6 +41,10 @@ wait_for() {
   # Every browser test signs people in from this one address: ~30 sign-ins in a few minutes,
   # more than the 10 a minute a single client gets (DESIGN §4), so the story would meet 429s.
   export HDMS_RATE_LOGIN=300
+  # The story also walks one requestor (req1) and a few staff through page after page at machine
+  # speed, ~80 API calls in 15 s per walk, walks back to back: past the 150 (requestor) and 250
+  # (assignee) a minute a person gets, so a click met 429 and the page said "Too many requests".
+  export HDMS_RATE_REQUESTOR=3000 HDMS_RATE_ASSIGNEE=3000
   # Emails land as files, so a test can open the links they carry.
   export HDMS_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
   export HDMS_EMAIL_FILE_PATH="$data_dir/mail"

@@ -232,8 +232,8 @@ SMS_AUTH = env.bool("HDMS_SMS_AUTH", default=False)
 RATE_LIMITS = {
     "login": env.int("HDMS_RATE_LOGIN", default=10),
     "anonymous": env.int("HDMS_RATE_ANONYMOUS", default=150),
-    "requestor": 150,
-    "assignee": 250,
+    "requestor": env.int("HDMS_RATE_REQUESTOR", default=150),
+    "assignee": env.int("HDMS_RATE_ASSIGNEE", default=250),
     "moderator": None,
     "admin": None,
 }
