@@ -287,24 +287,39 @@ class Decision:
     detail: str = ""
 
 
-def decide(user: Actor, ticket: TicketFacts, action: Action) -> Decision:
+_WHO = "who"
+_STATE = "state"
+
+
+def _refusal(user: Actor, ticket: TicketFacts, action: Action) -> str | None:
+    """Which check refuses ``action``: ``_WHO``, ``_STATE`` or the condition's reason; ``None``
+    when it is allowed. Nothing is worded here: ``allowed_actions`` asks this of every action on
+    every ticket of a page, and only a refusal sent to the caller needs words (``decide``)."""
     rule = RULES[action]
     if not rule.who(user, ticket):
-        return Decision(False, Forbidden.code, rule.refused)
+        return _WHO
     if ticket.status not in rule.states or (action == Action.DELETE and not is_admin(user)
                                             and ticket.status != S.DRAFT):
-        if action == Action.RATE:
-            detail = "Only a closed ticket can be rated."
-        elif action == Action.DELETE:
-            detail = "Only drafts can be deleted; withdraw the ticket instead."
-        else:
-            verb = rule.verb or action.value.replace("_", " ")
-            detail = f"Cannot {verb} a ticket that is {ticket.status.replace('_', ' ')}."
-        return Decision(False, InvalidTransition.code, detail)
-    reason = rule.condition(ticket) if rule.condition is not None else None
-    if reason:
-        return Decision(False, InvalidTransition.code, reason)
-    return Decision(True)
+        return _STATE
+    return rule.condition(ticket) if rule.condition is not None else None
+
+
+def decide(user: Actor, ticket: TicketFacts, action: Action) -> Decision:
+    refusal = _refusal(user, ticket, action)
+    if refusal is None:
+        return Decision(True)
+    if refusal == _WHO:
+        return Decision(False, Forbidden.code, RULES[action].refused)
+    if refusal != _STATE:
+        return Decision(False, InvalidTransition.code, refusal)
+    if action == Action.RATE:
+        detail = "Only a closed ticket can be rated."
+    elif action == Action.DELETE:
+        detail = "Only drafts can be deleted; withdraw the ticket instead."
+    else:
+        verb = RULES[action].verb or action.value.replace("_", " ")
+        detail = f"Cannot {verb} a ticket that is {ticket.status.replace('_', ' ')}."
+    return Decision(False, InvalidTransition.code, detail)
 
 
 @dataclass(frozen=True)
@@ -331,7 +346,7 @@ def allowed_actions(user: Actor | None, ticket: TicketFacts) -> list[str]:
     """The action names ``user`` may take on the ticket now, in ``Action`` order."""
     if user is None:
         return []
-    return [action.value for action in Action if decide(user, ticket, action).allowed]
+    return [action.value for action in Action if _refusal(user, ticket, action) is None]
 
 
 def editable_fields(user: Actor | None, ticket: TicketFacts) -> list[str]:
