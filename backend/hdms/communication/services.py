@@ -54,6 +54,7 @@ from hdms.communication.selectors import (
     room_access_from,
 )
 from hdms.core.bulk import explicit_timestamps
+from hdms.core.cache import add_many
 from hdms.core.errors import Forbidden, NotFound, ValidationFailed, VersionConflict
 from hdms.core.events import publish_on_commit
 from hdms.core.faults import REDIS_ERRORS
@@ -361,14 +362,20 @@ def _queue_notification_emails(notifications: list[Notification]) -> None:
     on an hourly or daily digest get the non-urgent ones in their digest (``email_digests_send``)."""
     waiting = [n for n in notifications if n.email_pending]
     on_digest = digest_user_ids(user_ids=[n.user_id for n in waiting if not n.urgent]) if waiting else set()
+    windowed: list[str] = []
     for notification in waiting:
         user_id = str(notification.user_id)
         if notification.urgent:
             outbox_task("communication.notification_email_flush", args=[user_id], queue="high")
-        elif user_id in on_digest:
-            continue
-        elif cache.add(f"hdms:email-digest:{user_id}", 1, timeout=settings.HDMS_EMAIL_DIGEST_SECONDS + 60):
-            # The first notification of a burst schedules one flush; the rest ride along.
+        elif user_id not in on_digest:
+            windowed.append(user_id)
+    if not windowed:
+        return
+    # The first notification of a burst opens the person's window and schedules one flush; the
+    # rest ride along. Every window of the batch is opened in one Redis round trip.
+    opened = add_many([f"hdms:email-digest:{u}" for u in windowed], 1, settings.HDMS_EMAIL_DIGEST_SECONDS + 60)
+    for user_id in dict.fromkeys(windowed):
+        if f"hdms:email-digest:{user_id}" in opened:
             outbox_task("communication.notification_email_flush", args=[user_id], queue="default",
                         countdown=settings.HDMS_EMAIL_DIGEST_SECONDS)
 

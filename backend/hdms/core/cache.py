@@ -4,6 +4,7 @@ A cache is an optimisation: with Redis down every read is a miss and every write
 (the outage is logged once). Code that truly needs Redis uses ``get_redis()`` and answers 503.
 """
 
+import builtins
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -56,6 +57,10 @@ def _zero(*args: Any, **kwargs: Any) -> int:
     return 0
 
 
+def _added_none(*args: Any, **kwargs: Any) -> set[str]:
+    return set()
+
+
 class ResilientRedisCache(RedisCache):
     get = _degrades_to(_default)(RedisCache.get)
     set = _degrades_to(_none)(RedisCache.set)
@@ -68,3 +73,25 @@ class ResilientRedisCache(RedisCache):
     set_many = _degrades_to(_not_set)(RedisCache.set_many)
     delete_many = _degrades_to(_none)(RedisCache.delete_many)
     clear = _degrades_to(_false)(RedisCache.clear)
+
+    @_degrades_to(_added_none)
+    def add_many(self, keys: list[str], value: Any, timeout: int) -> builtins.set[str]:
+        """``add`` of each key in one round trip (a pipeline of ``SET NX EX``): the keys added."""
+        redis_client: Any = self._cache  # type: ignore[attr-defined]  # Django's, untyped in the stubs
+        client = redis_client.get_client(write=True)
+        dumped = redis_client._serializer.dumps(value)
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.set(self.make_and_validate_key(key), dumped, ex=self.get_backend_timeout(timeout), nx=True)
+        return {key for key, added in zip(keys, pipe.execute(), strict=True) if added}
+
+
+def add_many(keys: list[str], value: Any, timeout: int) -> set[str]:
+    """The keys of ``keys`` that were not in the cache and now are (``cache.add`` of each): one
+    round trip on Redis, a loop on the embedded in-process cache."""
+    from django.core.cache import caches
+
+    cache = caches["default"]  # not the ``cache`` proxy: isinstance must see the backend
+    if isinstance(cache, ResilientRedisCache):
+        return cache.add_many(keys, value, timeout)
+    return {key for key in keys if cache.add(key, value, timeout=timeout)}
