@@ -136,10 +136,10 @@ def _outbox_writes(queries: CaptureQueriesContext) -> list[str]:
 @pytest.mark.django_db
 def test_a_transactions_rows_are_claimed_and_deleted_together(fails_on, django_capture_on_commit_callbacks):
     seen, _ = fails_on
-    with CaptureQueriesContext(connection) as queries:
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            for n in (1, 2, 3):
-                outbox_event("test.batch", {"n": n})
+    with (CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True),
+          transaction.atomic()):
+        for n in (1, 2, 3):
+            outbox_event("test.batch", {"n": n})
     assert seen == [1, 2, 3]
     assert _outbox_writes(queries) == ["UPDATE", "DELETE"]  # not a claim and a delete per row
     assert OutboxMessage.objects.count() == 0
