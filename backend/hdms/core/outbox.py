@@ -8,12 +8,8 @@ broker and channel layer, is down) the row stays, this process stops trying for 
 seconds by beat in a worker (``core.outbox_drain``), by the embedded scheduler, and by a process
 whose delivery works again after it saw a failure.
 
-A transaction's rows are delivered together: the first row's callback after commit claims it
-and the rows this thread wrote after it (one ``UPDATE ... RETURNING``), sends them in order and
-deletes the sent ones (one ``DELETE``); the later rows' callbacks then find nothing left to do.
-
 Delivery is at least once. A row is claimed before it is delivered (after commit, a conditional
-update of rows never tried; in the drain, ``SELECT ... FOR UPDATE SKIP LOCKED`` of due rows that
+update of a row never tried; in the drain, ``SELECT ... FOR UPDATE SKIP LOCKED`` of due rows that
 moves ``available_at`` past a lease), so
 two processes never deliver one row at the same time; a process that dies between delivering and
 deleting leaves the row to be delivered again after the lease. Tasks are idempotent (STYLE.md) and
@@ -27,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -45,27 +41,13 @@ BATCH = 50
 _outage = Outage("redis", "events and tasks wait in the outbox until it is back")
 _paused_until = 0.0
 _pause_lock = threading.Lock()
-_fresh = threading.local()
-
-
-def _written() -> list[OutboxMessage]:
-    """The rows this thread wrote whose delivery after commit has not started, oldest first."""
-    rows: list[OutboxMessage] | None = getattr(_fresh, "rows", None)
-    if rows is None:
-        rows = _fresh.rows = []
-    return rows
-
-
-def _after_commit(row: OutboxMessage) -> None:
-    _written().append(row)
-    transaction.on_commit(lambda: _deliver_fresh(row), robust=True)
 
 
 def outbox_event(event_type: str, payload: dict[str, Any]) -> OutboxMessage:
     """Record ``event_type`` in the current transaction; delivered to its subscribers after commit."""
     row = OutboxMessage.objects.create(kind=OutboxMessage.Kind.EVENT, name=event_type, payload=payload,
                                        available_at=timezone.now())
-    _after_commit(row)
+    transaction.on_commit(lambda: _deliver_fresh(row), robust=True)
     return row
 
 
@@ -81,7 +63,7 @@ def outbox_task(task: Any, *, args: list[Any] | tuple[Any, ...] = (), kwargs: di
         kind=OutboxMessage.Kind.TASK, name=task if isinstance(task, str) else task.name, available_at=now,
         payload={"args": list(args), "kwargs": dict(kwargs or {}), "queue": queue, "eta": eta},
     )
-    _after_commit(row)
+    transaction.on_commit(lambda: _deliver_fresh(row), robust=True)
     return row
 
 
@@ -96,10 +78,11 @@ def outbox_drain(*, limit: int = 1000) -> int:
         rows = _claim_batch(min(BATCH, limit - delivered))
         if not rows:
             break
-        sent = _deliver_claimed(rows)
-        delivered += sent
-        if sent < len(rows):
-            return delivered
+        for index, row in enumerate(rows):
+            if not _deliver_claimed(row):
+                _release([r.id for r in rows[index + 1:]])
+                return delivered
+            delivered += 1
     return delivered
 
 
@@ -117,47 +100,23 @@ def _pause() -> None:
 
 
 def _deliver_fresh(row: OutboxMessage) -> None:
-    """Right after commit: deliver ``row`` and the rows written after it, unless this process just
-    saw the broker down (the drain delivers them then)."""
-    written = _written()
-    at = next((i for i, r in enumerate(written) if r is row), None)
-    if at is None:
-        return  # an earlier row's callback of the same commit took it
-    batch = written[at:]
-    # Callbacks run in the order they were registered, after the outermost commit: a row before
-    # this one still in the list was rolled back (its callback was dropped). Inside an atomic block
-    # (a test running captured callbacks) the rows before it may belong to a transaction still open.
-    del written[0 if not connection.in_atomic_block else at:]
+    """Right after commit: deliver this row unless this process just saw the broker down."""
     if _paused():
         return
     try:
-        claimed = _claim_fresh([r.id for r in batch])
+        # Never tried yet (a drain that got here first counted its try): no clock is compared, so
+        # processes whose clocks differ never both take it.
+        claimed = OutboxMessage.objects.filter(id=row.id, attempts=0).update(
+            available_at=timezone.now() + LEASE, attempts=1)
     except Exception:
-        logger.warning("Outbox rows %s not claimed after commit", [r.id for r in batch], exc_info=True)
+        logger.warning("Outbox row %s not claimed after commit", row.id, exc_info=True)
         return
-    # Not rolled back, not taken by a drain. SQLite gives a rolled-back row's id to the next row
-    # (its sequence rolls back too): of rows sharing an id, only the last written can exist.
-    last = {r.id: r for r in batch}
-    rows = [r for r in batch if r.id in claimed and last[r.id] is r]
-    if not rows:
-        return
-    for r in rows:
-        r.attempts += 1
+    if not claimed:
+        return  # a drain took it
+    row.attempts += 1
     was_down = _outage.down
-    if _deliver_claimed(rows) == len(rows) and was_down:
+    if _deliver_claimed(row) and was_down:
         outbox_drain(limit=200)  # this process left rows behind during the outage
-
-
-def _claim_fresh(ids: list[int]) -> set[int]:
-    """Claim the rows never tried yet (a drain that got there first counted its try), in one
-    statement. No clock is compared, so processes whose clocks differ never both take one."""
-    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
-    marks = ", ".join(["%s"] * len(ids))
-    lease_end = connection.ops.adapt_datetimefield_value(timezone.now() + LEASE)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET available_at = %s, attempts = 1 "  # noqa: S608 - names, not input
-                       f"WHERE id IN ({marks}) AND attempts = 0 RETURNING id", [lease_end, *ids])
-        return {row_id for (row_id,) in cursor.fetchall()}
 
 
 def _claim_batch(size: int) -> list[OutboxMessage]:
@@ -178,34 +137,21 @@ def _release(ids: list[int]) -> None:
         OutboxMessage.objects.filter(id__in=ids).update(available_at=timezone.now())
 
 
-def _deliver_claimed(rows: list[OutboxMessage]) -> int:
-    """Send claimed rows in order and delete the sent ones in one statement. At the first failure
-    that row keeps the error and a backoff, the rows after it are released for the drain, and
-    this process pauses. Returns how many were sent."""
-    sent: list[int] = []
-    failure: Exception | None = None
-    for row in rows:
-        try:
-            _send(row)
-        except Exception as exc:  # noqa: BLE001 - any failure leaves the row for a later try
-            failure = exc
-            break
-        sent.append(row.id)
-    if sent:
-        OutboxMessage.objects.filter(id__in=sent).delete()
-    if failure is None:
-        _outage.recovered()
-        return len(sent)
-    failed = rows[len(sent)]
-    cause = failure.__cause__ or failure  # DeliveryFailed says which subscriber's error it was
-    _outage.failed(cause)
-    _pause()
-    delay = min(60, 2 ** min(failed.attempts, 6))
-    OutboxMessage.objects.filter(id=failed.id).update(
-        available_at=timezone.now() + timedelta(seconds=delay),
-        last_error=f"{type(cause).__name__}: {cause}"[:2000])
-    _release([r.id for r in rows[len(sent) + 1:]])
-    return len(sent)
+def _deliver_claimed(row: OutboxMessage) -> bool:
+    try:
+        _send(row)
+    except Exception as failure:  # noqa: BLE001 - any failure leaves the row for a later try
+        exc = failure.__cause__ or failure  # DeliveryFailed says which subscriber's error it was
+        _outage.failed(exc)
+        _pause()
+        delay = min(60, 2 ** min(row.attempts, 6))
+        OutboxMessage.objects.filter(id=row.id).update(
+            available_at=timezone.now() + timedelta(seconds=delay),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        return False
+    _outage.recovered()
+    OutboxMessage.objects.filter(id=row.id).delete()
+    return True
 
 
 def _send(row: OutboxMessage) -> None:

@@ -6,8 +6,6 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from hdms.core import events, outbox
 from hdms.core.models import OutboxMessage
@@ -108,83 +106,3 @@ def test_notification_redelivered_with_the_same_event_id_notifies_once(make_user
         on_notification_requested(user_ids=[str(user.id)], kind="ticket.submitted", title="New ticket",
                                   event_id="outbox:77")
     assert Notification.objects.filter(user=user).count() == 1
-
-
-@pytest.fixture
-def fails_on():
-    """A subscriber of ``test.batch`` that records each payload and fails on the ``n`` listed."""
-    seen: list[int] = []
-    failing: set[int] = set()
-
-    def handler(**payload: Any) -> None:
-        if payload["n"] in failing:
-            raise ConnectionError("the channel layer is down")
-        seen.append(payload["n"])
-
-    events.subscribe("test.batch", handler)
-    yield seen, failing
-    events._subscribers["test.batch"].remove(handler)
-    outbox._paused_until = 0.0
-
-
-def _outbox_writes(queries: CaptureQueriesContext) -> list[str]:
-    table = OutboxMessage._meta.db_table
-    return [q["sql"].split()[0].upper() for q in queries.captured_queries
-            if table in q["sql"] and not q["sql"].lstrip().upper().startswith(("INSERT", "SAVEPOINT", "RELEASE"))]
-
-
-@pytest.mark.django_db
-def test_a_transactions_rows_are_claimed_and_deleted_together(fails_on, django_capture_on_commit_callbacks):
-    seen, _ = fails_on
-    with (CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True),
-          transaction.atomic()):
-        for n in (1, 2, 3):
-            outbox_event("test.batch", {"n": n})
-    assert seen == [1, 2, 3]
-    assert _outbox_writes(queries) == ["UPDATE", "DELETE"]  # not a claim and a delete per row
-    assert OutboxMessage.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_a_row_of_a_rolled_back_savepoint_is_not_delivered_and_the_rows_around_it_are(
-        fails_on, django_capture_on_commit_callbacks):
-    seen, _ = fails_on
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        outbox_event("test.batch", {"n": 1})
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox_event("test.batch", {"n": 2})
-            raise RuntimeError("this part failed")
-        outbox_event("test.batch", {"n": 3})
-    assert seen == [1, 3]
-    assert OutboxMessage.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_a_commit_delivers_its_own_rows_not_those_of_a_transaction_still_open(
-        fails_on, django_capture_on_commit_callbacks):
-    seen, _ = fails_on
-    open_row = outbox_event("test.batch", {"n": 1})  # the test's transaction is still open
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        outbox_event("test.batch", {"n": 2})
-    assert seen == [2]
-    assert OutboxMessage.objects.get().id == open_row.id
-
-
-@pytest.mark.django_db
-def test_a_failure_in_a_batch_keeps_that_row_and_releases_the_rest_for_the_drain(
-        fails_on, django_capture_on_commit_callbacks):
-    seen, failing = fails_on
-    failing.add(2)
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        for n in (1, 2, 3):
-            outbox_event("test.batch", {"n": n})
-    assert seen == [1]
-    left = {row.payload["n"]: row for row in OutboxMessage.objects.all()}
-    assert sorted(left) == [2, 3]
-    assert left[2].last_error.startswith("ConnectionError") and left[3].last_error == ""
-    assert left[3].available_at <= timezone.now()  # released: not held for the lease
-    failing.clear()
-    OutboxMessage.objects.update(available_at="2000-01-01T00:00:00Z")
-    assert outbox_drain() == 2
-    assert seen == [1, 2, 3]
-    assert OutboxMessage.objects.count() == 0
