@@ -25,6 +25,7 @@ django.setup()
 
 from django.apps import apps  # noqa: E402
 from hdms.core.jwt import encode_access  # noqa: E402
+from hdms.tickets.models import TERMINAL_STATUSES  # noqa: E402
 
 MIX = {"requestor": ("req", 140), "assignee": ("asg", 40), "moderator": ("mod", 15), "admin": ("adm", 5)}  # 200
 
@@ -53,8 +54,13 @@ def main() -> None:
                 continue  # a user with nothing to read would only measure 404s
             chosen += 1
             token, _ = encode_access(user_id=str(user.id), role=user.role)
+            # Where the web app offers a message box (docs/decisions.md): not a finished ticket's chat
+            # (the room is the parent's for a sub-ticket), never an admin's (they observe silently).
+            open_chats = (Ticket.objects.filter(id__in=tickets).exclude(status__in=TERMINAL_STATUSES)
+                          .exclude(parent__status__in=TERMINAL_STATUSES).values_list("id", flat=True))
+            chats = [] if role == "admin" else [str(t) for t in open_chats]
             out.append({"code": user.employee_code, "id": str(user.id), "role": role, "token": token,
-                        "department_id": str(user.department_id), "tickets": tickets})
+                        "department_id": str(user.department_id), "tickets": tickets, "chats": chats})
         if chosen < count:
             raise SystemExit(f"only {chosen} {role}s with tickets: run bench/generate_data.py first")
     json.dump({"users": out, "departments": departments}, sys.stdout)
