@@ -362,20 +362,20 @@ def _queue_notification_emails(notifications: list[Notification]) -> None:
     on an hourly or daily digest get the non-urgent ones in their digest (``email_digests_send``)."""
     waiting = [n for n in notifications if n.email_pending]
     on_digest = digest_user_ids(user_ids=[n.user_id for n in waiting if not n.urgent]) if waiting else set()
-    windowed: list[str] = []
+    windows: dict[str, str] = {}  # digest-window key -> user id, in the batch's order
     for notification in waiting:
         user_id = str(notification.user_id)
         if notification.urgent:
             outbox_task("communication.notification_email_flush", args=[user_id], queue="high")
         elif user_id not in on_digest:
-            windowed.append(user_id)
-    if not windowed:
+            windows[f"hdms:email-digest:{user_id}"] = user_id
+    if not windows:
         return
     # The first notification of a burst opens the person's window and schedules one flush; the
     # rest ride along. Every window of the batch is opened in one Redis round trip.
-    opened = add_many([f"hdms:email-digest:{u}" for u in windowed], 1, settings.HDMS_EMAIL_DIGEST_SECONDS + 60)
-    for user_id in dict.fromkeys(windowed):
-        if f"hdms:email-digest:{user_id}" in opened:
+    opened = add_many(list(windows), 1, settings.HDMS_EMAIL_DIGEST_SECONDS + 60)
+    for key, user_id in windows.items():
+        if key in opened:
             outbox_task("communication.notification_email_flush", args=[user_id], queue="default",
                         countdown=settings.HDMS_EMAIL_DIGEST_SECONDS)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 from hdms.core.faults import REDIS_ERRORS, Outage
@@ -80,17 +81,16 @@ class ResilientRedisCache(RedisCache):
         redis_client: Any = self._cache  # type: ignore[attr-defined]  # Django's, untyped in the stubs
         client = redis_client.get_client(write=True)
         dumped = redis_client._serializer.dumps(value)
+        expiry = self.get_backend_timeout(timeout)
         pipe = client.pipeline(transaction=False)
         for key in keys:
-            pipe.set(self.make_and_validate_key(key), dumped, ex=self.get_backend_timeout(timeout), nx=True)
+            pipe.set(self.make_and_validate_key(key), dumped, ex=expiry, nx=True)
         return {key for key, added in zip(keys, pipe.execute(), strict=True) if added}
 
 
 def add_many(keys: list[str], value: Any, timeout: int) -> set[str]:
     """The keys of ``keys`` that were not in the cache and now are (``cache.add`` of each): one
     round trip on Redis, a loop on the embedded in-process cache."""
-    from django.core.cache import caches
-
     cache = caches["default"]  # not the ``cache`` proxy: isinstance must see the backend
     if isinstance(cache, ResilientRedisCache):
         return cache.add_many(keys, value, timeout)
