@@ -4714,14 +4714,20 @@ export interface components {
             count: number;
             /** Next */
             next: string | null;
-            /** Unread */
+            /**
+             * Unread
+             * @description Unread in-app notifications, counted up to 100 (100 means 100 or more: show "99+").
+             */
             unread: number;
         };
         /** ReadAllOut */
         ReadAllOut: {
             /** Updated */
             updated: number;
-            /** Unread */
+            /**
+             * Unread
+             * @description Unread in-app notifications, counted up to 100 (100 means 100 or more: show "99+").
+             */
             unread: number;
         };
         /** KindPreference */

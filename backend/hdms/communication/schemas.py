@@ -75,16 +75,19 @@ class NotificationListParams(Schema):
     page_size: int = Field(25, ge=1, le=100)
 
 
+UNREAD_DOC = "Unread in-app notifications, counted up to 100 (100 means 100 or more: show \"99+\")."
+
+
 class NotificationPageOut(Schema):
     items: list[NotificationOut]
     count: int
     next: str | None
-    unread: int
+    unread: int = Field(..., description=UNREAD_DOC)
 
 
 class ReadAllOut(Schema):
     updated: int
-    unread: int
+    unread: int = Field(..., description=UNREAD_DOC)
 
 
 class KindPreference(Schema):

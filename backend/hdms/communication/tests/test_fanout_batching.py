@@ -22,6 +22,25 @@ def test_unread_counts_for_many_users_take_one_query_and_match_each_users_count(
 
 
 @pytest.mark.django_db
+def test_unread_counts_stop_at_the_cap_and_say_so_for_each_user(make_user, django_assert_num_queries):
+    """The badge shows "99+" past 99: the count stops at UNREAD_CAP instead of reading every unread
+    row of someone who never reads; email-only and read notifications are not counted."""
+    from hdms.communication.selectors import UNREAD_CAP
+
+    flooded, few = make_user(role="moderator"), make_user(role="moderator")
+    Notification.objects.bulk_create(
+        [Notification(user=flooded, kind="ticket.submitted", title=str(i)) for i in range(UNREAD_CAP + 5)]
+        + [Notification(user=few, kind="ticket.submitted", title="unread")]
+        + [Notification(user=few, kind="ticket.submitted", title="email only", in_app=False)]
+        + [Notification(user=few, kind="ticket.submitted", title="read", read_at="2026-01-01T00:00:00Z")])
+    with django_assert_num_queries(1):
+        counts = notification_unread_counts(user_ids=[flooded.id, few.id, flooded.id])
+    assert counts == {str(flooded.id): UNREAD_CAP, str(few.id): 1}
+    assert notification_unread_count(user_id=flooded.id) == UNREAD_CAP
+    assert notification_unread_count(user_id=few.id) == 1
+
+
+@pytest.mark.django_db
 def test_posting_to_an_existing_room_locks_it_without_a_separate_lookup(make_user, department, api,
                                                                         django_assert_num_queries):
     from hdms.testing.factories_communication import make_ticket
