@@ -11,6 +11,9 @@ User mix (bench/make_tokens.py): 140 requestors, 40 assignees, 15 moderators, 5 
   reads (80 %)   list      GET  /tickets?cursor=            first keyset page (and the next page, 1 in 3)
                  detail    GET  /tickets/{id}
                  messages  GET  /tickets/{id}/messages
+                 search    GET  /tickets?cursor=&q=         the list's search box: common words of the
+                                                            bench vocabulary, an Urdu and a Roman Urdu
+                                                            phrase, a ticket number in part and in full
   writes (20 %)  create    POST /tickets                    a draft
                  action    POST /tickets/{id}/actions/submit   submits the draft this user created
                  message   POST /tickets/{id}/messages
@@ -27,6 +30,10 @@ from locust import FastHttpUser, between, events, task
 TOKENS = json.loads(open(os.environ.get("HDMS_BENCH_TOKENS", "/tmp/hdms-bench/tokens.json")).read())  # noqa: SIM115
 _next_user = itertools.count()
 API = "/api/v1"
+# What people type in the list's search box (bench/search_scale.py's common words among them: each
+# is in 5-30 % of the generated tickets and messages). Ticket numbers are added per user.
+SEARCHES = ["printer broken", "printer", "network slow", "salary advance", "toner scanner repair", "projector",
+            "پرنٹر خراب", "printer kharab hai"]
 
 
 class DeskUser(FastHttpUser):  # geventhttpclient: the load generator spends less CPU
@@ -43,7 +50,7 @@ class DeskUser(FastHttpUser):  # geventhttpclient: the load generator spends les
         return random.choice(self.tickets)
 
     # ---- reads: 80 % -------------------------------------------------------------------------
-    @task(30)
+    @task(27)
     def list_tickets(self) -> None:
         with self.client.get(f"{API}/tickets?cursor=&page_size=20", name="list", headers=self.auth,
                              catch_response=True) as response:
@@ -54,13 +61,26 @@ class DeskUser(FastHttpUser):  # geventhttpclient: the load generator spends les
         if following and random.random() < 1 / 3:
             self.client.get(following, name="list", headers=self.auth)
 
-    @task(30)
+    @task(28)
     def ticket_detail(self) -> None:
         self.client.get(f"{API}/tickets/{self._ticket()}", name="detail", headers=self.auth)
 
     @task(20)
     def message_history(self) -> None:
         self.client.get(f"{API}/tickets/{self._ticket()}/messages", name="messages", headers=self.auth)
+
+    @task(5)
+    def search(self) -> None:
+        roll = random.random()
+        if roll < 0.2:  # a ticket number, whole ("HD-000123") or its digits only ("123")
+            number = random.randint(1, 1_000_000)
+            q = f"HD-{number:06d}" if roll < 0.1 else str(number)
+        else:
+            q = random.choice(SEARCHES)
+        with self.client.get(f"{API}/tickets", params={"cursor": "", "page_size": 20, "q": q}, name="search",
+                             headers=self.auth, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}")
 
     # ---- writes: 20 % ------------------------------------------------------------------------
     @task(8)
@@ -102,7 +122,7 @@ class DeskUser(FastHttpUser):  # geventhttpclient: the load generator spends les
 @events.quitting.add_listener
 def _summary(environment, **_: object) -> None:
     stats = environment.stats
-    for name in ("list", "detail", "messages", "create", "action", "message"):
+    for name in ("list", "detail", "messages", "search", "create", "action", "message"):
         for method in ("GET", "POST"):
             entry = stats.entries.get((name, method))
             if entry and entry.num_requests:

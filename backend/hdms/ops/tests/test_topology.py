@@ -218,6 +218,31 @@ def _wait_for_frame(socket, kind: str, predicate, timeout: float = 10.0) -> dict
             return frame
 
 
+def test_a_busy_database_answers_503_and_the_gateway_keeps_serving(topology):
+    """A ticket process whose statement the timeout cancels (the database busy: here a lock held on
+    the tickets table) answers the desk's JSON 503 with Retry-After through the gateway, and the
+    gateway keeps both processes: once the database is free the next reads are served. (With 503
+    among nginx's failures, the read was retried on the other process, both were taken out for
+    5 s and every client got nginx's 502 "no live upstreams": bench/RESULTS.md.)"""
+    import psycopg
+
+    _supervisor, gateway, database_url, _certificate = topology
+    moderator = gateway.login("topo-mod")
+    assert gateway.request("GET", "/api/v1/tickets?page_size=5", token=moderator).status == 200
+    with psycopg.connect(database_url) as holder:
+        holder.execute("LOCK TABLE tickets_ticket IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        busy = gateway.request("GET", "/api/v1/tickets?page_size=5", token=moderator, timeout=60)
+        waited = time.monotonic() - started
+        holder.rollback()
+    assert busy.status == 503, (busy.status, busy.body[:300])
+    assert busy.json()["code"] == "service_unavailable" and busy.json()["part"] == "database"
+    assert int({name.lower(): value for name, value in busy.header_items}["retry-after"]) > 0
+    assert waited < 9, f"one statement timeout (5 s), not one per process: {waited:.1f} s"
+    answers = [gateway.request("GET", "/api/v1/tickets?page_size=5", token=moderator).status for _ in range(6)]
+    assert answers == [200] * 6, answers
+
+
 def test_story_survives_killing_one_ticket_process(topology):
     """login, create, assign, chat over WebSocket, attachment, resolve; one ticket process is
     killed with SIGKILL in the middle, while readers keep listing tickets through the gateway."""
