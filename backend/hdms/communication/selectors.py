@@ -240,8 +240,9 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
 
 
 # The badge's unread count stops here: the bell shows "99+" past 99, and counting further would
-# read every unread row of someone who never reads (bench/RESULTS.md: 13 ms of PostgreSQL per
-# fan-out once moderators had ~19,000 each). ``unread == UNREAD_CAP`` means "that many or more".
+# read every unread row of someone who never reads (bench/RESULTS.md: 63 ms of PostgreSQL CPU per
+# new ticket's fan-out once each of 30 staff had 19,000). ``unread == UNREAD_CAP`` means "that many
+# or more".
 UNREAD_CAP = 100
 
 
