@@ -102,7 +102,7 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
         count, capped = None, False
         if not data["cursor"]:  # the first page says how many there are, up to the cap
             # Counted from the page's own queryset: a search's message matches are looked up once.
-            count, capped = search.capped_count(qs, cap=search.count_cap(data.get("q")))
+            count, capped = selectors.ticket_count(user=request.auth, filters=data, qs=qs)
         items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(rows)]
         return render.ticket_page_response(items, count, next_url(request, cursor=cursor) if cursor else None, as_of,
                                            count_capped=capped)

@@ -124,6 +124,8 @@ class Ticket(BaseModel):
             models.Index(fields=["-created_at", "-id"], name="ticket_created_id"),
             models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
             models.Index(fields=["department", "status", "-created_at"], name="ticket_dept_status_created"),
+            # An assignee's department queue counted from the index alone (selectors.ticket_count).
+            models.Index(fields=["department", "status"], condition=Q(is_deleted=False), name="ticket_dept_queue_live"),
             models.Index(fields=["assignee", "status", "-created_at"], name="ticket_assignee_status_created"),
             models.Index(fields=["requestor", "-created_at"], name="ticket_requestor_created"),
             models.Index(fields=["priority", "-created_at"], name="ticket_priority_created"),

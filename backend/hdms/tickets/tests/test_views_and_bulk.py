@@ -315,3 +315,46 @@ def test_set_department_before_assignment_is_in_the_fields_a_moderator_may_edit(
     response = api(desk.moderator).patch(f"tickets/{ticket.id}", {"version": shown["version"],
                                                                    "department_id": str(other.id)})
     assert response.status_code == 200 and response.json()["department_id"] == str(other.id)
+
+
+@pytest.mark.django_db
+def test_an_assignees_count_stops_at_their_queue_when_it_alone_passes_the_cap(desk, api, monkeypatch,
+                                                                              django_assert_num_queries):
+    """``selectors.ticket_count``: an assignee's department queue is part of what they see, so when
+    it alone passes the cap the count stops there after one count of the queue (an index-only scan
+    on PostgreSQL); below the cap, or with other filters, everything they see is counted. Either
+    way the answer is the count of everything they see, capped: the list's and a view's alike."""
+    from hdms.core import search
+    from hdms.tickets import selectors
+
+    for index in range(3):  # desk.assignee's department queue: IT tickets another assignee works
+        assigned_ticket(desk.requestor, desk.moderator, desk.assignee2, title=f"Queue {index}")
+    for index in range(2):  # their own requests, outside the queue
+        submitted_ticket(desk.assignee, title=f"Own {index}", department_id=desk.mnt.id)
+    assigned_ticket(desk.requestor, desk.moderator, desk.mnt_assignee, title="Not theirs")
+
+    def everything_they_see(filters, cap):
+        return search.capped_count(selectors.ticket_filtered(user=desk.assignee, filters=filters), cap=cap)
+
+    monkeypatch.setattr(search, "LIST_COUNT_CAP", 2)
+    with django_assert_num_queries(1):  # the queue decides: 3 > 2
+        counted = selectors.ticket_count(user=desk.assignee, filters={})
+    assert counted == (2, True) == everything_they_see({}, 2)
+    client = api(desk.assignee)
+    keyset = client.get("tickets", {"cursor": ""}).json()
+    assert (keyset["count"], keyset["count_capped"]) == (2, True)
+    view = client.post("views", {"name": "Everything", "filters": {}}).json()
+    assert (view["count"], view["count_capped"]) == (2, True)
+
+    for cap, expected in ((4, (4, True)), (5, (5, False)), (10, (5, False))):
+        monkeypatch.setattr(search, "LIST_COUNT_CAP", cap)  # the queue (3) is under it: all is counted
+        assert selectors.ticket_count(user=desk.assignee, filters={}) == expected == everything_they_see({}, cap)
+    assert (client.get("tickets", {"cursor": ""}).json()["count"], client.get("views/counts").json()["counts"]) \
+        == (5, {view["id"]: 5})
+
+    monkeypatch.setattr(search, "LIST_COUNT_CAP", 2)
+    for filters in ({"status": ["assigned"]}, {"status": ["submitted"]}, {"priority": ["medium"]},
+                    {"department": desk.it.id}, {"sla_breached": False}, {"q": "Own"}):
+        assert selectors.ticket_count(user=desk.assignee, filters=filters) == \
+            everything_they_see(filters, search.count_cap(filters.get("q"))), filters
+    assert selectors.ticket_count(user=desk.assignee, filters={"status": ["submitted"]}) == (2, False)
