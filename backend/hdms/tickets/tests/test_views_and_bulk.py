@@ -358,3 +358,6 @@ def test_an_assignees_count_stops_at_their_queue_when_it_alone_passes_the_cap(de
         assert selectors.ticket_count(user=desk.assignee, filters=filters) == \
             everything_they_see(filters, search.count_cap(filters.get("q"))), filters
     assert selectors.ticket_count(user=desk.assignee, filters={"status": ["submitted"]}) == (2, False)
+    with django_assert_num_queries(1):  # their own department: still the queue alone
+        assert selectors.ticket_count(user=desk.assignee, filters={"department": desk.it.id}) == (2, True)
+    assert selectors.ticket_count(user=desk.assignee, filters={"department": desk.mnt.id}) == (2, False)
