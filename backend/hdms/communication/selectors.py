@@ -246,18 +246,15 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
 UNREAD_CAP = 100
 
 
-def _unread(user_id: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user_id=user_id, read_at__isnull=True, in_app=True)
-
-
 def notification_unread_count(*, user_id: Any) -> int:
     """The user's unread in-app notifications, counted up to ``UNREAD_CAP``."""
-    return _unread(user_id).order_by()[:UNREAD_CAP].count()
+    return notification_unread_counts(user_ids=[user_id])[str(user_id)]
 
 
 def notification_unread_counts(*, user_ids: list[Any]) -> dict[str, int]:
-    """``notification_unread_count`` for many users, one statement per 100 of them: a scalar
-    subquery per user, each stopping at the cap (a GROUP BY would read every unread row)."""
+    """Each user's unread in-app notifications, counted up to ``UNREAD_CAP`` (the one place the
+    rule is written), one statement per 100 users: a scalar subquery per user, each stopping at
+    the cap (a GROUP BY would read every unread row)."""
     table = connection.ops.quote_name(Notification._meta.db_table)
     # The table's name and a constant are formatted in; the ids are bound.
     one = (f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE user_id = %s AND read_at IS NULL AND in_app"  # noqa: S608

@@ -611,9 +611,9 @@ def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
     return qs
 
 
-# What ``ticket_filtered`` filters rows by, besides ``status``.
-_ROW_FILTERS = ("priority", "department", "assignee", "requestor", "parent", "top_level", "created_after",
-                "created_before", "q")
+# The filters with which an assignee's queue is still counted from its index alone. Any other
+# filter that is set (one added later too) makes ``ticket_count`` count everything.
+_QUEUE_COUNT_FILTERS = frozenset({"status", "ordering", "cursor"})
 
 
 def ticket_count(*, user: Any, filters: dict[str, Any], qs: QuerySet[Ticket] | None = None) -> tuple[int, bool]:
@@ -626,10 +626,11 @@ def ticket_count(*, user: Any, filters: dict[str, Any], qs: QuerySet[Ticket] | N
     department: with them the queue is no cheaper."""
     cap = search.count_cap(filters.get("q"))
     queue = _department_queue(user) if getattr(user, "is_authenticated", False) else None
-    others = {name for name in _ROW_FILTERS if filters.get(name)}
+    others = {name for name, value in filters.items()
+              if name not in _QUEUE_COUNT_FILTERS and value is not None and value not in ("", [])}
     if others == {"department"} and str(filters["department"]) == str(user.department_id):
         others = set()  # their own department: the queue is all in it
-    if queue is not None and not others and filters.get("sla_breached") is None:
+    if queue is not None and not others:
         queued = Ticket.objects.filter(queue)
         if filters.get("status"):
             queued = queued.filter(status__in=filters["status"])
