@@ -6,8 +6,12 @@ so it skipped all of them. This ASGI wrapper reads such an API body up to the li
 with its real length; past the limit it stops reading and hands on an empty body whose declared
 length is over the limit, so the middleware answers 413 without the rest ever being stored.
 Multipart uploads are left alone: they stream to quarantine under the files service's own limits.
+``ChunkedBodyLimit`` wraps the ASGI application, ``ChunkedBodyLimitWSGI`` the WSGI one
+(``hdms/wsgi.py``), where Django would otherwise read a chunked body as empty.
 """
 
+import io
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -56,3 +60,24 @@ class ChunkedBodyLimit:
                     return message
 
         return await self.app(dict(scope, headers=headers), replayed_receive, send)
+
+
+class ChunkedBodyLimitWSGI:
+    """The same for a WSGI application: an API body without ``CONTENT_LENGTH`` is read up to the
+    limit and handed on with its real length, or refused by its declared length past the limit."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if (not environ.get("PATH_INFO", "").startswith("/api/") or environ.get("CONTENT_LENGTH")
+                or environ.get("CONTENT_TYPE", "").lower().startswith("multipart/")):
+            return self.app(environ, start_response)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = environ["wsgi.input"].read(limit + 1)
+        size = len(body)
+        if size > limit:
+            body = b""  # the middleware refuses it by its declared length; nothing more is read
+        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(size)}
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return self.app(environ, start_response)

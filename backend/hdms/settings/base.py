@@ -103,7 +103,7 @@ else:
             "max_size": env.int("HDMS_DB_POOL_MAX", default=20),
             "timeout": env.float("HDMS_DB_POOL_TIMEOUT", default=5.0),
         }
-    # Interactive processes (the ASGI servers: hdms/asgi.py says so) cancel a statement that runs
+    # Interactive processes (the servers: hdms/asgi.py and hdms/wsgi.py say so) cancel a statement that runs
     # longer than HDMS_STATEMENT_TIMEOUT_MS (0: never), so one slow query cannot hold a connection
     # the others wait for; the request answers 503. Workers, migrations and commands are exempt.
     # Through PgBouncer the startup option is dropped (ignore_startup_parameters): there the

@@ -77,7 +77,9 @@ class Desk:
         if data is not None:
             sent.setdefault("Content-Type", "application/json")
         try:
-            connection.request(method, path, body=data, headers=sent, encode_chunked=chunked)
+            # A server may answer before reading the whole body (one over the limit): read the answer.
+            with contextlib.suppress(BrokenPipeError):
+                connection.request(method, path, body=data, headers=sent, encode_chunked=chunked)
             response = connection.getresponse()
             return Answer(response.status, response.msg, response.read())
         finally:
@@ -87,11 +89,14 @@ class Desk:
         return self.log_path.read_text(errors="replace")
 
 
-def start_desk(env: dict[str, str], *, port: int | None = None, log_path: Path) -> Desk:
+def start_desk(env: dict[str, str], *, port: int | None = None, log_path: Path, service: str = "all",
+               server: str = "uvicorn") -> Desk:
+    """``service``/``server``: another service alone, under another server (the ticket service
+    under granian is the WSGI process the gateway routes to)."""
     port = port or free_port()
     log = log_path.open("ab")
     process = subprocess.Popen(  # noqa: S603 - our own server command
-        [sys.executable, "manage.py", "serve", "all", "--server", "uvicorn", "--host", "127.0.0.1",
+        [sys.executable, "manage.py", "serve", service, "--server", server, "--host", "127.0.0.1",
          "--port", str(port), "--access-log"],
         cwd=BACKEND_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
@@ -117,8 +122,9 @@ def stop_desk(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_desk(env: dict[str, str], *, log_path: Path, port: int | None = None) -> Iterator[Desk]:
-    desk = start_desk(env, port=port, log_path=log_path)
+def running_desk(env: dict[str, str], *, log_path: Path, port: int | None = None, service: str = "all",
+                 server: str = "uvicorn") -> Iterator[Desk]:
+    desk = start_desk(env, port=port, log_path=log_path, service=service, server=server)
     try:
         yield desk
     finally:

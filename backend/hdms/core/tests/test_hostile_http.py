@@ -37,6 +37,22 @@ def desk(embedded_data_dir, tmp_path_factory):
         yield running
 
 
+@pytest.fixture(scope="module")
+def ticket_wsgi(embedded_data_dir, tmp_path_factory):
+    """The ticket service alone under granian, as the gateway's ticket processes run: through WSGI."""
+    log_dir = tmp_path_factory.mktemp("ticket-wsgi-logs")
+    with running_desk(desk_env(embedded_data_dir), log_path=log_dir / "ticket.log", service="ticket",
+                      server="granian") as running:
+        yield running
+
+
+@pytest.fixture(params=["asgi", "wsgi"])
+def bodies(request, desk):
+    """Where a body is sent: the whole desk (ASGI) or the ticket service under WSGI; both share one
+    database, so ``desk`` signs in and counts for either."""
+    return desk if request.param == "asgi" else request.getfixturevalue("ticket_wsgi")
+
+
 def _ticket_count(desk: Desk, token: str) -> int:
     return desk.request("GET", "/api/v1/tickets", token=token).json()["count"]
 
@@ -57,48 +73,48 @@ def test_an_unknown_api_path_is_a_json_404(desk):
 
 # Item 10: bodies over the limit and chunked bodies.
 
-def test_a_json_body_over_the_limit_is_413_json(desk):
+def test_a_json_body_over_the_limit_is_413_json(desk, bodies):
     token = sign_in(desk, "req1")
     before = _ticket_count(desk, token)
     body = json.dumps({"title": "big", "description": "a" * (LIMIT + 10)}).encode()
-    answer = desk.request("POST", "/api/v1/tickets", raw=body, token=token)
+    answer = bodies.request("POST", "/api/v1/tickets", raw=body, token=token)
     assert answer.status == 413
     assert answer.json()["code"] == "validation_error"
     assert "larger than the limit of 5 MB" in answer.json()["detail"]
     assert _ticket_count(desk, token) == before
 
 
-def test_a_chunked_body_over_the_limit_is_413_json(desk):
+def test_a_chunked_body_over_the_limit_is_413_json(desk, bodies):
     token = sign_in(desk, "req1")
     before = _ticket_count(desk, token)
     piece = b"a" * 65536
     body = _chunks(b'{"title": "big", "description": "', *([piece] * (LIMIT // len(piece) + 2)), b'"}')
-    answer = desk.request("POST", "/api/v1/tickets", raw=body, token=token, chunked=True,
+    answer = bodies.request("POST", "/api/v1/tickets", raw=body, token=token, chunked=True,
                           headers={"Content-Type": "application/json"})
     assert answer.status == 413
     assert answer.json()["code"] == "validation_error"
     assert _ticket_count(desk, token) == before
 
 
-def test_a_chunked_body_with_a_nul_is_refused_and_nothing_is_stored(desk):
+def test_a_chunked_body_with_a_nul_is_refused_and_nothing_is_stored(desk, bodies):
     token = sign_in(desk, "req1")
     before = _ticket_count(desk, token)
     body = _chunks(b'{"title": "nul\\u0000here",', b' "description": "x"}')
-    answer = desk.request("POST", "/api/v1/tickets", raw=body, token=token, chunked=True,
+    answer = bodies.request("POST", "/api/v1/tickets", raw=body, token=token, chunked=True,
                           headers={"Content-Type": "application/json"})
     assert answer.status == 422
     assert answer.json()["code"] == "validation_error"
     assert _ticket_count(desk, token) == before
     # An array body is refused the same way, chunked or not.
-    array = desk.request("POST", "/api/v1/tickets", raw=_chunks(b"[1, 2]"), token=token, chunked=True,
+    array = bodies.request("POST", "/api/v1/tickets", raw=_chunks(b"[1, 2]"), token=token, chunked=True,
                          headers={"Content-Type": "application/json"})
     assert array.status == 422
 
 
-def test_a_good_chunked_body_is_accepted(desk):
+def test_a_good_chunked_body_is_accepted(desk, bodies):
     token = sign_in(desk, "req1")
     body = _chunks(b'{"title": "sent in', b' chunks", "description": "fine"}')
-    answer = desk.request("POST", "/api/v1/tickets", raw=body, token=token, chunked=True,
+    answer = bodies.request("POST", "/api/v1/tickets", raw=body, token=token, chunked=True,
                           headers={"Content-Type": "application/json"})
     assert answer.status == 201, answer.body
     assert answer.json()["title"] == "sent in chunks"

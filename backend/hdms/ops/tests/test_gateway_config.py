@@ -105,6 +105,19 @@ def test_serve_execs_the_asgi_server_with_the_service_set(capsys):
     assert line.rstrip().endswith("hdms.asgi:application")
 
 
+def test_granian_serves_the_ticket_service_through_wsgi_on_its_pools_threads(capsys, settings):
+    settings.DATABASES = {"default": {**settings.DATABASES["default"],
+                                      "OPTIONS": {"pool": {"min_size": 2, "max_size": 6}}}}
+    call_command("serve", "ticket", "--port", "18002", "--server", "granian", "--dry-run")
+    line = capsys.readouterr().out
+    assert "--interface wsgi --host 127.0.0.1 --port 18002" in line
+    assert "--blocking-threads 6" in line
+    assert line.rstrip().endswith("hdms.wsgi:application")
+    # uvicorn and daphne serve ASGI only: the ticket service stays there under them.
+    call_command("serve", "ticket", "--port", "18002", "--server", "daphne", "--dry-run")
+    assert capsys.readouterr().out.rstrip().endswith("hdms.asgi:application")
+
+
 def _tls_gateway(tmp_path: Path) -> Gateway:
     from hdms.ops.tests.topology import make_certificate
 

@@ -1,10 +1,16 @@
-"""``manage.py serve <service>``: one service of DESIGN §1 as an ASGI process on its port.
+"""``manage.py serve <service>``: one service of DESIGN §1 as a server process on its port.
 
 The command replaces itself (exec) with the ASGI server, with ``HDMS_SERVICE`` set, so the new
 process's settings, ``hdms/api.py`` and ``hdms/asgi.py`` mount only that service's routers and
 consumers (hdms/topology.py). Granian is the default server, chosen by measurement
 (deploy/README.md, "Choosing the ASGI server"); uvicorn and daphne remain selectable
 (``--server`` or ``HDMS_ASGI_SERVER``).
+
+Under granian the services of ``WSGI_SERVICES`` are served through WSGI (``hdms/wsgi.py``) on a
+fixed set of threads: the ticket service spent 20-35 % less CPU per request so (bench/RESULTS.md,
+"The ticket service under WSGI"). The others stay on ASGI: communication pushes to its WebSocket
+groups from requests on the event loop, the file service streams uploads to quarantine as they
+arrive, the ai service mounts FastAPI, and "all" (``make run``) serves WebSockets.
 """
 
 import os
@@ -19,9 +25,22 @@ from hdms.topology import SERVICE_NAMES
 DEFAULT_PORTS = {"all": 8000, "user": 8001, "ticket": 8002, "communication": 8003, "file": 8005, "ai": 8006}
 SERVERS = ("uvicorn", "granian", "daphne")
 APP = "hdms.asgi:application"
+WSGI_APP = "hdms.wsgi:application"
+WSGI_SERVICES = ("ticket",)
+# Requests one WSGI process serves at once: its database pool's size (HDMS_DB_POOL_MAX), so a
+# request never waits for a connection behind the others; 4 without a pool.
+WSGI_THREADS_DEFAULT = 4
 
 
-def server_argv(server: str, *, host: str, port: int, workers: int, access_log: bool) -> list[str]:
+def wsgi_threads() -> int:
+    from django.conf import settings
+
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    return int(pool["max_size"]) if isinstance(pool, dict) and "max_size" in pool else WSGI_THREADS_DEFAULT
+
+
+def server_argv(server: str, *, host: str, port: int, workers: int, access_log: bool,
+                service: str = "all") -> list[str]:
     python = sys.executable
     if server == "uvicorn":
         argv = [python, "-m", "uvicorn", APP, "--host", host, "--port", str(port), "--lifespan", "off",
@@ -42,10 +61,12 @@ def server_argv(server: str, *, host: str, port: int, workers: int, access_log: 
         return argv
     if server == "granian":
         binary = shutil.which("granian", path=os.path.dirname(python)) or "granian"
-        argv = [binary, "--interface", "asgi", "--host", host, "--port", str(port), "--workers", str(workers),
-                "--respawn-failed-workers"]
+        wsgi = service in WSGI_SERVICES
+        argv = [binary, "--interface", "wsgi" if wsgi else "asgi", "--host", host, "--port", str(port),
+                "--workers", str(workers), "--respawn-failed-workers"]
+        argv += ["--blocking-threads", str(wsgi_threads())] if wsgi else []
         argv += ["--access-log"] if access_log else []
-        return [*argv, APP]
+        return [*argv, WSGI_APP if wsgi else APP]
     if server == "daphne":
         binary = shutil.which("daphne", path=os.path.dirname(python)) or "daphne"
         if workers > 1:
@@ -73,7 +94,7 @@ class Command(BaseCommand):
         port = options["port"] or DEFAULT_PORTS[service]
         argv = server_argv(
             str(options["server"]), host=str(options["host"]), port=int(port),
-            workers=int(options["workers"]), access_log=bool(options["access_log"]),
+            workers=int(options["workers"]), access_log=bool(options["access_log"]), service=service,
         )
         env = {**os.environ, "HDMS_SERVICE": service}
         env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "hdms.settings.production"))

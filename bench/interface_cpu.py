@@ -1,0 +1,174 @@
+#!/usr/bin/env python
+"""CPU per request of one ticket-service process under granian's ASGI and WSGI interfaces
+(bench/RESULTS.md, "The ticket service under WSGI"; hdms/ops/management/commands/serve.py).
+
+Starts the ticket service alone on the 1,000,000-ticket database, once as ``hdms.asgi`` and once
+as ``hdms.wsgi``, rounds interleaved, and measures the process's CPU (user + system, from /proc)
+over a fixed stretch of requests at low concurrency, so the figure is work per request and not
+queueing: wrk on list pages and a detail as a moderator, a requestor and an assignee, then a
+requestor creating and submitting drafts one after the other. Needs wrk (Debian package).
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/hdms_bench1m REDIS_URL=redis://127.0.0.1:6379/5 \\
+      .venv/bin/python bench/interface_cpu.py --rounds 2 --seconds 15 --connections 1
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+BACKEND = REPO / "backend"
+PORT = 18701
+
+
+def tree_cpu(pid: int) -> float:
+    total = 0.0
+    process = psutil.Process(pid)
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            times = member.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def routes(env: dict[str, str]) -> dict:
+    """Tokens and paths, made by the services' own code with the run's signing key."""
+    script = """
+import json, django
+django.setup()
+from django.apps import apps
+from hdms.core.jwt import encode_access
+User = apps.get_model("users", "User"); Ticket = apps.get_model("tickets", "Ticket")
+moderator = User.objects.filter(role="moderator", is_active=True).order_by("employee_code").first()
+assignee = User.objects.filter(role="assignee", is_active=True).order_by("employee_code").first()
+ticket = Ticket.objects.filter(status="in_progress", parent__isnull=True).order_by("-created_at")[300]
+token = lambda user: encode_access(user_id=str(user.id), role=user.role)[0]
+page = "/api/v1/tickets?cursor=&page_size=20"
+detail = f"/api/v1/tickets/{ticket.id}"
+reads = {"list, moderator": [token(moderator), page], "list, requestor": [token(ticket.requestor), page],
+         "list, assignee": [token(assignee), page], "detail, moderator": [token(moderator), detail],
+         "detail, requestor": [token(ticket.requestor), detail]}
+print(json.dumps({"reads": reads, "writer": token(ticket.requestor), "department": str(ticket.department_id)}))
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=BACKEND, env=env, capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def serve(interface: str, env: dict[str, str]) -> subprocess.Popen:
+    binary = str(Path(sys.executable).parent / "granian")
+    app = "hdms.wsgi:application" if interface == "wsgi" else "hdms.asgi:application"
+    extra = ["--blocking-threads", env["HDMS_DB_POOL_MAX"]] if interface == "wsgi" else []
+    process = subprocess.Popen([binary, "--interface", interface, "--host", "127.0.0.1", "--port", str(PORT),  # noqa: S603
+                                "--workers", "1", *extra, app], cwd=BACKEND, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/health", timeout=2)
+            return process
+        except urllib.error.HTTPError:
+            return process
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("the ticket service did not start")
+
+
+def read_cpu(pid: int, token: str, path: str, seconds: int, connections: int) -> float:
+    url = f"http://127.0.0.1:{PORT}{path}"
+    header = ["-H", f"Authorization: Bearer {token}"]
+    subprocess.run(["wrk", "-t1", f"-c{connections}", "-d3s", *header, url], capture_output=True, check=True)  # warm-up
+    before = tree_cpu(pid)
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *header, url],
+                         capture_output=True, text=True, check=True).stdout
+    spent = tree_cpu(pid) - before
+    if "Non-2xx" in out:
+        raise RuntimeError(f"{path}: answers other than 2xx\n{out}")
+    return 1000 * spent / int(re.search(r"(\d+) requests in", out).group(1))
+
+
+def write_cpu(pid: int, token: str, department: str, seconds: int) -> float:
+    """A draft created and submitted, one pair after the other: CPU per pair."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def post(path: str, body: dict) -> dict:
+        connection.request("POST", path, json.dumps(body), headers)
+        response = connection.getresponse()
+        data = response.read()
+        if response.status not in (200, 201):
+            raise RuntimeError(f"{path}: {response.status} {data[:300]!r}")
+        return json.loads(data)
+
+    def pair() -> None:
+        ticket = post("/api/v1/tickets", {"title": "Bench draft", "description": "Projector in room 12 flickers.",
+                                          "department_id": department, "priority": "medium"})
+        post(f"/api/v1/tickets/{ticket['id']}/actions/submit", {"version": ticket["version"]})
+
+    for _ in range(5):
+        pair()
+    before, pairs, end = tree_cpu(pid), 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        pair()
+        pairs += 1
+    return 1000 * (tree_cpu(pid) - before) / pairs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=1)
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SERVICE": "ticket",
+           "HDMS_SECRET_KEY": secrets.token_urlsafe(48), "HDMS_METRICS_TOKEN": secrets.token_urlsafe(32),
+           "HDMS_ACCESS_MINUTES": "600", "HDMS_TASKS_EAGER": "false", "HDMS_SERVE_STATIC": "false",
+           "HDMS_LOG_LEVEL": "WARNING", "HDMS_DATA_DIR": "/tmp/hdms-bench/interface", "HDMS_REQUIRE_SCANNER": "false",
+           "HDMS_DB_POOL": "true", "HDMS_DB_POOL_MIN": "2", "HDMS_DB_POOL_MAX": "4",
+           # One user sends every request here: the per-role limits would answer 429.
+           **{f"HDMS_RATE_{role}": "1000000000" for role in ("ANONYMOUS", "REQUESTOR", "ASSIGNEE")}}
+    plan = routes(env)
+    results: dict[str, dict[str, list[float]]] = {}
+    for round_ in range(args.rounds):
+        for interface in ("asgi", "wsgi") if round_ % 2 == 0 else ("wsgi", "asgi"):
+            process = serve(interface, env)
+            try:
+                for label, (token, path) in plan["reads"].items():
+                    cpu = read_cpu(process.pid, token, path, args.seconds, args.connections)
+                    results.setdefault(label, {}).setdefault(interface, []).append(cpu)
+                cpu = write_cpu(process.pid, plan["writer"], plan["department"], args.seconds)
+                results.setdefault("create + submit, requestor", {}).setdefault(interface, []).append(cpu)
+            finally:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+            print(f"round {round_ + 1} {interface} done", flush=True)
+    lines = [f"Ticket service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
+             f"{args.rounds} rounds interleaved. CPU per request in ms (rounds):", "",
+             "| route | ASGI (`hdms.asgi`) | WSGI (`hdms.wsgi`) | WSGI / ASGI |", "|---|---|---|---|"]
+    for label, by in results.items():
+        asgi, wsgi = by["asgi"], by["wsgi"]
+        ratio = (sum(wsgi) / len(wsgi)) / (sum(asgi) / len(asgi))
+        lines.append(f"| {label} | {' / '.join(f'{v:.2f}' for v in asgi)} | {' / '.join(f'{v:.2f}' for v in wsgi)} "
+                     f"| {ratio:.2f} |")
+    print("\n".join(lines))
+    if args.out:
+        Path(args.out).write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
