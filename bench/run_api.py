@@ -157,7 +157,8 @@ def main() -> None:
                         worker_queues=[["high", "default", "low"]], worker_concurrency=2, beat=True,
                         asgi_server=args.asgi_server)
     if args.db_pool:
-        # Django under ASGI runs every synchronous view on one thread per process, so a handful of
+        # Django under ASGI runs every synchronous view on one thread per process, and a WSGI ticket
+        # process serves as many requests at once as its pool holds (serve.WSGI_SERVICES), so a handful of
         # pooled connections per process is enough (bench/RESULTS.md: why the pool, not PgBouncer).
         env.update({"HDMS_DB_POOL": "true", "HDMS_DB_POOL_MIN": "2", "HDMS_DB_POOL_MAX": str(args.db_pool)})
         args.no_pgbouncer = True
