@@ -1,7 +1,13 @@
 """Sessions end when they should (DESIGN §8, issue 10 item 8): an admin password reset, a
 deactivation and a reactivation revoke every refresh family of the user."""
 
-from hdms.users.models import RefreshToken
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from hdms.users.models import RefreshToken, User, signed_in_query
 
 PASSWORD = "secret-pass-123"
 
@@ -69,3 +75,28 @@ def test_an_ordinary_profile_change_keeps_sessions(make_user, api):
     refreshes = _sign_in_twice(api, "sess5")
     assert api(admin).patch(f"users/{user.id}", {"full_name": "New Name"}).status_code == 200
     assert [_refresh_status(api, refresh) for refresh in refreshes] == [200, 200]
+
+
+def test_signed_in_answers_as_its_query_does_in_one_statement(make_user, django_assert_num_queries):
+    """The statement built once and reused with new values (``UserManager.signed_in``) answers
+    what the ORM query of its rule answers, for every kind of user and session."""
+    active, inactive, deleted = make_user(), make_user(is_active=False), make_user()
+    User.objects.filter(id=deleted.id).update(is_deleted=True)
+    live, ended = uuid.uuid4(), uuid.uuid4()
+    for family, revoked in ((live, None), (ended, timezone.now())):
+        RefreshToken.objects.create(family=family, user=active, expires_at=timezone.now(), revoked_at=revoked)
+    cases = [(user.id, family) for user in (active, inactive, deleted) for family in ("", str(live), str(ended))]
+    cases += [(uuid.uuid4(), ""), (str(active.id), str(uuid.uuid4()))]
+    for user_id, family in cases:
+        expected = next(iter(signed_in_query(User.objects, user_id=user_id, family=family or None)), None)
+        with django_assert_num_queries(1):
+            found = User.objects.signed_in(user_id=user_id, family=family)
+        assert (found and found.pk) == (expected and expected.pk), (user_id, family)
+        if found:
+            assert (found.role, found.department_id, found.is_active) == (expected.role, expected.department_id, True)
+    assert User.objects.signed_in(user_id=active.id, family=str(live)).pk == active.pk
+    assert User.objects.signed_in(user_id=active.id, family=str(ended)) is None
+    assert User.objects.signed_in(user_id=inactive.id) is None
+    for user_id, family in (("not-a-uuid", ""), (active.id, "not-a-uuid")):
+        with pytest.raises(ValidationError):
+            User.objects.signed_in(user_id=user_id, family=family)
