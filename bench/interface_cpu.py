@@ -10,6 +10,9 @@ requestor creating and submitting drafts one after the other. Needs wrk (Debian 
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/hdms_bench1m REDIS_URL=redis://127.0.0.1:6379/5 \\
       .venv/bin/python bench/interface_cpu.py --rounds 2 --seconds 15 --connections 1
+
+With ``--against DIR`` (another checkout, e.g. ``git worktree add DIR <commit>``) it compares that
+checkout's ticket service with this one's, both under WSGI: an A/B of a change.
 """
 
 import argparse
@@ -69,12 +72,12 @@ print(json.dumps({"reads": reads, "writer": token(ticket.requestor), "department
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def serve(interface: str, env: dict[str, str]) -> subprocess.Popen:
+def serve(interface: str, env: dict[str, str], backend: Path = BACKEND) -> subprocess.Popen:
     binary = str(Path(sys.executable).parent / "granian")
     app = "hdms.wsgi:application" if interface == "wsgi" else "hdms.asgi:application"
     extra = ["--blocking-threads", env["HDMS_DB_POOL_MAX"]] if interface == "wsgi" else []
-    process = subprocess.Popen([binary, "--interface", interface, "--host", "127.0.0.1", "--port", str(PORT),  # noqa: S603
-                                "--workers", "1", *extra, app], cwd=BACKEND, env=env,
+    process = subprocess.Popen([binary, "--interface", interface, "--host", "127.0.0.1", "--port", str(PORT),
+                                "--workers", "1", *extra, app], cwd=backend, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -134,6 +137,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=1)
     parser.add_argument("--out", default="")
+    parser.add_argument("--against", default="", help="another checkout: compare its WSGI process with this one's")
     args = parser.parse_args()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SERVICE": "ticket",
            "HDMS_SECRET_KEY": secrets.token_urlsafe(48), "HDMS_METRICS_TOKEN": secrets.token_urlsafe(32),
@@ -143,10 +147,14 @@ def main() -> None:
            # One user sends every request here: the per-role limits would answer 429.
            **{f"HDMS_RATE_{role}": "1000000000" for role in ("ANONYMOUS", "REQUESTOR", "ASSIGNEE")}}
     plan = routes(env)
+    # (label, interface, backend directory) of the two sides
+    sides = [("asgi", "asgi", BACKEND), ("wsgi", "wsgi", BACKEND)]
+    if args.against:
+        sides = [("before", "wsgi", Path(args.against).resolve() / "backend"), ("after", "wsgi", BACKEND)]
     results: dict[str, dict[str, list[float]]] = {}
     for round_ in range(args.rounds):
-        for interface in ("asgi", "wsgi") if round_ % 2 == 0 else ("wsgi", "asgi"):
-            process = serve(interface, env)
+        for interface, kind, backend in sides if round_ % 2 == 0 else sides[::-1]:
+            process = serve(kind, env, backend)
             try:
                 for label, (token, path) in plan["reads"].items():
                     cpu = read_cpu(process.pid, token, path, args.seconds, args.connections)
@@ -157,11 +165,17 @@ def main() -> None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
             print(f"round {round_ + 1} {interface} done", flush=True)
-    lines = [f"Ticket service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
-             f"{args.rounds} rounds interleaved. CPU per request in ms (rounds):", "",
-             "| route | ASGI (`hdms.asgi`) | WSGI (`hdms.wsgi`) | WSGI / ASGI |", "|---|---|---|---|"]
+    first, second = sides[0][0], sides[1][0]
+    if args.against:
+        heads = (f"before (`{args.against}`)", "after (this checkout)")
+    else:
+        heads = ("ASGI (`hdms.asgi`)", "WSGI (`hdms.wsgi`)")
+    title = (f"Ticket service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
+             f"{args.rounds} rounds interleaved. CPU per request in ms (rounds):")
+    lines = [title, "",
+             f"| route | {heads[0]} | {heads[1]} | {second} / {first} |", "|---|---|---|---|"]
     for label, by in results.items():
-        asgi, wsgi = by["asgi"], by["wsgi"]
+        asgi, wsgi = by[first], by[second]
         ratio = (sum(wsgi) / len(wsgi)) / (sum(asgi) / len(asgi))
         lines.append(f"| {label} | {' / '.join(f'{v:.2f}' for v in asgi)} | {' / '.join(f'{v:.2f}' for v in wsgi)} "
                      f"| {ratio:.2f} |")
