@@ -2,7 +2,7 @@
 
 The same Django application as ``hdms/asgi.py`` without the ASGI adapter: every synchronous view
 under ASGI runs in a fresh thread handed over from the event loop, which cost the ticket service
-20-35 % of its CPU per request (bench/RESULTS.md, "The ticket service under WSGI"). WebSockets,
+12-33 % of its CPU per request (bench/RESULTS.md, "The ticket service under WSGI"). WebSockets,
 streamed uploads and the ai service's FastAPI application stay on ASGI.
 """
 

@@ -1,16 +1,16 @@
 """``manage.py serve <service>``: one service of DESIGN §1 as a server process on its port.
 
-The command replaces itself (exec) with the ASGI server, with ``HDMS_SERVICE`` set, so the new
+The command replaces itself (exec) with the server, with ``HDMS_SERVICE`` set, so the new
 process's settings, ``hdms/api.py`` and ``hdms/asgi.py`` mount only that service's routers and
 consumers (hdms/topology.py). Granian is the default server, chosen by measurement
 (deploy/README.md, "Choosing the ASGI server"); uvicorn and daphne remain selectable
 (``--server`` or ``HDMS_ASGI_SERVER``).
 
 Under granian the services of ``WSGI_SERVICES`` are served through WSGI (``hdms/wsgi.py``) on a
-fixed set of threads: the ticket service spent 20-35 % less CPU per request so (bench/RESULTS.md,
-"The ticket service under WSGI"). The others stay on ASGI: communication pushes to its WebSocket
-groups from requests on the event loop, the file service streams uploads to quarantine as they
-arrive, the ai service mounts FastAPI, and "all" (``make run``) serves WebSockets.
+fixed set of threads: the ticket service spent 12-33 % less CPU per request so (bench/RESULTS.md,
+"The ticket service under WSGI"). The others stay on ASGI: the file service streams uploads to
+quarantine as they arrive, the ai service mounts FastAPI, "all" (``make run``) serves WebSockets,
+and the communication service's HTTP process measured no gain beyond the noise.
 """
 
 import os
