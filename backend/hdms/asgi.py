@@ -1,19 +1,14 @@
 """ASGI entry point: HTTP through Django, WebSockets through the service's consumers."""
 
 import importlib
-import os
 from typing import Any
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.embedded")
-# This process serves people: its settings give database statements a time limit
-# (HDMS_STATEMENT_TIMEOUT_MS). Said to this process's settings only, not to the processes it starts.
-_told = "HDMS_INTERACTIVE" not in os.environ
-os.environ.setdefault("HDMS_INTERACTIVE", "true")
-django_http = get_asgi_application()
-if _told:
-    del os.environ["HDMS_INTERACTIVE"]
+from hdms.core.interactive import interactive_application
+
+# This process serves people: its statements have a time limit (hdms.core.interactive).
+django_http = interactive_application(get_asgi_application)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402

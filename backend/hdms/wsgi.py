@@ -6,18 +6,12 @@ under ASGI runs in a fresh thread handed over from the event loop, which cost th
 streamed uploads and the ai service's FastAPI application stay on ASGI.
 """
 
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.embedded")
-# This process serves people: its settings give database statements a time limit
-# (HDMS_STATEMENT_TIMEOUT_MS), as hdms/asgi.py says to its own.
-_told = "HDMS_INTERACTIVE" not in os.environ
-os.environ.setdefault("HDMS_INTERACTIVE", "true")
-django_http = get_wsgi_application()
-if _told:
-    del os.environ["HDMS_INTERACTIVE"]
+from hdms.core.interactive import interactive_application
+
+# This process serves people: its statements have a time limit (hdms.core.interactive).
+django_http = interactive_application(get_wsgi_application)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
