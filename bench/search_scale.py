@@ -14,7 +14,10 @@ queries on the first page (25 results). The labelled tickets stay in the databas
 reuses them.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/hdms_bench1m REDIS_URL=redis://127.0.0.1:6379/5 \\
-      .venv/bin/python bench/search_scale.py [repeats per query, default 5]
+      .venv/bin/python bench/search_scale.py [repeats per query, default 5] [--keyset]
+
+``--keyset``: the list's search box as the web app and the load scenario send it (``cursor=``:
+newest first, keyset pages) instead of best match first.
 """
 
 import os
@@ -35,7 +38,11 @@ from hdms.tickets.tests.search_labelled import QUERIES, TICKETS  # noqa: E402
 
 # Words of generate_data.py's vocabulary: each is in 5-30 % of the tickets and messages.
 COMMON = ["printer broken", "printer", "network slow", "please", "salary advance", "toner scanner repair"]
+# Ticket numbers as people type them (the load scenario's search box sends these too): whole, its
+# digits only, a short part.
+NUMBERS = ["HD-000123", "123456", "987654", "77"]
 PAGE = 25
+KEYSET = "--keyset" in sys.argv
 
 
 def labelled_set(requestor) -> dict[str, str]:
@@ -53,7 +60,8 @@ def labelled_set(requestor) -> dict[str, str]:
 
 def search(role: str, q: str) -> tuple[float, list[str]]:
     started = time.perf_counter()
-    response = pr.CLIENTS[role].get("/api/v1/tickets", {"q": q, "page_size": PAGE})
+    params = {"q": q, "page_size": PAGE, **({"cursor": ""} if KEYSET else {})}
+    response = pr.CLIENTS[role].get("/api/v1/tickets", params)
     elapsed = (time.perf_counter() - started) * 1000
     assert response.status_code == 200, (role, q, response.status_code, response.content[:300])
     return elapsed, [item["id"] for item in response.json()["items"]]
@@ -65,13 +73,15 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    repeats = int(numbers[0]) if numbers else 5
     requestor = pr.REQ_TICKET.requestor
     ids = labelled_set(requestor)
     key_of = {ticket_id: key for key, ticket_id in ids.items()}
-    groups = [(language, q, wanted) for language, q, wanted in QUERIES] + [("common", q, set()) for q in COMMON]
+    groups = [(language, q, wanted) for language, q, wanted in QUERIES] + [("common", q, set()) for q in COMMON] + [
+        ("number", q, set()) for q in NUMBERS]
     print(f"{pr.Ticket.objects.count():,} tickets; labelled set filed by {requestor.employee_code}; "
-          f"{repeats} searches per query after one warm-up")
+          f"{repeats} searches per query after one warm-up" + (", keyset pages (cursor=)" if KEYSET else ""))
     for role in ("moderator", "requestor"):
         times: dict[str, list[float]] = {}
         by_query: dict[str, list[float]] = {}

@@ -105,11 +105,25 @@ def test_a_word_the_statistics_call_rare_is_read_through_the_index_and_a_common_
     assert search.prepare("thermostatt").rare_in("tickets_ticket") is True
     # One word outside the common ones and its variants: few matches, whatever the other word.
     assert search.prepare("printer thermostatt").rare_in("tickets_ticket") is True
+    # Matched as written (no word to match fuzzily): a number or a phrase is rare unless every
+    # lexeme is common; a word after "-" is excluded, and "or" makes no word required.
+    assert search.prepare("123456").rare_in("tickets_ticket") is True
+    assert search.prepare("HD-000123").rare_in("tickets_ticket") is True
+    assert search.prepare('"printer jammed"').rare_in("tickets_ticket") is False
+    assert search.prepare("printer 42").rare_in("tickets_ticket") is True
+    assert search.prepare("ab or cd").rare_in("tickets_ticket") is False
+    assert search.prepare("-zz").rare_in("tickets_ticket") is False
 
     client = api(desk.moderator)
     with CaptureQueriesContext(connection) as queries:
         found = client.get("tickets", {"q": "thermostatt"}).json()
     assert [item["id"] for item in found["items"]] == [str(rare.id)]
+    assert any("enable_seqscan = off" in q["sql"] for q in queries.captured_queries)
+    # A number, in part: found by its number, the documents read through the index too.
+    digits = rare.number.removeprefix("HD-").lstrip("0")
+    with CaptureQueriesContext(connection) as queries:
+        by_number = client.get("tickets", {"q": digits}).json()
+    assert by_number["items"][0]["id"] == str(rare.id)
     assert any("enable_seqscan = off" in q["sql"] for q in queries.captured_queries)
     common = client.get("tickets", {"q": "printer", "page_size": 5}).json()
     assert common["count"] == 60 and len(common["items"]) == 5 and common["next"]
