@@ -48,6 +48,24 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+def database_cpu() -> float:
+    """CPU seconds PostgreSQL has used so far: the postmaster, its live backends and the backends
+    that have exited (its children's times). Only meaningful on an otherwise quiet database."""
+    total = 0.0
+    for process in psutil.process_iter(["name", "ppid"]):
+        if process.info["name"] not in ("postgres", "postmaster") or process.info["ppid"] != 1:
+            continue
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+            for child in process.children():
+                child_times = child.cpu_times()
+                total += child_times.user + child_times.system
+        except psutil.Error:
+            continue
+    return total
+
+
 def routes(env: dict[str, str]) -> dict:
     """Tokens and paths, made by the services' own code with the run's signing key."""
     script = """
@@ -91,20 +109,21 @@ def serve(interface: str, env: dict[str, str], backend: Path = BACKEND) -> subpr
     raise TimeoutError("the ticket service did not start")
 
 
-def read_cpu(pid: int, token: str, path: str, seconds: int, connections: int) -> float:
+def read_cpu(pid: int, token: str, path: str, seconds: int, connections: int) -> tuple[float, float]:
     url = f"http://127.0.0.1:{PORT}{path}"
     header = ["-H", f"Authorization: Bearer {token}"]
     subprocess.run(["wrk", "-t1", f"-c{connections}", "-d3s", *header, url], capture_output=True, check=True)  # warm-up
-    before = tree_cpu(pid)
+    before, database_before = tree_cpu(pid), database_cpu()
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *header, url],
                          capture_output=True, text=True, check=True).stdout
-    spent = tree_cpu(pid) - before
+    spent, database = tree_cpu(pid) - before, database_cpu() - database_before
     if "Non-2xx" in out:
         raise RuntimeError(f"{path}: answers other than 2xx\n{out}")
-    return 1000 * spent / int(re.search(r"(\d+) requests in", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return 1000 * spent / requests, 1000 * database / requests
 
 
-def write_cpu(pid: int, token: str, department: str, seconds: int) -> float:
+def write_cpu(pid: int, token: str, department: str, seconds: int) -> tuple[float, float]:
     """A draft created and submitted, one pair after the other: CPU per pair."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -124,11 +143,11 @@ def write_cpu(pid: int, token: str, department: str, seconds: int) -> float:
 
     for _ in range(5):
         pair()
-    before, pairs, end = tree_cpu(pid), 0, time.monotonic() + seconds
+    before, database_before, pairs, end = tree_cpu(pid), database_cpu(), 0, time.monotonic() + seconds
     while time.monotonic() < end:
         pair()
         pairs += 1
-    return 1000 * (tree_cpu(pid) - before) / pairs
+    return 1000 * (tree_cpu(pid) - before) / pairs, 1000 * (database_cpu() - database_before) / pairs
 
 
 def main() -> None:
@@ -151,7 +170,7 @@ def main() -> None:
     sides = [("asgi", "asgi", BACKEND), ("wsgi", "wsgi", BACKEND)]
     if args.against:
         sides = [("before", "wsgi", Path(args.against).resolve() / "backend"), ("after", "wsgi", BACKEND)]
-    results: dict[str, dict[str, list[float]]] = {}
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for round_ in range(args.rounds):
         for interface, kind, backend in sides if round_ % 2 == 0 else sides[::-1]:
             process = serve(kind, env, backend)
@@ -171,14 +190,23 @@ def main() -> None:
     else:
         heads = ("ASGI (`hdms.asgi`)", "WSGI (`hdms.wsgi`)")
     title = (f"Ticket service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
-             f"{args.rounds} rounds interleaved. CPU per request in ms (rounds):")
+             f"{args.rounds} rounds interleaved. CPU per request in ms (rounds), the process's and "
+             f"PostgreSQL's (the whole server: meaningful only on a quiet box):")
     lines = [title, "",
              f"| route | {heads[0]} | {heads[1]} | {second} / {first} |", "|---|---|---|---|"]
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values)
+
     for label, by in results.items():
-        asgi, wsgi = by[first], by[second]
-        ratio = (sum(wsgi) / len(wsgi)) / (sum(asgi) / len(asgi))
-        lines.append(f"| {label} | {' / '.join(f'{v:.2f}' for v in asgi)} | {' / '.join(f'{v:.2f}' for v in wsgi)} "
-                     f"| {ratio:.2f} |")
+        cells, ratios = [], []
+        for side in (first, second):
+            app, database = [v[0] for v in by[side]], [v[1] for v in by[side]]
+            cells.append(f"app {' / '.join(f'{v:.2f}' for v in app)}; db {' / '.join(f'{v:.2f}' for v in database)}")
+        for index in (0, 1):
+            base = mean([v[index] for v in by[first]])
+            ratios.append(mean([v[index] for v in by[second]]) / base if base else float("nan"))
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} | app {ratios[0]:.2f}, db {ratios[1]:.2f} |")
     print("\n".join(lines))
     if args.out:
         Path(args.out).write_text("\n".join(lines) + "\n")

@@ -95,7 +95,59 @@ def process_cpu(supervisor: Supervisor) -> dict[str, float]:
     return used
 
 
-def cpu_summary(before: dict, after: dict, machine_before, machine_after, csv: Path, seconds: int) -> str:
+def others_cpu() -> dict[str, float]:
+    """CPU seconds used so far by the rest of the machine's parts: PostgreSQL (the postmaster, its
+    live backends and every backend that has exited: a postmaster's children's times) and Redis."""
+    used = {"PostgreSQL": 0.0, "Redis": 0.0}
+    for proc in psutil.process_iter(["name", "ppid"]):
+        try:
+            name = proc.info["name"] or ""
+            if name.startswith("redis-server"):
+                times = proc.cpu_times()
+                used["Redis"] += times.user + times.system
+            elif name in ("postgres", "postmaster") and proc.info["ppid"] == 1:
+                times = proc.cpu_times()
+                used["PostgreSQL"] += times.user + times.system + times.children_user + times.children_system
+                for child in proc.children():
+                    child_times = child.cpu_times()
+                    used["PostgreSQL"] += child_times.user + child_times.system
+        except psutil.Error:
+            continue
+    return used
+
+
+def pg_statements(database_url: str, *, reset: bool = False, top: int = 15) -> str:
+    """PostgreSQL's own account of where its time went (pg_stat_statements), when the server loads
+    it (``shared_preload_libraries``); empty otherwise. ``reset``: start counting now."""
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            if reset:
+                conn.execute("SELECT pg_stat_statements_reset()")
+                return ""
+            rows = conn.execute(
+                "SELECT calls, total_exec_time, mean_exec_time, shared_blks_hit + shared_blks_read, "
+                "regexp_replace(left(query, 400), '\\s+', ' ', 'g') FROM pg_stat_statements "
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "ORDER BY total_exec_time DESC LIMIT %s", [top]).fetchall()
+            total = conn.execute(
+                "SELECT sum(calls), sum(total_exec_time) FROM pg_stat_statements "
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())").fetchone()
+    except psycopg.Error:
+        return ""
+    lines = [f"PostgreSQL's statements (pg_stat_statements): {total[0]} calls, {total[1] / 1000:.1f} s of "
+             "execution in all; the top ones by total time:", "",
+             "| calls | total s | mean ms | buffers per call | statement |", "|---|---|---|---|---|"]
+    for calls, total_ms, mean_ms, buffers, query in rows:
+        text = query.replace("|", "\\|")
+        lines.append(f"| {calls} | {total_ms / 1000:.1f} | {mean_ms:.2f} | {buffers / max(calls, 1):.0f} | `{text}` |")
+    return "\n".join(lines)
+
+
+def cpu_summary(before: dict, after: dict, machine_before, machine_after, csv: Path, seconds: int,
+                others: dict[str, float]) -> str:
     import csv as csv_module
 
     rows = list(csv_module.DictReader(open(f"{csv}_stats.csv")))  # noqa: SIM115
@@ -112,6 +164,10 @@ def cpu_summary(before: dict, after: dict, machine_before, machine_after, csv: P
              f"{os.getloadavg()[0]:.1f}.", "",
              "| process | CPU s | CPU ms per request |", "|---|---|---|"]
     for name, value in sorted(spent.items(), key=lambda item: -item[1]):
+        lines.append(f"| {name} | {value:.1f} | {1000 * value / requests:.2f} |")
+    lines += ["", "The rest of the machine, read the same way:", "", "| part | CPU s | CPU ms per request |",
+              "|---|---|---|"]
+    for name, value in others.items():
         lines.append(f"| {name} | {value:.1f} | {1000 * value / requests:.2f} |")
     return "\n".join(lines)
 
@@ -172,7 +228,9 @@ def main() -> None:
     try:
         supervisor.start_all(timeout=120)
         csv = run_dir / "api"
-        cpu_before, machine_before = process_cpu(supervisor), psutil.cpu_times()
+        pg_statements(env["DATABASE_URL"], reset=True)
+        cpu_before, machine_before, others_before = process_cpu(supervisor), psutil.cpu_times(), others_cpu()
+        children_before = os.times()
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(REPO / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
@@ -180,8 +238,15 @@ def main() -> None:
              "--stop-timeout", "10"],
             env={**env, "HDMS_BENCH_TOKENS": str(tokens)}, check=False,
         )
-        cpu_after, machine_after = process_cpu(supervisor), psutil.cpu_times()
-        cpu_note = cpu_summary(cpu_before, cpu_after, machine_before, machine_after, csv, args.seconds)
+        children_after = os.times()
+        cpu_after, machine_after, others_after = process_cpu(supervisor), psutil.cpu_times(), others_cpu()
+        others = {name: others_after[name] - others_before[name] for name in others_before}
+        others["Locust"] = (children_after.children_user + children_after.children_system
+                            - children_before.children_user - children_before.children_system)
+        cpu_note = cpu_summary(cpu_before, cpu_after, machine_before, machine_after, csv, args.seconds, others)
+        statements = pg_statements(env["DATABASE_URL"])
+        if statements:
+            cpu_note += "\n\n" + statements
         # Server-side view of the same run: each process's Prometheus histogram (time inside Django,
         # without the queueing in front of it).
         for name, proc in supervisor.procs.items():
