@@ -103,14 +103,16 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
         if not data["cursor"]:  # the first page says how many there are, up to the cap
             # Counted from the page's own queryset: a search's message matches are looked up once.
             count, capped = selectors.ticket_count(user=request.auth, filters=data, qs=qs)
-        items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(rows)]
+        rows = selectors.with_subticket_progress(selectors.with_brief_users(rows))
+        items = [selectors.ticket_payload_for(t, request.auth) for t in rows]
         return render.ticket_page_response(items, count, next_url(request, cursor=cursor) if cursor else None, as_of,
                                            count_capped=capped)
     # Counts are capped (hdms.core.search: "1,000+" for a search, "10,000+" otherwise). Ranking more
     # matches than a search's cap would compute the rank of every one: they come newest first instead.
     result = paginate(request, qs, page, count_cap=search.count_cap(data.get("q")),
                       capped_ordering=selectors.search_capped_ordering(request.auth, data) if searching else None)
-    items = [selectors.ticket_payload_for(t, request.auth) for t in selectors.with_subticket_progress(result["items"])]
+    rows = selectors.with_subticket_progress(selectors.with_brief_users(list(result["items"])))
+    items = [selectors.ticket_payload_for(t, request.auth) for t in rows]
     return render.ticket_page_response(items, result["count"], result["next"], as_of,
                                        count_capped=result.get("count_capped", False))
 

@@ -121,6 +121,28 @@ def test_list_and_detail_query_counts_do_not_grow_with_rows(desk, api, role):
 
 
 @pytest.mark.django_db
+def test_the_list_page_reads_its_people_apart_in_one_query_for_its_rows(desk, api):
+    """The page's query joins no user (PostgreSQL planned longer for every page, and sometimes
+    merged thousands of users in): the requestors and assignees of its rows come in one query,
+    with only what the page shows of them."""
+    assigned_ticket(desk.requestor, desk.moderator, desk.assignee)
+    TicketFactory.create_batch(3, requestor=desk.other_requestor, department=desk.it, status="submitted")
+    with CaptureQueriesContext(connection) as ctx:
+        body = api(desk.moderator).get("tickets", {"cursor": "", "page_size": 10}).json()
+    page = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "tickets_ticket"."id"')]
+    assert len(page) == 1 and "users_user" not in page[0]
+    people = [q["sql"] for q in ctx.captured_queries
+              if 'FROM "users_user"' in q["sql"] and '"users_user"."full_name"' in q["sql"]
+              and '"users_user"."password"' not in q["sql"]]
+    assert len(people) == 1
+    assert {item["requestor"]["employee_code"] for item in body["items"]} == {
+        desk.requestor.employee_code, desk.other_requestor.employee_code}
+    by_assignee = {item["assignee"]["full_name"] if item["assignee"] else None for item in body["items"]}
+    assert by_assignee == {desk.assignee.full_name, None}
+    assert all(item["requestor_name"] == item["requestor"]["full_name"] for item in body["items"])
+
+
+@pytest.mark.django_db
 def test_common_list_filters_use_indexes_not_a_sequential_scan(postgres_only, desk):
     """With a few thousand rows and fresh statistics, PostgreSQL plans index scans for the common
     filters (bench/explain_tickets.md records the same at 100,000 rows)."""

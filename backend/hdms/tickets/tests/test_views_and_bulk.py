@@ -8,7 +8,7 @@ from django.utils import timezone
 from hdms.core.models import IdempotencyKey
 from hdms.core.roles import Role
 from hdms.testing.factories import DepartmentFactory, UserFactory
-from hdms.testing.factories_tickets import assigned_ticket, submitted_ticket
+from hdms.testing.factories_tickets import TicketFactory, assigned_ticket, submitted_ticket
 from hdms.tickets.models import Ticket, TicketStatus
 from hdms.tickets.schemas import ORDERING_NAMES
 
@@ -361,3 +361,39 @@ def test_an_assignees_count_stops_at_their_queue_when_it_alone_passes_the_cap(de
     with django_assert_num_queries(1):  # their own department: still the queue alone
         assert selectors.ticket_count(user=desk.assignee, filters={"department": desk.it.id}) == (2, True)
     assert selectors.ticket_count(user=desk.assignee, filters={"department": desk.mnt.id}) == (2, False)
+
+
+@pytest.mark.django_db
+def test_staff_count_is_decided_by_the_tickets_but_drafts_when_those_pass_the_cap(
+        desk, api, monkeypatch, django_assert_num_queries):
+    """Moderators and admins see every ticket but other people's drafts: when the tickets that are
+    not drafts alone pass the cap, so does everything they see, counted from an index alone; below
+    it, or with other filters, everything they see is counted. Their own drafts count too."""
+    from hdms.core import search
+    from hdms.tickets import selectors
+
+    for index in range(3):
+        submitted_ticket(desk.requestor, title=f"Filed {index}")
+    TicketFactory(requestor=desk.moderator, title="Own draft", status="draft")
+    TicketFactory(requestor=desk.requestor, title="Someone's draft", status="draft")
+
+    def everything_they_see(user, filters, cap):
+        return search.capped_count(selectors.ticket_filtered(user=user, filters=filters), cap=cap)
+
+    for user in (desk.moderator, desk.admin):
+        monkeypatch.setattr(search, "LIST_COUNT_CAP", 2)
+        with django_assert_num_queries(1):  # 3 tickets that are not drafts > 2
+            counted = selectors.ticket_count(user=user, filters={})
+        assert counted == (2, True) == everything_they_see(user, {}, 2)
+        for cap in (3, 4, 10):  # under the cap: everything they see, their own draft included
+            monkeypatch.setattr(search, "LIST_COUNT_CAP", cap)
+            assert selectors.ticket_count(user=user, filters={}) == everything_they_see(user, {}, cap)
+    monkeypatch.setattr(search, "LIST_COUNT_CAP", 10)
+    assert selectors.ticket_count(user=desk.moderator, filters={}) == (4, False)
+    assert selectors.ticket_count(user=desk.admin, filters={}) == (3, False)
+    monkeypatch.setattr(search, "LIST_COUNT_CAP", 2)
+    # A department filter is no part of it, whatever the moderator's own department.
+    assert selectors.ticket_count(user=desk.moderator, filters={"department": desk.mnt.id}) == (0, False)
+    assert selectors.ticket_count(user=desk.moderator, filters={"status": ["draft"]}) == (1, False)
+    keyset = api(desk.moderator).get("tickets", {"cursor": ""}).json()
+    assert (keyset["count"], keyset["count_capped"]) == (2, True)
