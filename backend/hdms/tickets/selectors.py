@@ -562,7 +562,8 @@ def with_brief_users(tickets: list[Ticket]) -> list[Ticket]:
     ids = {t.requestor_id for t in tickets} | {t.assignee_id for t in tickets if t.assignee_id}
     if not ids:
         return tickets
-    requestor, assignee = Ticket._meta.get_field("requestor"), Ticket._meta.get_field("assignee")
+    requestor: Any = Ticket._meta.get_field("requestor")
+    assignee: Any = Ticket._meta.get_field("assignee")
     people = requestor.related_model._default_manager.only(*_BRIEF_USER_FIELDS).in_bulk(list(ids))
     for ticket in tickets:
         requestor.set_cached_value(ticket, people.get(ticket.requestor_id))
