@@ -211,10 +211,26 @@ def through_the_index() -> Iterator[None]:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        yield
+        with custom_plans():
+            yield
         # Back as they were for the rest of an enclosing transaction (a failure rolls the savepoint
         # back, and the settings with it).
         cursor.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
+
+
+@contextmanager
+def custom_plans() -> Iterator[None]:
+    """Statements inside are planned for their own values, never run on a prepared statement's
+    generic plan (PostgreSQL, ``HDMS_DB_PREPARED``): a search's plan depends on how common its
+    words are, and a generic plan made for common words walks every row for a rare one; a plan
+    kept from before ``through_the_index`` would not heed its settings either."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield
+        cursor.execute("SET LOCAL plan_cache_mode = auto")
 
 
 _TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"

@@ -93,6 +93,13 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PgBouncer in transaction pooling mode cannot keep server-side cursors.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("HDMS_PGBOUNCER", default=False)
+    # Statements bound and prepared by PostgreSQL (psycopg's server-side binding: a statement run 5
+    # times on a connection is prepared there, and PostgreSQL reuses its plan). Planning was most of
+    # the database's CPU for the list's page (bench/RESULTS.md). Not through PgBouncer in
+    # transaction pooling mode, which cannot keep a statement prepared on one server connection.
+    if env.bool("HDMS_DB_PREPARED", default=not env.bool("HDMS_PGBOUNCER", default=False)):
+        # Django leaves psycopg's preparing off unless told a threshold.
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
     # psycopg's pool in each process (HDMS_DB_POOL=true, measured faster in bench/RESULTS.md). Waiting
     # for a free connection is bounded: after HDMS_DB_POOL_TIMEOUT seconds the request answers 503
     # service_unavailable with Retry-After (hdms.core.faults), never a 500 (issue 18).
