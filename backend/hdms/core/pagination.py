@@ -35,7 +35,7 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams,
         items = list(queryset[start : start + params.page_size])
         has_next = start + params.page_size < count
         return {"items": items, "count": count, "next": next_url(request, page=params.page + 1) if has_next else None}
-    count = queryset.order_by()[: count_cap + 1].count()
+    count = queryset.order_by().values("pk")[: count_cap + 1].count()  # ids only: unused joins dropped
     capped = count > count_cap
     if capped and capped_ordering:
         queryset = queryset.order_by(*capped_ordering)

@@ -13,6 +13,7 @@ matching.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -218,19 +219,30 @@ def through_the_index() -> Iterator[None]:
         cursor.execute("SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on")
 
 
+_planning = threading.local()
+
+
 @contextmanager
 def custom_plans() -> Iterator[None]:
     """Statements inside are planned for their own values, never run on a prepared statement's
-    generic plan (PostgreSQL, ``HDMS_DB_PREPARED``): a search's plan depends on how common its
-    words are, and a generic plan made for common words walks every row for a rare one; a plan
-    kept from before ``through_the_index`` would not heed its settings either."""
-    if connection.vendor != "postgresql":
+    generic plan (PostgreSQL, ``HDMS_DB_PREPARED``). For the statements whose best plan depends on
+    their values: a list's page and count (how many rooms, whose queue: a generic plan for an
+    assignee's page read 8,600 buffers with parallel workers where a custom one reads 480), and a
+    search (a generic plan made for common words walks every row for a rare one; one kept from
+    before ``through_the_index`` would not heed its settings). Blocks nest."""
+    if connection.vendor != "postgresql" or getattr(_planning, "custom", False):
         yield
         return
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        yield
-        cursor.execute("SET LOCAL plan_cache_mode = auto")
+        _planning.custom = True  # a thread's connection is its own, as is this
+        try:
+            yield
+        finally:
+            _planning.custom = False
+        if not outermost:  # the commit ends the setting with the transaction; a savepoint's does not
+            cursor.execute("SET LOCAL plan_cache_mode = auto")
 
 
 _TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"

@@ -91,7 +91,13 @@ categories_router = Router(tags=["categories"])
 def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> HttpResponse:
     """Visible tickets. Offset pages by default; ``cursor=`` (empty, then the returned ``next``)
     switches to keyset pages, for every ordering, which stay fast at any depth. In cursor mode only
-    the first page (``cursor=`` empty) carries ``count``."""
+    the first page (``cursor=`` empty) carries ``count``. Its statements are planned for their
+    values (``search.custom_plans``)."""
+    with search.custom_plans():
+        return _ticket_list(request, filters, page)
+
+
+def _ticket_list(request: ApiRequest, filters: TicketFilters, page: PageParams) -> HttpResponse:
     data = filters.dict()
     as_of = timezone.now()  # before the read: a change racing it is counted by tickets/changes, not lost
     qs = selectors.ticket_list(user=request.auth, filters=data, brief_users=True)

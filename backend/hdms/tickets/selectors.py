@@ -594,7 +594,8 @@ def search_capped_ordering(user: Any, filters: dict[str, Any]) -> tuple[Any, ...
 def ticket_changed_count(*, user: Any, filters: dict[str, Any], since: datetime) -> int:
     """Tickets of the list (same filters, same visibility) created or changed after ``since``;
     filing sets ``updated_at`` too. A ticket changed so that it left the list is not counted."""
-    return ticket_filtered(user=user, filters=filters).filter(updated_at__gt=since).count()
+    with search.custom_plans():
+        return ticket_filtered(user=user, filters=filters).filter(updated_at__gt=since).count()
 
 
 def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
@@ -639,6 +640,11 @@ def ticket_count(*, user: Any, filters: dict[str, Any], qs: QuerySet[Ticket] | N
     (``ticket_dept_queue_live``): 3 ms for 10,001 of them, against 60-100 ms for the OR of all
     they see (bench/RESULTS.md). Only without other filters than the status and their own
     department: with them the queue is no cheaper."""
+    with search.custom_plans():
+        return _ticket_count(user=user, filters=filters, qs=qs)
+
+
+def _ticket_count(*, user: Any, filters: dict[str, Any], qs: QuerySet[Ticket] | None) -> tuple[int, bool]:
     cap = search.count_cap(filters.get("q"))
     queue = _counted_apart(user) if getattr(user, "is_authenticated", False) else None
     others = {name for name, value in filters.items()

@@ -39,6 +39,30 @@ def test_a_statement_run_again_is_prepared_and_a_search_is_planned_for_its_value
     assert [item["id"] for item in found["items"]] == [str(ticket.id)]
 
 
+@pytest.mark.django_db
+def test_a_lists_page_and_count_are_planned_for_their_values(postgres_only, desk, api):
+    """Whose rooms, whose queue: the list's plan depends on them (a generic plan for an assignee's
+    page walked the date index with parallel workers), so its statements never use one."""
+    submitted_ticket(desk.requestor, title="Projector flickers")
+    seen: list[tuple[str, str]] = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith('SELECT "tickets_ticket"."id"') or sql.startswith("SELECT COUNT(*)"):
+            with context["connection"].connection.cursor() as raw:  # psycopg's own: not watched
+                raw.execute("SHOW plan_cache_mode")
+                seen.append((sql[:30], raw.fetchone()[0]))
+        return execute(sql, params, many, context)
+
+    for user in (desk.assignee, desk.moderator, desk.requestor):
+        with connection.execute_wrapper(watch):
+            assert api(user).get("tickets", {"cursor": ""}).status_code == 200
+            assert api(user).get("tickets/changes", {"since": "2020-01-01T00:00:00Z"}).status_code == 200
+    assert len(seen) >= 6 and {mode for _, mode in seen} == {"force_custom_plan"}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)
+
+
 @pytest.mark.parametrize(("environment", "binds_on_the_server"), [
     ({}, True), ({"HDMS_PGBOUNCER": "true"}, False), ({"HDMS_DB_PREPARED": "false"}, False),
 ])
