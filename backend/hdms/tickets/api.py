@@ -91,9 +91,8 @@ categories_router = Router(tags=["categories"])
 def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[PageParams]) -> HttpResponse:
     """Visible tickets. Offset pages by default; ``cursor=`` (empty, then the returned ``next``)
     switches to keyset pages, for every ordering, which stay fast at any depth. In cursor mode only
-    the first page (``cursor=`` empty) carries ``count``. Its statements are planned for their
-    values (``search.custom_plans``)."""
-    with search.custom_plans():
+    the first page (``cursor=`` empty) carries ``count``."""
+    with search.custom_plans():  # its statements are planned for their values, never a generic plan
         return _ticket_list(request, filters, page)
 
 
