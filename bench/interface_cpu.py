@@ -186,7 +186,11 @@ def main() -> None:
             print(f"round {round_ + 1} {interface} done", flush=True)
     first, second = sides[0][0], sides[1][0]
     if args.against:
-        heads = (f"before (`{args.against}`)", "after (this checkout)")
+        def commit(directory: Path) -> str:  # the checkouts by commit, not by where they lie
+            return subprocess.run(["git", "-C", str(directory), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                  text=True, check=False).stdout.strip() or "?"
+
+        heads = (f"before (`{commit(Path(args.against))}`)", f"after (`{commit(REPO)}`)")
     else:
         heads = ("ASGI (`hdms.asgi`)", "WSGI (`hdms.wsgi`)")
     title = (f"Ticket service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
