@@ -564,7 +564,9 @@ def with_brief_users(tickets: list[Ticket]) -> list[Ticket]:
         return tickets
     requestor: Any = Ticket._meta.get_field("requestor")
     assignee: Any = Ticket._meta.get_field("assignee")
-    people = requestor.related_model._default_manager.only(*_BRIEF_USER_FIELDS).in_bulk(list(ids))
+    # The base manager, as a join or a ticket's own ``requestor`` reads them: a deleted person's
+    # tickets still name them.
+    people = requestor.related_model._base_manager.only(*_BRIEF_USER_FIELDS).in_bulk(list(ids))
     for ticket in tickets:
         requestor.set_cached_value(ticket, people.get(ticket.requestor_id))
         assignee.set_cached_value(ticket, people.get(ticket.assignee_id) if ticket.assignee_id else None)
