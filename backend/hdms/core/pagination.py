@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 
+from hdms.core.search import capped_count
+
 MAX_PAGE_SIZE = 100
 # No practical cap on how far one can page (DESIGN §10); the bound only keeps OFFSET inside bigint.
 MAX_PAGE = 10**12
@@ -35,11 +37,10 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams,
         items = list(queryset[start : start + params.page_size])
         has_next = start + params.page_size < count
         return {"items": items, "count": count, "next": next_url(request, page=params.page + 1) if has_next else None}
-    count = queryset.order_by().values("pk")[: count_cap + 1].count()  # ids only: unused joins dropped
-    capped = count > count_cap
+    count, capped = capped_count(queryset, cap=count_cap)
     if capped and capped_ordering:
         queryset = queryset.order_by(*capped_ordering)
     items = list(queryset[start : start + params.page_size + 1])
     has_next, items = len(items) > params.page_size, items[: params.page_size]
-    return {"items": items, "count": min(count, count_cap), "count_capped": capped,
+    return {"items": items, "count": count, "count_capped": capped,
             "next": next_url(request, page=params.page + 1) if has_next else None}
