@@ -120,7 +120,8 @@ def main() -> None:
         lines += ["", "| inclusive | HDMS frame (middleware left out) |", "|---|---|"]
         lines += [f"| {100 * c / cpu:.1f} % | `{f}` |" for f, c in incl]
         lines.append("")
-        print(f"{route}: {total} samples, {svg.stat().st_size // 1024} KiB", flush=True)
+        size = "" if raw_only else f", {svg.stat().st_size // 1024} KiB"
+        print(f"{route}: {total} samples{size}", flush=True)
     (REPORTS / "flame-top.md").write_text("\n".join(lines))
 
 

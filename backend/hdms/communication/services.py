@@ -14,8 +14,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import nh3
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
@@ -36,7 +34,7 @@ from hdms.communication.models import (
     Notification,
     NotificationPreference,
 )
-from hdms.communication.realtime import group_send, user_group
+from hdms.communication.realtime import group_send, group_send_all, user_group
 from hdms.communication.selectors import (
     RoomAccess,
     canned_get_visible,
@@ -382,8 +380,7 @@ def _queue_notification_emails(notifications: list[Notification]) -> None:
 
 def _push_new_notifications(notifications: list[Notification]) -> None:
     """Live badge pushes; best effort: the rows are stored and a client reloads them on connect."""
-    # One query for every recipient's unread count and one event loop for all the sends (each
-    # separate async_to_sync call would set up its own loop and Redis connection).
+    # One query for every recipient's unread count and one call for all the sends.
     unread = notification_unread_counts(user_ids=[n.user_id for n in notifications])
     try:
         group_send_all([
@@ -396,19 +393,6 @@ def _push_new_notifications(notifications: list[Notification]) -> None:
         ])
     except REDIS_ERRORS as exc:
         logger.warning("Live notification push skipped: %s: %s", type(exc).__name__, exc)
-
-
-def group_send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
-    """``group_send`` for several groups, in order, inside one event loop."""
-    layer = get_channel_layer()
-    if layer is None or not messages:
-        return
-
-    async def send_all() -> None:
-        for group, event in messages:
-            await layer.group_send(group, event)
-
-    async_to_sync(send_all)()
 
 
 def _push_unread(user_id: Any, **fields: Any) -> None:

@@ -42,6 +42,7 @@ from hdms.audit.selectors import audit_for_object
 from hdms.communication.search import message_ticket_ids_matching
 from hdms.core import search
 from hdms.core.errors import NotFound, ValidationFailed
+from hdms.core.prepared import Prepared
 from hdms.core.roles import Role
 from hdms.core.schema_types import DeskClock, parse_datetime_input
 from hdms.tickets import policy
@@ -90,11 +91,18 @@ def _room_ids_of(user: Any) -> str | list[Any] | None:
     back as text: a caller in hundreds of rooms no longer pays psycopg loading each UUID, Django
     preparing it and psycopg dumping it again, for the page and again for the count (~3 ms of CPU
     per list at 682 rooms, bench/RESULTS.md issue 18 item 4)."""
-    rooms = TicketParticipant.objects.filter(user_id=user.id)
     if connection.vendor == "postgresql":
-        ids: str | None = rooms.aggregate(ids=_IdsArrayText("ticket_id"))["ids"]
-        return ids
-    return list(rooms.values_list("ticket_id", flat=True))
+        return next(iter(_ROOM_IDS.rows(user.id)), None)
+    return list(TicketParticipant.objects.filter(user_id=user.id).values_list("ticket_id", flat=True))
+
+
+# Fixed-shape statements of every list page, compiled once (hdms/core/prepared.py). The stand-ins:
+_SOME_ID = uuid.UUID(int=0x5EED_1D)
+_SOME_IDS = "{00000000-0000-0000-0000-0000005eed1d}"  # an id array's literal (``_ids_in``)
+_ROOM_IDS: Prepared[str] = Prepared(
+    lambda user_id: TicketParticipant.objects.filter(user_id=user_id).values("user_id")
+    .annotate(ids=_IdsArrayText("ticket_id")).values_list("ids", flat=True),
+    _SOME_ID, vendors=("postgresql",))
 
 
 class _AnyOf(Expression):
@@ -203,13 +211,18 @@ def ticket_base_qs() -> QuerySet[Ticket]:
             .annotate(parent_status=F("parent__status")))
 
 
+# A ticket by id, with what ``ticket_base_qs`` joins: compiled once (``Prepared``), as compiling it
+# cost 0.55 ms of CPU for every detail, message list and action (bench/RESULTS.md). Not ``.first()``:
+# its ORDER BY (the model's ordering) costs nothing in PostgreSQL for a primary key, but compiling
+# it hashes every selected column of the five joined tables.
+_TICKET_BY_ID: Prepared[Ticket] = Prepared(
+    lambda ticket_id: ticket_base_qs().filter(id=ticket_id).order_by()[:1], uuid.UUID(int=0x7E57_1D))
+
+
 def ticket_get_visible(*, user: Any, ticket_id: Any) -> Ticket:
     """The ticket if ``user`` may see it; ``NotFound`` when absent or invisible (never 403)."""
     try:
-        # Not ``.first()``: its ORDER BY (the model's ordering) costs nothing in PostgreSQL for a
-        # primary key, but compiling it hashes every selected column of the five joined tables
-        # (~0.5 ms of CPU per call, bench/RESULTS.md issue 18 item 4).
-        ticket = next(iter(ticket_base_qs().filter(id=ticket_id).order_by()[:1]), None)
+        ticket = next(iter(_TICKET_BY_ID.rows(ticket_id)), None)
     except (ValueError, TypeError, DjangoValidationError):  # not a UUID
         ticket = None
     if ticket is None or not ticket_can_see(user=user, ticket=ticket):
@@ -272,11 +285,17 @@ def chat_access(*, user: Any, ticket_id: Any) -> ChatAccess:
     if is_staff(user):
         return ChatAccess(room_id=str(room_id), sees_all=True, silent=user.role == Role.ADMIN, joined_at=None,
                           post_refusal=refusal, reads_notes=reads_notes, note_refusal=note_refusal)
-    joined_at = (TicketParticipant.objects.filter(ticket_id=room_id, user_id=user.id)
-                 .values_list("joined_at", flat=True).first())
+    joined_at = next(iter(_JOINED_AT.rows(room_id, user.id)), None)
     return ChatAccess(room_id=str(room_id), sees_all=False, silent=False, joined_at=joined_at or timezone.now(),
                       post_refusal=refusal, is_participant=joined_at is not None, reads_notes=reads_notes,
                       note_refusal=note_refusal)
+
+
+# When a person joined a room (fixed shape, compiled once: every message list asks it).
+_JOINED_AT: Prepared[datetime] = Prepared(
+    lambda room_id, user_id: TicketParticipant.objects.filter(ticket_id=room_id, user_id=user_id)
+    .order_by().values_list("joined_at", flat=True)[:1],
+    uuid.UUID(int=0x500_1D), uuid.UUID(int=0x05E1D))
 
 
 def room_participant_ids(*, room_id: Any) -> list[str]:
@@ -351,10 +370,7 @@ def subticket_progress(ticket: Ticket) -> dict[str, int]:
     if total is None or done is None:
         if ticket.parent_id is not None:
             return {"total": 0, "done": 0}
-        counts = Ticket.objects.filter(parent_id=ticket.id).aggregate(
-            total=Count("id"), done=Count("id", filter=Q(status__in=SUBTICKET_DONE_STATUSES))
-        )
-        total, done = counts["total"], counts["done"]
+        _parent, total, done = next(iter(_SUBTICKET_COUNTS.rows(_ids_param([ticket.id]))), (None, 0, 0))
     return {"total": total, "done": done}
 
 
@@ -554,6 +570,27 @@ def ordering_name(user: Any, filters: dict[str, Any]) -> str:
 _BRIEF_USER_FIELDS = ("id", "employee_code", "full_name")  # what ``_user_brief`` shows
 
 
+def _ids_param(ids: Any) -> str | list[Any]:
+    """Ids as ``_ids_in`` takes them: on PostgreSQL one array literal (a statement of one shape for
+    any number of ids, so ``Prepared`` keeps it), elsewhere a list."""
+    if connection.vendor == "postgresql":
+        return "{" + ",".join(str(i) for i in ids) + "}"
+    return list(ids)
+
+
+_SUBTICKET_COUNTS: Prepared[tuple[Any, int, int]] = Prepared(
+    lambda parents: Ticket.objects.filter(_ids_in("parent_id", parents)).values("parent_id")
+    .annotate(total=Count("id"), done=Count("id", filter=Q(status__in=SUBTICKET_DONE_STATUSES)))
+    .values_list("parent_id", "total", "done"),
+    _SOME_IDS, vendors=("postgresql",))
+# The base manager, as a join or a ticket's own ``requestor`` reads them: a deleted person's
+# tickets still name them.
+_BRIEF_USERS: Prepared[Any] = Prepared(
+    lambda ids: Ticket._meta.get_field("requestor").related_model._base_manager  # type: ignore[union-attr]
+    .only(*_BRIEF_USER_FIELDS).filter(_ids_in("id", ids)).order_by(),
+    _SOME_IDS, vendors=("postgresql",))
+
+
 def with_brief_users(tickets: list[Ticket]) -> list[Ticket]:
     """A page's requestors and assignees, with only what ``_user_brief`` shows of them, read in one
     query for the page's rows (``ticket_list(brief_users=True)`` does not join them). Joining both
@@ -564,9 +601,7 @@ def with_brief_users(tickets: list[Ticket]) -> list[Ticket]:
         return tickets
     requestor: Any = Ticket._meta.get_field("requestor")
     assignee: Any = Ticket._meta.get_field("assignee")
-    # The base manager, as a join or a ticket's own ``requestor`` reads them: a deleted person's
-    # tickets still name them.
-    people = requestor.related_model._base_manager.only(*_BRIEF_USER_FIELDS).in_bulk(list(ids))
+    people = {person.id: person for person in _BRIEF_USERS.rows(_ids_param(ids))}
     for ticket in tickets:
         requestor.set_cached_value(ticket, people.get(ticket.requestor_id))
         assignee.set_cached_value(ticket, people.get(ticket.assignee_id) if ticket.assignee_id else None)
@@ -669,9 +704,7 @@ def with_subticket_progress(tickets: list[Ticket]) -> list[Ticket]:
     parents = [t.id for t in tickets if t.parent_id is None]
     counts: dict[Any, tuple[int, int]] = {}
     if parents:
-        rows = (Ticket.objects.filter(parent_id__in=parents).values("parent_id")
-                .annotate(total=Count("id"), done=Count("id", filter=Q(status__in=SUBTICKET_DONE_STATUSES))))
-        counts = {row["parent_id"]: (row["total"], row["done"]) for row in rows}
+        counts = {parent: (total, done) for parent, total, done in _SUBTICKET_COUNTS.rows(_ids_param(parents))}
     for ticket in tickets:
         ticket.sub_total, ticket.sub_done = counts.get(ticket.id, (0, 0))
     return with_policy_facts(tickets)
