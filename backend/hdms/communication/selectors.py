@@ -306,13 +306,16 @@ def notification_preferences(*, user: User) -> dict[str, Any]:
     }
 
 
-def notification_in_app_off(*, user_ids: list[str], kind: str) -> tuple[set[str], set[str]]:
+def notification_in_app_off(*, user_ids: list[str], kind: str,
+                            preferences: dict[str, Preferences] | None = None) -> tuple[set[str], set[str]]:
     """``(silenced, email_only)``: users who switched this kind off in the app and by email (nothing
-    to deliver to them), and those who switched it off in the app only (the email still goes)."""
-    prefs = NotificationPreference.objects.filter(user_id__in=user_ids)
-    off = [p for p in prefs if not p.in_app_kinds.get(kind, True)]
-    silenced = {str(p.user_id) for p in off if not (p.email_enabled and p.email_kinds.get(kind, True))}
-    return silenced, {str(p.user_id) for p in off} - silenced
+    to deliver to them), and those who switched it off in the app only (the email still goes).
+    ``preferences``: theirs, already read (``notification_preferences_of_many``)."""
+    if preferences is None:
+        preferences = notification_preferences_of_many(user_ids=user_ids)
+    off = {str(u) for u in user_ids if not preferences.get(str(u), DEFAULT_PREFERENCES).shows_in_app(kind)}
+    silenced = {u for u in off if not preferences.get(u, DEFAULT_PREFERENCES).wants_email(kind)}
+    return silenced, off - silenced
 
 
 def notification_wants_email(*, user_id: Any, kind: str) -> bool:
@@ -327,30 +330,46 @@ class Preferences:
     email_kinds: dict[str, bool] | None = None
     digest: str = "off"
     mute_own_actions: bool = True
+    in_app_kinds: dict[str, bool] | None = None
 
     def wants_email(self, kind: str) -> bool:
         return self.email_enabled and bool((self.email_kinds or {}).get(kind, True))
 
+    def shows_in_app(self, kind: str) -> bool:
+        return bool((self.in_app_kinds or {}).get(kind, True))
+
+    @property
+    def on_digest(self) -> bool:
+        return self.digest in DIGESTS
+
+
+DEFAULT_PREFERENCES = Preferences()
+
+
+def _preferences(pref: NotificationPreference) -> Preferences:
+    return Preferences(email_enabled=pref.email_enabled, email_kinds=dict(pref.email_kinds), digest=pref.digest,
+                       mute_own_actions=pref.mute_own_actions, in_app_kinds=dict(pref.in_app_kinds))
+
 
 def notification_preferences_of(*, user_id: Any) -> Preferences:
     pref = NotificationPreference.objects.filter(user_id=user_id).first()
-    if pref is None:
-        return Preferences()
-    return Preferences(email_enabled=pref.email_enabled, email_kinds=dict(pref.email_kinds),
-                       digest=pref.digest, mute_own_actions=pref.mute_own_actions)
+    return DEFAULT_PREFERENCES if pref is None else _preferences(pref)
 
 
-def notification_mutes_own_actions(*, user_id: Any) -> bool:
-    """Whether the user's own changes notify them not (DESIGN §8: muted unless they said otherwise)."""
-    return notification_preferences_of(user_id=user_id).mute_own_actions
-
-
-def digest_user_ids(*, user_ids: list[Any]) -> set[str]:
-    """Those of ``user_ids`` who chose an hourly or daily email digest."""
+def notification_preferences_of_many(*, user_ids: list[Any]) -> dict[str, Preferences]:
+    """The stored choices of those of ``user_ids`` who made any, by user id, in one query (a
+    notification's fan-out reads each person's several times: mute, in-app, digest)."""
     if not user_ids:
-        return set()
-    return {str(u) for u in NotificationPreference.objects.filter(user_id__in=user_ids, digest__in=DIGESTS)
-            .values_list("user_id", flat=True)}
+        return {}
+    return {str(p.user_id): _preferences(p) for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
+
+
+def digest_user_ids(*, user_ids: list[Any], preferences: dict[str, Preferences] | None = None) -> set[str]:
+    """Those of ``user_ids`` who chose an hourly or daily email digest. ``preferences``: theirs,
+    already read (``notification_preferences_of_many``)."""
+    if preferences is None:
+        preferences = notification_preferences_of_many(user_ids=user_ids)
+    return {str(u) for u in user_ids if preferences.get(str(u), DEFAULT_PREFERENCES).on_digest}
 
 
 # ---------------------------------------------------------------------------------------------

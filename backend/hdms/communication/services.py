@@ -36,6 +36,8 @@ from hdms.communication.models import (
 )
 from hdms.communication.realtime import group_send, group_send_all, user_group
 from hdms.communication.selectors import (
+    DEFAULT_PREFERENCES,
+    Preferences,
     RoomAccess,
     canned_get_visible,
     canned_render,
@@ -43,9 +45,9 @@ from hdms.communication.selectors import (
     message_get_visible,
     message_payload,
     notification_in_app_off,
-    notification_mutes_own_actions,
     notification_payload,
     notification_preferences_of,
+    notification_preferences_of_many,
     notification_unread_count,
     notification_unread_counts,
     notification_wants_email,
@@ -320,11 +322,13 @@ def notification_create(
     own changes" off (DESIGN §8; on by default)."""
     user_ids = list(dict.fromkeys(str(u) for u in user_ids if u))
     actor = str(actor_id) if actor_id else ""
-    if actor in user_ids and notification_mutes_own_actions(user_id=actor):
+    # Everyone's choices in one read: the actor's mute, the in-app switches, the digests.
+    preferences = notification_preferences_of_many(user_ids=user_ids)
+    if actor in user_ids and preferences.get(actor, DEFAULT_PREFERENCES).mute_own_actions:
         user_ids.remove(actor)
     email_only: set[str] = set()
     if user_ids:
-        silenced, email_only = notification_in_app_off(user_ids=user_ids, kind=kind)
+        silenced, email_only = notification_in_app_off(user_ids=user_ids, kind=kind, preferences=preferences)
         user_ids = [u for u in user_ids if u not in silenced]
     if not user_ids:
         return []
@@ -347,19 +351,19 @@ def notification_create(
             created = [r for r in rows if r.id in inserted]
         else:
             created = Notification.objects.bulk_create(rows)
-        _queue_notification_emails(created)
+        _queue_notification_emails(created, preferences)
         shown = [n for n in created if n.in_app]
         if shown:
             transaction.on_commit(lambda: _push_new_notifications(shown), robust=True)
     return created
 
 
-def _queue_notification_emails(notifications: list[Notification]) -> None:
+def _queue_notification_emails(notifications: list[Notification], preferences: dict[str, Preferences]) -> None:
     """In the notifications' transaction, through the outbox: an email is never lost to an outage
     (and ``communication.email_pending_sweep`` flushes what a failed flush left pending). People
     on an hourly or daily digest get the non-urgent ones in their digest (``email_digests_send``)."""
     waiting = [n for n in notifications if n.email_pending]
-    on_digest = digest_user_ids(user_ids=[n.user_id for n in waiting if not n.urgent]) if waiting else set()
+    on_digest = digest_user_ids(user_ids=[n.user_id for n in waiting if not n.urgent], preferences=preferences)
     windows: dict[str, str] = {}  # digest-window key -> user id, in the batch's order
     for notification in waiting:
         user_id = str(notification.user_id)

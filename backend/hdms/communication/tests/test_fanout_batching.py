@@ -1,11 +1,15 @@
 """The notification fan-out batches its per-recipient work (bench/RESULTS.md): the unread counts
-pushed with each new notification come from one query and equal the per-user count."""
+pushed with each new notification come from one query and equal the per-user count, and everyone's
+preferences are read once."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from hdms.communication.models import Notification
+from hdms.communication.models import Notification, NotificationPreference
 from hdms.communication.selectors import notification_unread_count, notification_unread_counts
 from hdms.communication.services import notification_create
+from hdms.core.models import OutboxMessage
 
 
 @pytest.mark.django_db
@@ -59,3 +63,30 @@ def test_posting_to_an_existing_room_locks_it_without_a_separate_lookup(make_use
     assert second.status_code == 201 and second.json()["seq"] == 2
     again = client.post(f"tickets/{ticket.id}/messages", {"body": "two", "client_id": "b"})
     assert again.json()["id"] == second.json()["id"] and again.json()["seq"] == 2
+
+
+@pytest.mark.django_db
+def test_a_fan_out_reads_everyones_preferences_once_and_applies_each(make_user):
+    """The actor's mute, the in-app switches and the digests come from one read of the preferences,
+    and each person's choice is still applied: the muted actor gets nothing, a kind switched off in
+    the app and by email is dropped, off in the app only is emailed, a digest waits for the digest."""
+    actor, plain, silenced, email_only, digest = (make_user(role="moderator", employee_code=f"FAN-{n}")
+                                                   for n in range(5))
+    NotificationPreference.objects.create(user=silenced, in_app_kinds={"ticket.status": False}, email_enabled=False)
+    NotificationPreference.objects.create(user=email_only, in_app_kinds={"ticket.status": False})
+    NotificationPreference.objects.create(user=digest, digest="daily")
+    everyone = [actor, plain, silenced, email_only, digest]
+
+    with CaptureQueriesContext(connection) as queries:
+        created = notification_create(user_ids=[u.id for u in everyone], kind="ticket.status", title="HD-1 assigned",
+                                      actor_id=actor.id)
+
+    reads = [q["sql"] for q in queries.captured_queries if "communication_notificationpreference" in q["sql"]]
+    assert len(reads) == 1
+    by_user = {str(n.user_id): n for n in created}
+    plain_id, email_only_id, digest_id = str(plain.id), str(email_only.id), str(digest.id)
+    assert set(by_user) == {plain_id, email_only_id, digest_id}
+    assert (by_user[plain_id].in_app, by_user[email_only_id].in_app, by_user[digest_id].in_app) == (True, False, True)
+    assert by_user[email_only_id].email_pending
+    flushes = OutboxMessage.objects.filter(name="communication.notification_email_flush")
+    assert sorted(m.payload["args"][0] for m in flushes) == sorted([str(plain.id), str(email_only.id)])  # no digest
