@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from hdms.communication import canned_render as canned_render_text
 from hdms.communication import canned_rules
@@ -17,6 +19,7 @@ from hdms.communication.models import DIGESTS, CannedResponse, Message, Notifica
 from hdms.core.auth import active_user
 from hdms.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hdms.core.notification_kinds import EMAIL_PREFERENCE_KINDS
+from hdms.core.prepared import Prepared
 from hdms.tickets.selectors import (
     ChatAccess,
     chat_access,
@@ -113,21 +116,76 @@ def ticket_for_reader(ticket: dict[str, Any], facts: dict[str, Any] | None, user
 
 
 def message_visible_qs(*, access: RoomAccess) -> QuerySet[Message]:
-    messages = Message.objects.filter(room_id=access.room_id).select_related("author")
-    if not access.reads_notes:
+    return _visible_messages(access.room_id, _since(access), reads_notes=access.reads_notes)
+
+
+def _since(access: RoomAccess) -> datetime | None:
+    """From when ``access`` reads the room (the join-time rule, §9); None: its whole history."""
+    return None if access.sees_all else access.joined_at
+
+
+def _visible_messages(room_id: Any, since: datetime | None, *, reads_notes: bool) -> QuerySet[Message]:
+    messages = Message.objects.filter(room_id=room_id).select_related("author")
+    if not reads_notes:
         messages = messages.filter(internal=False)
-    if not access.sees_all and access.joined_at is not None:
-        messages = messages.filter(created_at__gte=access.joined_at)
+    if since is not None:
+        messages = messages.filter(created_at__gte=since)
     return messages
+
+
+def _hidden_messages(room_id: Any, since: datetime, *, reads_notes: bool) -> QuerySet[Message]:
+    hidden = Message.objects.filter(room_id=room_id, created_at__lt=since)
+    return hidden if reads_notes else hidden.filter(internal=False)
 
 
 def message_hidden_count(*, access: RoomAccess) -> int:
     """How many of the room's messages were posted before the user joined (hidden by the
     join-time rule, §9): the page tells a new participant they exist, never what they say."""
-    if access.sees_all or access.joined_at is None:
+    since = _since(access)
+    if since is None:
         return 0
-    hidden = Message.objects.filter(room_id=access.room_id, created_at__lt=access.joined_at)
-    return (hidden if access.reads_notes else hidden.filter(internal=False)).count()
+    return _counted(_hidden_messages, access, since)
+
+
+# A room's first page, its count and the hidden count: every message list asks them, so on
+# PostgreSQL they are compiled once per shape (hdms/core/prepared.py), one shape per whether the
+# reader reads notes, reads from a join time, and the page's size.
+_SOME_ROOM = uuid.UUID(int=0x4001)
+_SOME_TIME = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+_PREPARED: dict[tuple[Any, ...], Prepared[Any]] = {}
+
+
+def _prepared(key: tuple[Any, ...], build: Callable[..., QuerySet[Any]], timed: bool) -> Prepared[Any]:
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        stand_ins = (_SOME_ROOM, _SOME_TIME) if timed else (_SOME_ROOM,)
+        prepared = _PREPARED.setdefault(key, Prepared(build, *stand_ins, vendors=("postgresql",)))
+    return prepared
+
+
+def _counted(messages: Callable[..., QuerySet[Message]], access: RoomAccess, since: datetime | None) -> int:
+    """``messages(room, since, reads_notes=...).count()``, through a compiled statement."""
+    reads_notes, timed = access.reads_notes, since is not None
+
+    def build(room_id: Any, *at: datetime) -> QuerySet[Any]:
+        return (messages(room_id, at[0] if at else None, reads_notes=reads_notes).order_by().values("room_id")
+                .annotate(n=Count("id")).values_list("n", flat=True))
+
+    prepared = _prepared((messages.__name__, reads_notes, timed), build, timed)
+    values = (access.room_id, since) if timed else (access.room_id,)
+    return next(iter(prepared.rows(*values)), 0)
+
+
+def _newest(access: RoomAccess, count: int) -> list[Message]:
+    """The newest ``count`` visible messages, newest first, through a compiled statement."""
+    since, reads_notes = _since(access), access.reads_notes
+    timed = since is not None
+
+    def build(room_id: Any, *at: datetime) -> QuerySet[Any]:
+        return _visible_messages(room_id, at[0] if at else None, reads_notes=reads_notes).order_by("-seq")[:count]
+
+    prepared = _prepared(("newest", reads_notes, timed, count), build, timed)
+    return prepared.rows(*((access.room_id, since) if timed else (access.room_id,)))
 
 
 def message_in_room(*, room_id: Any, message_id: Any) -> bool:
@@ -176,7 +234,7 @@ def message_page(
     Items always carry ``seq``, the room's gap-free sequence number.
     """
     visible = message_visible_qs(access=access)
-    count = visible.count()
+    count = _counted(_visible_messages, access, _since(access))
     if after is not None:
         anchor = visible.filter(id=after).values_list("seq", flat=True).first()
         if anchor is None:
@@ -189,8 +247,8 @@ def message_page(
     if direction == "a":
         rows = list(visible.filter(seq__gt=seq).order_by("seq")[: limit + 1])
     else:
-        page = visible if seq is None else visible.filter(seq__lt=seq)
-        rows = list(page.order_by("-seq")[: limit + 1])
+        rows = (_newest(access, limit + 1) if seq is None
+                else list(visible.filter(seq__lt=seq).order_by("-seq")[: limit + 1]))
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(direction, rows[-1].seq) if has_more and rows else None
