@@ -210,6 +210,9 @@ def main() -> None:
         cursor.execute("SET maintenance_work_mem = '512MB'")
         if args.reset:
             cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+            # The search vocabulary is the documents' words: rebuilt below from the new rows, not
+            # kept from earlier runs (whose users filed titles with random tokens in them).
+            cursor.execute("TRUNCATE search_word")
 
     indexes = secondary_indexes(tables)
     # The search vocabulary's row triggers (tickets migration 0013) would add each row's words one
