@@ -8,8 +8,7 @@ compiled on first use, and each later call puts its own values where the stand-i
 the statement through Django's own iterables (model instances, related objects, converters and
 all). Only the values can change; a query whose shape depends on its values is not a ``Prepared``.
 
-The same as ``users.models.UserManager.signed_in`` does for the signed-in user's statement, in
-general form.
+Every authenticated request's own statement (``users.models.UserManager.signed_in``) runs on it too.
 """
 
 from __future__ import annotations

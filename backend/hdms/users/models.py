@@ -2,11 +2,12 @@ import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connections, models
+from django.db import models
 from django.db.models import Exists
 from django.db.models.functions import Upper
 
 from hdms.core.models import BaseModel, SoftDeleteManager
+from hdms.core.prepared import Prepared
 from hdms.core.roles import ApproverKind, Role
 
 
@@ -34,18 +35,14 @@ class UserManager(SoftDeleteManager):
         index probe of the revoked tokens (``refresh_family_revoked``).
 
         Every authenticated request asks this, so the statement is built by the ORM once per
-        process and database (``_signed_in_statement``) and only its values change: building and
-        compiling it was 1.2-1.5 ms of every request's CPU (bench/RESULTS.md). A malformed id or
-        family raises ``ValidationError`` (an invalid token)."""
-        pk, family_field = self.model._meta.pk, RefreshToken._meta.get_field("family")
-        connection = connections[self.db]
-        values = [pk.get_db_prep_value(pk.to_python(user_id), connection)]
+        process and database (``hdms.core.prepared.Prepared``) and only its values change:
+        building and compiling it was 1.2-1.5 ms of every request's CPU (bench/RESULTS.md). A
+        malformed id or family raises ``ValidationError`` (an invalid token)."""
+        values = [self.model._meta.pk.to_python(user_id)]
         if family:
-            values.append(family_field.get_db_prep_value(family_field.to_python(family), connection))
-        sql, params, slots = _signed_in_statement(self, connection, bool(family))
-        for slot, value in zip(slots, values, strict=True):
-            params[slot] = value
-        return next(iter(self.raw(sql, params)), None)
+            values.append(RefreshToken._meta.get_field("family").to_python(family))
+        statement = _SIGNED_IN_SESSION if family else _SIGNED_IN
+        return next(iter(statement.rows(*values, using=self.db)), None)
 
 
 def signed_in_query(manager: "UserManager", *, user_id: Any, family: Any = None) -> "models.QuerySet[User]":
@@ -57,28 +54,14 @@ def signed_in_query(manager: "UserManager", *, user_id: Any, family: Any = None)
     return users.order_by()[:1]
 
 
-_Statement = tuple[str, tuple[Any, ...], tuple[int, ...]]
-_signed_in_statements: dict[tuple[str, str, bool], _Statement] = {}
 _STAND_IN_USER = uuid.UUID(int=0xA11CE)
 _STAND_IN_FAMILY = uuid.UUID(int=0xFA417)
-
-
-def _signed_in_statement(manager: "UserManager", connection: Any, family: bool,
-                         ) -> tuple[str, list[Any], tuple[int, ...]]:
-    """``signed_in_query``'s statement as the ORM writes it for this database, and the positions of
-    the user id and the family among its parameters: built once, with stand-in values."""
-    key = (connection.alias, connection.vendor, family)
-    if key not in _signed_in_statements:
-        query = signed_in_query(manager, user_id=_STAND_IN_USER, family=_STAND_IN_FAMILY if family else None)
-        sql, params = query.query.sql_with_params()
-        stand_ins = [manager.model._meta.pk.get_db_prep_value(_STAND_IN_USER, connection)]
-        if family:
-            stand_ins.append(RefreshToken._meta.get_field("family").get_db_prep_value(_STAND_IN_FAMILY, connection))
-        if sorted(map(str, stand_ins)) != sorted(str(param) for param in params if param in stand_ins):
-            raise RuntimeError("signed_in: the statement's parameters are not the ones expected")
-        _signed_in_statements[key] = (sql, tuple(params), tuple(params.index(stand_in) for stand_in in stand_ins))
-    sql, params, slots = _signed_in_statements[key]
-    return sql, list(params), slots
+# ``signed_in_query``'s two statements (without and with a session), compiled once.
+_SIGNED_IN: "Prepared[User]" = Prepared(
+    lambda user_id: signed_in_query(User.objects, user_id=user_id), _STAND_IN_USER)
+_SIGNED_IN_SESSION: "Prepared[User]" = Prepared(
+    lambda user_id, family: signed_in_query(User.objects, user_id=user_id, family=family),
+    _STAND_IN_USER, _STAND_IN_FAMILY)
 
 
 class User(AbstractBaseUser, BaseModel):
