@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -75,6 +76,53 @@ def start_pgbouncer(supervisor: Supervisor, database_url: str, listen: int) -> s
                 raise
             time.sleep(0.2)
     return parts._replace(netloc=f"{parts.username}@127.0.0.1:{listen}").geturl()
+
+
+QUEUES = ("high", "default", "low")
+
+
+class QueueWatch:
+    """Whether the worker keeps up: the Celery queues' lengths in Redis, read twice a second during
+    the run (the most waiting at once), and after it how long the worker takes to empty them."""
+
+    def __init__(self, redis_url: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(redis_url)
+        self.most = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def waiting(self) -> int:
+        return sum(int(self.client.llen(queue)) for queue in QUEUES)
+
+    def _watch(self) -> None:
+        while not self.stop.wait(0.5):
+            self.most = max(self.most, self.waiting())
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def finish(self, timeout: float = 120.0) -> str:
+        self.stop.set()
+        self.thread.join()
+        at_end, started = self.waiting(), time.monotonic()
+        while self.waiting() and time.monotonic() - started < timeout:
+            time.sleep(0.2)
+        left = self.waiting()
+        drained = f"emptied {time.monotonic() - started:.1f} s after the load stopped" if not left else (
+            f"{left} still waiting {timeout:.0f} s after the load stopped")
+        return (f"The worker's queues ({', '.join(QUEUES)}): at most {self.most} tasks waiting during the run, "
+                f"{at_end} when it ended, {drained}.")
+
+
+def background_nice(supervisor: Supervisor, niceness: int) -> None:
+    """Runs the worker, beat and Flower (and their children) at a lower CPU priority than the servers."""
+    for name, proc in supervisor.procs.items():
+        if proc.popen is not None and name.startswith(("worker", "beat", "flower")):
+            root = psutil.Process(proc.popen.pid)
+            for member in [root, *root.children(recursive=True)]:
+                member.nice(niceness)
 
 
 def process_cpu(supervisor: Supervisor) -> dict[str, float]:
@@ -187,6 +235,8 @@ def main() -> None:
     parser.add_argument("--db-pool", type=int, default=0, metavar="MAX",
                         help="psycopg's pool in each process (HDMS_DB_POOL, at most MAX connections each) "
                              "instead of PgBouncer")
+    parser.add_argument("--background-nice", type=int, default=0, metavar="N",
+                        help="run the worker, beat and Flower at niceness N (the servers at 0)")
     parser.add_argument("--settings", default="hdms.settings.production",
                         help="DJANGO_SETTINGS_MODULE of the services (bench_pool_settings: psycopg pool)")
     args = parser.parse_args()
@@ -227,10 +277,14 @@ def main() -> None:
         subprocess.run([sys.executable, str(REPO / "bench" / "make_tokens.py")], env=env, stdout=handle, check=True)
     try:
         supervisor.start_all(timeout=120)
+        if args.background_nice:
+            background_nice(supervisor, args.background_nice)
         csv = run_dir / "api"
+        queues = QueueWatch(env["REDIS_URL"])
         pg_statements(env["DATABASE_URL"], reset=True)
         cpu_before, machine_before, others_before = process_cpu(supervisor), psutil.cpu_times(), others_cpu()
         children_before = os.times()
+        queues.start()
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(REPO / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
@@ -240,10 +294,12 @@ def main() -> None:
         )
         children_after = os.times()
         cpu_after, machine_after, others_after = process_cpu(supervisor), psutil.cpu_times(), others_cpu()
+        queue_note = queues.finish()
         others = {name: others_after[name] - others_before[name] for name in others_before}
         others["Locust"] = (children_after.children_user + children_after.children_system
                             - children_before.children_user - children_before.children_system)
         cpu_note = cpu_summary(cpu_before, cpu_after, machine_before, machine_after, csv, args.seconds, others)
+        cpu_note += "\n\n" + queue_note
         statements = pg_statements(env["DATABASE_URL"])
         if statements:
             cpu_note += "\n\n" + statements
@@ -267,7 +323,8 @@ def main() -> None:
             f"{args.asgi_server}; database through "
             f"{db_path}, CONN_MAX_AGE 0, "
             f"settings {args.settings}. "
-            f"{args.note}\n\n{cpu_note}")
+            + (f"Worker, beat and Flower at niceness {args.background_nice}. " if args.background_nice else "")
+            + f"{args.note}\n\n{cpu_note}")
     subprocess.run([sys.executable, str(REPO / "bench" / "report.py"), "api", "--csv", str(csv), "--out", args.out,
                     "--note", note], check=True)
 

@@ -51,6 +51,7 @@ from hdms.communication.selectors import (
     notification_unread_count,
     notification_unread_counts,
     notification_wants_email,
+    notified_user_ids,
     room_access_from,
 )
 from hdms.core.bulk import explicit_timestamps
@@ -285,9 +286,7 @@ def message_notify_recipients(*, message_id: Any) -> None:
         readers = note_reader_ids(room_id=message.room_id, user_ids=sorted(mentioned | away))
         mentioned, away = mentioned & readers, away & readers
     marker = f"message:{message.id}"
-    already = set(
-        str(u) for u in Notification.objects.filter(dedupe_key=marker).values_list("user_id", flat=True)
-    )
+    already = notified_user_ids(dedupe_key=marker)
     snippet = re.sub(r"<[^>]+>", "", message.body)[:300]
     author_name = message.author.full_name
     what = "an internal note" if message.internal else "a message"

@@ -4,7 +4,7 @@ from typing import Any
 
 from hdms.celery import app
 from hdms.communication import services
-from hdms.communication.models import Notification
+from hdms.communication.selectors import notified_user_ids
 
 
 @app.task(name="communication.message_notify", acks_late=True)
@@ -18,7 +18,7 @@ def notification_create_task(
     urgent: bool = False, dedupe_key: str = "", params: dict | None = None, actor_id: str | None = None,
 ) -> None:
     if dedupe_key:  # a retry after a crash: skip the users already notified
-        done = {str(u) for u in Notification.objects.filter(dedupe_key=dedupe_key).values_list("user_id", flat=True)}
+        done = notified_user_ids(dedupe_key=dedupe_key)
         user_ids = [u for u in user_ids if str(u) not in done]
     services.notification_create(user_ids=user_ids, kind=kind, title=title, body=body, ticket_id=ticket_id,
                         urgent=urgent, dedupe_key=dedupe_key, params=params, actor_id=actor_id)
