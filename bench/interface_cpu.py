@@ -1,6 +1,8 @@
 #!/usr/bin/env python
 """CPU per request of one ticket-service process under granian's ASGI and WSGI interfaces
-(bench/RESULTS.md, "The ticket service under WSGI"; hdms/ops/management/commands/serve.py).
+(bench/RESULTS.md, "The ticket service under WSGI"; hdms/ops/management/commands/serve.py), or with
+``--service communication`` of the communication service's HTTP process (a ticket's messages read
+as a moderator and as its requestor, and messages posted by the requestor one after the other).
 
 Starts the ticket service alone on the 1,000,000-ticket database, once as ``hdms.asgi`` and once
 as ``hdms.wsgi``, rounds interleaved, and measures the process's CPU (user + system, from /proc)
@@ -83,7 +85,10 @@ detail = f"/api/v1/tickets/{ticket.id}"
 reads = {"list, moderator": [token(moderator), page], "list, requestor": [token(ticket.requestor), page],
          "list, assignee": [token(assignee), page], "detail, moderator": [token(moderator), detail],
          "detail, requestor": [token(ticket.requestor), detail]}
-print(json.dumps({"reads": reads, "writer": token(ticket.requestor), "department": str(ticket.department_id)}))
+messages = f"/api/v1/tickets/{ticket.id}/messages"
+chat = {"messages, moderator": [token(moderator), messages], "messages, requestor": [token(ticket.requestor), messages]}
+print(json.dumps({"reads": reads, "chat": chat, "writer": token(ticket.requestor), "department": str(ticket.department_id),
+                  "ticket": str(ticket.id)}))
 """
     out = subprocess.run([sys.executable, "-c", script], cwd=BACKEND, env=env, capture_output=True, text=True,
                          check=True)
@@ -150,6 +155,28 @@ def write_cpu(pid: int, token: str, department: str, seconds: int) -> tuple[floa
     return 1000 * (tree_cpu(pid) - before) / pairs, 1000 * (database_cpu() - database_before) / pairs
 
 
+def message_cpu(pid: int, token: str, ticket: str, seconds: int) -> tuple[float, float]:
+    """Messages posted to a ticket's chat by its requestor, one after the other: CPU per message."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def post() -> None:
+        body = {"body": "Checked it this morning; still happening.", "client_id": secrets.token_hex(16)}
+        connection.request("POST", f"/api/v1/tickets/{ticket}/messages", json.dumps(body), headers)
+        response = connection.getresponse()
+        data = response.read()
+        if response.status != 201:
+            raise RuntimeError(f"message: {response.status} {data[:300]!r}")
+
+    for _ in range(5):
+        post()
+    before, database_before, posts, end = tree_cpu(pid), database_cpu(), 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        post()
+        posts += 1
+    return 1000 * (tree_cpu(pid) - before) / posts, 1000 * (database_cpu() - database_before) / posts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=2)
@@ -157,8 +184,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=1)
     parser.add_argument("--out", default="")
     parser.add_argument("--against", default="", help="another checkout: compare its WSGI process with this one's")
+    parser.add_argument("--service", choices=("ticket", "communication"), default="ticket",
+                        help="communication: a ticket's messages read and posted, instead of lists, details and drafts")
     args = parser.parse_args()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SERVICE": "ticket",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hdms.settings.production", "HDMS_SERVICE": args.service,
            "HDMS_SECRET_KEY": secrets.token_urlsafe(48), "HDMS_METRICS_TOKEN": secrets.token_urlsafe(32),
            "HDMS_ACCESS_MINUTES": "600", "HDMS_TASKS_EAGER": "false", "HDMS_SERVE_STATIC": "false",
            "HDMS_LOG_LEVEL": "WARNING", "HDMS_DATA_DIR": "/tmp/hdms-bench/interface", "HDMS_REQUIRE_SCANNER": "false",
@@ -166,6 +195,7 @@ def main() -> None:
            # One user sends every request here: the per-role limits would answer 429.
            **{f"HDMS_RATE_{role}": "1000000000" for role in ("ANONYMOUS", "REQUESTOR", "ASSIGNEE")}}
     plan = routes(env)
+    chat = args.service == "communication"
     # (label, interface, backend directory) of the two sides
     sides = [("asgi", "asgi", BACKEND), ("wsgi", "wsgi", BACKEND)]
     if args.against:
@@ -175,11 +205,15 @@ def main() -> None:
         for interface, kind, backend in sides if round_ % 2 == 0 else sides[::-1]:
             process = serve(kind, env, backend)
             try:
-                for label, (token, path) in plan["reads"].items():
+                for label, (token, path) in plan["chat" if chat else "reads"].items():
                     cpu = read_cpu(process.pid, token, path, args.seconds, args.connections)
                     results.setdefault(label, {}).setdefault(interface, []).append(cpu)
-                cpu = write_cpu(process.pid, plan["writer"], plan["department"], args.seconds)
-                results.setdefault("create + submit, requestor", {}).setdefault(interface, []).append(cpu)
+                if chat:
+                    cpu = message_cpu(process.pid, plan["writer"], plan["ticket"], args.seconds)
+                    results.setdefault("message posted, requestor", {}).setdefault(interface, []).append(cpu)
+                else:
+                    cpu = write_cpu(process.pid, plan["writer"], plan["department"], args.seconds)
+                    results.setdefault("create + submit, requestor", {}).setdefault(interface, []).append(cpu)
             finally:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
@@ -193,7 +227,7 @@ def main() -> None:
         heads = (f"before (`{commit(Path(args.against))}`)", f"after (`{commit(REPO)}`)")
     else:
         heads = ("ASGI (`hdms.asgi`)", "WSGI (`hdms.wsgi`)")
-    title = (f"Ticket service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
+    title = (f"{args.service.capitalize()} service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
              f"{args.rounds} rounds interleaved. CPU per request in ms (rounds), the process's and "
              f"PostgreSQL's (the whole server: meaningful only on a quiet box):")
     lines = [title, "",

@@ -99,9 +99,9 @@ def test_serve_execs_the_asgi_server_with_the_service_set(capsys):
     line = capsys.readouterr().out
     assert line.startswith("HDMS_SERVICE=ticket ")
     assert "uvicorn hdms.asgi:application --host 127.0.0.1 --port 18002" in line
-    call_command("serve", "communication", "--port", "18004", "--server", "granian", "--dry-run")
+    call_command("serve", "file", "--port", "18005", "--server", "granian", "--dry-run")
     line = capsys.readouterr().out
-    assert "--interface asgi --host 127.0.0.1 --port 18004" in line
+    assert "--interface asgi --host 127.0.0.1 --port 18005" in line  # uploads stream through ASGI's receive
     assert line.rstrip().endswith("hdms.asgi:application")
 
 
@@ -112,6 +112,11 @@ def test_granian_serves_the_ticket_service_through_wsgi_on_its_pools_threads(cap
     line = capsys.readouterr().out
     assert "--interface wsgi --host 127.0.0.1 --port 18002" in line
     assert "--blocking-threads 6" in line
+    assert line.rstrip().endswith("hdms.wsgi:application")
+    # The communication service's HTTP process too (its WebSockets are a uvicorn process of their own).
+    call_command("serve", "communication", "--port", "18003", "--server", "granian", "--dry-run")
+    line = capsys.readouterr().out
+    assert "--interface wsgi --host 127.0.0.1 --port 18003" in line
     assert line.rstrip().endswith("hdms.wsgi:application")
     # uvicorn and daphne serve ASGI only: the ticket service stays there under them.
     call_command("serve", "ticket", "--port", "18002", "--server", "daphne", "--dry-run")

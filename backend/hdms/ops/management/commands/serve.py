@@ -7,10 +7,12 @@ consumers (hdms/topology.py). Granian is the default server, chosen by measureme
 (``--server`` or ``HDMS_ASGI_SERVER``).
 
 Under granian the services of ``WSGI_SERVICES`` are served through WSGI (``hdms/wsgi.py``) on a
-fixed set of threads: the ticket service spent 12-33 % less CPU per request so (bench/RESULTS.md,
-"The ticket service under WSGI"). The others stay on ASGI: the file service streams uploads to
-quarantine as they arrive, the ai service mounts FastAPI, "all" (``make run``) serves WebSockets,
-and the communication service's HTTP process measured no gain beyond the noise.
+fixed set of threads: the ticket service spent 12-33 % less CPU per request so, the communication
+service's HTTP process 15 % (bench/RESULTS.md, "The ticket service under WSGI" and "The
+communication service under WSGI"); its WebSockets have a process of their own under uvicorn
+(the launcher's ``communication_ws``, compose's ``communication-ws``). The others stay on ASGI:
+the file service streams uploads to quarantine as they arrive, the ai service mounts FastAPI, and
+"all" (``make run``) serves WebSockets.
 """
 
 import os
@@ -26,7 +28,7 @@ DEFAULT_PORTS = {"all": 8000, "user": 8001, "ticket": 8002, "communication": 800
 SERVERS = ("uvicorn", "granian", "daphne")
 APP = "hdms.asgi:application"
 WSGI_APP = "hdms.wsgi:application"
-WSGI_SERVICES = ("ticket",)
+WSGI_SERVICES = ("ticket", "communication")
 # Requests one WSGI process serves at once: its database pool's size (HDMS_DB_POOL_MAX), so a
 # request never waits for a connection behind the others; 4 without a pool.
 WSGI_THREADS_DEFAULT = 4
