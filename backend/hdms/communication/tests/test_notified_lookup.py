@@ -13,7 +13,7 @@ from hdms.testing.factories import UserFactory
 def _sql_of(run: Callable[[], object]) -> str:
     captured: list[str] = []
 
-    def capture(execute, sql, params, many, context):  # noqa: ANN001 - Django's execute wrapper
+    def capture(execute, sql, params, many, context):  # Django's execute wrapper
         captured.append(sql)
         return execute(sql, params, many, context)
 
