@@ -298,10 +298,6 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     return notifications.order_by("-created_at", "-id")
 
 
-# The badge's unread count stops here: the bell shows "99+" past 99, and counting further would
-# read every unread row of someone who never reads (bench/RESULTS.md: 63 ms of PostgreSQL CPU per
-# new ticket's fan-out once each of 30 staff had 19,000). ``unread == UNREAD_CAP`` means "that many
-# or more".
 def notified_user_ids(*, dedupe_key: str) -> set[str]:
     """Who already has the notification of an event (its ``dedupe_key``): a redelivered event or a
     retried task skips them. The partial index ``notif_dedupe_key`` finds them; its condition is
@@ -313,6 +309,10 @@ def notified_user_ids(*, dedupe_key: str) -> set[str]:
     return {str(user_id) for user_id in found}
 
 
+# The badge's unread count stops here: the bell shows "99+" past 99, and counting further would
+# read every unread row of someone who never reads (bench/RESULTS.md: 63 ms of PostgreSQL CPU per
+# new ticket's fan-out once each of 30 staff had 19,000). ``unread == UNREAD_CAP`` means "that many
+# or more".
 UNREAD_CAP = 100
 
 
