@@ -7,6 +7,7 @@ from django.db import connection
 
 from hdms.communication.models import Notification
 from hdms.communication.selectors import notified_user_ids
+from hdms.communication.services import notification_create
 from hdms.testing.factories import UserFactory
 
 
@@ -54,3 +55,21 @@ def test_the_people_notified_of_an_event_come_from_the_dedupe_index_on_a_generic
     plain = _sql_of(lambda: list(Notification.objects.filter(dedupe_key="message:1").order_by()
                                  .values_list("user_id", flat=True)))
     assert "notif_dedupe_key" not in _generic_plan(plain, "message:1")
+
+
+def test_a_delivery_racing_another_inserts_only_the_missing_rows(db):
+    """Past the task's check (two deliveries of one event at once): the unique (user, dedupe_key)
+    keeps one row each, and only the rows this delivery inserted are returned, to be pushed and
+    emailed."""
+    first, second = UserFactory.create_batch(2)
+    made = notification_create(user_ids=[first.id], kind="ticket.status", title="one", dedupe_key="event:7")
+    assert [str(n.user_id) for n in made] == [str(first.id)]
+    again = notification_create(user_ids=[first.id, second.id], kind="ticket.status", title="two",
+                                dedupe_key="event:7")
+    assert [str(n.user_id) for n in again] == [str(second.id)]
+    rows = Notification.objects.filter(dedupe_key="event:7")
+    assert sorted((n.user_id, n.title) for n in rows) == sorted([(first.id, "one"), (second.id, "two")])
+    # Nothing there yet: all inserted at once, and returned.
+    fresh = notification_create(user_ids=[first.id, second.id], kind="ticket.status", title="three",
+                                dedupe_key="event:8")
+    assert {str(n.user_id) for n in fresh} == {str(first.id), str(second.id)}
