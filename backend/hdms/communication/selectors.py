@@ -388,10 +388,6 @@ def notification_in_app_off(*, user_ids: list[str], kind: str,
     return silenced, off - silenced
 
 
-def notification_wants_email(*, user_id: Any, kind: str) -> bool:
-    return notification_preferences_of(user_id=user_id).wants_email(kind)
-
-
 @dataclass(frozen=True)
 class Preferences:
     """One person's stored notification choices, the defaults where they made none."""

@@ -50,7 +50,6 @@ from hdms.communication.selectors import (
     notification_preferences_of_many,
     notification_unread_count,
     notification_unread_counts,
-    notification_wants_email,
     notified_user_ids,
     room_access_from,
 )
@@ -479,9 +478,10 @@ def notification_email_flush(*, user_id: Any) -> int:
     """
     user_id = str(user_id)
     cache.delete(f"hdms:email-digest:{user_id}")
+    preferences = notification_preferences_of(user_id=user_id)  # once, not once per notification
     with transaction.atomic():
         candidates = Notification.objects.filter(user_id=user_id, email_pending=True)
-        if digest_user_ids(user_ids=[user_id]):
+        if preferences.on_digest:
             candidates = candidates.filter(urgent=True)
         pending = list(
             candidates.select_for_update(skip_locked=True).select_related("user").order_by("created_at")
@@ -493,7 +493,7 @@ def notification_email_flush(*, user_id: Any) -> int:
         to_send = [
             n for n in pending
             if n.read_at is None and (not online or not n.in_app) and user.email and user.is_active
-            and notification_wants_email(user_id=user_id, kind=n.kind)
+            and preferences.wants_email(n.kind)
         ]
         Notification.objects.filter(id__in=[n.id for n in pending]).update(email_pending=False)
         if to_send:

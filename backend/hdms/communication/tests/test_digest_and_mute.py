@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hdms.communication.models import EmailSend, Notification
@@ -187,3 +189,27 @@ def test_a_refused_digest_is_sent_again_once_smtp_takes_it(smtp_server, make_use
     # The failed record is not delivered again later (at most once per record).
     assert email_send_deliver(send_id=failed.id) is False
     assert len(_mail_to(smtp_server, user)) == 1
+
+
+def test_a_flush_applies_the_choices_read_once_however_many_notifications_wait(smtp_server, make_user, api):
+    """The person's choices (here: no email about messages) apply to every pending notification,
+    read once: a flush of 25 makes as many queries as a flush of 3."""
+    def flush(user, count: int) -> tuple[int, int]:
+        _prefs(api, user, kinds={"message": {"in_app": True, "email": False}})
+        # Waiting as a burst leaves them (the flush that the burst scheduled has not run yet).
+        Notification.objects.bulk_create(
+            [Notification(user=user, kind="ticket.status", title=f"HD-{n} is assigned", email_pending=True,
+                          params={"number": f"HD-{n}", "status": "assigned"}) for n in range(count)]
+            + [Notification(user=user, kind="message", title="New message on HD-1", email_pending=True)])
+        with CaptureQueriesContext(connection) as queries:
+            carried = notification_email_flush(user_id=user.id)
+        return carried, len(queries)
+
+    few, many = make_user(email="few@idara.example"), make_user(email="many@idara.example")
+    carried_few, queries_few = flush(few, 3)
+    carried_many, queries_many = flush(many, 25)
+    assert (carried_few, carried_many) == (3, 25)  # the message's notification left out of both
+    assert queries_many == queries_few
+    (mail,) = _mail_to(smtp_server, many)
+    assert "25" in mail["Subject"] and "New message" not in mail.get_body(("plain",)).get_content()
+    assert not Notification.objects.filter(user__in=[few, many], email_pending=True).exists()
