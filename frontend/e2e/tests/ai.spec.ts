@@ -45,8 +45,11 @@ for (const lang of LANGS) {
     // The server agrees: routed to IT, and the suggestion recorded as accepted with IT chosen.
     const now = await desk.ticket(ticket.id);
     expect([now.status, now.department_id]).toEqual(["assigned", it]);
-    const recorded = await desk.get("mod1", `ai/tickets/${ticket.id}/triage`);
-    expect([recorded.accepted, recorded.chosen_department_id, recorded.model_version]).toEqual([true, it, expect.any(Number)]);
+    // The web app sends the feedback once the assign has answered: poll for it rather than race it.
+    await expect.poll(async () => {
+      const recorded = await desk.get("mod1", `ai/tickets/${ticket.id}/triage`);
+      return [recorded.accepted, recorded.chosen_department_id, typeof recorded.model_version];
+    }).toEqual([true, it, "number"]);
 
     // SLA risk: staff sort the list by it; the most at risk carries its badge.
     await mod.goto("/moderator/tickets?ordering=-risk");
