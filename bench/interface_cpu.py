@@ -29,6 +29,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -87,8 +88,8 @@ reads = {"list, moderator": [token(moderator), page], "list, requestor": [token(
          "detail, requestor": [token(ticket.requestor), detail]}
 messages = f"/api/v1/tickets/{ticket.id}/messages"
 chat = {"messages, moderator": [token(moderator), messages], "messages, requestor": [token(ticket.requestor), messages]}
-print(json.dumps({"reads": reads, "chat": chat, "writer": token(ticket.requestor), "department": str(ticket.department_id),
-                  "ticket": str(ticket.id)}))
+print(json.dumps({"reads": reads, "chat": chat, "writer": token(ticket.requestor),
+                  "department": str(ticket.department_id), "ticket": str(ticket.id)}))
 """
     out = subprocess.run([sys.executable, "-c", script], cwd=BACKEND, env=env, capture_output=True, text=True,
                          check=True)
@@ -128,8 +129,8 @@ def read_cpu(pid: int, token: str, path: str, seconds: int, connections: int) ->
     return 1000 * spent / requests, 1000 * database / requests
 
 
-def write_cpu(pid: int, token: str, department: str, seconds: int) -> tuple[float, float]:
-    """A draft created and submitted, one pair after the other: CPU per pair."""
+def poster(token: str, expected: tuple[int, ...] = (200, 201)) -> Callable[[str, dict], dict]:
+    """POSTs as ``token`` on one kept-alive connection; any other status than ``expected`` stops the run."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
@@ -137,44 +138,43 @@ def write_cpu(pid: int, token: str, department: str, seconds: int) -> tuple[floa
         connection.request("POST", path, json.dumps(body), headers)
         response = connection.getresponse()
         data = response.read()
-        if response.status not in (200, 201):
+        if response.status not in expected:
             raise RuntimeError(f"{path}: {response.status} {data[:300]!r}")
         return json.loads(data)
+
+    return post
+
+
+def cpu_per_call(pid: int, call: Callable[[], object], seconds: int) -> tuple[float, float]:
+    """``call`` five times to warm up, then one after the other for ``seconds``: the process's and
+    PostgreSQL's CPU per call, in ms."""
+    for _ in range(5):
+        call()
+    before, database_before, calls, end = tree_cpu(pid), database_cpu(), 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        call()
+        calls += 1
+    return 1000 * (tree_cpu(pid) - before) / calls, 1000 * (database_cpu() - database_before) / calls
+
+
+def write_cpu(pid: int, token: str, department: str, seconds: int) -> tuple[float, float]:
+    """A draft created and submitted, one pair after the other: CPU per pair."""
+    post = poster(token)
 
     def pair() -> None:
         ticket = post("/api/v1/tickets", {"title": "Bench draft", "description": "Projector in room 12 flickers.",
                                           "department_id": department, "priority": "medium"})
         post(f"/api/v1/tickets/{ticket['id']}/actions/submit", {"version": ticket["version"]})
 
-    for _ in range(5):
-        pair()
-    before, database_before, pairs, end = tree_cpu(pid), database_cpu(), 0, time.monotonic() + seconds
-    while time.monotonic() < end:
-        pair()
-        pairs += 1
-    return 1000 * (tree_cpu(pid) - before) / pairs, 1000 * (database_cpu() - database_before) / pairs
+    return cpu_per_call(pid, pair, seconds)
 
 
 def message_cpu(pid: int, token: str, ticket: str, seconds: int) -> tuple[float, float]:
     """Messages posted to a ticket's chat by its requestor, one after the other: CPU per message."""
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-    def post() -> None:
-        body = {"body": "Checked it this morning; still happening.", "client_id": secrets.token_hex(16)}
-        connection.request("POST", f"/api/v1/tickets/{ticket}/messages", json.dumps(body), headers)
-        response = connection.getresponse()
-        data = response.read()
-        if response.status != 201:
-            raise RuntimeError(f"message: {response.status} {data[:300]!r}")
-
-    for _ in range(5):
-        post()
-    before, database_before, posts, end = tree_cpu(pid), database_cpu(), 0, time.monotonic() + seconds
-    while time.monotonic() < end:
-        post()
-        posts += 1
-    return 1000 * (tree_cpu(pid) - before) / posts, 1000 * (database_cpu() - database_before) / posts
+    post = poster(token, expected=(201,))
+    path = f"/api/v1/tickets/{ticket}/messages"
+    return cpu_per_call(pid, lambda: post(path, {"body": "Checked it this morning; still happening.",
+                                                 "client_id": secrets.token_hex(16)}), seconds)
 
 
 def main() -> None:
@@ -227,7 +227,8 @@ def main() -> None:
         heads = (f"before (`{commit(Path(args.against))}`)", f"after (`{commit(REPO)}`)")
     else:
         heads = ("ASGI (`hdms.asgi`)", "WSGI (`hdms.wsgi`)")
-    title = (f"{args.service.capitalize()} service, one granian process, {args.connections} connection(s), {args.seconds} s per route, "
+    title = (f"{args.service.capitalize()} service, one granian process, {args.connections} connection(s), "
+             f"{args.seconds} s per route, "
              f"{args.rounds} rounds interleaved. CPU per request in ms (rounds), the process's and "
              f"PostgreSQL's (the whole server: meaningful only on a quiet box):")
     lines = [title, "",
