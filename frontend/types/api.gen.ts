@@ -2792,7 +2792,7 @@ export interface components {
             items: components["schemas"]["TicketOut"][];
             /**
              * Count
-             * @description Total matches; in cursor mode only on the first page. A search (q) counts at most 1,000, any other list 10,000: count_capped then says there are more.
+             * @description Total matches; in cursor mode only on the first page. A search (q) counts at most 200, any other list 10,000: count_capped then says there are more.
              */
             count?: number | null;
             /**

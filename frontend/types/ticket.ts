@@ -170,7 +170,7 @@ export interface Attachment {
 export interface Paginated<T> {
   items: T[];
   count: number;
-  /** The server stopped counting at `count` (a search): there are more, show "1,000+". */
+  /** The server stopped counting at `count` (a search): there are more, show "200+". */
   countCapped?: boolean;
   next: string | null;
 }

@@ -26,9 +26,12 @@ from django.db.models.sql.compiler import SQLCompiler
 
 # Below this many letters a trigram match says little and costs a large index scan.
 TRIGRAM_MIN_LETTERS = 3
-# A search's ``count`` stops here (the list says "1,000+"): counting every match of a common word
-# among a million tickets costs more than the page itself.
-COUNT_CAP = 1000
+# A search's ``count`` stops here (the list says "200+"): counting every match of a common word
+# among a million tickets costs more than the page itself, and the count costs in proportion to the
+# cap (PostgreSQL reads matches until it has one more than the cap; the message matches a search
+# ORs in are read up to the cap too). 1,000 cost an assignee's three-word search 60-80 ms and a
+# moderator's 70-90 ms of message matching (bench/RESULTS.md, "Search under load").
+COUNT_CAP = 200
 # Any other list's ``count`` stops here ("10,000+"): counting the million tickets a moderator sees
 # costs a second; ten thousand index entries cost milliseconds (bench/RESULTS.md, issue 18).
 LIST_COUNT_CAP = 10_000
@@ -176,8 +179,8 @@ def prepare(q: str) -> Search:
     return Search(q=q, terms=terms, variants=spelling_variants([word for word in terms if fuzzy(word)]))
 
 
-# A rare word's matches are read whole through the index, up to this many times the count cap.
-RARE_LIMIT_FACTOR = 10
+# A rare word's matches are read whole through the index, up to this many (the newest kept).
+RARE_MATCH_LIMIT = 10_000
 # How long a process trusts what it read of the statistics (they change when ANALYZE runs).
 COMMON_WORDS_SECONDS = 300
 _common: dict[str, tuple[float, frozenset[str]]] = {}

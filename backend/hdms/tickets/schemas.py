@@ -178,7 +178,7 @@ class TicketOut(Schema):
 class TicketPage(Schema):
     items: list[TicketOut]
     count: int | None = Field(None, description="Total matches; in cursor mode only on the first page. A search "
-                                                 "(q) counts at most 1,000, any other list 10,000: count_capped "
+                                                 "(q) counts at most 200, any other list 10,000: count_capped "
                                                  "then says there are more.")
     count_capped: bool = Field(False, description="True when count stopped at the cap (\"1,000+\", \"10,000+\").")
     next: str | None

@@ -518,7 +518,7 @@ def _search(qs: QuerySet[Ticket], q: str, *, user: Any) -> QuerySet[Ticket]:
             # "Search"). Bounded, the newest kept, in case the statistics were wrong.
             with search.through_the_index():
                 found = list(qs.filter(text_match).order_by(*ORDERINGS[DEFAULT_ORDERING])
-                             .values_list("id", flat=True)[:search.RARE_LIMIT_FACTOR * search.COUNT_CAP])
+                             .values_list("id", flat=True)[:search.RARE_MATCH_LIMIT])
             text_match = Q(id__in=found)
     else:
         text_match = Q(title__icontains=q) | Q(description__icontains=q)
