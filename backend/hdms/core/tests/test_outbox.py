@@ -2,10 +2,12 @@
 kept while delivery fails, drained later, each row delivered once even by parallel drains."""
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from hdms.core import events, outbox
 from hdms.core.models import OutboxMessage
@@ -63,10 +65,11 @@ def test_failed_delivery_keeps_the_event_and_a_later_drain_delivers_it_once_with
         outbox_event("test.happened", {"n": 3})
     assert OutboxMessage.objects.get(payload__n=3).attempts == 0
     state["fail"] = False
+    assert outbox_drain() == 1  # the new row was given to the drain at once; n=2 waits out its backoff
     OutboxMessage.objects.update(available_at="2000-01-01T00:00:00Z")
-    assert outbox_drain() == 2
-    assert [p["n"] for p in seen] == [2, 3]  # in the order written
-    assert seen[0]["event_id"] == f"outbox:{row.id}"
+    assert outbox_drain() == 1
+    assert [p["n"] for p in seen] == [3, 2]
+    assert seen[1]["event_id"] == f"outbox:{row.id}"
     assert outbox_drain() == 0 and OutboxMessage.objects.count() == 0
 
 
@@ -106,3 +109,34 @@ def test_notification_redelivered_with_the_same_event_id_notifies_once(make_user
         on_notification_requested(user_ids=[str(user.id)], kind="ticket.submitted", title="New ticket",
                                   event_id="outbox:77")
     assert Notification.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_row_is_leased_to_its_writer_delivered_without_a_claim_and_never_by_a_drain_too(
+        received, django_capture_on_commit_callbacks, django_assert_num_queries):
+    seen, _ = received
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        outbox_event("test.happened", {"n": 1})
+    assert outbox_drain() == 0  # committed, not yet delivered: its lease keeps a drain off it
+    with django_assert_num_queries(1):  # the delete after delivery, no claim before it
+        for callback in callbacks:
+            callback()
+    assert [p["n"] for p in seen] == [1] and OutboxMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_transaction_as_long_as_the_lease_claims_the_row_first(received, django_capture_on_commit_callbacks):
+    seen, _ = received
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        taken = outbox_event("test.happened", {"n": 1})
+        kept = outbox_event("test.happened", {"n": 2})
+    # Both leases ran out before the commit's callbacks; a drain took the first one meanwhile.
+    past = timezone.now() - timedelta(seconds=1)
+    OutboxMessage.objects.update(available_at=past)
+    taken.available_at = kept.available_at = past
+    rows = outbox._claim_batch(1)
+    assert [r.id for r in rows] == [taken.id]
+    for callback in callbacks:
+        callback()
+    assert [p["n"] for p in seen] == [2]  # the taken row is the drain's to deliver, not delivered twice
+    assert list(OutboxMessage.objects.values_list("id", flat=True)) == [taken.id]
