@@ -211,10 +211,12 @@ ROUTES = {
     "search-ur": (("requestor", "moderator"), no_prep, call_search("ur"), False),
     "search-roman": (("requestor", "moderator"), no_prep, call_search("roman"), False),
     "create": (("requestor",), no_prep, lambda role, s: pr.do_create_submit(role), True),
+    "file": (("requestor",), no_prep, lambda role, s: pr.do_file(role), True),
     "action": (("moderator",), lambda role: create_submitted(), call_assign, True),
     "message": (("requestor",), no_prep, call_message, True),
 }
-DEFAULT_N = {"search-en": 10, "search-ur": 10, "search-roman": 10, "create": 30, "action": 30, "message": 40, "detail": 200}
+DEFAULT_N = {"search-en": 10, "search-ur": 10, "search-roman": 10, "create": 30, "file": 30, "action": 30,
+             "message": 40, "detail": 200}
 
 
 def measured_request(call, role, state):

@@ -84,6 +84,17 @@ def do_create_submit(role):
     return submitted
 
 
+def do_file(role):
+    """A request filed as the web app files one without attachments: created and submitted in one
+    ``POST tickets`` (``submit: true``)."""
+    filed = CLIENTS["requestor"].post(
+        "/api/v1/tickets", {"title": "Bench", "description": "Projector flickers.",
+                            "department_id": random.choice(DEPARTMENTS), "priority": "medium", "submit": True},
+        content_type="application/json")
+    assert filed.status_code == 201 and filed.json()["status"] != "draft", filed.content
+    return filed
+
+
 def do_post_message(role):
     return CLIENTS["requestor"].post(f"/api/v1/tickets/{TICKETS['requestor']}/messages",
                                      {"body": "still happening", "client_id": uuid.uuid4().hex},

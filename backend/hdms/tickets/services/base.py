@@ -17,7 +17,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -215,9 +216,10 @@ class Change:
             raise InvalidTransition(f"Cannot {verb} a ticket that is {state}.", state=ticket.status)
         transition()
 
-    def finish(self, *, reason: str = "", extra_after: dict[str, Any] | None = None) -> Ticket:
+    def finish(self, *, reason: str = "", extra_after: dict[str, Any] | None = None, created: bool = False) -> Ticket:
         """Bump the version, save, audit, and after commit publish ``ticket.updated`` and drop the
-        dashboard caches; the ticket as a re-read returns it."""
+        dashboard caches; the ticket as a re-read returns it. ``created``: the ticket was inserted
+        in this transaction (filed and submitted at once), so it is not read again (``as_reread``)."""
         ticket, by = self.ticket, self.by
         ticket.version += 1
         ticket.save()
@@ -226,9 +228,12 @@ class Change:
             after.update(extra_after)
         audit_record(action=f"ticket.{self.action}", actor=by, object_type="ticket", object_id=ticket.id,
                      before=self.before, after=after, reason=reason)
-        fresh = selectors.ticket_base_qs().get(id=ticket.id)
-        # Sub-ticket progress counted once, for the event here and for the API's response.
-        selectors.with_subticket_progress([fresh])
+        if created:
+            fresh = selectors.with_policy_facts([as_reread(ticket)])[0]
+        else:
+            fresh = selectors.ticket_base_qs().get(id=ticket.id)
+            # Sub-ticket progress counted once, for the event here and for the API's response.
+            selectors.with_subticket_progress([fresh])
         payload = selectors.ticket_payload(fresh)
         # The room's readers each get their own allowed_actions, computed by the consumer from these facts.
         publish_on_commit("ticket.updated", ticket=payload, facts=selectors.policy_facts(fresh).as_dict(),
@@ -237,6 +242,28 @@ class Change:
                           from_status=self.before.get("status"), to_status=ticket.status)
         transaction.on_commit(ticket_cache.invalidate_dashboards)
         return fresh
+
+
+AMOUNT_PLACES = Ticket._meta.get_field("amount").decimal_places
+
+
+def as_reread(ticket: Ticket) -> Ticket:
+    """A ticket inserted in this transaction as ``selectors.ticket_base_qs`` would read it back,
+    without reading it: what the database normalises (the amount's scale, date-times in UTC)
+    normalised the same way, no parent and no sub-tickets yet. Its requestor, department and form
+    category are the objects it was made with."""
+    if ticket.amount is not None:
+        # PostgreSQL's numeric rounds ties away from zero, as ROUND_HALF_UP does.
+        ticket.amount = Decimal(str(ticket.amount)).quantize(Decimal(1).scaleb(-AMOUNT_PLACES), rounding=ROUND_HALF_UP)
+    for field in Ticket._meta.concrete_fields:
+        value = getattr(ticket, field.attname)
+        if isinstance(value, datetime):
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value, timezone.get_default_timezone())
+            setattr(ticket, field.attname, value.astimezone(UTC))
+    ticket.sub_total, ticket.sub_done = 0, 0
+    ticket.parent_status = None  # type: ignore[attr-defined]  # what ticket_base_qs annotates
+    return ticket
 
 
 def recorded_as(action: Action | str) -> str:

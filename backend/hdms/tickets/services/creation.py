@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from hdms.audit.services import audit_record
 from hdms.core.events import publish_on_commit
@@ -20,6 +19,7 @@ from hdms.tickets.models import Priority, Ticket, TicketParticipant, TicketStatu
 from hdms.tickets.policy import Action
 from hdms.tickets.services.base import (
     TicketId,
+    as_reread,
     change_begin,
     change_of,
     check_priority,
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from hdms.users.models import User
 
 S = TicketStatus
-AMOUNT_PLACES = Ticket._meta.get_field("amount").decimal_places
 
 
 @transaction.atomic
@@ -88,25 +87,9 @@ def ticket_create(
         # Filed and submitted at once: the requestor's own new row, so no lock or permit to ask for.
         change = change_of(ticket, by=requestor, action=Action.SUBMIT)
         apply_submit(change)
-        return change.finish()
+        return change.finish(created=True)
     transaction.on_commit(ticket_cache.invalidate_dashboards)
-    return _as_loaded(ticket)
-
-
-def _as_loaded(ticket: Ticket) -> Ticket:
-    """The just-inserted ticket as a re-read would return it, without the re-read: the values the
-    database normalises (the amount's scale, ``due_at`` in UTC) normalised the same way, and no
-    sub-tickets yet."""
-    if ticket.amount is not None:
-        # PostgreSQL's numeric rounds ties away from zero, as ROUND_HALF_UP does.
-        ticket.amount = Decimal(str(ticket.amount)).quantize(Decimal(1).scaleb(-AMOUNT_PLACES), rounding=ROUND_HALF_UP)
-    if ticket.due_at is not None:
-        due_at = ticket.due_at
-        if timezone.is_naive(due_at):
-            due_at = timezone.make_aware(due_at, timezone.get_default_timezone())
-        ticket.due_at = due_at.astimezone(UTC)
-    ticket.sub_total, ticket.sub_done = 0, 0
-    return ticket
+    return as_reread(ticket)
 
 
 @transaction.atomic
