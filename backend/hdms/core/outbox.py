@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -38,6 +38,7 @@ from hdms.core.subscribers import deliver
 
 logger = logging.getLogger("hdms.outbox")
 
+_DELETE_SQL = f"DELETE FROM {OutboxMessage._meta.db_table} WHERE id = %s"  # noqa: S608 - the model's table
 LEASE = timedelta(seconds=60)
 # A new row whose lease has less than this left at commit is claimed before it is delivered.
 LEASE_MARGIN = timedelta(seconds=15)
@@ -157,8 +158,16 @@ def _deliver_claimed(row: OutboxMessage) -> bool:
             last_error=f"{type(exc).__name__}: {exc}"[:2000])
         return False
     _outage.recovered()
-    OutboxMessage.objects.filter(id=row.id).delete()
+    _delete(row.id)
     return True
+
+
+def _delete(row_id: int) -> None:
+    """One plain ``DELETE``: ``QuerySet.delete`` asks its collector about cascades and signals
+    first, 0.32 ms of CPU a row against 0.09 (two or three rows on every write, bench/RESULTS.md).
+    Nothing refers to an outbox row and no signal listens for its deletion."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DELETE_SQL, [row_id])
 
 
 def _send(row: OutboxMessage) -> None:
