@@ -61,6 +61,7 @@ class _Room:
     generation: int = 0  # bumped by every presence change seen here
     snapshot: tuple[int, float, str] | None = None  # (generation, monotonic time, frame text)
     computing: tuple[int, asyncio.Future] | None = None
+    stopped: bool = False  # left by its last socket: its pump returns at its next event
 
 
 @dataclass
@@ -119,21 +120,11 @@ class AccessWatch:
         The next socket subscribes again, on its own loop."""
         tasks, channel = self._tasks, self._channel
         self._tasks, self._channel = [], None
-        for task in tasks:
-            task.cancel()
-        if not tasks:
+        if not tasks or channel is None:  # (the two are set together)
             return
-        _, pending = await asyncio.wait(tasks, timeout=1)
-        if pending and channel is not None:
-            # A read whose cancellation the Redis client lost (seen in tests: the task stays
-            # "cancelling" and reads on) ends with its next message; its channel is no longer
-            # the watch's, so the pump returns.
-            with contextlib.suppress(Exception):
-                await layer.send(channel, {"type": "access.stop"})
-            await asyncio.wait(pending, timeout=5)
-        if channel is not None:
-            with contextlib.suppress(Exception):  # else the group keeps a dead member for a day
-                await layer.group_discard(ACCESS_GROUP, channel)
+        await stop_reader(layer, channel, tasks)  # the channel is no longer the watch's: a woken pump returns
+        with contextlib.suppress(Exception):  # else the group keeps a dead member for a day
+            await layer.group_discard(ACCESS_GROUP, channel)
 
     def remove(self, consumer: Any) -> None:
         user_id = str(consumer.user.id)
@@ -173,6 +164,20 @@ class AccessWatch:
                 with contextlib.suppress(Exception):
                     await self._subscribe(layer)
             end_if_cancelled()
+
+
+async def stop_reader(layer: Any, channel: str, tasks: list[asyncio.Task]) -> None:
+    """Cancel ``tasks`` (one of them reads ``channel``) and wait for them, a few seconds at most.
+    A read whose cancellation the Redis client lost (seen in tests: the task stays "cancelling"
+    and reads on, inside channels-redis's receive) ends with the next message on its channel: one
+    is sent, and the reader's loop, told it was stopped, returns instead of reading again."""
+    for task in tasks:
+        task.cancel()
+    _, pending = await asyncio.wait(tasks, timeout=1)
+    if pending:
+        with contextlib.suppress(Exception):
+            await layer.send(channel, {"type": "relay.stop"})
+        await asyncio.wait(pending, timeout=5)
 
 
 def end_if_cancelled() -> None:
@@ -235,12 +240,12 @@ class RoomRelay:
             if room.consumers:
                 return
             del self._rooms[group]
-            tasks = [*room.tasks, *([room.flush] if room.flush else [])]
-            for task in tasks:
-                task.cancel()
-            # Wait for the cancellation: a receive left pending would keep the layer's receive lock.
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await layer.group_discard(group, room.channel)
+            room.stopped = True
+        # Outside the lock, which every room's join and leave in the process takes: a pump whose
+        # cancellation the Redis client lost read on, this wait never ended, and from then on
+        # no chat socket of the process could open (handshakes timed out; issue 18's notes).
+        await stop_reader(layer, room.channel, [*room.tasks, *([room.flush] if room.flush else [])])
+        await layer.group_discard(group, room.channel)
 
     def presence_touched(self, group: str) -> None:
         """A socket of this process joined or left the room's presence: the snapshot is stale."""
@@ -284,6 +289,8 @@ class RoomRelay:
                 logger.exception("Receiving the events of a room failed")
                 await asyncio.sleep(1)
                 continue
+            if room.stopped:
+                return  # left (``stop_reader`` woke this read, whose cancellation was lost)
             kind = event.get("type")
             if kind == "presence.batch":
                 for user in event.get("joined", ()):

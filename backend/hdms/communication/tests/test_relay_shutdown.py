@@ -59,3 +59,53 @@ async def test_a_read_error_without_cancellation_keeps_the_watch_reading(monkeyp
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, timeout=5)
+
+
+class _LosingLayer:
+    """A channel layer whose reads lose their cancellation, as redis-py's can: the read goes on."""
+
+    def __init__(self) -> None:
+        self.queues: dict[str, asyncio.Queue] = {}
+        self.sent: list[tuple[str, dict]] = []
+
+    async def new_channel(self) -> str:
+        channel = f"specific.test!{len(self.queues)}"
+        self.queues[channel] = asyncio.Queue()
+        return channel
+
+    async def group_add(self, group: str, channel: str) -> None:
+        pass
+
+    async def group_discard(self, group: str, channel: str) -> None:
+        pass
+
+    async def send(self, channel: str, message: dict) -> None:
+        self.sent.append((channel, message))
+        await self.queues[channel].put(message)
+
+    async def receive(self, channel: str) -> dict:
+        while True:
+            try:
+                return await self.queues[channel].get()
+            except asyncio.CancelledError:
+                continue  # lost
+
+
+async def test_a_room_whose_read_lost_its_cancellation_does_not_stop_other_rooms_from_opening():
+    """The last socket of a room leaving waited, under the process's relay lock, for the room's
+    pump to end; a pump whose cancellation was lost never ended, and every later chat handshake
+    of the process waited for that lock until it timed out (seen as EOFs in the socket tests)."""
+    from hdms.communication.relay import RoomRelay
+
+    layer, relay = _LosingLayer(), RoomRelay()
+    first, second = object(), object()
+    await relay.join(layer, "ticket.a", first)
+    pump = relay._rooms["ticket.a"].tasks[0]
+    leaving = asyncio.create_task(relay.leave(layer, "ticket.a", first))
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(relay.join(layer, "ticket.b", second), timeout=2)  # not behind the leave
+    await asyncio.wait_for(leaving, timeout=5)
+    assert pump.done()  # woken by a message on its channel, it saw it was stopped and returned
+    assert [message["type"] for _, message in layer.sent] == ["relay.stop"]
+    assert "ticket.a" not in relay._rooms and first not in relay._rooms["ticket.b"].consumers
+    await asyncio.wait_for(relay.leave(layer, "ticket.b", second), timeout=5)  # (else the loop's close waits on it)
