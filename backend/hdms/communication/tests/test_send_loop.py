@@ -68,3 +68,33 @@ def test_sends_that_do_not_finish_in_time_fail_as_redis_timeouts(redis_layer, mo
 
     with pytest.raises(redis.exceptions.TimeoutError):
         realtime.run_sends(redis_layer, stuck)
+
+
+def test_a_batch_sends_only_to_the_groups_with_a_socket(redis_layer, monkeypatch):
+    """A new ticket's notification goes to ~30 staff, most offline: which groups have a member is
+    read in one pipeline, and an empty group gets no ``group_send`` (two round trips each)."""
+    channel = async_to_sync(redis_layer.new_channel)()
+    async_to_sync(redis_layer.group_add)("user.batch-online", channel)
+    stale = async_to_sync(redis_layer.new_channel)()
+    async_to_sync(redis_layer.group_add)("user.batch-stale", stale)
+    # A member past the layer's group_expiry (a process that died without leaving) counts as none.
+    key = redis_layer._group_key("user.batch-stale")
+    client = redis.Redis.from_url(redis_layer.hosts[0]["address"])
+    client.zadd(key, {stale: 1})
+    sent_to: list[str] = []
+    group_send = redis_layer.group_send
+
+    async def counted(group, message):
+        sent_to.append(group)
+        await group_send(group, message)
+
+    monkeypatch.setattr(redis_layer, "group_send", counted)
+    offline = [f"user.batch-offline-{n}" for n in range(30)]
+    realtime.group_send_all([(group, {"type": "notification.read", "unread": n})
+                             for n, group in enumerate([*offline[:15], "user.batch-online", "user.batch-stale",
+                                                        *offline[15:]])])
+
+    assert sent_to == ["user.batch-online"]
+    assert [m["unread"] for m in _receive_all(redis_layer, channel, 1)] == [15]
+    assert client.zcard(key) == 0  # the expired member was dropped, as group_send drops it
+    async_to_sync(redis_layer.group_discard)("user.batch-online", channel)
