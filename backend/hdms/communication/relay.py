@@ -171,6 +171,8 @@ async def stop_reader(layer: Any, channel: str, tasks: list[asyncio.Task]) -> No
     A read whose cancellation the Redis client lost (seen in tests: the task stays "cancelling"
     and reads on, inside channels-redis's receive) ends with the next message on its channel: one
     is sent, and the reader's loop, told it was stopped, returns instead of reading again."""
+    if not tasks:
+        return
     for task in tasks:
         task.cancel()
     _, pending = await asyncio.wait(tasks, timeout=1)
@@ -243,7 +245,7 @@ class RoomRelay:
             room.stopped = True
         # Outside the lock, which every room's join and leave in the process takes: a pump whose
         # cancellation the Redis client lost read on, this wait never ended, and from then on
-        # no chat socket of the process could open (handshakes timed out; issue 18's notes).
+        # no chat socket of the process could open (handshakes timed out; docs/decisions.md).
         await stop_reader(layer, room.channel, [*room.tasks, *([room.flush] if room.flush else [])])
         await layer.group_discard(group, room.channel)
 
