@@ -8,7 +8,7 @@ when the token expires (docs/realtime.md, close codes).
 """
 
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator
@@ -54,12 +54,34 @@ class OriginCheck:
     Clients that are not browsers (the mobile app, scripts) send none; they are let through,
     since authentication is the bearer token in the handshake, not a cookie a foreign page
     could ride on.
+
+    The rules are channels' (``AllowedHostsOriginValidator``: the allowed hosts, how an origin
+    matches them, the last ``Origin`` header read); a refused handshake is answered by
+    ``deny_handshake``, not by channels' ``WebsocketDenier``, a consumer that opened a channel on
+    the Redis layer and read it for every refused handshake until the socket's end. A read of the
+    Redis layer can lose its cancellation, and then its event loop never closes (a test that hung
+    300 s at teardown, docs/decisions.md).
     """
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.validated = AllowedHostsOriginValidator(inner)
+        self.validator = AllowedHostsOriginValidator(inner)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
-        return await (self.validated if has_origin else self.inner)(scope, receive, send)
+        origins = [value for name, value in scope.get("headers", []) if name == b"origin"]
+        if not origins:
+            return await self.inner(scope, receive, send)
+        try:
+            parsed = urlparse(origins[-1].decode("latin1"))
+        except UnicodeDecodeError:
+            parsed = None
+        if self.validator.valid_origin(parsed):
+            return await self.inner(scope, receive, send)
+        return await deny_handshake(scope, receive, send)
+
+
+async def deny_handshake(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Refuse a WebSocket handshake: ``websocket.close`` before accepting, which the server
+    answers with HTTP 403."""
+    if (await receive())["type"] == "websocket.connect":
+        await send({"type": "websocket.close"})

@@ -86,11 +86,26 @@ async def test_refused_for_user_without_access_and_for_unknown_ticket(world):
     assert connected is False
 
 
-async def test_refused_from_a_foreign_origin(world):
+async def test_refused_from_a_foreign_origin(world, monkeypatch):
+    """Refused before it is accepted, and without a channel of the channel layer: channels' own
+    denier opened one and read it until the socket's end (a read that can outlive its event loop)."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    made: list[str] = []
+    new_channel = layer.new_channel
+
+    async def counted(*args, **kwargs):
+        made.append(await new_channel(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(layer, "new_channel", counted)
     people, ticket = world
     comm = communicator(f"/ws/chat/{ticket.id}/", token=token_for(people["requestor"]), origin="http://evil.example")
     connected, _ = await comm.connect()
     assert connected is False
+    await comm.wait(timeout=2)  # the application is done, nothing left reading
+    assert made == []
 
 
 async def test_a_client_without_origin_is_accepted_on_its_token(world):
