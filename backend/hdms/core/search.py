@@ -30,7 +30,7 @@ TRIGRAM_MIN_LETTERS = 3
 # among a million tickets costs more than the page itself, and the count costs in proportion to the
 # cap (PostgreSQL reads matches until it has one more than the cap; the message matches a search
 # ORs in are read up to the cap too). 1,000 cost an assignee's three-word search 60-80 ms and a
-# moderator's 70-90 ms of message matching (bench/RESULTS.md, "Search under load").
+# moderator's 70-90 ms of message matching (bench/RESULTS.md, "Searches under load").
 COUNT_CAP = 200
 # Any other list's ``count`` stops here ("10,000+"): counting the million tickets a moderator sees
 # costs a second; ten thousand index entries cost milliseconds (bench/RESULTS.md, issue 18).
