@@ -71,11 +71,7 @@ class OriginCheck:
         origins = [value for name, value in scope.get("headers", []) if name == b"origin"]
         if not origins:
             return await self.inner(scope, receive, send)
-        try:
-            parsed = urlparse(origins[-1].decode("latin1"))
-        except UnicodeDecodeError:
-            parsed = None
-        if self.validator.valid_origin(parsed):
+        if self.validator.valid_origin(urlparse(origins[-1].decode("latin1"))):  # latin-1 decodes any bytes
             return await self.inner(scope, receive, send)
         return await deny_handshake(scope, receive, send)
 
