@@ -2792,12 +2792,12 @@ export interface components {
             items: components["schemas"]["TicketOut"][];
             /**
              * Count
-             * @description Total matches; in cursor mode only on the first page. A search (q) counts at most 200, any other list 10,000: count_capped then says there are more.
+             * @description Total matches; in cursor mode only on the first page. A search (q) counts at most 200, any other list 1,000: count_capped then says there are more.
              */
             count?: number | null;
             /**
              * Count Capped
-             * @description True when count stopped at the cap ("1,000+", "10,000+").
+             * @description True when count stopped at the cap ("200+", "1,000+").
              * @default false
              */
             count_capped: boolean;
@@ -3711,7 +3711,7 @@ export interface components {
             count: number;
             /**
              * Count Capped
-             * @description True when count stopped at the cap (show "10,000+").
+             * @description True when count stopped at the cap (show "1,000+").
              */
             count_capped: boolean;
         };
@@ -3813,7 +3813,7 @@ export interface components {
             };
             /**
              * Capped
-             * @description Ids of the views whose count stopped at the cap (show "10,000+").
+             * @description Ids of the views whose count stopped at the cap (show "1,000+").
              */
             capped: string[];
         };

@@ -32,9 +32,10 @@ TRIGRAM_MIN_LETTERS = 3
 # ORs in are read up to the cap too). 1,000 cost an assignee's three-word search 60-80 ms and a
 # moderator's 70-90 ms of message matching (bench/RESULTS.md, "Searches under load").
 COUNT_CAP = 200
-# Any other list's ``count`` stops here ("10,000+"): counting the million tickets a moderator sees
-# costs a second; ten thousand index entries cost milliseconds (bench/RESULTS.md, issue 18).
-LIST_COUNT_CAP = 10_000
+# Any other list's ``count`` stops here ("1,000+"): counting the million tickets a moderator sees
+# costs a second; ten thousand index entries cost 0.8 ms of PostgreSQL's CPU, a fifth of a list's
+# (bench/RESULTS.md, issue 18), a thousand 0.1 ms. Past a thousand the number tells no one more.
+LIST_COUNT_CAP = 1_000
 
 
 def count_cap(q: str | None) -> int:

@@ -99,11 +99,12 @@ def ticket_list(request: ApiRequest, filters: Query[TicketFilters], page: Query[
 def _ticket_list(request: ApiRequest, filters: TicketFilters, page: PageParams) -> HttpResponse:
     data = filters.dict()
     as_of = timezone.now()  # before the read: a change racing it is counted by tickets/changes, not lost
-    qs = selectors.ticket_list(user=request.auth, filters=data, brief_users=True)
+    visible = selectors.visible_to(request.auth)
+    qs = selectors.ticket_list(user=request.auth, filters=data, brief_users=True, visible=visible)
     searching = bool(search.normalise(data.get("q")))
     if data.get("cursor") is not None:
-        rows, cursor = selectors.keyset_page(qs, ordering=selectors.ordering_name(request.auth, data),
-                                             cursor=data["cursor"], limit=page.page_size)
+        rows, cursor = selectors.ticket_keyset_page(user=request.auth, visible=visible, filters=data, qs=qs,
+                                                    limit=page.page_size)
         count, capped = None, False
         if not data["cursor"]:  # the first page says how many there are, up to the cap
             # Counted from the page's own queryset: a search's message matches are looked up once.
@@ -112,7 +113,7 @@ def _ticket_list(request: ApiRequest, filters: TicketFilters, page: PageParams) 
         items = [selectors.ticket_payload_for(t, request.auth) for t in rows]
         return render.ticket_page_response(items, count, next_url(request, cursor=cursor) if cursor else None, as_of,
                                            count_capped=capped)
-    # Counts are capped (hdms.core.search: "1,000+" for a search, "10,000+" otherwise). Ranking more
+    # Counts are capped (hdms.core.search: "200+" for a search, "1,000+" otherwise). Ranking more
     # matches than a search's cap would compute the rank of every one: they come newest first instead.
     result = paginate(request, qs, page, count_cap=search.count_cap(data.get("q")),
                       capped_ordering=selectors.search_capped_ordering(request.auth, data) if searching else None)

@@ -178,9 +178,9 @@ class TicketOut(Schema):
 class TicketPage(Schema):
     items: list[TicketOut]
     count: int | None = Field(None, description="Total matches; in cursor mode only on the first page. A search "
-                                                 "(q) counts at most 200, any other list 10,000: count_capped "
+                                                 "(q) counts at most 200, any other list 1,000: count_capped "
                                                  "then says there are more.")
-    count_capped: bool = Field(False, description="True when count stopped at the cap (\"1,000+\", \"10,000+\").")
+    count_capped: bool = Field(False, description="True when count stopped at the cap (\"200+\", \"1,000+\").")
     next: str | None
     as_of: datetime | None = Field(None, description="When the list was read: GET tickets/changes?since= "
                                                      "counts what changed in it after that.")
@@ -283,7 +283,7 @@ class ViewOut(Schema):
     can_change: bool = Field(..., description="Whether the caller may rename, re-filter or delete it.")
     count: int = Field(..., description="Tickets the caller sees in this view now: GET tickets' count "
                                         "with its filters (capped like it).")
-    count_capped: bool = Field(..., description="True when count stopped at the cap (show \"10,000+\").")
+    count_capped: bool = Field(..., description="True when count stopped at the cap (show \"1,000+\").")
 
 
 ReportKindName = Literal["sla_weekly", "department_summary", "view"]
@@ -343,7 +343,7 @@ class ViewPage(Schema):
 
 class ViewCountsOut(Schema):
     counts: dict[str, int] = Field(..., description="View id -> count, for each of the caller's views.")
-    capped: list[str] = Field(..., description="Ids of the views whose count stopped at the cap (show \"10,000+\").")
+    capped: list[str] = Field(..., description="Ids of the views whose count stopped at the cap (show \"1,000+\").")
 
 
 class BulkFieldsIn(StrictIn):

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -152,28 +152,54 @@ def _staff_qs(user: Any) -> QuerySet[Ticket]:
     return Ticket.objects.filter(~Q(status=TicketStatus.DRAFT) | Q(requestor_id=user.id))
 
 
-def ticket_visible_qs(*, user: Any) -> QuerySet[Ticket]:
+@dataclass(frozen=True)
+class Visible:
+    """What a person who is neither moderator nor admin sees (DESIGN §2), as the OR of indexable
+    terms: their requests, what is assigned to them, the tickets of the rooms they are in and those
+    tickets' sub-tickets, what waits on (or was decided by) their approval, and an assignee's
+    department queue. Drafts are their author's alone (``ticket_visible_qs``)."""
+
+    user_id: Any
+    rooms: str | list[Any] | None = None  # ``_room_ids_of``
+    approvals: str | list[Any] | None = None  # ``_ids_param`` of ``_approval_ticket_ids_of``
+    department: Any = None  # an assignee's: its queue (``DEPARTMENT_QUEUE_STATUSES``)
+
+    def condition(self) -> Q:
+        condition = Q(requestor_id=self.user_id) | Q(assignee_id=self.user_id)
+        if self.rooms:
+            condition |= _ids_in("id", self.rooms) | _ids_in("parent_id", self.rooms)
+        if self.approvals:
+            condition |= _ids_in("id", self.approvals)
+        if self.department is not None:
+            condition |= Q(department_id=self.department, status__in=DEPARTMENT_QUEUE_STATUSES)
+        return condition
+
+
+def visible_to(user: Any) -> Visible | None:
+    """``Visible`` of ``user``, read now (their rooms and approvals); None for moderators, admins
+    and the anonymous, who have no such terms."""
+    if user is None or not getattr(user, "is_authenticated", False) or is_staff(user):
+        return None
+    approvals = _approval_ticket_ids_of(user)
+    queue = user.role == Role.ASSIGNEE and user.department_id
+    return Visible(user.id, _room_ids_of(user) or None, _ids_param(approvals) if approvals else None,
+                   user.department_id if queue else None)
+
+
+def ticket_visible_qs(*, user: Any, visible: Visible | None = None) -> QuerySet[Ticket]:
     """Tickets ``user`` may see (DESIGN §2): requestor, participant of its room, assignee, its
-    department's queue (assignees of that department), moderators and admins, pending approvers."""
+    department's queue (assignees of that department), moderators and admins, pending approvers.
+    ``visible``: ``visible_to(user)`` when the caller has read it already."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Ticket.objects.none()
     if is_staff(user):
         return _staff_qs(user)
-    condition = Q(requestor_id=user.id) | Q(assignee_id=user.id)
-    rooms = _room_ids_of(user)
-    if rooms:
-        condition |= _ids_in("id", rooms) | _ids_in("parent_id", rooms)
-    approvals = _approval_ticket_ids_of(user)
-    if approvals:
-        condition |= Q(id__in=approvals)
-    queue = _department_queue(user)
-    if queue is not None:
-        condition |= queue
+    condition = (visible or visible_to(user) or Visible(user.id)).condition()
     return Ticket.objects.filter(condition).exclude(Q(status=TicketStatus.DRAFT) & ~Q(requestor_id=user.id))
 
 
 def _department_queue(user: Any) -> Q | None:
-    """An assignee's department queue: part of what they see (``ticket_visible_qs``), never a draft."""
+    """An assignee's department queue: part of what they see (``Visible``), never a draft."""
     if user.role == Role.ASSIGNEE and user.department_id:
         return Q(department_id=user.department_id, status__in=DEPARTMENT_QUEUE_STATUSES)
     return None
@@ -608,13 +634,15 @@ def with_brief_users(tickets: list[Ticket]) -> list[Ticket]:
     return tickets
 
 
-def ticket_list(*, user: Any, filters: dict[str, Any], brief_users: bool = False) -> QuerySet[Ticket]:
+def ticket_list(*, user: Any, filters: dict[str, Any], brief_users: bool = False,
+                visible: Visible | None = None) -> QuerySet[Ticket]:
     """Visible tickets filtered as ``GET tickets`` asks (DESIGN §4) in the requested order; a search
     (``q``) without an ordering, outside cursor mode, comes best match first. ``brief_users``: the
     requestor and assignee are not joined: the page's are read for its rows by ``with_brief_users``
-    (the API's page; an export or report reads more of them and leaves it off)."""
+    (the API's page; an export or report reads more of them and leaves it off). ``visible``:
+    ``visible_to(user)`` when the caller has read it already."""
     people = () if brief_users else ("requestor", "assignee")
-    qs = (ticket_filtered(user=user, filters=filters).select_related(*people, "department")
+    qs = (ticket_filtered(user=user, filters=filters, visible=visible).select_related(*people, "department")
           .annotate(parent_status=F("parent__status")))
     if search.normalise(filters.get("q")) and not filters.get("ordering") and filters.get("cursor") is None:
         ranked = qs.annotate(search_rank=_search_rank(filters["q"]))
@@ -635,10 +663,10 @@ def ticket_changed_count(*, user: Any, filters: dict[str, Any], since: datetime)
         return ticket_filtered(user=user, filters=filters).filter(updated_at__gt=since).count()
 
 
-def ticket_filtered(*, user: Any, filters: dict[str, Any]) -> QuerySet[Ticket]:
+def ticket_filtered(*, user: Any, filters: dict[str, Any], visible: Visible | None = None) -> QuerySet[Ticket]:
     """The rows of ``ticket_list`` without order or joins: what a list's ``count`` and a saved
     view's count both count, so the two always agree."""
-    qs = ticket_visible_qs(user=user)
+    qs = ticket_visible_qs(user=user, visible=visible)
     if filters.get("status"):
         qs = qs.filter(status__in=filters["status"])
     if filters.get("priority"):
@@ -856,28 +884,107 @@ def keyset_page(qs: QuerySet[Ticket], *, ordering: str, cursor: str, limit: int)
     """Up to ``limit`` rows of ``qs`` after ``cursor`` ("" = the first page) in ``ordering`` and
     the cursor of the next page (None at the end)."""
     ordering = ordering or DEFAULT_ORDERING
-    _, expression, nullable, descending = _sort_spec(ordering)
     after: tuple[Any, uuid.UUID] | None = decode_cursor(cursor, ordering) if cursor else None
-    qs = qs.annotate(sort_key=expression)
-    id_order = "-id" if descending else "id"
-    key_order = F("sort_key").desc() if descending else F("sort_key").asc()
     rows: list[Ticket] = []
     if after is None or after[0] is not None:
-        keyed = qs.filter(sort_key__isnull=False) if nullable else qs
-        if after is not None:
-            key, last_id = after
-            if descending:
-                keyed = keyed.filter(Q(sort_key__lte=key), Q(sort_key__lt=key) | Q(id__lt=last_id))
-            else:
-                keyed = keyed.filter(Q(sort_key__gte=key), Q(sort_key__gt=key) | Q(id__gt=last_id))
-        rows = list(keyed.order_by(key_order, id_order)[: limit + 1])
+        rows = list(_keyed_page(qs, ordering, after, limit))
+    return _page_end(qs, rows, ordering, after, limit)
+
+
+def _keyed_page(qs: QuerySet[Ticket], ordering: str, after: tuple[Any, uuid.UUID] | None,
+                limit: int) -> QuerySet[Ticket]:
+    """The first ``limit + 1`` rows of ``qs`` with a sort key, after the cursor's (``after``)."""
+    _, expression, nullable, descending = _sort_spec(ordering)
+    keyed = qs.annotate(sort_key=expression)
+    if nullable:
+        keyed = keyed.filter(sort_key__isnull=False)
+    if after is not None:
+        key, last_id = after
+        if descending:
+            keyed = keyed.filter(Q(sort_key__lte=key), Q(sort_key__lt=key) | Q(id__lt=last_id))
+        else:
+            keyed = keyed.filter(Q(sort_key__gte=key), Q(sort_key__gt=key) | Q(id__gt=last_id))
+    key_order = F("sort_key").desc() if descending else F("sort_key").asc()
+    return keyed.order_by(key_order, "-id" if descending else "id")[: limit + 1]
+
+
+def _page_end(qs: QuerySet[Ticket], rows: list[Ticket], ordering: str, after: tuple[Any, uuid.UUID] | None,
+              limit: int) -> tuple[list[Ticket], str | None]:
+    """The page from its keyed ``rows``: in a nullable ordering, filled up with the rows without a
+    key (by id); and the next page's cursor."""
+    _, expression, nullable, descending = _sort_spec(ordering)
+    id_order = "-id" if descending else "id"
     if nullable and len(rows) <= limit:
-        empty = qs.filter(sort_key__isnull=True)
+        empty = qs.annotate(sort_key=expression).filter(sort_key__isnull=True)
         if after is not None and after[0] is None:
             empty = empty.filter(id__lt=after[1]) if descending else empty.filter(id__gt=after[1])
         rows += list(empty.order_by(id_order)[: limit + 1 - len(rows)])
     more, rows = len(rows) > limit, rows[:limit]
     return rows, (encode_cursor(rows[-1], ordering) if more and rows else None)
+
+
+# ``GET tickets``' keyset pages without filters in the two orderings by date (the API's default,
+# newest first, and the web app's, last changed first), compiled once per shape (``Prepared``):
+# building and compiling the page's statement cost ~1 ms of a list's CPU (bench/RESULTS.md).
+_PREPARED_PAGE_KEYS = frozenset({"created_at", "updated_at"})
+_PAGE_FILTERS = frozenset({"ordering", "cursor"})  # with any other filter set, the page is built
+_SOME_TIME = datetime(2001, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)  # stand-ins of the page's values
+_SOME_DEPARTMENT = uuid.UUID(int=0x5EED_DE)
+_SOME_LAST_ID = uuid.UUID(int=0x5EED_1A)
+_SOME_APPROVALS = "{00000000-0000-0000-0000-0000005eed1a}"
+_PAGES: dict[tuple[Any, ...], Prepared[Ticket]] = {}
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    """The caller of a compiled page's first build: the id of ``_SOME_ID``, the staff or not of theirs."""
+
+    id: uuid.UUID
+    role: str
+    is_authenticated: bool = True
+
+
+def ticket_keyset_page(*, user: Any, visible: Visible | None, filters: dict[str, Any], qs: QuerySet[Ticket],
+                       limit: int) -> tuple[list[Ticket], str | None]:
+    """``keyset_page`` of ``GET tickets`` (``qs``: ``ticket_list``'s, built with ``visible``). A
+    page without filters in an ordering by date runs a statement compiled once for its shape (who
+    asks: staff or not, with rooms, approvals, a department queue; first page or a cursor's; the
+    size) with the caller's values; ``ticket_list`` and ``keyset_page`` build it, so it is the same
+    query."""
+    ordering = ordering_name(user, filters)
+    cursor = filters.get("cursor") or ""
+    set_filters = {name for name, value in filters.items() if value is not None and value not in ("", [])}
+    if (connection.vendor != "postgresql" or set_filters - _PAGE_FILTERS
+            or _sort_spec(ordering)[0] not in _PREPARED_PAGE_KEYS):
+        return keyset_page(qs, ordering=ordering, cursor=cursor, limit=limit)
+    after = decode_cursor(cursor, ordering) if cursor else None
+    staff = is_staff(user)
+    seen = visible or Visible(user.id)
+    shape = (staff, bool(seen.rooms), bool(seen.approvals), seen.department is not None, ordering,
+             after is not None, limit)
+    names = ("user_id", "rooms", "approvals", "department", "key", "last_id")
+    present = (True, *shape[1:4], after is not None, after is not None)
+    stand_ins = [v for v, used in zip((_SOME_ID, _SOME_IDS, _SOME_APPROVALS, _SOME_DEPARTMENT, _SOME_TIME,
+                                       _SOME_LAST_ID), present, strict=True) if used]
+    statement = _PAGES.get(shape)
+    if statement is None:
+        role = user.role if staff else Role.REQUESTOR
+        used = [name for name, on in zip(names, present, strict=True) if on]
+
+        def build(*values: Any) -> QuerySet[Ticket]:
+            given = dict(zip(used, values, strict=True))
+            caller = _StandIn(given["user_id"], role)
+            seen_as = None if staff else Visible(given["user_id"], given.get("rooms"), given.get("approvals"),
+                                                 given.get("department"))
+            built = ticket_list(user=caller, filters={"ordering": ordering, "cursor": ""}, brief_users=True,
+                                visible=seen_as)
+            at = (given["key"], given["last_id"]) if "key" in given else None
+            return _keyed_page(built, ordering, at, limit)
+
+        statement = _PAGES.setdefault(shape, Prepared(build, *stand_ins, vendors=("postgresql",)))
+    values = [v for v, on in zip((user.id, seen.rooms, seen.approvals, seen.department,
+                                  *(after or (None, None))), present, strict=True) if on]
+    return _page_end(qs, statement.rows(*values), ordering, after, limit)
 
 
 def subticket_list(*, ticket: Ticket) -> QuerySet[Ticket]:
