@@ -245,10 +245,15 @@ _TICKET_BY_ID: Prepared[Ticket] = Prepared(
     lambda ticket_id: ticket_base_qs().filter(id=ticket_id).order_by()[:1], uuid.UUID(int=0x7E57_1D))
 
 
+def ticket_by_id(ticket_id: Any) -> Ticket | None:
+    """The ticket as ``ticket_base_qs`` reads it, or None (regardless of who asks)."""
+    return next(iter(_TICKET_BY_ID.rows(ticket_id)), None)
+
+
 def ticket_get_visible(*, user: Any, ticket_id: Any) -> Ticket:
     """The ticket if ``user`` may see it; ``NotFound`` when absent or invisible (never 403)."""
     try:
-        ticket = next(iter(_TICKET_BY_ID.rows(ticket_id)), None)
+        ticket = ticket_by_id(ticket_id)
     except (ValueError, TypeError, DjangoValidationError):  # not a UUID
         ticket = None
     if ticket is None or not ticket_can_see(user=user, ticket=ticket):
