@@ -250,6 +250,14 @@ def ticket_by_id(ticket_id: Any) -> Ticket | None:
     return next(iter(_TICKET_BY_ID.rows(ticket_id)), None)
 
 
+def ticket_read(ticket_id: Any) -> Ticket:
+    """``ticket_by_id`` that raises ``Ticket.DoesNotExist`` when absent, as ``.get`` does."""
+    ticket = ticket_by_id(ticket_id)
+    if ticket is None:
+        raise Ticket.DoesNotExist("Ticket matching query does not exist.")
+    return ticket
+
+
 def ticket_get_visible(*, user: Any, ticket_id: Any) -> Ticket:
     """The ticket if ``user`` may see it; ``NotFound`` when absent or invisible (never 403)."""
     try:

@@ -242,8 +242,7 @@ class Change:
         if created:
             fresh = selectors.with_policy_facts([as_reread(ticket)])[0]
         else:
-            fresh = selectors.ticket_by_id(ticket.id)
-            assert fresh is not None  # saved above, in this transaction
+            fresh = selectors.ticket_read(ticket.id)
             # Sub-ticket progress counted once, for the event here and for the API's response.
             selectors.with_subticket_progress([fresh])
         payload = selectors.ticket_payload(fresh)
