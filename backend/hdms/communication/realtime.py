@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import redis.exceptions
 from asgiref.sync import async_to_sync
@@ -28,6 +28,7 @@ ACCESS_GROUP = "ws.access"
 
 # How long sync code waits for its sends: the layer's own socket timeout (settings) comes first.
 SEND_TIMEOUT_SECONDS = 15
+T = TypeVar("T")
 
 
 class _SendLoop:
@@ -51,30 +52,29 @@ class _SendLoop:
                 self._loop, self._pid = loop, os.getpid()
             return self._loop
 
-    def run(self, sends: Callable[[], Awaitable[None]]) -> None:
+    def run(self, sends: Callable[[], Awaitable[T]]) -> T:
         future = asyncio.run_coroutine_threadsafe(_awaited(sends), self.loop())
         try:
-            future.result(SEND_TIMEOUT_SECONDS)
+            return future.result(SEND_TIMEOUT_SECONDS)
         except concurrent.futures.TimeoutError as exc:
             future.cancel()
             raise redis.exceptions.TimeoutError(f"channel layer sends took over {SEND_TIMEOUT_SECONDS} s") from exc
 
 
-async def _awaited(sends: Callable[[], Awaitable[None]]) -> None:
-    await sends()
+async def _awaited(sends: Callable[[], Awaitable[T]]) -> T:
+    return await sends()
 
 
 _send_loop = _SendLoop()
 
 
-def run_sends(layer: BaseChannelLayer, sends: Callable[[], Awaitable[None]]) -> None:
-    """Runs ``sends`` (coroutines on ``layer``) from sync code and waits for them. The in-memory
-    layer (``make run``) keeps its queues on the server's own loop, so its sends go there, as
-    ``async_to_sync`` takes them; a Redis layer's go to the process's send loop."""
+def run_sends(layer: BaseChannelLayer, sends: Callable[[], Awaitable[T]]) -> T:
+    """Runs ``sends`` (coroutines on ``layer``) from sync code, waits for them and returns what they
+    return. The in-memory layer (``make run``) keeps its queues on the server's own loop, so its
+    sends go there, as ``async_to_sync`` takes them; a Redis layer's go to the process's send loop."""
     if isinstance(layer, InMemoryChannelLayer):
-        async_to_sync(_awaited)(sends)
-    else:
-        _send_loop.run(sends)
+        return async_to_sync(_awaited)(sends)
+    return _send_loop.run(sends)
 
 
 def group_send(group: str, event: dict[str, Any]) -> None:
@@ -84,25 +84,40 @@ def group_send(group: str, event: dict[str, Any]) -> None:
         run_sends(layer, lambda: layer.group_send(group, event))
 
 
-def group_send_all(messages: list[tuple[str, dict[str, Any]]]) -> None:
+def group_send_all(messages: list[tuple[str, dict[str, Any]]], *, live: set[str] | None = None) -> None:
     """``group_send`` for several groups, in order, in one call from sync code. On the Redis layer
     only the groups with a socket in them are sent to: which they are is read for all of them in
     one pipeline (``_groups_with_members``), where ``group_send`` spends two round trips to learn
     that a group is empty. A notification to the 30 staff of a new ticket, most of them offline,
-    took 60 round trips (bench/RESULTS.md)."""
+    took 60 round trips (bench/RESULTS.md). ``live``: ``live_groups`` of these groups, read by the
+    caller just before (it built the messages of those only): not read again."""
     layer = get_channel_layer()
     if layer is None or not messages:
         return
 
     async def send_all() -> None:
         wanted = messages
-        if isinstance(layer, RedisChannelLayer):
-            live = await _groups_with_members(layer, [group for group, _ in messages])
+        if live is not None:
             wanted = [(group, event) for group, event in messages if group in live]
+        elif isinstance(layer, RedisChannelLayer):
+            members = await _groups_with_members(layer, [group for group, _ in messages])
+            wanted = [(group, event) for group, event in messages if group in members]
         for group, event in wanted:
             await layer.group_send(group, event)
 
     run_sends(layer, send_all)
+
+
+def live_groups(groups: list[str]) -> set[str]:
+    """Of ``groups``, those with a socket in them now (one Redis pipeline); all of them on a layer
+    that cannot tell (the in-memory one of ``make run``). For a caller whose messages cost something
+    to make (a notification's unread count): it makes those of the live groups only."""
+    layer = get_channel_layer()
+    if layer is None or not groups:
+        return set()
+    if not isinstance(layer, RedisChannelLayer):
+        return set(groups)
+    return run_sends(layer, lambda: _groups_with_members(layer, groups))
 
 
 async def _groups_with_members(layer: RedisChannelLayer, groups: list[str]) -> set[str]:

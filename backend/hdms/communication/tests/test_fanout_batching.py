@@ -90,3 +90,37 @@ def test_a_fan_out_reads_everyones_preferences_once_and_applies_each(make_user):
     assert by_user[email_only_id].email_pending
     flushes = OutboxMessage.objects.filter(name="communication.notification_email_flush")
     assert sorted(m.payload["args"][0] for m in flushes) == sorted([str(plain.id), str(email_only.id)])  # no digest
+
+
+@pytest.mark.django_db
+def test_a_fan_out_pushes_to_and_counts_the_unread_of_only_who_has_a_socket_open(make_user,
+                                                                                django_capture_on_commit_callbacks):
+    """30 staff told of a new ticket, one online: one push, and one unread count read, theirs."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+    from hdms.communication.realtime import user_group
+
+    layer = get_channel_layer()
+    assert not isinstance(layer, InMemoryChannelLayer), "the suite runs with REDIS_URL: Redis's layer here"
+    staff = [make_user(role="moderator", employee_code=f"LIVE-{n}") for n in range(30)]
+    online = staff[17]
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(online.id), channel)
+    try:
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            created = notification_create(user_ids=[u.id for u in staff], kind="ticket.submitted", title="HD-9 new")
+
+        assert len(created) == 30
+        counted = [q["sql"] for q in queries.captured_queries if "read_at IS NULL" in q["sql"]]
+        assert len(counted) == 1 and str(online.id).replace("-", "") in counted[0].replace("-", "")
+        assert all(str(u.id).replace("-", "") not in counted[0].replace("-", "") for u in staff if u != online)
+
+        async def receive():
+            return await layer.receive(channel)
+
+        pushed = async_to_sync(receive)()
+        assert pushed["type"] == "notification.new" and pushed["unread"] == 1
+        assert pushed["notification"]["title"] == "HD-9 new"
+    finally:
+        async_to_sync(layer.group_discard)(user_group(online.id), channel)
