@@ -60,15 +60,18 @@ class _Compiled:
             else:
                 raise RuntimeError(f"Prepared: the stand-in {stand_in!r} is not among the statement's parameters")
 
-    def queryset(self, alias: str, stand_ins: Sequence[Any], values: Sequence[Any]) -> QuerySet[Any]:
+    def statement(self, stand_ins: Sequence[Any], values: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
         params = list(self.params)
         for kind, (form, positions), value in zip(stand_ins, self.slots, values, strict=True):
             bound = _as(kind, form, value)
             for position in positions:
                 params[position] = bound
+        return self.sql, tuple(params)
+
+    def queryset(self, alias: str, stand_ins: Sequence[Any], values: Sequence[Any]) -> QuerySet[Any]:
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[alias]  # this thread's
-        statement = (self.sql, tuple(params))
+        statement = self.statement(stand_ins, values)
         compiler.as_sql = lambda *args, **kwargs: statement
         queryset = self.template._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
@@ -93,10 +96,22 @@ class Prepared(Generic[T]):
         self._lock = threading.Lock()
 
     def rows(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[T]:
-        connection = connections[using]
-        if connection.vendor not in self.vendors:
+        if connections[using].vendor not in self.vendors:
             return list(self.build(*values))
-        key = (using, connection.vendor)
+        return list(self._compiled_on(using).queryset(using, self.stand_ins, values))
+
+    def count(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> int:
+        """How many rows ``rows(*values)`` would return, counted by the database (``SELECT COUNT(*)``
+        of the statement, as ``QuerySet.count`` counts a sliced query)."""
+        if connections[using].vendor not in self.vendors:
+            return self.build(*values).count()
+        sql, params = self._compiled_on(using).statement(self.stand_ins, values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S608 (a compiled statement)
+            return int(cursor.fetchone()[0])
+
+    def _compiled_on(self, using: str) -> _Compiled:
+        key = (using, connections[using].vendor)
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
@@ -104,4 +119,4 @@ class Prepared(Generic[T]):
                 if compiled is None:
                     compiled = _Compiled(self.build(*self.stand_ins), using, self.stand_ins)
                     self._compiled[key] = compiled
-        return list(compiled.queryset(using, self.stand_ins, values))
+        return compiled

@@ -5,6 +5,7 @@ one service or selector, return. Desk settings (CEO approval threshold, working 
 auto-close and reminder days) live under ``/sla/settings``; holidays under ``/sla/holidays``.
 """
 
+import functools
 import uuid
 from typing import Any
 
@@ -100,22 +101,24 @@ def _ticket_list(request: ApiRequest, filters: TicketFilters, page: PageParams) 
     data = filters.dict()
     as_of = timezone.now()  # before the read: a change racing it is counted by tickets/changes, not lost
     visible = selectors.visible_to(request.auth)
-    qs = selectors.ticket_list(user=request.auth, filters=data, brief_users=True, visible=visible)
+    # Made once, when first needed: a compiled page and a count from an index need none.
+    listed = functools.cache(lambda: selectors.ticket_list(user=request.auth, filters=data, brief_users=True,
+                                                           visible=visible))
     searching = bool(search.normalise(data.get("q")))
     if data.get("cursor") is not None:
-        rows, cursor = selectors.ticket_keyset_page(user=request.auth, visible=visible, filters=data, qs=qs,
+        rows, cursor = selectors.ticket_keyset_page(user=request.auth, visible=visible, filters=data, listed=listed,
                                                     limit=page.page_size)
         count, capped = None, False
         if not data["cursor"]:  # the first page says how many there are, up to the cap
             # Counted from the page's own queryset: a search's message matches are looked up once.
-            count, capped = selectors.ticket_count(user=request.auth, filters=data, qs=qs)
+            count, capped = selectors.ticket_count(user=request.auth, filters=data, listed=listed)
         rows = selectors.with_subticket_progress(selectors.with_brief_users(rows))
         items = [selectors.ticket_payload_for(t, request.auth) for t in rows]
         return render.ticket_page_response(items, count, next_url(request, cursor=cursor) if cursor else None, as_of,
                                            count_capped=capped)
     # Counts are capped (hdms.core.search: "200+" for a search, "1,000+" otherwise). Ranking more
     # matches than a search's cap would compute the rank of every one: they come newest first instead.
-    result = paginate(request, qs, page, count_cap=search.count_cap(data.get("q")),
+    result = paginate(request, listed(), page, count_cap=search.count_cap(data.get("q")),
                       capped_ordering=selectors.search_capped_ordering(request.auth, data) if searching else None)
     rows = selectors.with_subticket_progress(selectors.with_brief_users(list(result["items"])))
     items = [selectors.ticket_payload_for(t, request.auth) for t in rows]

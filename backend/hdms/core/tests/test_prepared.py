@@ -61,6 +61,23 @@ def test_values_lists_and_aggregates_keep_their_shape():
 
 
 @pytest.mark.django_db
+def test_a_count_is_the_orms_count_of_the_sliced_query_for_each_value():
+    departments = [DepartmentFactory() for _ in range(3)]
+    person = UserFactory(department=departments[0])
+    for n, department in enumerate(departments):
+        for m in range(2 * n + 1):  # 1, 3 and 5 tickets
+            _ticket(person, department, f"Ticket {n}.{m}")
+    capped = Prepared(lambda department_id: Ticket.objects.filter(department_id=department_id)
+                      .order_by().values("pk")[:4], STAND_IN)
+    for department in departments:
+        expected = Ticket.objects.filter(department_id=department.id).order_by().values("pk")[:4].count()
+        assert capped.count(department.id) == expected
+    assert [capped.count(d.id) for d in departments] == [1, 3, 4]  # the slice is counted, not the table
+    assert capped.count(uuid.uuid4()) == 0
+    assert len(capped._compiled) == 1
+
+
+@pytest.mark.django_db
 def test_values_of_another_type_and_malformed_ids_are_refused():
     by_id = _by_id()
     with pytest.raises(ValueError):
