@@ -33,6 +33,7 @@ django.setup()
 
 from django.apps import apps  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from hdms.core.jwt import encode_access  # noqa: E402
@@ -42,10 +43,18 @@ User = apps.get_model("users", "User")
 Ticket = apps.get_model("tickets", "Ticket")
 Department = apps.get_model("users", "Department")
 DEPARTMENTS = [str(d) for d in Department.objects.values_list("id", flat=True)]
+# The requestor whose requests are read: of the newest generated request whose requestor never
+# filed one through a bench (titles "Bench..."). Every batch of writes here files ~200 requests as
+# the requestor it reads with; reading as the one of the newest request picked, after a few
+# batches, a requestor with thousands of requests and rooms, whose list then cost 11-15 ms of
+# PostgreSQL's CPU instead of 1.5-2.5 (bench/RESULTS.md, 2026-12-07).
+_BENCH_FILED = Ticket.objects.filter(requestor_id=OuterRef("requestor_id"), title__startswith="Bench")
 REQ_TICKET = (Ticket.objects.filter(requestor__role="requestor").exclude(status="draft")
-              .order_by("-created_at").first())
+              .exclude(title__startswith="Bench").filter(~Exists(_BENCH_FILED)).order_by("-created_at").first())
+# The same for the assignee: the action route assigns a batch's requests to one assignee per department.
+_BENCH_ASSIGNED = Ticket.objects.filter(assignee_id=OuterRef("assignee_id"), title__startswith="Bench")
 ASG_TICKET = (Ticket.objects.filter(assignee__role="assignee").exclude(status="draft")
-              .order_by("-created_at").first())
+              .exclude(title__startswith="Bench").filter(~Exists(_BENCH_ASSIGNED)).order_by("-created_at").first())
 MODERATOR = User.objects.filter(role="moderator", is_active=True).order_by("employee_code").first()
 
 
