@@ -33,6 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hdms.settings.embedded")
 os.environ.setdefault("HDMS_DEMO", "false")
 
 import django  # noqa: E402
+from vocabulary import sentence  # noqa: E402
 
 django.setup()
 
@@ -46,15 +47,6 @@ PASSWORD = "bench-pass-123"
 DEPARTMENTS = [("IT", "IT"), ("FIN", "Finance"), ("MNT", "Maintenance"), ("HR", "HR"), ("ACD", "Academics"),
                ("ADM", "Administration"), ("TRN", "Transport"), ("LIB", "Library"), ("SEC", "Security"),
                ("PRC", "Procurement")]
-WORDS = (
-    "printer", "projector", "wifi", "network", "laptop", "password", "email", "account", "classroom", "fan",
-    "light", "water", "leak", "roof", "door", "lock", "salary", "advance", "invoice", "budget", "reimbursement",
-    "fees", "timetable", "exam", "result", "admission", "library", "books", "bus", "route", "driver", "security",
-    "camera", "chair", "desk", "board", "marker", "ink", "toner", "scanner", "software", "licence", "server",
-    "backup", "phone", "extension", "form", "approval", "urgent", "broken", "slow", "missing", "replace",
-    "repair", "install", "request", "please", "kindly", "school", "campus", "branch", "office", "principal",
-    "teacher"
-)
 STATUS_WEIGHTS = [("closed", 40), ("resolved", 8), ("in_progress", 12), ("assigned", 10), ("submitted", 12),
                   ("postponed", 3), ("pending_approval", 3), ("approved", 2), ("rejected", 4), ("withdrawn", 3),
                   ("draft", 3)]
@@ -175,10 +167,6 @@ def vocabulary_triggers(tables: list[str]) -> list[tuple[str, str]]:
 def weighted(choices: list[tuple[str, int]], rng: random.Random, n: int) -> list[str]:
     names, weights = zip(*choices, strict=True)
     return rng.choices(names, weights=weights, k=n)
-
-
-def sentence(rng: random.Random, low: int, high: int) -> str:
-    return " ".join(rng.choices(WORDS, k=rng.randint(low, high)))
 
 
 def main() -> None:
