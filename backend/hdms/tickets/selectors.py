@@ -1012,7 +1012,8 @@ def ticket_keyset_page(*, user: Any, visible: Visible | None, filters: dict[str,
     with ``visible``; called only when the page needs it). A page without filters in an ordering
     by date runs a statement compiled once for its shape (who asks: staff or not, with rooms,
     approvals, a department queue; first page or a cursor's; the size) with the caller's values;
-    ``ticket_list`` and ``keyset_page`` build it, so it is the same query."""
+    ``ticket_list`` and ``keyset_page`` build it, so it is the same query (an assignee's page in the
+    order of filing: the same rows, read through ``_first_of_parts``)."""
     ordering = ordering_name(user, filters)
     cursor = filters.get("cursor") or ""
     set_filters = {name for name, value in filters.items() if value is not None and value not in ("", [])}
