@@ -1025,14 +1025,20 @@ def ticket_keyset_page(*, user: Any, visible: Visible | None, filters: dict[str,
     seen = visible or Visible(user.id)
     shape = (staff, bool(seen.rooms), bool(seen.approvals), seen.department is not None, ordering,
              after is not None, limit)
-    names = ("user_id", "rooms", "approvals", "department", "key", "last_id")
-    present = (True, *shape[1:4], after is not None, after is not None)
-    stand_ins = [v for v, used in zip((_SOME_ID, _SOME_IDS, _SOME_APPROVALS, _SOME_DEPARTMENT, _SOME_TIME,
-                                       _SOME_LAST_ID), present, strict=True) if used]
+    # The values the shape's statement takes, by name: (its stand-in, the caller's).
+    slots: dict[str, tuple[Any, Any]] = {"user_id": (_SOME_ID, user.id)}
+    if seen.rooms:
+        slots["rooms"] = (_SOME_IDS, seen.rooms)
+    if seen.approvals:
+        slots["approvals"] = (_SOME_APPROVALS, seen.approvals)
+    if seen.department is not None:
+        slots["department"] = (_SOME_DEPARTMENT, seen.department)
+    if after is not None:
+        slots["key"], slots["last_id"] = (_SOME_TIME, after[0]), (_SOME_LAST_ID, after[1])
     statement = _PAGES.get(shape)
     if statement is None:
         role = user.role if staff else Role.REQUESTOR
-        used = [name for name, on in zip(names, present, strict=True) if on]
+        used = list(slots)
 
         def build(*values: Any) -> QuerySet[Ticket]:
             given = dict(zip(used, values, strict=True))
@@ -1046,9 +1052,9 @@ def ticket_keyset_page(*, user: Any, visible: Visible | None, filters: dict[str,
                                 visible=seen_as)
             return _keyed_page(built, ordering, at, limit)
 
-        statement = _PAGES.setdefault(shape, Prepared(build, *stand_ins, vendors=("postgresql",)))
-    values = [v for v, on in zip((user.id, seen.rooms, seen.approvals, seen.department,
-                                  *(after or (None, None))), present, strict=True) if on]
+        statement = _PAGES.setdefault(shape, Prepared(build, *(stand_in for stand_in, _ in slots.values()),
+                                                      vendors=("postgresql",)))
+    values = [value for _, value in slots.values()]
     return _page_end(listed, statement.rows(*values), ordering, after, limit)
 
 
